@@ -1,0 +1,321 @@
+//! Een aanvraag inlezen uit JSON, met een fout die regel, kolom en veld noemt.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::aanvraag::Aanvraag;
+
+/// Grootste aanvraagbestand dat we lezen (16 MiB). Een echte aanvraag is kilobytes; dit begrenst geheugen en tijd.
+pub const MAX_BESTANDSGROOTTE: usize = 16 * 1024 * 1024;
+
+/// Waarom een bestand geen leesbare aanvraag is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Invoerfout {
+    /// Regel in het bestand (vanaf 1), als bekend.
+    pub regel: Option<usize>,
+    pub kolom: Option<usize>,
+    /// Pad naar het veld, zoals `deelplannen[0].deelgebied.pc4[2]`.
+    pub veld: Option<String>,
+    /// Wat er mis is, in het Nederlands.
+    pub melding: String,
+}
+
+impl fmt::Display for Invoerfout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(r) = self.regel {
+            write!(f, "regel {r}")?;
+            if let Some(k) = self.kolom {
+                write!(f, ", kolom {k}")?;
+            }
+            f.write_str(": ")?;
+        }
+        if let Some(v) = &self.veld {
+            write!(f, "veld {v}: ")?;
+        }
+        f.write_str(&self.melding)
+    }
+}
+
+impl std::error::Error for Invoerfout {}
+
+/// Leest een aanvraag. Vorm en waarden worden bij het lezen gecontroleerd (bedragen, codes, labels);
+/// of de aanvraag aan de regeling voldoet, zegt daarna de toetsing.
+pub fn lees_aanvraag(tekst: &str) -> Result<Aanvraag, Invoerfout> {
+    if tekst.len() > MAX_BESTANDSGROOTTE {
+        return Err(Invoerfout {
+            regel: None,
+            kolom: None,
+            veld: None,
+            melding: format!("het bestand is groter dan {} MiB", MAX_BESTANDSGROOTTE / 1024 / 1024),
+        });
+    }
+    let mut de = serde_json::Deserializer::from_str(tekst);
+    let aanvraag: Aanvraag = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        // Bij een fout in een waarde meldt de JSON-lezer de plek waar hij ophield (soms pas aan het einde van
+        // de lijst); we zoeken de waarde zelf op via het pad, zodat de regel wijst waar de fout staat.
+        let plek = match e.inner().classify() {
+            serde_json::error::Category::Data => positie::van_pad(tekst, e.path()),
+            _ => None,
+        };
+        let pad = e.path().to_string();
+        let inner = e.into_inner();
+        let (regel, kolom) = plek.unwrap_or((inner.line(), inner.column()));
+        Invoerfout {
+            regel: (regel > 0).then_some(regel),
+            kolom: (kolom > 0).then_some(kolom),
+            veld: (pad != "." && !pad.is_empty()).then_some(pad),
+            melding: vertaal(&inner),
+        }
+    })?;
+    de.end().map_err(|e| Invoerfout { regel: Some(e.line()), kolom: Some(e.column()), veld: None, melding: "na de aanvraag staat nog tekst".into() })?;
+    Ok(aanvraag)
+}
+
+/// Zet de meldingen van de JSON-lezer om in het Nederlands; onze eigen meldingen zijn al Nederlands.
+fn vertaal(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let tekst = e.to_string();
+    // serde_json voegt " at line X column Y" toe; die staan al apart in de fout.
+    let kaal = match tekst.rfind(" at line ") {
+        Some(i) => &tekst[..i],
+        None => &tekst,
+    };
+    match e.classify() {
+        Category::Syntax => format!("geen geldige JSON ({kaal})"),
+        Category::Eof => "het bestand houdt midden in de aanvraag op".into(),
+        Category::Io => format!("lezen mislukt ({kaal})"),
+        Category::Data => {
+            if let Some(veld) = kaal.strip_prefix("missing field ") {
+                format!("verplicht veld {veld} ontbreekt")
+            } else if let Some(rest) = kaal.strip_prefix("unknown field ") {
+                let veld = rest.split(',').next().unwrap_or(rest);
+                format!("onbekend veld {veld}")
+            } else if let Some(rest) = kaal.strip_prefix("unknown variant ") {
+                let (waarde, verwacht) = rest.split_once(", expected ").unwrap_or((rest, ""));
+                format!("onbekende waarde {}; toegestaan: {}", waarde.replace('`', "\""), verwacht.replace("one of ", "").replace('`', "\""))
+            } else if let Some(rest) = kaal.strip_prefix("invalid type: ") {
+                let (kreeg, verwacht) = rest.split_once(", expected ").unwrap_or((rest, "?"));
+                format!("verkeerd soort waarde: {} gekregen, {} verwacht", soort(kreeg), soort(verwacht))
+            } else if kaal.starts_with("invalid length") && kaal.contains("expected struct") {
+                "verkeerd soort waarde: lijst gekregen, object verwacht".into()
+            } else if let Some(rest) = kaal.strip_prefix("invalid length ") {
+                format!("verkeerd aantal elementen ({rest})")
+            } else if kaal.starts_with("invalid value: integer") && kaal.contains("u32") {
+                "geen geldig aantal: een heel getal van 0 tot 4294967295".into()
+            } else {
+                kaal.to_string()
+            }
+        }
+    }
+}
+
+fn soort(s: &str) -> String {
+    let s = s.trim();
+    if s.starts_with("string") {
+        s.replacen("string", "tekst", 1)
+    } else if s.starts_with("integer") || s.starts_with("floating point") {
+        format!("getal{}", s.split_once(' ').map(|(_, r)| r).filter(|r| !r.starts_with("point")).map_or(String::new(), |r| format!(" {r}")))
+    } else if s == "u32" {
+        "heel getal".into()
+    } else if s == "a sequence" || s.starts_with("a sequence") {
+        "lijst".into()
+    } else if s.starts_with("map") || s.starts_with("struct") {
+        "object".into()
+    } else if s == "null" {
+        "null".into()
+    } else if s == "boolean" || s.starts_with("boolean") {
+        "waar/onwaar".into()
+    } else {
+        s.to_string()
+    }
+}
+
+/// Zoekt in JSON-tekst de plek (regel, kolom) van de waarde op een pad. Alleen voor foutmeldingen: lineair in
+/// de lengte van de tekst, zonder recursie buiten de lengte van het pad.
+mod positie {
+    use serde_path_to_error::{Path, Segment};
+
+    pub fn van_pad(tekst: &str, pad: &Path) -> Option<(usize, usize)> {
+        let b = tekst.as_bytes();
+        let mut i = 0;
+        for seg in pad.iter() {
+            i = spatie(b, i);
+            i = match seg {
+                Segment::Map { key } => in_object(b, i, key)?,
+                Segment::Seq { index } => in_lijst(b, i, *index)?,
+                _ => return None,
+            };
+        }
+        let i = spatie(b, i);
+        let voor = &tekst[..i.min(tekst.len())];
+        let regel = voor.matches('\n').count() + 1;
+        let kolom = voor.rsplit('\n').next().map_or(0, |r| r.chars().count()) + 1;
+        Some((regel, kolom))
+    }
+
+    fn spatie(b: &[u8], mut i: usize) -> usize {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        i
+    }
+
+    /// Einde van een tekst die op `i` begint (na het sluitende aanhalingsteken).
+    fn tekst_einde(b: &[u8], mut i: usize) -> Option<usize> {
+        i += 1;
+        while i < b.len() {
+            match b[i] {
+                b'\\' => i += 2,
+                b'"' => return Some(i + 1),
+                _ => i += 1,
+            }
+        }
+        None
+    }
+
+    /// Slaat één waarde over.
+    fn over(b: &[u8], i: usize) -> Option<usize> {
+        let mut i = spatie(b, i);
+        match b.get(i)? {
+            b'"' => tekst_einde(b, i),
+            b'{' | b'[' => {
+                let mut diepte = 0usize;
+                while i < b.len() {
+                    match b[i] {
+                        b'"' => {
+                            i = tekst_einde(b, i)?;
+                            continue;
+                        }
+                        b'{' | b'[' => diepte += 1,
+                        b'}' | b']' => {
+                            diepte -= 1;
+                            if diepte == 0 {
+                                return Some(i + 1);
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                None
+            }
+            _ => {
+                while i < b.len() && !matches!(b[i], b',' | b'}' | b']') && !b[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                Some(i)
+            }
+        }
+    }
+
+    fn in_object(b: &[u8], i: usize, sleutel: &str) -> Option<usize> {
+        if b.get(i) != Some(&b'{') {
+            return None;
+        }
+        let mut i = i + 1;
+        loop {
+            i = spatie(b, i);
+            if *b.get(i)? != b'"' {
+                return None;
+            }
+            let einde = tekst_einde(b, i)?;
+            let naam = std::str::from_utf8(&b[i + 1..einde - 1]).ok()?;
+            i = spatie(b, einde);
+            if *b.get(i)? != b':' {
+                return None;
+            }
+            i = spatie(b, i + 1);
+            if naam == sleutel {
+                return Some(i);
+            }
+            i = spatie(b, over(b, i)?);
+            match b.get(i)? {
+                b',' => i += 1,
+                _ => return None,
+            }
+        }
+    }
+
+    fn in_lijst(b: &[u8], i: usize, index: usize) -> Option<usize> {
+        if b.get(i) != Some(&b'[') {
+            return None;
+        }
+        let mut i = spatie(b, i + 1);
+        for _ in 0..index {
+            i = spatie(b, over(b, i)?);
+            if *b.get(i)? != b',' {
+                return None;
+            }
+            i = spatie(b, i + 1);
+        }
+        Some(i)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOED: &str = include_str!("../../../examples/zaanstad-poelenburg-peldersveld.json");
+
+    fn fout(tekst: &str) -> Invoerfout {
+        lees_aanvraag(tekst).expect_err("hoort te falen")
+    }
+
+    #[test]
+    fn een_goede_aanvraag_wordt_gelezen() {
+        let a = lees_aanvraag(GOED).unwrap();
+        assert_eq!(a.ronde, "vhf-2021");
+    }
+
+    /// Slechte invoer: elk geval noemt veld en regel, en een melding die zegt wat er mis is.
+    #[test]
+    fn slechte_invoer_geeft_een_precieze_fout() {
+        let gevallen: &[(&str, &str, &str, &str)] = &[
+            // (omschrijving, vervang dit, door dit, verwacht in de fout)
+            ("onbekende gemeente", "\"GM0479\"", "\"GM9999\"", "GM9999 is onbekend"),
+            ("PC4 met 5 cijfers", "\"1504\"", "\"12345\"", "E04: '12345'"),
+            ("negatieve kosten", "\"kosten\": \"28000000.00\"", "\"kosten\": \"-28000000.00\"", "negatief"),
+            ("label Z", "\"label_na\": \"B\"", "\"label_na\": \"Z\"", "'Z' is geen energielabel"),
+            ("drie decimalen", "\"kosten\": \"28000000.00\"", "\"kosten\": \"28000000.005\"", "meer dan 2 decimalen"),
+            ("bedrag als getal", "\"kosten\": \"28000000.00\"", "\"kosten\": 28000000", "verkeerd soort waarde"),
+            ("onbekende activiteit", "\"activiteit\": \"renovatie\"", "\"activiteit\": \"verbouwing\"", "onbekende waarde \"verbouwing\""),
+            ("tikfout in veldnaam", "\"opbrengsten\"", "\"opbrengst\"", "onbekend veld"),
+        ];
+        for (wat, oud, nieuw, verwacht) in gevallen {
+            assert!(GOED.contains(oud), "{wat}: voorbeeld bevat {oud} niet");
+            let tekst = GOED.replacen(oud, nieuw, 1);
+            let e = fout(&tekst);
+            assert!(e.to_string().contains(verwacht), "{wat}: {e}");
+            assert!(e.regel.is_some(), "{wat}: geen regelnummer in {e}");
+            assert!(e.veld.is_some(), "{wat}: geen veld in {e}");
+            // De regel klopt: de vervangen tekst staat op die regel (of de regel ervoor, bij een veldnaam).
+            let r = e.regel.unwrap();
+            let regels: Vec<&str> = tekst.lines().collect();
+            assert!(regels[r - 1].contains(nieuw.split(':').next().unwrap().trim()), "{wat}: regel {r} is '{}'", regels[r - 1]);
+        }
+    }
+
+    #[test]
+    fn kapotte_json_en_ontbrekende_velden() {
+        let e = fout("{\n  \"kenmerk\": \"X\",\n  \"ronde\": ");
+        assert!(e.melding.contains("houdt midden in de aanvraag op"), "{e}");
+        let e = fout("{\n  \"kenmerk\": \"X\" \"ronde\": 1 }");
+        assert!(e.melding.contains("geen geldige JSON") && e.regel == Some(2), "{e}");
+        let e = fout("{\"kenmerk\": \"X\"}");
+        assert!(e.melding.contains("verplicht veld `ronde` ontbreekt"), "{e}");
+        let e = fout("[]");
+        assert!(e.melding.contains("verkeerd soort waarde"), "{e}");
+        let e = fout(&format!("{GOED} x"));
+        assert!(e.melding.contains("nog tekst"), "{e}");
+        let e = fout("");
+        assert!(e.melding.contains("houdt midden"), "{e}");
+    }
+
+    #[test]
+    fn veldpad_wijst_het_element_aan() {
+        let e = fout(&GOED.replacen("\"1504\"", "\"0999\"", 1));
+        assert!(e.veld.as_deref().unwrap().starts_with("deelplannen[0].deelgebied.pc4["), "{e}");
+    }
+}

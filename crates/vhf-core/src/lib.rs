@@ -1,0 +1,30 @@
+//! # vhf-core — de regeling van het Volkshuisvestingsfonds als code
+//!
+//! Zuiver: geen IO, geen klok, geen async, geen database. Het moment van toetsen is een argument.
+//! Invoer: een aanvraag, de parameters van een ronde op een datum. Uitvoer: kengetallen en bevindingen, elk
+//! met uitleg, regel en bron.
+//!
+//! | waar | wat |
+//! | --- | --- |
+//! | [`geld`] | bedragen in centen, percentages, gecontroleerd rekenen |
+//! | [`codes`] | gemeentecode, PC4, energielabel |
+//! | [`referentie`] | gemeenten 2021 en prioriteitsgebieden (uit `data/`) |
+//! | [`regeling`] | rondes en hun gedateerde parameters met bron (uit `data/rondes/`) |
+//! | [`aanvraag`] | het model en bestandsformaat van een aanvraag |
+//! | [`invoer`] | een aanvraag inlezen met fouten die regel en veld noemen |
+//! | [`indicatoren`] | tekort, maximale bijdrage, cofinancieringsgat, woningen, labelstappen |
+//! | [`toetsing`] | de regels E01–E16, één module per groep |
+
+pub mod aanvraag;
+pub mod codes;
+pub mod geld;
+pub mod indicatoren;
+pub mod invoer;
+pub mod referentie;
+pub mod regeling;
+pub mod toetsing;
+
+/// Het JSON Schema van het aanvraagbestand, gemaakt uit de typen.
+pub fn aanvraag_schema() -> schemars::Schema {
+    schemars::schema_for!(aanvraag::Aanvraag)
+}

@@ -1,0 +1,79 @@
+//! E15 — de verplichte documenten zijn bijgevoegd [D]: per eis van de ronde (per aanvraag, per deelplan, of
+//! als een corporatie meedoet: een maatregel met corporatiewoningen of cofinanciering van een corporatie).
+
+use super::{Bevindingen, Context, Niveau, Regel, Uitkomst};
+use crate::aanvraag::{DocumentSoort, Financier};
+use crate::regeling::DocumentPer;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reden {
+    Compleet { aantal: usize },
+    Ontbreekt { soort: DocumentSoort, deelplan: Option<String> },
+    OnbekendDeelplan { naam: String, deelplan: String },
+}
+
+impl From<Reden> for super::Reden {
+    fn from(r: Reden) -> Self {
+        super::Reden::Documenten(r)
+    }
+}
+
+pub(super) fn toets(ctx: &Context<'_, '_>, b: &mut Bevindingen) {
+    let a = ctx.aanvraag;
+    let heeft = |soort: DocumentSoort, deelplan: Option<&str>| {
+        a.documenten.iter().any(|d| d.soort == soort && (deelplan.is_none() || d.deelplan.as_deref() == deelplan))
+    };
+    let corporatie_doet_mee = a.deelplannen.iter().any(|dp| {
+        dp.maatregelen.iter().any(|m| m.woningen.corporatie > 0) || dp.cofinanciering.iter().any(|c| c.financier == Financier::Corporatie)
+    });
+    let mut compleet = true;
+    for eis in ctx.p.verplichte_documenten.waarde {
+        match eis.per {
+            DocumentPer::Aanvraag => {
+                if !heeft(eis.soort, None) {
+                    b.voeg_toe(Regel::E15, Uitkomst::Fout, Niveau::Aanvraag, Reden::Ontbreekt { soort: eis.soort, deelplan: None });
+                    compleet = false;
+                }
+            }
+            DocumentPer::Corporatiepartner => {
+                if corporatie_doet_mee && !heeft(eis.soort, None) {
+                    b.voeg_toe(Regel::E15, Uitkomst::Fout, Niveau::Aanvraag, Reden::Ontbreekt { soort: eis.soort, deelplan: None });
+                    compleet = false;
+                }
+            }
+            DocumentPer::Deelplan => {
+                for (i, dp) in a.deelplannen.iter().enumerate() {
+                    if !heeft(eis.soort, Some(&dp.id)) {
+                        b.voeg_toe(Regel::E15, Uitkomst::Fout, Niveau::Deelplan(i), Reden::Ontbreekt { soort: eis.soort, deelplan: Some(dp.id.clone()) });
+                        compleet = false;
+                    }
+                }
+            }
+        }
+    }
+    for d in &a.documenten {
+        if let Some(id) = &d.deelplan
+            && !a.deelplannen.iter().any(|dp| &dp.id == id)
+        {
+            b.voeg_toe(Regel::E15, Uitkomst::Waarschuwing, Niveau::Aanvraag, Reden::OnbekendDeelplan { naam: d.naam.clone(), deelplan: id.clone() });
+        }
+    }
+    if compleet {
+        b.voeg_toe(Regel::E15, Uitkomst::Voldaan, Niveau::Aanvraag, Reden::Compleet { aantal: a.documenten.len() });
+    }
+}
+
+impl Reden {
+    pub(super) fn uitleg(&self, ctx: &Context<'_, '_>) -> String {
+        use crate::regeling::Beschrijf;
+        match self {
+            Reden::Compleet { aantal } => format!("Alle verplichte documenten zijn bijgevoegd ({aantal} documenten). Verplicht: {}.", ctx.p.verplichte_documenten.waarde.beschrijf()),
+            Reden::Ontbreekt { soort, deelplan: Some(dp) } => format!("Het document '{}' voor deelplan {dp} ontbreekt.", soort.omschrijving()),
+            Reden::Ontbreekt { soort: DocumentSoort::IntentieverklaringCorporatie, deelplan: None } => {
+                "Er doet een corporatie mee (corporatiewoningen of cofinanciering door een corporatie), maar er is geen intentieverklaring van een partnercorporatie bijgevoegd.".into()
+            }
+            Reden::Ontbreekt { soort, deelplan: None } => format!("Het document '{}' ontbreekt.", soort.omschrijving()),
+            Reden::OnbekendDeelplan { naam, deelplan } => format!("Document '{naam}' hoort bij deelplan '{deelplan}', maar de aanvraag heeft geen deelplan met dat kenmerk."),
+        }
+    }
+}

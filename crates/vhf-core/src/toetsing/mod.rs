@@ -1,0 +1,371 @@
+//! Toetsing van een aanvraag aan de regeling: regels E01–E16 uit `docs/regeling.md`.
+//!
+//! Elke regel staat in de module van zijn groep (loket, aanvragers, gebied, maatregelen, financien, omvang,
+//! documenten) en levert per niveau (aanvraag, deelplan, maatregel) een [`Bevinding`]: voldaan, waarschuwing
+//! of fout, met een reden die de getallen bevat. De Nederlandse uitleg wordt pas gemaakt als iemand hem
+//! opvraagt ([`Toetsing::uitleg`]), zodat het toetsen van duizenden aanvragen snel blijft.
+//!
+//! Een fout op aanvraagniveau maakt de aanvraag niet ontvankelijk; een fout bij een deelplan of een van zijn
+//! maatregelen maakt dat deelplan niet subsidiabel. Een waarschuwing is voor de behandelaar.
+
+pub mod aanvragers;
+pub mod documenten;
+pub mod financien;
+pub mod gebied;
+pub mod loket;
+pub mod maatregelen;
+pub mod omvang;
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::aanvraag::Aanvraag;
+use crate::codes::Pc4;
+use crate::geld::Overloop;
+use crate::indicatoren::{self, AanvraagIndicatoren};
+use crate::referentie::Referentie;
+use crate::regeling::{GebruikteWaarde, ParameterNaam, ParameterWaarden, Ronde};
+
+/// De regels van de toetsing, zoals in de tabel van `docs/regeling.md`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Regel {
+    E01,
+    E02,
+    E03,
+    E04,
+    E05,
+    E06,
+    E07,
+    E08,
+    E09,
+    E10,
+    E11,
+    E12,
+    E13,
+    E14,
+    E15,
+    E16,
+}
+
+/// Wat het register over een regel zegt.
+pub struct RegelInfo {
+    pub regel: Regel,
+    pub titel: &'static str,
+    /// Vindplaats in de regeling, met het label uit `docs/regeling.md`.
+    pub bron: &'static str,
+    /// De parameters van de ronde die de regel gebruikt.
+    pub parameters: &'static [ParameterNaam],
+}
+
+use ParameterNaam as P;
+
+/// Het register: elke regel met titel, bron en parameters. Een bevinding noemt altijd een regel uit dit register.
+pub const REGELS: [RegelInfo; 16] = [
+    RegelInfo { regel: Regel::E01, titel: "Ingediend binnen de openingstijd van het loket", bron: "[V] regeling, openstelling loket (docs/regeling.md, E01)", parameters: &[P::loket_open, P::loket_sluit] },
+    RegelInfo { regel: Regel::E02, titel: "Aanvragers zijn gemeenten; een gezamenlijke aanvraag noemt de penvoerder", bron: "[V] regeling: aanvraag door een gemeente of samenwerkingsverband met penvoerder (E02)", parameters: &[] },
+    RegelInfo { regel: Regel::E03, titel: "Deelplannen met een deelgebied van PC4-gebieden, elk gebied in één deelgebied", bron: "[V] regeling: deelplan in één deelgebied; PC4 in hoogstens één deelgebied (E03)", parameters: &[] },
+    RegelInfo { regel: Regel::E04, titel: "PC4-codes zijn 4 cijfers, 1000–9999", bron: "[V] regeling: deelgebied van postcodegebieden (E04)", parameters: &[] },
+    RegelInfo { regel: Regel::E05, titel: "Elk deelplan heeft een primaire maatregel (renovatie, transformatie of sloop-nieuwbouw)", bron: "[V] regeling: inponding en openbare ruimte alleen naast herstructurering (E05)", parameters: &[] },
+    RegelInfo { regel: Regel::E06, titel: "Renovatie: ten minste 3 labelstappen of eindlabel B of beter", bron: "[V] regeling: eis aan renovatie (E06)", parameters: &[P::renovatie] },
+    RegelInfo { regel: Regel::E07, titel: "De aanvraag pakt particuliere woningen aan", bron: "[seed] Kamerstuk 32 847, nr. 720: alle aanvragen bevatten (ook) de aanpak van particuliere woningen (E07)", parameters: &[] },
+    RegelInfo { regel: Regel::E08, titel: "Het deelplan heeft een tekort", bron: "[V] regeling: de bijdrage dekt een deel van het tekort (E08)", parameters: &[] },
+    RegelInfo { regel: Regel::E09, titel: "Bijdrage voor fysieke maatregelen hoogstens het maximale aandeel van het tekort", bron: "[S] Rijksbijdrage hoogstens 70% van het tekort (E09)", parameters: &[P::max_aandeel_tekort] },
+    RegelInfo { regel: Regel::E10, titel: "Cofinanciering dekt de rest van het tekort", bron: "[V] regeling: dekking van het tekort (E10)", parameters: &[] },
+    RegelInfo { regel: Regel::E11, titel: "Projectkosten hoogstens 10% van het gevraagde bedrag", bron: "[V] regeling: projectkosten (E11)", parameters: &[P::max_aandeel_projectkosten] },
+    RegelInfo { regel: Regel::E12, titel: "Minimale omvang van de aanvraag", bron: "[S] minimale omvang per ronde (E12)", parameters: &[P::minimale_omvang, P::prioriteitslijst] },
+    RegelInfo { regel: Regel::E13, titel: "Looptijd en start van het programma", bron: "[S] looptijd en start per ronde (E13)", parameters: &[P::looptijd, P::besluitdatum] },
+    RegelInfo { regel: Regel::E14, titel: "Gevraagd bedrag hoogstens het plafond per aanvraag", bron: "[V/S] plafond per aanvraag (E14)", parameters: &[P::plafond_per_aanvraag, P::budget] },
+    RegelInfo { regel: Regel::E15, titel: "Verplichte documenten zijn bijgevoegd", bron: "[D] plan van aanpak per deelplan, begroting, intentieverklaringen (E15)", parameters: &[P::verplichte_documenten] },
+    RegelInfo { regel: Regel::E16, titel: "Een verklaard prioriteitsgebied hoort bij de gemeente van het deelgebied", bron: "[V] prioriteitsgebieden van de ronde (E16)", parameters: &[P::prioriteitslijst] },
+];
+
+impl Regel {
+    pub const ALLE: [Regel; 16] = [
+        Regel::E01,
+        Regel::E02,
+        Regel::E03,
+        Regel::E04,
+        Regel::E05,
+        Regel::E06,
+        Regel::E07,
+        Regel::E08,
+        Regel::E09,
+        Regel::E10,
+        Regel::E11,
+        Regel::E12,
+        Regel::E13,
+        Regel::E14,
+        Regel::E15,
+        Regel::E16,
+    ];
+
+    pub fn info(self) -> &'static RegelInfo {
+        &REGELS[self as usize]
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Uitkomst {
+    Voldaan,
+    Waarschuwing,
+    Fout,
+}
+
+/// Waarop een bevinding slaat: de aanvraag, een deelplan (index) of een maatregel (deelplan, maatregel).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Niveau {
+    Aanvraag,
+    Deelplan(usize),
+    Maatregel(usize, usize),
+}
+
+impl Niveau {
+    pub fn deelplan(self) -> Option<usize> {
+        match self {
+            Niveau::Aanvraag => None,
+            Niveau::Deelplan(d) | Niveau::Maatregel(d, _) => Some(d),
+        }
+    }
+}
+
+/// Waarom een regel zo uitkwam; met de gegevens die de uitleg nodig heeft en die niet al in de kengetallen staan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reden {
+    Loket(loket::Reden),
+    Aanvragers(aanvragers::Reden),
+    Gebied(gebied::Reden),
+    Maatregelen(maatregelen::Reden),
+    Financien(financien::Reden),
+    Omvang(omvang::Reden),
+    Documenten(documenten::Reden),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bevinding {
+    pub regel: Regel,
+    pub uitkomst: Uitkomst,
+    pub niveau: Niveau,
+    pub reden: Reden,
+}
+
+/// De uitkomst van de toetsing van één aanvraag.
+#[derive(Clone, Debug)]
+pub struct Toetsing<'a> {
+    pub aanvraag: &'a Aanvraag,
+    pub ronde: &'a Ronde,
+    /// Het moment waarop getoetst is: de indiening, of bij een concept het opgegeven peilmoment.
+    pub peilmoment: Timestamp,
+    pub parameters: ParameterWaarden<'a>,
+    pub indicatoren: AanvraagIndicatoren,
+    pub bevindingen: Vec<Bevinding>,
+}
+
+/// Verzamelt bevindingen; gedeeld door de regelmodules.
+pub(crate) struct Bevindingen(Vec<Bevinding>);
+
+impl Bevindingen {
+    pub(crate) fn voeg_toe(&mut self, regel: Regel, uitkomst: Uitkomst, niveau: Niveau, reden: impl Into<Reden>) {
+        self.0.push(Bevinding { regel, uitkomst, niveau, reden: reden.into() });
+    }
+}
+
+/// Wat een regelmodule nodig heeft om te toetsen.
+pub(crate) struct Context<'t, 'a> {
+    pub aanvraag: &'a Aanvraag,
+    pub ronde: &'a Ronde,
+    pub peilmoment: Timestamp,
+    pub p: &'t ParameterWaarden<'a>,
+    pub ind: &'t AanvraagIndicatoren,
+}
+
+/// Toetst één aanvraag aan de regels E01–E16. Het peilmoment is de indiening (`ingediend_op`), of, bij een
+/// concept, `peilmoment_concept` (bijvoorbeeld nu). De parameters van de ronde op de lokale datum van dat moment
+/// gelden. Een rekenfout (bedragen buiten bereik) is een fout, geen bevinding.
+pub fn toets<'a>(aanvraag: &'a Aanvraag, ronde: &'a Ronde, referentie: &Referentie, peilmoment_concept: Timestamp) -> Result<Toetsing<'a>, Overloop> {
+    let peilmoment = aanvraag.ingediend_op.unwrap_or(peilmoment_concept);
+    let parameters = ronde.parameters_op(peilmoment);
+    let indicatoren = indicatoren::aanvraag(aanvraag, &parameters, referentie)?;
+    let mut b = Bevindingen(Vec::with_capacity(16 + 10 * aanvraag.deelplannen.len()));
+    {
+        let ctx = Context { aanvraag, ronde, peilmoment, p: &parameters, ind: &indicatoren };
+        loket::toets(&ctx, &mut b);
+        aanvragers::toets(&ctx, &mut b);
+        gebied::toets(&ctx, &mut b);
+        maatregelen::toets(&ctx, &mut b);
+        financien::toets(&ctx, &mut b)?;
+        omvang::toets(&ctx, &mut b);
+        documenten::toets(&ctx, &mut b);
+    }
+    let mut bevindingen = b.0;
+    bevindingen.sort_by_key(|x| (x.niveau, x.regel));
+    Ok(Toetsing { aanvraag, ronde, peilmoment, parameters, indicatoren, bevindingen })
+}
+
+/// Toetst alle aanvragen van een ronde, met de regels die over aanvragen heen gaan (E03: een PC4-gebied in
+/// deelgebieden van twee aanvragen). Beide betrokken deelplannen krijgen de fout; de volgorde van de invoer
+/// maakt voor de uitkomst niet uit.
+pub fn toets_ronde<'a>(aanvragen: &'a [Aanvraag], ronde: &'a Ronde, referentie: &Referentie, peilmoment_concept: Timestamp) -> Result<Vec<Toetsing<'a>>, Overloop> {
+    let mut uit = aanvragen.iter().map(|a| toets(a, ronde, referentie, peilmoment_concept)).collect::<Result<Vec<_>, _>>()?;
+    let mut gebruik: BTreeMap<Pc4, Vec<(usize, usize)>> = BTreeMap::new();
+    for (ai, a) in aanvragen.iter().enumerate() {
+        for (di, dp) in a.deelplannen.iter().enumerate() {
+            for pc4 in &dp.deelgebied.pc4 {
+                let v = gebruik.entry(*pc4).or_default();
+                if !v.contains(&(ai, di)) {
+                    v.push((ai, di));
+                }
+            }
+        }
+    }
+    for (pc4, plaatsen) in gebruik {
+        for &(ai, di) in &plaatsen {
+            let anderen: Vec<_> = plaatsen.iter().filter(|(aj, _)| *aj != ai).collect();
+            if let Some(&&(aj, dj)) = anderen.first() {
+                let reden = gebied::Reden::Pc4InAndereAanvraag {
+                    pc4,
+                    kenmerk: aanvragen[aj].kenmerk.clone(),
+                    deelplan: aanvragen[aj].deelplannen[dj].id.clone(),
+                    aantal_andere: anderen.len(),
+                };
+                uit[ai].bevindingen.push(Bevinding { regel: Regel::E03, uitkomst: Uitkomst::Fout, niveau: Niveau::Deelplan(di), reden: Reden::Gebied(reden) });
+            }
+        }
+    }
+    for t in &mut uit {
+        t.bevindingen.sort_by_key(|x| (x.niveau, x.regel));
+    }
+    Ok(uit)
+}
+
+impl Toetsing<'_> {
+    pub fn fouten(&self) -> impl Iterator<Item = &Bevinding> {
+        self.bevindingen.iter().filter(|b| b.uitkomst == Uitkomst::Fout)
+    }
+
+    /// Geen fout op aanvraagniveau en ten minste één subsidiabel deelplan.
+    pub fn ontvankelijk(&self) -> bool {
+        !self.fouten().any(|b| b.niveau == Niveau::Aanvraag) && (0..self.aanvraag.deelplannen.len()).any(|i| self.deelplan_subsidiabel(i))
+    }
+
+    /// Geen fout bij het deelplan of een van zijn maatregelen.
+    pub fn deelplan_subsidiabel(&self, i: usize) -> bool {
+        !self.fouten().any(|b| b.niveau.deelplan() == Some(i))
+    }
+
+    /// Alles in orde: ontvankelijk en elk deelplan subsidiabel.
+    pub fn zonder_fouten(&self) -> bool {
+        self.fouten().next().is_none()
+    }
+
+    /// De uitleg van een bevinding in het Nederlands, met de getallen.
+    pub fn uitleg(&self, b: &Bevinding) -> String {
+        let ctx = Context { aanvraag: self.aanvraag, ronde: self.ronde, peilmoment: self.peilmoment, p: &self.parameters, ind: &self.indicatoren };
+        match &b.reden {
+            Reden::Loket(r) => r.uitleg(&ctx),
+            Reden::Aanvragers(r) => r.uitleg(&ctx, b.niveau),
+            Reden::Gebied(r) => r.uitleg(&ctx, b.niveau),
+            Reden::Maatregelen(r) => r.uitleg(&ctx, b.niveau),
+            Reden::Financien(r) => r.uitleg(&ctx, b.niveau),
+            Reden::Omvang(r) => r.uitleg(&ctx),
+            Reden::Documenten(r) => r.uitleg(&ctx),
+        }
+    }
+
+    /// Het volledige verslag: bevindingen met uitleg, bron en gebruikte parameters, en de kengetallen.
+    pub fn rapport(&self) -> Rapport<'_> {
+        let bevindingen = self
+            .bevindingen
+            .iter()
+            .map(|b| {
+                let info = b.regel.info();
+                BevindingRapport {
+                    regel: b.regel,
+                    titel: info.titel,
+                    uitkomst: b.uitkomst,
+                    niveau: match b.niveau {
+                        Niveau::Aanvraag => "aanvraag",
+                        Niveau::Deelplan(_) => "deelplan",
+                        Niveau::Maatregel(..) => "maatregel",
+                    },
+                    deelplan: b.niveau.deelplan().map(|d| self.aanvraag.deelplannen[d].id.as_str()),
+                    maatregel: match b.niveau {
+                        Niveau::Maatregel(d, m) => Some(self.aanvraag.deelplannen[d].maatregelen[m].id.as_str()),
+                        _ => None,
+                    },
+                    uitleg: self.uitleg(b),
+                    bron: info.bron,
+                    parameters: info.parameters.iter().map(|p| self.parameters.gebruikt(*p)).collect(),
+                }
+            })
+            .collect();
+        Rapport {
+            kenmerk: &self.aanvraag.kenmerk,
+            titel: &self.aanvraag.titel,
+            ronde: &self.ronde.id,
+            peilmoment: self.peilmoment,
+            peilmoment_lokaal: self.ronde.lokaal(self.peilmoment).strftime("%d-%m-%Y %H:%M:%S").to_string(),
+            ingediend: self.aanvraag.ingediend_op.is_some(),
+            ontvankelijk: self.ontvankelijk(),
+            zonder_fouten: self.zonder_fouten(),
+            deelplannen: self
+                .aanvraag
+                .deelplannen
+                .iter()
+                .enumerate()
+                .map(|(i, d)| DeelplanOordeel { id: &d.id, naam: &d.naam, subsidiabel: self.deelplan_subsidiabel(i) })
+                .collect(),
+            bevindingen,
+            indicatoren: &self.indicatoren,
+            parameters: self.parameters,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct Rapport<'t> {
+    pub kenmerk: &'t str,
+    pub titel: &'t str,
+    pub ronde: &'t str,
+    pub peilmoment: Timestamp,
+    pub peilmoment_lokaal: String,
+    pub ingediend: bool,
+    pub ontvankelijk: bool,
+    pub zonder_fouten: bool,
+    pub deelplannen: Vec<DeelplanOordeel<'t>>,
+    pub bevindingen: Vec<BevindingRapport<'t>>,
+    pub indicatoren: &'t AanvraagIndicatoren,
+    pub parameters: ParameterWaarden<'t>,
+}
+
+#[derive(Serialize)]
+pub struct DeelplanOordeel<'t> {
+    pub id: &'t str,
+    pub naam: &'t str,
+    pub subsidiabel: bool,
+}
+
+#[derive(Serialize)]
+pub struct BevindingRapport<'t> {
+    pub regel: Regel,
+    pub titel: &'static str,
+    pub uitkomst: Uitkomst,
+    pub niveau: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deelplan: Option<&'t str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maatregel: Option<&'t str>,
+    pub uitleg: String,
+    pub bron: &'static str,
+    pub parameters: Vec<GebruikteWaarde<'t>>,
+}
+
+/// Naam en code van een gemeente, voor in een uitleg: "Zaanstad (GM0479)".
+pub(crate) fn gemeente(code: crate::codes::GemeenteCode) -> String {
+    format!("{} ({code})", Referentie::ingebouwd().gemeentenaam(code))
+}
+
+#[cfg(test)]
+mod tests;
