@@ -125,17 +125,17 @@ pub fn prioriteit(dp: &Deelplan, p: &ParameterWaarden<'_>, referentie: &Referent
     let gemeente = dp.deelgebied.gemeente;
     if let Some(verklaard) = &dp.deelgebied.prioriteitsgebied {
         return match lijst.get(verklaard) {
-            Some(g) if g.gemeenten.contains_key(&gemeente) => {
-                Prioriteit::Gebied { id: g.id.clone(), naam: g.naam.clone(), soort: g.soort, verklaard: true }
-            }
+            Some(g) if g.gemeenten.contains_key(&gemeente) => Prioriteit::Gebied { id: g.id.clone(), naam: g.naam.clone(), soort: g.soort, verklaard: true },
             _ => Prioriteit::Ongeldig { verklaard: verklaard.clone() },
         };
     }
     // Zonder verklaring: een gemeente die helemaal in een grens- of krimpregio ligt.
-    lijst
-        .values()
-        .find(|g| g.soort == GebiedSoort::GrensKrimpregio && g.gemeenten.contains_key(&gemeente))
-        .map_or(Prioriteit::Geen, |g| Prioriteit::Gebied { id: g.id.clone(), naam: g.naam.clone(), soort: g.soort, verklaard: false })
+    lijst.values().find(|g| g.soort == GebiedSoort::GrensKrimpregio && g.gemeenten.contains_key(&gemeente)).map_or(Prioriteit::Geen, |g| Prioriteit::Gebied {
+        id: g.id.clone(),
+        naam: g.naam.clone(),
+        soort: g.soort,
+        verklaard: false,
+    })
 }
 
 pub fn deelplan(dp: &Deelplan, p: &ParameterWaarden<'_>, referentie: &Referentie) -> Result<DeelplanIndicatoren, Overloop> {

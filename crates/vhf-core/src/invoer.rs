@@ -69,6 +69,16 @@ pub fn lees_aanvraag(tekst: &str) -> Result<Aanvraag, Invoerfout> {
         }
     })?;
     de.end().map_err(|e| Invoerfout { regel: Some(e.line()), kolom: Some(e.column()), veld: None, melding: "na de aanvraag staat nog tekst".into() })?;
+    if crate::regeling::Ronde::zoek(&aanvraag.ronde).is_none() {
+        let (regel, kolom) = positie::van_veld(tekst, "ronde").unzip();
+        let bekend: Vec<_> = crate::regeling::Ronde::ingebouwd().iter().map(|r| format!("\"{}\"", r.id)).collect();
+        return Err(Invoerfout {
+            regel,
+            kolom,
+            veld: Some("ronde".into()),
+            melding: format!("onbekende ronde \"{}\"; bekend zijn: {}", aanvraag.ronde, bekend.join(", ")),
+        });
+    }
     Ok(aanvraag)
 }
 
@@ -112,13 +122,14 @@ fn vertaal(e: &serde_json::Error) -> String {
 
 fn soort(s: &str) -> String {
     let s = s.trim();
+    let s = s.strip_prefix("a ").or_else(|| s.strip_prefix("an ")).unwrap_or(s);
     if s.starts_with("string") {
         s.replacen("string", "tekst", 1)
     } else if s.starts_with("integer") || s.starts_with("floating point") {
         format!("getal{}", s.split_once(' ').map(|(_, r)| r).filter(|r| !r.starts_with("point")).map_or(String::new(), |r| format!(" {r}")))
     } else if s == "u32" {
         "heel getal".into()
-    } else if s == "a sequence" || s.starts_with("a sequence") {
+    } else if s.starts_with("sequence") {
         "lijst".into()
     } else if s.starts_with("map") || s.starts_with("struct") {
         "object".into()
@@ -147,11 +158,22 @@ mod positie {
                 _ => return None,
             };
         }
+        Some(regel_kolom(tekst, i))
+    }
+
+    /// De plek van een veld op het hoogste niveau.
+    pub fn van_veld(tekst: &str, veld: &str) -> Option<(usize, usize)> {
+        let b = tekst.as_bytes();
+        in_object(b, spatie(b, 0), veld).map(|i| regel_kolom(tekst, i))
+    }
+
+    fn regel_kolom(tekst: &str, i: usize) -> (usize, usize) {
+        let b = tekst.as_bytes();
         let i = spatie(b, i);
         let voor = &tekst[..i.min(tekst.len())];
         let regel = voor.matches('\n').count() + 1;
         let kolom = voor.rsplit('\n').next().map_or(0, |r| r.chars().count()) + 1;
-        Some((regel, kolom))
+        (regel, kolom)
     }
 
     fn spatie(b: &[u8], mut i: usize) -> usize {
@@ -311,6 +333,14 @@ mod tests {
         assert!(e.melding.contains("nog tekst"), "{e}");
         let e = fout("");
         assert!(e.melding.contains("houdt midden"), "{e}");
+    }
+
+    #[test]
+    fn een_onbekende_ronde_noemt_de_bekende() {
+        let e = fout(&GOED.replacen("\"vhf-2021\"", "\"vhf-2022\"", 1));
+        assert_eq!(e.veld.as_deref(), Some("ronde"));
+        assert_eq!(e.regel, Some(3));
+        assert!(e.melding.contains("\"vhf-2022\"") && e.melding.contains("\"vhf-2023\""), "{e}");
     }
 
     #[test]

@@ -170,7 +170,8 @@ mod tests {
 
     #[test]
     fn fouten_in_referentiegegevens_noemen_de_regel() {
-        let e = Referentie::lees("code,name\nGM0014,Groningen\nGM0014,Groningen\n", "list,area_id,area_name,kind,gemeente_code,gemeente_name,confidence\n").unwrap_err();
+        let e = Referentie::lees("code,name\nGM0014,Groningen\nGM0014,Groningen\n", "list,area_id,area_name,kind,gemeente_code,gemeente_name,confidence\n")
+            .unwrap_err();
         assert!(e.contains("regel 3"), "{e}");
         let e = Referentie::lees(
             "code,name\nGM0014,Groningen\n",

@@ -374,9 +374,8 @@ const RONDES: &[(&str, &str)] = &[
     ("vhf-2024.toml", include_str!("../../../../data/rondes/vhf-2024.toml")),
 ];
 
-static INGEBOUWD: LazyLock<Vec<Ronde>> = LazyLock::new(|| {
-    RONDES.iter().map(|(bestand, tekst)| Ronde::lees(bestand, tekst).unwrap_or_else(|e| panic!("{e}"))).collect()
-});
+static INGEBOUWD: LazyLock<Vec<Ronde>> =
+    LazyLock::new(|| RONDES.iter().map(|(bestand, tekst)| Ronde::lees(bestand, tekst).unwrap_or_else(|e| panic!("{e}"))).collect());
 
 impl Ronde {
     /// De ingebouwde rondes, op volgorde.
@@ -562,7 +561,14 @@ mod tests {
         assert!(e.contains("x.toml") && e.contains("percentage"), "{e}");
         let e = Ronde::lees("x.toml", &tekst.replace("tijdzone = \"Europe/Amsterdam\"", "tijdzone = \"Europe/Atlantis\"")).unwrap_err();
         assert!(e.contains("Atlantis"), "{e}");
-        let e = Ronde::lees("x.toml", &tekst.replace("prioriteitslijst]]\nvanaf = \"2021-03-11\"\nwaarde = \"vhf2021\"", "prioriteitslijst]]\nvanaf = \"2021-03-11\"\nwaarde = \"vhf2099\"")).unwrap_err();
+        let e = Ronde::lees(
+            "x.toml",
+            &tekst.replace(
+                "prioriteitslijst]]\nvanaf = \"2021-03-11\"\nwaarde = \"vhf2021\"",
+                "prioriteitslijst]]\nvanaf = \"2021-03-11\"\nwaarde = \"vhf2099\"",
+            ),
+        )
+        .unwrap_err();
         assert!(e.contains("vhf2099"), "{e}");
     }
 }

@@ -23,9 +23,10 @@ pub(super) fn toets(ctx: &Context<'_, '_>, b: &mut Bevindingen) {
     let heeft = |soort: DocumentSoort, deelplan: Option<&str>| {
         a.documenten.iter().any(|d| d.soort == soort && (deelplan.is_none() || d.deelplan.as_deref() == deelplan))
     };
-    let corporatie_doet_mee = a.deelplannen.iter().any(|dp| {
-        dp.maatregelen.iter().any(|m| m.woningen.corporatie > 0) || dp.cofinanciering.iter().any(|c| c.financier == Financier::Corporatie)
-    });
+    let corporatie_doet_mee = a
+        .deelplannen
+        .iter()
+        .any(|dp| dp.maatregelen.iter().any(|m| m.woningen.corporatie > 0) || dp.cofinanciering.iter().any(|c| c.financier == Financier::Corporatie));
     let mut compleet = true;
     for eis in ctx.p.verplichte_documenten.waarde {
         match eis.per {

@@ -12,8 +12,16 @@ pub enum Reden {
     DubbelDeelplanId(String),
     DeelgebiedLeeg,
     Pc4DubbelGenoemd(Pc4),
-    Pc4InAnderDeelplan { pc4: Pc4, deelplan: String },
-    Pc4InAndereAanvraag { pc4: Pc4, kenmerk: String, deelplan: String, aantal_andere: usize },
+    Pc4InAnderDeelplan {
+        pc4: Pc4,
+        deelplan: String,
+    },
+    Pc4InAndereAanvraag {
+        pc4: Pc4,
+        kenmerk: String,
+        deelplan: String,
+        aantal_andere: usize,
+    },
     DeelgebiedGeldig,
     /// E04
     Pc4Geldig,
@@ -68,13 +76,17 @@ impl Reden {
             Reden::DeelgebiedLeeg => "Het deelgebied noemt geen enkel postcodegebied (PC4); er is ten minste één nodig.".into(),
             Reden::Pc4DubbelGenoemd(p) => format!("Postcodegebied {p} staat twee keer in dit deelgebied."),
             Reden::Pc4InAnderDeelplan { pc4, deelplan } => {
-                format!("Postcodegebied {pc4} ligt ook in het deelgebied van deelplan {deelplan} van deze aanvraag; een postcodegebied mag maar in één deelgebied liggen.")
+                format!(
+                    "Postcodegebied {pc4} ligt ook in het deelgebied van deelplan {deelplan} van deze aanvraag; een postcodegebied mag maar in één deelgebied liggen."
+                )
             }
             Reden::Pc4InAndereAanvraag { pc4, kenmerk, deelplan, aantal_andere } => format!(
                 "Postcodegebied {pc4} ligt ook in het deelgebied van deelplan {deelplan} van aanvraag {kenmerk}{}; een postcodegebied mag in de ronde maar in één deelgebied liggen.",
                 if *aantal_andere > 1 { format!(" (en van {} andere)", aantal_andere - 1) } else { String::new() }
             ),
-            Reden::DeelgebiedGeldig => format!("Het deelgebied bestaat uit de postcodegebieden {}, die in geen ander deelgebied van de aanvraag liggen.", lijst()),
+            Reden::DeelgebiedGeldig => {
+                format!("Het deelgebied bestaat uit de postcodegebieden {}, die in geen ander deelgebied van de aanvraag liggen.", lijst())
+            }
             Reden::Pc4Geldig => format!("De postcodegebieden {} zijn geldige PC4-codes (4 cijfers, 1000–9999).", lijst()),
         }
     }

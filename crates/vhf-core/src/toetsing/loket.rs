@@ -15,7 +15,9 @@ pub enum Reden {
     VoorOpening,
     NaSluiting,
     /// Nog niet ingediend: hoe het loket er op het peilmoment voor staat.
-    NietIngediend { loket_open: bool },
+    NietIngediend {
+        loket_open: bool,
+    },
 }
 
 impl From<Reden> for super::Reden {

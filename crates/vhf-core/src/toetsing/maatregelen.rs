@@ -68,7 +68,8 @@ impl Reden {
             Niveau::Maatregel(d, m) => Some(&ctx.aanvraag.deelplannen[d].maatregelen[m]),
             _ => None,
         };
-        let labels = || m.map(|m| format!("van label {} naar {}", m.label_voor.map_or("?", |l| l.naam()), m.label_na.map_or("?", |l| l.naam()))).unwrap_or_default();
+        let labels =
+            || m.map(|m| format!("van label {} naar {}", m.label_voor.map_or("?", |l| l.naam()), m.label_na.map_or("?", |l| l.naam()))).unwrap_or_default();
         let stap = |n: i32| if n == 1 { "1 labelstap".to_string() } else { format!("{n} labelstappen") };
         let w = &ctx.ind.woningen;
         match self {
@@ -77,8 +78,12 @@ impl Reden {
                 let soorten: Vec<_> = d.maatregelen.iter().filter(|m| m.activiteit.is_primair()).map(|m| m.activiteit.naam()).collect();
                 format!("Het deelplan heeft een primaire maatregel ({}).", soorten.join(", "))
             }
-            Reden::GeenPrimair { alleen_secundair: true } => "Het deelplan heeft alleen inponding of openbare ruimte. Die mogen alleen naast een renovatie, transformatie of sloop-nieuwbouw.".into(),
-            Reden::GeenPrimair { alleen_secundair: false } => "Het deelplan heeft geen maatregelen; er is ten minste één renovatie, transformatie of sloop-nieuwbouw nodig.".into(),
+            Reden::GeenPrimair { alleen_secundair: true } => {
+                "Het deelplan heeft alleen inponding of openbare ruimte. Die mogen alleen naast een renovatie, transformatie of sloop-nieuwbouw.".into()
+            }
+            Reden::GeenPrimair { alleen_secundair: false } => {
+                "Het deelplan heeft geen maatregelen; er is ten minste één renovatie, transformatie of sloop-nieuwbouw nodig.".into()
+            }
             Reden::RenovatieStappen { stappen } => format!("De renovatie gaat {}: {} (ten minste {} vereist).", labels(), stap(*stappen), eis.min_labelstappen),
             Reden::RenovatieEindlabel { stappen } => format!(
                 "De renovatie gaat {}: {}, minder dan {}, maar het eindlabel is {} of beter. Dat is voldoende.",
@@ -87,7 +92,12 @@ impl Reden {
                 eis.min_labelstappen,
                 eis.of_minimaal_label
             ),
-            Reden::RenovatieTeWeinig { stappen } if *stappen <= 0 => format!("De renovatie gaat {}: het label wordt niet beter. Vereist is ten minste {} labelstappen of eindlabel {} of beter.", labels(), eis.min_labelstappen, eis.of_minimaal_label),
+            Reden::RenovatieTeWeinig { stappen } if *stappen <= 0 => format!(
+                "De renovatie gaat {}: het label wordt niet beter. Vereist is ten minste {} labelstappen of eindlabel {} of beter.",
+                labels(),
+                eis.min_labelstappen,
+                eis.of_minimaal_label
+            ),
             Reden::RenovatieTeWeinig { stappen } => format!(
                 "De renovatie gaat {}: {}. Vereist is ten minste {} labelstappen of eindlabel {} of beter.",
                 labels(),

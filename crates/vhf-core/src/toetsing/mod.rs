@@ -63,22 +63,94 @@ use ParameterNaam as P;
 
 /// Het register: elke regel met titel, bron en parameters. Een bevinding noemt altijd een regel uit dit register.
 pub const REGELS: [RegelInfo; 16] = [
-    RegelInfo { regel: Regel::E01, titel: "Ingediend binnen de openingstijd van het loket", bron: "[V] regeling, openstelling loket (docs/regeling.md, E01)", parameters: &[P::loket_open, P::loket_sluit] },
-    RegelInfo { regel: Regel::E02, titel: "Aanvragers zijn gemeenten; een gezamenlijke aanvraag noemt de penvoerder", bron: "[V] regeling: aanvraag door een gemeente of samenwerkingsverband met penvoerder (E02)", parameters: &[] },
-    RegelInfo { regel: Regel::E03, titel: "Deelplannen met een deelgebied van PC4-gebieden, elk gebied in één deelgebied", bron: "[V] regeling: deelplan in één deelgebied; PC4 in hoogstens één deelgebied (E03)", parameters: &[] },
-    RegelInfo { regel: Regel::E04, titel: "PC4-codes zijn 4 cijfers, 1000–9999", bron: "[V] regeling: deelgebied van postcodegebieden (E04)", parameters: &[] },
-    RegelInfo { regel: Regel::E05, titel: "Elk deelplan heeft een primaire maatregel (renovatie, transformatie of sloop-nieuwbouw)", bron: "[V] regeling: inponding en openbare ruimte alleen naast herstructurering (E05)", parameters: &[] },
-    RegelInfo { regel: Regel::E06, titel: "Renovatie: ten minste 3 labelstappen of eindlabel B of beter", bron: "[V] regeling: eis aan renovatie (E06)", parameters: &[P::renovatie] },
-    RegelInfo { regel: Regel::E07, titel: "De aanvraag pakt particuliere woningen aan", bron: "[seed] Kamerstuk 32 847, nr. 720: alle aanvragen bevatten (ook) de aanpak van particuliere woningen (E07)", parameters: &[] },
-    RegelInfo { regel: Regel::E08, titel: "Het deelplan heeft een tekort", bron: "[V] regeling: de bijdrage dekt een deel van het tekort (E08)", parameters: &[] },
-    RegelInfo { regel: Regel::E09, titel: "Bijdrage voor fysieke maatregelen hoogstens het maximale aandeel van het tekort", bron: "[S] Rijksbijdrage hoogstens 70% van het tekort (E09)", parameters: &[P::max_aandeel_tekort] },
+    RegelInfo {
+        regel: Regel::E01,
+        titel: "Ingediend binnen de openingstijd van het loket",
+        bron: "[V] regeling, openstelling loket (docs/regeling.md, E01)",
+        parameters: &[P::loket_open, P::loket_sluit],
+    },
+    RegelInfo {
+        regel: Regel::E02,
+        titel: "Aanvragers zijn gemeenten; een gezamenlijke aanvraag noemt de penvoerder",
+        bron: "[V] regeling: aanvraag door een gemeente of samenwerkingsverband met penvoerder (E02)",
+        parameters: &[],
+    },
+    RegelInfo {
+        regel: Regel::E03,
+        titel: "Deelplannen met een deelgebied van PC4-gebieden, elk gebied in één deelgebied",
+        bron: "[V] regeling: deelplan in één deelgebied; PC4 in hoogstens één deelgebied (E03)",
+        parameters: &[],
+    },
+    RegelInfo {
+        regel: Regel::E04, titel: "PC4-codes zijn 4 cijfers, 1000–9999", bron: "[V] regeling: deelgebied van postcodegebieden (E04)", parameters: &[]
+    },
+    RegelInfo {
+        regel: Regel::E05,
+        titel: "Elk deelplan heeft een primaire maatregel (renovatie, transformatie of sloop-nieuwbouw)",
+        bron: "[V] regeling: inponding en openbare ruimte alleen naast herstructurering (E05)",
+        parameters: &[],
+    },
+    RegelInfo {
+        regel: Regel::E06,
+        titel: "Renovatie: ten minste 3 labelstappen of eindlabel B of beter",
+        bron: "[V] regeling: eis aan renovatie (E06)",
+        parameters: &[P::renovatie],
+    },
+    RegelInfo {
+        regel: Regel::E07,
+        titel: "De aanvraag pakt particuliere woningen aan",
+        bron: "[seed] Kamerstuk 32 847, nr. 720: alle aanvragen bevatten (ook) de aanpak van particuliere woningen (E07)",
+        parameters: &[],
+    },
+    RegelInfo {
+        regel: Regel::E08,
+        titel: "Het deelplan heeft een tekort",
+        bron: "[V] regeling: de bijdrage dekt een deel van het tekort (E08)",
+        parameters: &[],
+    },
+    RegelInfo {
+        regel: Regel::E09,
+        titel: "Bijdrage voor fysieke maatregelen hoogstens het maximale aandeel van het tekort",
+        bron: "[S] Rijksbijdrage hoogstens 70% van het tekort (E09)",
+        parameters: &[P::max_aandeel_tekort],
+    },
     RegelInfo { regel: Regel::E10, titel: "Cofinanciering dekt de rest van het tekort", bron: "[V] regeling: dekking van het tekort (E10)", parameters: &[] },
-    RegelInfo { regel: Regel::E11, titel: "Projectkosten hoogstens 10% van het gevraagde bedrag", bron: "[V] regeling: projectkosten (E11)", parameters: &[P::max_aandeel_projectkosten] },
-    RegelInfo { regel: Regel::E12, titel: "Minimale omvang van de aanvraag", bron: "[S] minimale omvang per ronde (E12)", parameters: &[P::minimale_omvang, P::prioriteitslijst] },
-    RegelInfo { regel: Regel::E13, titel: "Looptijd en start van het programma", bron: "[S] looptijd en start per ronde (E13)", parameters: &[P::looptijd, P::besluitdatum] },
-    RegelInfo { regel: Regel::E14, titel: "Gevraagd bedrag hoogstens het plafond per aanvraag", bron: "[V/S] plafond per aanvraag (E14)", parameters: &[P::plafond_per_aanvraag, P::budget] },
-    RegelInfo { regel: Regel::E15, titel: "Verplichte documenten zijn bijgevoegd", bron: "[D] plan van aanpak per deelplan, begroting, intentieverklaringen (E15)", parameters: &[P::verplichte_documenten] },
-    RegelInfo { regel: Regel::E16, titel: "Een verklaard prioriteitsgebied hoort bij de gemeente van het deelgebied", bron: "[V] prioriteitsgebieden van de ronde (E16)", parameters: &[P::prioriteitslijst] },
+    RegelInfo {
+        regel: Regel::E11,
+        titel: "Projectkosten hoogstens 10% van het gevraagde bedrag",
+        bron: "[V] regeling: projectkosten (E11)",
+        parameters: &[P::max_aandeel_projectkosten],
+    },
+    RegelInfo {
+        regel: Regel::E12,
+        titel: "Minimale omvang van de aanvraag",
+        bron: "[S] minimale omvang per ronde (E12)",
+        parameters: &[P::minimale_omvang, P::prioriteitslijst],
+    },
+    RegelInfo {
+        regel: Regel::E13,
+        titel: "Looptijd en start van het programma",
+        bron: "[S] looptijd en start per ronde (E13)",
+        parameters: &[P::looptijd, P::besluitdatum],
+    },
+    RegelInfo {
+        regel: Regel::E14,
+        titel: "Gevraagd bedrag hoogstens het plafond per aanvraag",
+        bron: "[V/S] plafond per aanvraag (E14)",
+        parameters: &[P::plafond_per_aanvraag, P::budget],
+    },
+    RegelInfo {
+        regel: Regel::E15,
+        titel: "Verplichte documenten zijn bijgevoegd",
+        bron: "[D] plan van aanpak per deelplan, begroting, intentieverklaringen (E15)",
+        parameters: &[P::verplichte_documenten],
+    },
+    RegelInfo {
+        regel: Regel::E16,
+        titel: "Een verklaard prioriteitsgebied hoort bij de gemeente van het deelgebied",
+        bron: "[V] prioriteitsgebieden van de ronde (E16)",
+        parameters: &[P::prioriteitslijst],
+    },
 ];
 
 impl Regel {
@@ -207,7 +279,12 @@ pub fn toets<'a>(aanvraag: &'a Aanvraag, ronde: &'a Ronde, referentie: &Referent
 /// Toetst alle aanvragen van een ronde, met de regels die over aanvragen heen gaan (E03: een PC4-gebied in
 /// deelgebieden van twee aanvragen). Beide betrokken deelplannen krijgen de fout; de volgorde van de invoer
 /// maakt voor de uitkomst niet uit.
-pub fn toets_ronde<'a>(aanvragen: &'a [Aanvraag], ronde: &'a Ronde, referentie: &Referentie, peilmoment_concept: Timestamp) -> Result<Vec<Toetsing<'a>>, Overloop> {
+pub fn toets_ronde<'a>(
+    aanvragen: &'a [Aanvraag],
+    ronde: &'a Ronde,
+    referentie: &Referentie,
+    peilmoment_concept: Timestamp,
+) -> Result<Vec<Toetsing<'a>>, Overloop> {
     let mut uit = aanvragen.iter().map(|a| toets(a, ronde, referentie, peilmoment_concept)).collect::<Result<Vec<_>, _>>()?;
     let mut gebruik: BTreeMap<Pc4, Vec<(usize, usize)>> = BTreeMap::new();
     for (ai, a) in aanvragen.iter().enumerate() {

@@ -124,7 +124,12 @@ fn e01_loket_2021_op_de_seconde() {
         &[
             ("Om 08:59:59 op 3 mei 2021 is het loket nog dicht", |a| a.ingediend_op = Some(ts("2021-05-03T06:59:59Z")), Regel::E01, Uitkomst::Fout),
             ("Om 09:00:00 op 3 mei 2021 is het loket open", |a| a.ingediend_op = Some(ts("2021-05-03T07:00:00Z")), Regel::E01, Uitkomst::Voldaan),
-            ("Op 18 mei, na de oorspronkelijke sluiting maar binnen de verlenging, is op tijd", |a| a.ingediend_op = Some(ts("2021-05-18T10:00:00Z")), Regel::E01, Uitkomst::Voldaan),
+            (
+                "Op 18 mei, na de oorspronkelijke sluiting maar binnen de verlenging, is op tijd",
+                |a| a.ingediend_op = Some(ts("2021-05-18T10:00:00Z")),
+                Regel::E01,
+                Uitkomst::Voldaan,
+            ),
             ("Om 16:59:59 op 19 mei 2021 is nog op tijd", |a| a.ingediend_op = Some(ts("2021-05-19T14:59:59Z")), Regel::E01, Uitkomst::Voldaan),
             ("Om 17:00:00 op 19 mei 2021 is te laat", |a| a.ingediend_op = Some(ts("2021-05-19T15:00:00Z")), Regel::E01, Uitkomst::Fout),
             ("Een concept (nog niet ingediend) krijgt een waarschuwing, geen fout", |a| a.ingediend_op = None, Regel::E01, Uitkomst::Waarschuwing),
@@ -179,7 +184,12 @@ fn e02_aanvragers_en_penvoerder() {
             ),
             ("Een penvoerder die geen aanvrager is, kan niet", |a| a.penvoerder = Some(gm("GM0363")), Regel::E02, Uitkomst::Fout),
             ("Een gemeente die twee keer aanvraagt in één aanvraag, is een fout", |a| a.aanvragers.push(gm("GM0479")), Regel::E02, Uitkomst::Fout),
-            ("Een deelgebied in een gemeente die geen aanvrager is, kan niet", |a| a.deelplannen[0].deelgebied.gemeente = gm("GM0363"), Regel::E02, Uitkomst::Fout),
+            (
+                "Een deelgebied in een gemeente die geen aanvrager is, kan niet",
+                |a| a.deelplannen[0].deelgebied.gemeente = gm("GM0363"),
+                Regel::E02,
+                Uitkomst::Fout,
+            ),
         ],
     );
 }
@@ -211,13 +221,13 @@ fn e03_deelgebieden_en_pc4() {
                 Regel::E03,
                 Uitkomst::Voldaan,
             ),
+            ("Twee deelplannen met hetzelfde kenmerk zijn een fout", |a| a.deelplannen.push(deelplan("DP1", "1505")), Regel::E03, Uitkomst::Fout),
             (
-                "Twee deelplannen met hetzelfde kenmerk zijn een fout",
-                |a| a.deelplannen.push(deelplan("DP1", "1505")),
+                "Een postcodegebied dat twee keer in één deelgebied staat, is een waarschuwing",
+                |a| a.deelplannen[0].deelgebied.pc4.push(pc4("1504")),
                 Regel::E03,
-                Uitkomst::Fout,
+                Uitkomst::Waarschuwing,
             ),
-            ("Een postcodegebied dat twee keer in één deelgebied staat, is een waarschuwing", |a| a.deelplannen[0].deelgebied.pc4.push(pc4("1504")), Regel::E03, Uitkomst::Waarschuwing),
         ],
     );
 }
@@ -243,7 +253,10 @@ fn e03_een_postcodegebied_in_twee_aanvragen_van_de_ronde() {
     let omgekeerd: Vec<_> = aanvragen.iter().rev().cloned().collect();
     let t2 = toets_ronde(&omgekeerd, r, Referentie::ingebouwd(), ts("2021-05-10T08:00:00Z")).unwrap();
     for (x, y) in t.iter().zip(t2.iter().rev()) {
-        assert_eq!(x.bevindingen.iter().map(|b| (b.regel, b.uitkomst, b.niveau)).collect::<Vec<_>>(), y.bevindingen.iter().map(|b| (b.regel, b.uitkomst, b.niveau)).collect::<Vec<_>>());
+        assert_eq!(
+            x.bevindingen.iter().map(|b| (b.regel, b.uitkomst, b.niveau)).collect::<Vec<_>>(),
+            y.bevindingen.iter().map(|b| (b.regel, b.uitkomst, b.niveau)).collect::<Vec<_>>()
+        );
     }
 }
 
@@ -305,10 +318,7 @@ fn e06_renovatie_labelstappen() {
         assert_eq!(b.niveau, Niveau::Maatregel(0, 0));
         assert!(t.uitleg(b).contains(&format!("van label {voor} naar {na}")), "{zin}: {}", t.uitleg(b));
     }
-    controleer(
-        "vhf-2021",
-        &[("Een renovatie zonder labels is een fout", |a| a.deelplannen[0].maatregelen[0].label_na = None, Regel::E06, Uitkomst::Fout)],
-    );
+    controleer("vhf-2021", &[("Een renovatie zonder labels is een fout", |a| a.deelplannen[0].maatregelen[0].label_na = None, Regel::E06, Uitkomst::Fout)]);
 }
 
 #[test]
@@ -351,7 +361,12 @@ fn e08_tot_e10_tekort_bijdrage_en_cofinanciering() {
         "vhf-2021",
         &[
             ("Opbrengsten gelijk aan de kosten: geen tekort", |a| a.deelplannen[0].maatregelen[0].opbrengsten = eur(10_000_000), Regel::E08, Uitkomst::Fout),
-            ("Een tekort van één cent is een tekort", |a| a.deelplannen[0].maatregelen[0].opbrengsten = Bedrag::centen(999_999_999), Regel::E08, Uitkomst::Voldaan),
+            (
+                "Een tekort van één cent is een tekort",
+                |a| a.deelplannen[0].maatregelen[0].opbrengsten = Bedrag::centen(999_999_999),
+                Regel::E08,
+                Uitkomst::Voldaan,
+            ),
             ("Precies 70% van het tekort vragen mag", |_| {}, Regel::E09, Uitkomst::Voldaan),
             ("Eén cent meer dan 70% van het tekort is te veel", |a| a.deelplannen[0].bijdrage_fysiek = Bedrag::centen(700_000_001), Regel::E09, Uitkomst::Fout),
             ("Zonder tekort is elke bijdrage te veel", |a| a.deelplannen[0].maatregelen[0].opbrengsten = eur(10_000_000), Regel::E09, Uitkomst::Fout),
@@ -533,7 +548,12 @@ fn e13_looptijd_en_start() {
             ("Precies 10 jaar looptijd mag", |a| a.planning.einde = date(2032, 1, 1), Regel::E13, Uitkomst::Voldaan),
             ("10 jaar en een dag is te lang", |a| a.planning.einde = date(2032, 1, 2), Regel::E13, Uitkomst::Fout),
             ("Een einde vóór de start kan niet", |a| a.planning.einde = date(2021, 12, 31), Regel::E13, Uitkomst::Fout),
-            ("In 2021 geldt geen eis aan de start", |a| a.planning = Planning { start: date(2026, 1, 1), einde: date(2030, 1, 1) }, Regel::E13, Uitkomst::Voldaan),
+            (
+                "In 2021 geldt geen eis aan de start",
+                |a| a.planning = Planning { start: date(2026, 1, 1), einde: date(2030, 1, 1) },
+                Regel::E13,
+                Uitkomst::Voldaan,
+            ),
         ],
     );
     // 2023: start uiterlijk 2 jaar na de besluitdatum (parameter, 15-02-2024).
@@ -611,7 +631,12 @@ fn e15_documenten() {
     controleer(
         "vhf-2021",
         &[
-            ("Zonder plan van aanpak voor het deelplan is de aanvraag onvolledig", |a| a.documenten.retain(|d| d.soort != DocumentSoort::PlanVanAanpak), Regel::E15, Uitkomst::Fout),
+            (
+                "Zonder plan van aanpak voor het deelplan is de aanvraag onvolledig",
+                |a| a.documenten.retain(|d| d.soort != DocumentSoort::PlanVanAanpak),
+                Regel::E15,
+                Uitkomst::Fout,
+            ),
             ("Een plan van aanpak voor een ander deelplan telt niet", |a| a.documenten[0].deelplan = Some("DP9".into()), Regel::E15, Uitkomst::Fout),
             ("Zonder begroting is de aanvraag onvolledig", |a| a.documenten.retain(|d| d.soort != DocumentSoort::Begroting), Regel::E15, Uitkomst::Fout),
             (
@@ -638,9 +663,24 @@ fn e16_prioriteitsgebied() {
     controleer(
         "vhf-2021",
         &[
-            ("Zaandam Oost ligt in Zaanstad: in orde", |a| a.deelplannen[0].deelgebied.prioriteitsgebied = Some("zaandam-oost".into()), Regel::E16, Uitkomst::Voldaan),
-            ("Rotterdam-Zuid ligt niet in Zaanstad", |a| a.deelplannen[0].deelgebied.prioriteitsgebied = Some("rotterdam-zuid".into()), Regel::E16, Uitkomst::Fout),
-            ("Een onbekend gebied staat niet op de lijst", |a| a.deelplannen[0].deelgebied.prioriteitsgebied = Some("atlantis".into()), Regel::E16, Uitkomst::Fout),
+            (
+                "Zaandam Oost ligt in Zaanstad: in orde",
+                |a| a.deelplannen[0].deelgebied.prioriteitsgebied = Some("zaandam-oost".into()),
+                Regel::E16,
+                Uitkomst::Voldaan,
+            ),
+            (
+                "Rotterdam-Zuid ligt niet in Zaanstad",
+                |a| a.deelplannen[0].deelgebied.prioriteitsgebied = Some("rotterdam-zuid".into()),
+                Regel::E16,
+                Uitkomst::Fout,
+            ),
+            (
+                "Een onbekend gebied staat niet op de lijst",
+                |a| a.deelplannen[0].deelgebied.prioriteitsgebied = Some("atlantis".into()),
+                Regel::E16,
+                Uitkomst::Fout,
+            ),
             ("Zonder verklaring is er niets te toetsen", |_| {}, Regel::E16, Uitkomst::Voldaan),
         ],
     );
