@@ -60,6 +60,8 @@ pub struct Referentie {
     gemeenten: BTreeMap<GemeenteCode, Gemeente>,
     /// lijst (`vhf2021`, `nplv2022`) → gebied-id → gebied
     lijsten: BTreeMap<String, BTreeMap<String, Prioriteitsgebied>>,
+    /// lijst → gemeente → de grens- of krimpregio waarin ze helemaal ligt (afgeleid, voor snel opzoeken)
+    regios: BTreeMap<String, BTreeMap<GemeenteCode, String>>,
 }
 
 #[derive(Deserialize)]
@@ -124,7 +126,17 @@ impl Referentie {
                 }
             }
         }
-        Ok(Referentie { gemeenten, lijsten })
+        let mut regios: BTreeMap<String, BTreeMap<GemeenteCode, String>> = BTreeMap::new();
+        for (lijst, gebieden) in &lijsten {
+            for g in gebieden.values().filter(|g| g.soort == GebiedSoort::GrensKrimpregio) {
+                for code in g.gemeenten.keys() {
+                    if let Some(ander) = regios.entry(lijst.clone()).or_default().insert(*code, g.id.clone()) {
+                        return Err(format!("priority_areas.csv: gemeente {code} ligt op lijst {lijst} in twee regio's ({ander} en {})", g.id));
+                    }
+                }
+            }
+        }
+        Ok(Referentie { gemeenten, lijsten, regios })
     }
 
     pub fn gemeente(&self, code: GemeenteCode) -> Option<&Gemeente> {
@@ -142,6 +154,12 @@ impl Referentie {
 
     pub fn lijst(&self, lijst: &str) -> Option<&BTreeMap<String, Prioriteitsgebied>> {
         self.lijsten.get(lijst)
+    }
+
+    /// De grens- of krimpregio van de lijst waarin de gemeente helemaal ligt.
+    pub fn regio(&self, lijst: &str, gemeente: GemeenteCode) -> Option<&Prioriteitsgebied> {
+        let id = self.regios.get(lijst)?.get(&gemeente)?;
+        self.lijsten.get(lijst)?.get(id)
     }
 
     pub fn lijstnamen(&self) -> impl Iterator<Item = &str> {

@@ -16,8 +16,6 @@ pub mod loket;
 pub mod maatregelen;
 pub mod omvang;
 
-use std::collections::BTreeMap;
-
 use jiff::Timestamp;
 use serde::Serialize;
 
@@ -286,31 +284,32 @@ pub fn toets_ronde<'a>(
     peilmoment_concept: Timestamp,
 ) -> Result<Vec<Toetsing<'a>>, Overloop> {
     let mut uit = aanvragen.iter().map(|a| toets(a, ronde, referentie, peilmoment_concept)).collect::<Result<Vec<_>, _>>()?;
-    let mut gebruik: BTreeMap<Pc4, Vec<(usize, usize)>> = BTreeMap::new();
+    // Alle (PC4, aanvraag, deelplan), gesorteerd: gelijke PC4-codes liggen dan naast elkaar.
+    let mut gebruik: Vec<(Pc4, usize, usize)> = Vec::new();
     for (ai, a) in aanvragen.iter().enumerate() {
         for (di, dp) in a.deelplannen.iter().enumerate() {
-            for pc4 in &dp.deelgebied.pc4 {
-                let v = gebruik.entry(*pc4).or_default();
-                if !v.contains(&(ai, di)) {
-                    v.push((ai, di));
-                }
-            }
+            gebruik.extend(dp.deelgebied.pc4.iter().map(|p| (*p, ai, di)));
         }
     }
-    for (pc4, plaatsen) in gebruik {
-        for &(ai, di) in &plaatsen {
-            let anderen: Vec<_> = plaatsen.iter().filter(|(aj, _)| *aj != ai).collect();
-            if let Some(&&(aj, dj)) = anderen.first() {
-                let reden = gebied::Reden::Pc4InAndereAanvraag {
-                    pc4,
-                    kenmerk: aanvragen[aj].kenmerk.clone(),
-                    deelplan: aanvragen[aj].deelplannen[dj].id.clone(),
-                    aantal_andere: anderen.len(),
-                };
-                uit[ai].bevindingen.push(Bevinding { regel: Regel::E03, uitkomst: Uitkomst::Fout, niveau: Niveau::Deelplan(di), reden: Reden::Gebied(reden) });
-            }
+    gebruik.sort_unstable();
+    gebruik.dedup();
+    for groep in gebruik.chunk_by(|x, y| x.0 == y.0) {
+        if groep.iter().all(|(_, ai, _)| *ai == groep[0].1) {
+            continue;
+        }
+        for &(pc4, ai, di) in groep {
+            let anderen: Vec<_> = groep.iter().filter(|(_, aj, _)| *aj != ai).collect();
+            let &&(_, aj, dj) = anderen.first().expect("groep met meer dan één aanvraag");
+            let reden = gebied::Reden::Pc4InAndereAanvraag {
+                pc4,
+                kenmerk: aanvragen[aj].kenmerk.clone(),
+                deelplan: aanvragen[aj].deelplannen[dj].id.clone(),
+                aantal_andere: anderen.len(),
+            };
+            uit[ai].bevindingen.push(Bevinding { regel: Regel::E03, uitkomst: Uitkomst::Fout, niveau: Niveau::Deelplan(di), reden: Reden::Gebied(reden) });
         }
     }
+    // Op volgorde houden (al gesorteerde delen kosten een stabiele sortering bijna niets).
     for t in &mut uit {
         t.bevindingen.sort_by_key(|x| (x.niveau, x.regel));
     }
