@@ -16,13 +16,17 @@
 //! | [`toetsing`] | de regels E01–E16, één module per groep |
 
 pub mod aanvraag;
+pub mod beoordeling;
 pub mod codes;
+pub mod demo;
 pub mod geld;
+pub mod gevoeligheid;
 pub mod indicatoren;
 pub mod invoer;
 pub mod referentie;
 pub mod regeling;
 pub mod toetsing;
+pub mod verdeling;
 
 /// Het JSON Schema van het aanvraagbestand, gemaakt uit de typen.
 pub fn aanvraag_schema() -> schemars::Schema {

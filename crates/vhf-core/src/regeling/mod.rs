@@ -63,6 +63,8 @@ pub struct Renovatie {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Prioriteitsregel {
+    /// Geen voorrang of punten (voor een wat-als-vergelijking).
+    Geen,
     /// Deelplannen in een prioriteitsgebied gaan voor.
     Voorrang,
     /// Extra punten op de totaalscore.
@@ -188,6 +190,7 @@ impl Beschrijf for Renovatie {
 impl Beschrijf for Prioriteitsregel {
     fn beschrijf(&self) -> String {
         match self {
+            Prioriteitsregel::Geen => "geen voorrang of punten voor prioriteitsgebieden".into(),
             Prioriteitsregel::Voorrang => "voorrang: deelplannen in een prioriteitsgebied eerst".into(),
             Prioriteitsregel::Punten { punten, alleen_gemeenten_zonder_eerdere_toekenning, alleen_als_voldoende_zonder_punten } => format!(
                 "+{punten} punten{}{}",

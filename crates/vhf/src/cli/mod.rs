@@ -1,9 +1,10 @@
-//! De opdrachtregel: `vhf check`, `vhf rounds`, `vhf schema`.
+//! De opdrachtregel: `vhf check`, `vhf allocate`, `vhf demo generate`, `vhf rounds`, `vhf schema`.
 //!
 //! Afsluitcodes van `vhf check`: 0 = geen fouten, 1 = ten minste één fout (aanvraag niet ontvankelijk of een
 //! deelplan niet subsidiabel), 2 = een bestand is niet te lezen of geen geldige aanvraag (met bestand, regel,
 //! kolom en veld in de melding).
 
+mod allocate;
 mod check;
 mod rounds;
 
@@ -40,6 +41,44 @@ enum Opdracht {
         #[arg(required = true, value_name = "BESTAND")]
         bestanden: Vec<PathBuf>,
     },
+    /// Rangschik en verdeel het budget van een ronde: aanvragen + beoordelingen van de commissie.
+    Allocate {
+        /// Ronde (standaard: de ronde in het bestand).
+        #[arg(long = "round", value_name = "RONDE")]
+        ronde: Option<String>,
+        #[arg(long)]
+        json: bool,
+        /// Toon per deelplan de uitleg van rang en bedrag.
+        #[arg(long)]
+        uitleg: bool,
+        /// Wat-als: budget=150000000, btw_reserve=0, vulwijze=doorgaan, prioriteit=geen|voorrang|punten:5,
+        /// gewicht.effectiviteit=50% (herhaalbaar). Toont de verdeling en het verschil per deelplan en gemeente.
+        #[arg(long = "what-if", value_name = "SLEUTEL=WAARDE")]
+        wat_als: Vec<String>,
+        /// Gevoeligheidsanalyse: zoveel runs met verstoorde scores; per deelplan hoe vaak het geld krijgt.
+        #[arg(long = "sensitivity", value_name = "RUNS")]
+        gevoeligheid: Option<u32>,
+        /// Verstoring per score in punten (bij --sensitivity).
+        #[arg(long, default_value = "0.50")]
+        marge: vhf_core::geld::Honderdsten,
+        /// Zaadwaarde voor de gevoeligheidsanalyse (zelfde zaad, zelfde uitkomst).
+        #[arg(long = "seed", default_value_t = 2021)]
+        zaad: u64,
+        /// Aantal draden (standaard: alle kernen).
+        #[arg(long = "threads")]
+        draden: Option<usize>,
+        /// Peilmoment voor de parameters (standaard: de besluitdatum van de ronde, 12:00).
+        #[arg(long, value_name = "MOMENT")]
+        peilmoment: Option<jiff::Timestamp>,
+        /// Invoer: JSON volgens `vhf schema verdeling` (bijvoorbeeld examples/ronde-2021.json).
+        #[arg(value_name = "BESTAND")]
+        bestand: PathBuf,
+    },
+    /// Demo-gegevens.
+    Demo {
+        #[command(subcommand)]
+        opdracht: DemoOpdracht,
+    },
     /// Toon de rondes en hun parameters, met bron en wijzigingen.
     Rounds {
         /// Alleen deze ronde.
@@ -47,8 +86,30 @@ enum Opdracht {
         #[arg(long)]
         json: bool,
     },
-    /// Druk het JSON Schema van het aanvraagbestand af.
-    Schema,
+    /// Druk het JSON Schema af van het aanvraagbestand (standaard) of van de invoer van `vhf allocate`.
+    Schema {
+        #[arg(value_enum, default_value = "aanvraag")]
+        soort: SchemaSoort,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SchemaSoort {
+    Aanvraag,
+    Verdeling,
+}
+
+#[derive(Subcommand)]
+enum DemoOpdracht {
+    /// Maak een synthetische ronde (aanvragen en beoordelingen) als invoer voor `vhf allocate`.
+    Generate {
+        #[arg(long, default_value_t = 75)]
+        deelplannen: usize,
+        #[arg(long = "seed", default_value_t = 2021)]
+        zaad: u64,
+        #[arg(long = "round", value_name = "RONDE", default_value = "vhf-2021")]
+        ronde: String,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -60,10 +121,27 @@ pub fn main() -> ExitCode {
             let peilmoment = peilmoment.unwrap_or_else(jiff::Timestamp::now);
             check::run(&check::Opties { ronde, json, alles, peilmoment, bestanden }, &mut uit, &mut fout)
         }
+        Opdracht::Allocate { ronde, json, uitleg, wat_als, gevoeligheid, marge, zaad, draden, peilmoment, bestand } => {
+            let draden = draden.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            allocate::run(&allocate::Opties { ronde, bestand, json, uitleg, wat_als, gevoeligheid, marge, zaad, draden, peilmoment }, &mut uit, &mut fout)
+        }
+        Opdracht::Demo { opdracht: DemoOpdracht::Generate { deelplannen, zaad, ronde } } => match vhf_core::regeling::Ronde::zoek(&ronde) {
+            Some(r) => {
+                let invoer = vhf_core::demo::genereer(r, deelplannen, zaad);
+                schrijf(&mut uit, &serde_json::to_string_pretty(&invoer).expect("JSON")).map_or(2, |_| 0)
+            }
+            None => {
+                let _ = schrijf(&mut fout, &format!("vhf demo generate: onbekende ronde '{ronde}'"));
+                2
+            }
+        },
         Opdracht::Rounds { ronde, json } => rounds::run(ronde.as_deref(), json, &mut uit, &mut fout),
-        Opdracht::Schema => {
-            let schema = serde_json::to_string_pretty(&vhf_core::aanvraag_schema()).expect("schema is JSON");
-            schrijf(&mut uit, &schema).map_or(2, |_| 0)
+        Opdracht::Schema { soort } => {
+            let schema = match soort {
+                SchemaSoort::Aanvraag => vhf_core::aanvraag_schema(),
+                SchemaSoort::Verdeling => schemars::schema_for!(vhf_core::verdeling::Verdeelinvoer),
+            };
+            schrijf(&mut uit, &serde_json::to_string_pretty(&schema).expect("schema is JSON")).map_or(2, |_| 0)
         }
     };
     ExitCode::from(code)

@@ -1,0 +1,352 @@
+//! `vhf allocate`: rangschikking en verdeling van een ronde, met wat-als en gevoeligheidsanalyse.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::PathBuf;
+
+use jiff::Timestamp;
+use serde::Serialize;
+use vhf_core::geld::{Bedrag, Honderdsten, Percentage};
+use vhf_core::referentie::Referentie;
+use vhf_core::regeling::{Beschrijf, Ronde};
+use vhf_core::verdeling::{self, Analyse, Uitkomst, Verdeelinvoer, Verdeling, WatAls};
+
+use super::schrijf;
+
+pub struct Opties {
+    pub ronde: Option<String>,
+    pub bestand: PathBuf,
+    pub json: bool,
+    pub uitleg: bool,
+    pub wat_als: Vec<String>,
+    pub gevoeligheid: Option<u32>,
+    pub marge: Honderdsten,
+    pub zaad: u64,
+    pub draden: usize,
+    pub peilmoment: Option<Timestamp>,
+}
+
+fn lees(pad: &PathBuf) -> Result<Verdeelinvoer, String> {
+    let meta = std::fs::metadata(pad).map_err(|e| format!("{}: kan het bestand niet openen: {e}", pad.display()))?;
+    if meta.len() > 256 * 1024 * 1024 {
+        return Err(format!("{}: het bestand is groter dan 256 MiB", pad.display()));
+    }
+    let tekst = std::fs::read_to_string(pad).map_err(|e| format!("{}: kan het bestand niet lezen: {e}", pad.display()))?;
+    let mut de = serde_json::Deserializer::from_str(&tekst);
+    serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| {
+            let pad_in = e.path().to_string();
+            let inner = e.into_inner();
+            format!("{}:{}:{}: veld {pad_in}: {inner}", pad.display(), inner.line(), inner.column())
+        })
+        .and_then(|v: Verdeelinvoer| {
+            de.end().map_err(|e| format!("{}:{}:{}: na de invoer staat nog tekst", pad.display(), e.line(), e.column()))?;
+            Ok(v)
+        })
+}
+
+#[derive(Serialize)]
+struct Regel<'a> {
+    rang: Option<usize>,
+    aanvraag: &'a str,
+    deelplan: &'a str,
+    naam: &'a str,
+    penvoerder: String,
+    score: Option<Honderdsten>,
+    rangscore: Option<Honderdsten>,
+    gevraagd: Bedrag,
+    toegekend: Bedrag,
+    uitkomst: Uitkomst,
+    reserve: Option<usize>,
+    uitleg: String,
+}
+
+#[derive(Serialize)]
+struct VerdelingJson<'a> {
+    ronde: &'a str,
+    peilmoment: Timestamp,
+    parameters: Vec<vhf_core::regeling::GebruikteWaarde<'a>>,
+    wat_als: Option<&'a WatAls>,
+    regels: &'a vhf_core::verdeling::Verdeelregels,
+    deelplannen: Vec<Regel<'a>>,
+    uitkeringen: Vec<(String, Bedrag)>,
+    totalen: &'a vhf_core::verdeling::Totalen,
+}
+
+fn gemeente(c: vhf_core::codes::GemeenteCode) -> String {
+    format!("{} ({c})", Referentie::ingebouwd().gemeentenaam(c))
+}
+
+fn regels_json<'a>(a: &'a Analyse<'_>, v: &'a Verdeling) -> Vec<Regel<'a>> {
+    let mut r: Vec<Regel<'a>> = a
+        .kandidaten
+        .iter()
+        .zip(&v.toekenningen)
+        .enumerate()
+        .map(|(i, (k, t))| Regel {
+            rang: t.rang,
+            aanvraag: &k.deelplan.aanvraag,
+            deelplan: &k.deelplan.deelplan,
+            naam: &k.naam,
+            penvoerder: gemeente(k.penvoerder),
+            score: k.score,
+            rangscore: t.rangscore,
+            gevraagd: k.gevraagd,
+            toegekend: t.bedrag,
+            uitkomst: t.uitkomst,
+            reserve: t.reserve,
+            uitleg: v.uitleg(&a.kandidaten, i),
+        })
+        .collect();
+    r.sort_by(|x, y| (x.rang.is_none(), x.rang, x.uitkomst, x.aanvraag, x.deelplan).cmp(&(y.rang.is_none(), y.rang, y.uitkomst, y.aanvraag, y.deelplan)));
+    r
+}
+
+pub fn run(o: &Opties, uit: &mut impl Write, fout: &mut impl Write) -> u8 {
+    let mut meld = |t: &str| {
+        let _ = schrijf(fout, t);
+    };
+    let invoer = match lees(&o.bestand) {
+        Ok(i) => i,
+        Err(e) => {
+            meld(&e);
+            return 2;
+        }
+    };
+    let ronde_id = o.ronde.clone().unwrap_or_else(|| invoer.ronde.clone());
+    let Some(ronde) = Ronde::zoek(&ronde_id) else {
+        let bekend: Vec<_> = Ronde::ingebouwd().iter().map(|r| r.id.as_str()).collect();
+        meld(&format!("vhf allocate: onbekende ronde '{ronde_id}'; bekend zijn: {}", bekend.join(", ")));
+        return 2;
+    };
+    let mut wat_als = WatAls::default();
+    for w in &o.wat_als {
+        if let Err(e) = wat_als.zet(w) {
+            meld(&format!("vhf allocate --what-if: {e}"));
+            return 2;
+        }
+    }
+    let peilmoment = o.peilmoment.unwrap_or_else(|| verdeling::besluitmoment(ronde));
+    let basis = match verdeling::analyseer(&invoer, ronde, peilmoment, None) {
+        Ok(a) => a,
+        Err(f) => {
+            meld(&format!("{}: de verdeling kan niet worden gemaakt ({} fouten):", o.bestand.display(), f.len()));
+            for e in f {
+                meld(&format!("  - {e}"));
+            }
+            return 2;
+        }
+    };
+    let basisregels = match basis.regels() {
+        Ok(r) => r,
+        Err(e) => {
+            meld(&e.to_string());
+            return 2;
+        }
+    };
+    let basisverdeling = verdeling::verdeel(&basis.kandidaten, &basisregels);
+
+    if let Some(runs) = o.gevoeligheid {
+        let model = vhf_core::gevoeligheid::Model::nieuw(&basis.kandidaten, &basis.oordelen, &basis.kader, &basisregels);
+        let r = model.draai(&basis.kandidaten, o.marge, runs, o.zaad, o.draden);
+        return gevoeligheid(o, &basis, &basisverdeling, &r, uit);
+    }
+
+    let heeft_wat_als = !o.wat_als.is_empty();
+    let variant = if heeft_wat_als {
+        let kader = match wat_als.kader(&basis.kader) {
+            Ok(k) => k,
+            Err(e) => {
+                meld(&format!("vhf allocate --what-if: {e}"));
+                return 2;
+            }
+        };
+        let analyse = match verdeling::analyseer(&invoer, ronde, peilmoment, kader) {
+            Ok(a) => a,
+            Err(f) => {
+                meld(&f.join("\n"));
+                return 2;
+            }
+        };
+        let regels = match wat_als.regels(&basisregels, &basis.parameters) {
+            Ok(r) => r,
+            Err(e) => {
+                meld(&format!("vhf allocate --what-if: {e}"));
+                return 2;
+            }
+        };
+        let v = verdeling::verdeel(&analyse.kandidaten, &regels);
+        Some((analyse, v))
+    } else {
+        None
+    };
+
+    let geschreven = if o.json {
+        let waarde = match &variant {
+            None => json_van(&basis, &basisverdeling, None, peilmoment),
+            Some((a, v)) => serde_json::json!({
+                "basis": json_van(&basis, &basisverdeling, None, peilmoment),
+                "variant": json_van(a, v, Some(&wat_als), peilmoment),
+                "verschillen": verdeling::vergelijk(&basisverdeling, v),
+            }),
+        };
+        schrijf(uit, &serde_json::to_string_pretty(&waarde).expect("JSON"))
+    } else {
+        let mut t = String::new();
+        match &variant {
+            None => tabel(&mut t, &basis, &basisverdeling, peilmoment, o.uitleg),
+            Some((a, v)) => {
+                let _ = writeln!(t, "WAT-ALS: {}\n", o.wat_als.join(", "));
+                tabel(&mut t, a, v, peilmoment, o.uitleg);
+                verschillen(&mut t, &basis, &basisverdeling, v);
+            }
+        }
+        schrijf(uit, t.trim_end())
+    };
+    if geschreven.is_err() { 2 } else { 0 }
+}
+
+fn json_van(a: &Analyse<'_>, v: &Verdeling, w: Option<&WatAls>, peilmoment: Timestamp) -> serde_json::Value {
+    use vhf_core::regeling::ParameterNaam as P;
+    let parameters = [P::budget, P::btw_reserve, P::prioriteitsregel, P::vulwijze, P::beoordelingskader, P::besluitdatum]
+        .iter()
+        .map(|p| a.parameters.gebruikt(*p))
+        .collect();
+    serde_json::to_value(VerdelingJson {
+        ronde: &a.ronde.id,
+        peilmoment,
+        parameters,
+        wat_als: w,
+        regels: &v.regels,
+        deelplannen: regels_json(a, v),
+        uitkeringen: v.uitkeringen.iter().map(|(g, b)| (gemeente(*g), *b)).collect(),
+        totalen: &v.totalen,
+    })
+    .expect("JSON")
+}
+
+fn tabel(t: &mut String, a: &Analyse<'_>, v: &Verdeling, peilmoment: Timestamp, uitleg: bool) {
+    let p = &a.parameters;
+    let _ = writeln!(t, "Verdeling {} ({})", a.ronde.naam, a.ronde.id);
+    let _ = writeln!(
+        t,
+        "Peilmoment {} ({}); parameters zoals op {}",
+        a.ronde.lokaal(peilmoment).strftime("%d-%m-%Y %H:%M"),
+        a.ronde.tijdzone,
+        p.peildatum.strftime("%d-%m-%Y")
+    );
+    let _ = writeln!(t, "Plafond:    {} (budget {} − btw-reserve {}; bron budget: {})", v.regels.plafond, p.budget.waarde, p.btw_reserve.waarde, p.budget.bron);
+    let _ = writeln!(t, "Prioriteit: {}", v.regels.prioriteitsregel.beschrijf());
+    let _ = writeln!(t, "Vulwijze:   {}", v.regels.vulwijze.beschrijf());
+    let _ = writeln!(t, "Kader:      {}", a.kader.beschrijf());
+    let _ = writeln!(t);
+    let _ = writeln!(t, "{:>4}  {:<24} {:<34} {:>6}  {:>18} {:>18}  uitkomst", "rang", "deelplan", "penvoerder", "score", "gevraagd", "toegekend");
+    for r in regels_json(a, v) {
+        let rang = r.rang.map_or("—".to_string(), |x| x.to_string());
+        let score = match (r.rangscore, r.score) {
+            (Some(rs), Some(s)) if rs != s => format!("{rs}*"),
+            (_, Some(s)) => s.to_string(),
+            _ => "—".into(),
+        };
+        let uitkomst = match r.reserve {
+            Some(n) => format!("{} (reserve {n})", r.uitkomst.omschrijving()),
+            None => r.uitkomst.omschrijving().to_string(),
+        };
+        let _ = writeln!(
+            t,
+            "{rang:>4}  {:<24} {:<34} {score:>6}  {:>18} {:>18}  {uitkomst}",
+            format!("{}/{}", r.aanvraag, r.deelplan),
+            r.penvoerder,
+            r.gevraagd.to_string(),
+            r.toegekend.to_string()
+        );
+        if uitleg {
+            let _ = writeln!(t, "      {}", r.uitleg);
+        }
+    }
+    if v.toekenningen.iter().any(|x| x.punten.is_some()) {
+        let _ = writeln!(t, "      * score inclusief prioriteitspunten");
+    }
+    let _ = writeln!(t, "\nUitkeringen per gemeente ({}; één beschikking per gemeente)", v.uitkeringen.len());
+    for (g, b) in &v.uitkeringen {
+        let _ = writeln!(t, "  {:<40} {:>18}", gemeente(*g), b.to_string());
+    }
+    let tot = &v.totalen;
+    let _ = writeln!(t, "\nTotalen");
+    let _ = writeln!(t, "  plafond {}; toegekend {}; restant {}", tot.plafond, tot.toegekend, tot.restant);
+    let _ = writeln!(t, "  gevraagd door positief geadviseerde deelplannen: {}", tot.gevraagd_door_kandidaten);
+    let aantallen: Vec<String> = tot.aantal_per_uitkomst.iter().map(|(u, n)| format!("{} {n}", u.omschrijving())).collect();
+    let _ = writeln!(t, "  deelplannen: {}", aantallen.join("; "));
+    let _ = writeln!(
+        t,
+        "  woningen in toegekende deelplannen: {} (particulier {} = {})",
+        tot.woningen.totaal(),
+        tot.woningen.particulier(),
+        tot.aandeel_particulier.map_or("—".into(), |p| p.to_string())
+    );
+    let per: Vec<String> = tot.woningen_per_activiteit.iter().map(|(a, n)| format!("{a} {n}")).collect();
+    let _ = writeln!(t, "  woningen per activiteit: {}", per.join(", "));
+    let g = &tot.per_gebied;
+    let aandeel = |b: Bedrag| Percentage::verhouding(i128::from(b.in_centen()), i128::from(tot.toegekend.in_centen())).map_or("—".into(), |p| p.to_string());
+    let _ = writeln!(
+        t,
+        "  naar gebied: stedelijke prioriteitsgebieden {} ({}), grens- en krimpregio's {} ({}), elders {} ({})",
+        g.stedelijk,
+        aandeel(g.stedelijk),
+        g.regio,
+        aandeel(g.regio),
+        g.elders,
+        aandeel(g.elders)
+    );
+}
+
+fn verschillen(t: &mut String, basis: &Analyse<'_>, voor: &Verdeling, na: &Verdeling) {
+    let d = verdeling::vergelijk(voor, na);
+    let _ = writeln!(t, "\nVerschil met de verdeling volgens de ronde ({} deelplannen, {} gemeenten)", d.deelplannen.len(), d.gemeenten.len());
+    for x in &d.deelplannen {
+        let naam = basis.kandidaten.iter().find(|k| k.deelplan == x.deelplan).map_or("", |k| k.naam.as_str());
+        let _ = writeln!(
+            t,
+            "  {:<24} {:<30} {} {} (rang {}) → {} {} (rang {})",
+            x.deelplan.to_string(),
+            naam,
+            x.voor.0.omschrijving(),
+            x.voor.1,
+            x.voor.2.map_or("—".into(), |r| r.to_string()),
+            x.na.0.omschrijving(),
+            x.na.1,
+            x.na.2.map_or("—".into(), |r| r.to_string())
+        );
+    }
+    for g in &d.gemeenten {
+        let _ = writeln!(t, "  uitkering {:<40} {} → {}", gemeente(g.gemeente), g.voor, g.na);
+    }
+    let _ = writeln!(t, "  totaal toegekend {} → {}", voor.totalen.toegekend, na.totalen.toegekend);
+}
+
+fn gevoeligheid(o: &Opties, a: &Analyse<'_>, v: &Verdeling, r: &[vhf_core::gevoeligheid::Robuustheid], uit: &mut impl Write) -> u8 {
+    if o.json {
+        return schrijf(uit, &serde_json::to_string_pretty(&r).expect("JSON")).map_or(2, |_| 0);
+    }
+    let mut t = String::new();
+    let runs = r.first().map_or(0, |x| x.runs);
+    let _ = writeln!(t, "Gevoeligheid van de verdeling {} voor de scores: {runs} runs, elke score ± {} (zaad {})", a.ronde.id, o.marge, o.zaad);
+    let _ = writeln!(t, "Kans = aandeel van de runs waarin het deelplan (een deel van) het bedrag krijgt.\n");
+    let _ = writeln!(t, "{:>4}  {:<24} {:>6}  {:<42} {:>8}", "rang", "deelplan", "score", "uitkomst nu", "kans");
+    let mut rijen: Vec<usize> =
+        (0..a.kandidaten.len()).filter(|&i| v.toekenningen[i].rang.is_some() || r[i].gehonoreerd > 0 || a.kandidaten[i].score.is_some()).collect();
+    rijen.sort_by_key(|&i| (v.toekenningen[i].rang.is_none(), v.toekenningen[i].rang, a.kandidaten[i].deelplan.clone()));
+    for i in rijen {
+        let tk = &v.toekenningen[i];
+        let _ = writeln!(
+            t,
+            "{:>4}  {:<24} {:>6}  {:<42} {:>8}",
+            tk.rang.map_or("—".into(), |x| x.to_string()),
+            a.kandidaten[i].deelplan.to_string(),
+            a.kandidaten[i].score.map_or("—".into(), |s| s.to_string()),
+            tk.uitkomst.omschrijving(),
+            r[i].kans.to_string()
+        );
+    }
+    schrijf(uit, t.trim_end()).map_or(2, |_| 0)
+}
