@@ -1,0 +1,204 @@
+//! `vhf allocate` en `vhf demo generate` als echte processen.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn vhf(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vhf")).args(args).current_dir(repo()).output().expect("vhf start")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+const RONDE: &str = "examples/verdeling/ronde-2021.json";
+
+fn tijdelijk(naam: &str, inhoud: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("vhf-alloc-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    let p = d.join(naam);
+    std::fs::write(&p, inhoud).unwrap();
+    p
+}
+
+#[test]
+fn het_voorbeeld_is_precies_wat_de_generator_maakt() {
+    let o = vhf(&["demo", "generate", "--deelplannen", "75", "--seed", "2021", "--round", "vhf-2021"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let voorbeeld = std::fs::read_to_string(repo().join(RONDE)).unwrap();
+    assert_eq!(stdout(&o), voorbeeld, "examples/verdeling/ronde-2021.json wijkt af van `vhf demo generate --deelplannen 75 --seed 2021`");
+    let v: serde_json::Value = serde_json::from_str(&voorbeeld).unwrap();
+    // Als 2021: 48 aanvragen, 75 deelplannen.
+    assert_eq!(v["aanvragen"].as_array().unwrap().len(), 48);
+    let dp: usize = v["aanvragen"].as_array().unwrap().iter().map(|a| a["deelplannen"].as_array().unwrap().len()).sum();
+    assert_eq!(dp, 75);
+}
+
+#[test]
+fn een_ronde_als_2021_is_overvraagd_en_verdeelt_tot_het_plafond() {
+    let o = vhf(&["allocate", "--json", RONDE]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["regels"]["plafond"], "412000000.00");
+    let toegekend: f64 = v["totalen"]["toegekend"].as_str().unwrap().parse().unwrap();
+    let gevraagd: f64 = v["totalen"]["gevraagd_door_kandidaten"].as_str().unwrap().parse().unwrap();
+    assert!(toegekend <= 412_000_000.0 && gevraagd > 412_000_000.0, "{toegekend} {gevraagd}");
+    let aantallen = &v["totalen"]["aantal_per_uitkomst"];
+    assert!(aantallen["positief_niet_gehonoreerd_wegens_budget"].as_u64().unwrap() > 0);
+    assert!(aantallen["negatief_advies"].as_u64().unwrap() > 0);
+    assert!(aantallen["niet_ontvankelijk"].as_u64().unwrap() > 0);
+    // Elke uitkering is de som van de toegekende deelplannen van die penvoerder.
+    let mut per: std::collections::BTreeMap<String, f64> = Default::default();
+    for d in v["deelplannen"].as_array().unwrap() {
+        assert!(!d["uitleg"].as_str().unwrap().is_empty());
+        *per.entry(d["penvoerder"].as_str().unwrap().to_string()).or_default() += d["toegekend"].as_str().unwrap().parse::<f64>().unwrap();
+    }
+    for u in v["uitkeringen"].as_array().unwrap() {
+        let g = u[0].as_str().unwrap();
+        let b: f64 = u[1].as_str().unwrap().parse().unwrap();
+        assert!((per[g] - b).abs() < 0.005, "{g}");
+    }
+}
+
+#[test]
+fn tabel_met_uitleg() {
+    let o = vhf(&["allocate", "--uitleg", RONDE]);
+    assert_eq!(o.status.code(), Some(0));
+    let t = stdout(&o);
+    assert!(t.contains("Plafond:    € 412.000.000,00 (budget € 450.000.000,00 − btw-reserve € 38.000.000,00"), "{t}");
+    assert!(t.contains("Rang 1 van "), "{t}");
+    assert!(t.contains("niet gehonoreerd wegens budget; plaats 1 op de reservelijst"), "{t}");
+    assert!(t.contains("Uitkeringen per gemeente"), "{t}");
+    assert!(t.contains("naar gebied: stedelijke prioriteitsgebieden"), "{t}");
+}
+
+#[test]
+fn wat_als_een_hoger_budget_toont_het_verschil() {
+    let o = vhf(&["allocate", "--what-if", "budget=500000000", RONDE]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let t = stdout(&o);
+    assert!(t.starts_with("WAT-ALS: budget=500000000"), "{t}");
+    assert!(t.contains("Plafond:    € 462.000.000,00"), "{t}");
+    assert!(t.contains("Verschil met de verdeling volgens de ronde"), "{t}");
+    assert!(t.contains("positief, niet gehonoreerd wegens budget € 0,00 (rang"), "{t}");
+    // JSON: basis, variant en verschillen; meer geld betekent voor niemand minder (vulwijze stop).
+    let o = vhf(&["allocate", "--json", "--what-if", "budget=500000000", RONDE]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    for d in v["verschillen"]["deelplannen"].as_array().unwrap() {
+        let voor: f64 = d["voor"][1].as_str().unwrap().parse().unwrap();
+        let na: f64 = d["na"][1].as_str().unwrap().parse().unwrap();
+        assert!(na >= voor);
+    }
+    // Andere gewichten, andere prioriteitsregel, andere vulwijze.
+    let o = vhf(&[
+        "allocate",
+        "--what-if",
+        "gewicht.effectiviteit=25%",
+        "--what-if",
+        "gewicht.haalbaarheid=35%",
+        "--what-if",
+        "prioriteit=geen",
+        "--what-if",
+        "vulwijze=doorgaan",
+        RONDE,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Effectiviteit 25%") && stdout(&o).contains("geen voorrang of punten"), "{}", stdout(&o));
+}
+
+#[test]
+fn foute_wat_als_geeft_afsluitcode_2() {
+    for (w, verwacht) in [
+        ("budget=veel", "'veel' is geen bedrag"),
+        ("gewicht.effectiviteit=50%", "tellen op tot 110%"),
+        ("gewicht.schoonheid=10%", "onbekend criterium 'schoonheid'"),
+        ("vulwijze=soms", "kies stop of doorgaan"),
+        ("plafond", "schrijf sleutel=waarde"),
+        ("kleur=rood", "onbekende wat-als 'kleur'"),
+    ] {
+        let o = vhf(&["allocate", "--what-if", w, RONDE]);
+        assert_eq!(o.status.code(), Some(2), "{w}");
+        assert!(stderr(&o).contains(verwacht), "{w}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn gevoeligheid_is_reproduceerbaar_en_onafhankelijk_van_het_aantal_draden() {
+    let a = vhf(&["allocate", "--json", "--sensitivity", "500", "--seed", "7", "--threads", "1", RONDE]);
+    let b = vhf(&["allocate", "--json", "--sensitivity", "500", "--seed", "7", "--threads", "2", RONDE]);
+    assert_eq!(a.status.code(), Some(0), "{}", stderr(&a));
+    assert_eq!(stdout(&a), stdout(&b));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&a)).unwrap();
+    let kansen: Vec<u64> = v.as_array().unwrap().iter().map(|r| r["gehonoreerd"].as_u64().unwrap()).collect();
+    assert!(kansen.contains(&500), "de sterkste deelplannen krijgen altijd geld");
+    assert!(kansen.iter().any(|&n| n > 0 && n < 500), "een krappe beslissing wisselt: {kansen:?}");
+    // Zonder verstoring is de uitkomst die van de verdeling zelf.
+    let nul = vhf(&["allocate", "--json", "--sensitivity", "50", "--marge", "0", RONDE]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&nul)).unwrap();
+    assert!(v.as_array().unwrap().iter().all(|r| r["gehonoreerd"] == 0 || r["gehonoreerd"] == 50));
+}
+
+#[test]
+fn onvolledige_of_foute_beoordeling_stopt_de_verdeling() {
+    let tekst = std::fs::read_to_string(repo().join(RONDE)).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&tekst).unwrap();
+    // Eén score weg: dat deelplan is niet volledig beoordeeld.
+    let weg = v["beoordelingen"]["scores"].as_array_mut().unwrap().remove(0);
+    let pad = tijdelijk("onvolledig.json", &v.to_string());
+    let o = vhf(&["allocate", pad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(&format!(
+            "deelplan {}/{} is niet volledig beoordeeld: 2 van 3 leden hebben gescoord",
+            weg["aanvraag"].as_str().unwrap(),
+            weg["deelplan"].as_str().unwrap()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    // Een lid met een conflict toegewezen.
+    let mut v: serde_json::Value = serde_json::from_str(&tekst).unwrap();
+    let lid = v["beoordelingen"]["toewijzingen"][0]["leden"][0].as_str().unwrap().to_string();
+    let aanvraag = v["beoordelingen"]["toewijzingen"][0]["aanvraag"].as_str().unwrap().to_string();
+    let l = v["beoordelingen"]["leden"].as_array_mut().unwrap().iter_mut().find(|l| l["id"] == lid.as_str()).unwrap();
+    l["conflicten"].as_array_mut().unwrap().push(serde_json::json!({ "aanvraag": aanvraag }));
+    let pad = tijdelijk("conflict.json", &v.to_string());
+    let o = vhf(&["allocate", pad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("belangenconflict"), "{}", stderr(&o));
+    // Kapotte JSON.
+    let pad = tijdelijk("kapot.json", &tekst[..tekst.len() / 2]);
+    let o = vhf(&["allocate", pad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("kapot.json:"), "{}", stderr(&o));
+}
+
+#[test]
+fn ronde_2024_verdeelt_met_het_verhoogde_budget_en_punten() {
+    let o = vhf(&["demo", "generate", "--deelplannen", "40", "--seed", "2024", "--round", "vhf-2024"]);
+    assert_eq!(o.status.code(), Some(0));
+    let pad = tijdelijk("ronde-2024.json", &stdout(&o));
+    let o = vhf(&["allocate", "--uitleg", pad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let t = stdout(&o);
+    // Bij het besluit is het budget verhoogd naar € 150 mln; min € 4,5 mln btw-reserve.
+    assert!(t.contains("Plafond:    € 145.500.000,00 (budget € 150.000.000,00"), "{t}");
+    assert!(t.contains("+5,00 prioriteitspunten"), "{t}");
+    // Wat als het budget niet was verhoogd?
+    let o = vhf(&["allocate", "--what-if", "budget=113996000", pad.to_str().unwrap()]);
+    assert!(stdout(&o).contains("Plafond:    € 109.496.000,00"), "{}", stdout(&o));
+}
+
+#[test]
+fn het_schema_van_de_verdeling_is_actueel() {
+    let o = vhf(&["schema", "verdeling"]);
+    let gepubliceerd = std::fs::read_to_string(repo().join("schema/verdeling.schema.json")).unwrap();
+    assert_eq!(stdout(&o), gepubliceerd, "draai `vhf schema verdeling > schema/verdeling.schema.json`");
+}
