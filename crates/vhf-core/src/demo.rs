@@ -2,7 +2,7 @@
 //! belangenconflicten, toewijzingen en scores. Reproduceerbaar met een zaadwaarde; geen echte gegevens.
 //!
 //! Verdelingen (ontworpen om op 2021 te lijken: 48 aanvragen, 75 deelplannen, ~€ 567 mln gevraagd): een
-//! aanvraag heeft 1–3 deelplannen (gemiddeld 1,55); gevraagd per deelplan log-uniform € 1,2–45 mln, binnen het
+//! aanvraag heeft 1–3 deelplannen (gemiddeld 1,55); gevraagd per deelplan log-uniform € 0,5–45 mln, binnen het
 //! plafond per aanvraag van de ronde; 30–1.500 woningen; ~80% particulier; prioriteitsgebieden oververtegenwoordigd (~60%
 //! van de aanvragen); ~10% gezamenlijke aanvragen in een regio; een op de zeven aanvragen heeft een fout
 //! (te veel gevraagd, gat in de cofinanciering, renovatie met te weinig labelstappen of een ontbrekend
@@ -124,8 +124,8 @@ pub fn genereer(ronde: &Ronde, deelplannen: usize, zaad: u64) -> Verdeelinvoer {
         let mut documenten = Vec::new();
         for d in 0..aantal_dp {
             let gemeente = aanvragers[d % aanvragers.len()];
-            // Log-uniform tussen € 1,2 en 45 mln: 1.200.000 × 37,5^u = 1.200.000 × e^(u·ln 37,5).
-            let gevraagd = (1_200_000f64 * exp(r.fractie() * 3.624_340_932_976_365)).min(per_deelplan_max);
+            // Log-uniform tussen € 0,5 en 45 mln: 500.000 × 90^u = 500.000 × e^(u·ln 90).
+            let gevraagd = (500_000f64 * exp(r.fractie() * 4.499_809_670_330_265)).min(per_deelplan_max);
             let aandeel = 0.45 + 0.25 * r.fractie(); // bijdrage / tekort
             let fysiek = gevraagd * 0.95;
             let projectkosten = gevraagd - fysiek;
