@@ -23,6 +23,7 @@ pub mod geld;
 pub mod gevoeligheid;
 pub mod indicatoren;
 pub mod invoer;
+pub mod levensloop;
 pub mod referentie;
 pub mod regeling;
 pub mod toetsing;

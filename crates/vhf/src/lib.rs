@@ -1,3 +1,5 @@
-//! De schil rond de kern: opdrachtregel (en later de server). Geen regels hier: die staan in `vhf-core`.
+//! De schil rond de kern: opdrachtregel, server (API) en opslag. Geen regels hier: die staan in `vhf-core`.
 
 pub mod cli;
+pub mod db;
+pub mod server;

@@ -7,6 +7,7 @@
 mod allocate;
 mod check;
 mod rounds;
+mod serve;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -74,6 +75,17 @@ enum Opdracht {
         #[arg(value_name = "BESTAND")]
         bestand: PathBuf,
     },
+    /// Start de server (API onder /api/v1). Zonder configuratie: SQLite en documenten in --data-dir.
+    /// Met DATABASE_URL=postgres://… draait hij op PostgreSQL.
+    Serve {
+        #[arg(long = "data-dir", default_value = "vhf-data")]
+        data_dir: PathBuf,
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Adres om op te luisteren. Standaard alleen deze machine: er is nog geen inlogmodule.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+    },
     /// Demo-gegevens.
     Demo {
         #[command(subcommand)]
@@ -135,6 +147,7 @@ pub fn main() -> ExitCode {
                 2
             }
         },
+        Opdracht::Serve { data_dir, port, bind } => serve::run(&data_dir, bind, port, &mut fout),
         Opdracht::Rounds { ronde, json } => rounds::run(ronde.as_deref(), json, &mut uit, &mut fout),
         Opdracht::Schema { soort } => {
             let schema = match soort {

@@ -1,0 +1,205 @@
+//! De levensloop van een aanvraag (docs/regeling.md, "Legal frame and lifecycle"; de woorden van ZGW waar ze
+//! passen): alleen deze overgangen mogen, elk vastgelegd met wie, wanneer en waarom.
+//!
+//! `concept → ingediend → (aanvulling gevraagd ↔ ingediend) → ontvankelijk | niet ontvankelijk → in beoordeling →
+//! beoordeeld → besluit (toegekend | gedeeltelijk toegekend | afgewezen) → bezwaar? → uitbetaald → in uitvoering →
+//! verantwoord → vastgesteld (afgerond | teruggevorderd)`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Concept,
+    Ingediend,
+    AanvullingGevraagd,
+    Ontvankelijk,
+    NietOntvankelijk,
+    InBeoordeling,
+    Beoordeeld,
+    Toegekend,
+    GedeeltelijkToegekend,
+    Afgewezen,
+    Bezwaar,
+    Uitbetaald,
+    InUitvoering,
+    Verantwoord,
+    Afgerond,
+    Teruggevorderd,
+}
+
+use Status::*;
+
+impl Status {
+    pub const ALLE: [Status; 16] = [
+        Concept,
+        Ingediend,
+        AanvullingGevraagd,
+        Ontvankelijk,
+        NietOntvankelijk,
+        InBeoordeling,
+        Beoordeeld,
+        Toegekend,
+        GedeeltelijkToegekend,
+        Afgewezen,
+        Bezwaar,
+        Uitbetaald,
+        InUitvoering,
+        Verantwoord,
+        Afgerond,
+        Teruggevorderd,
+    ];
+
+    /// De statussen waarnaar vanuit deze status een overgang mag.
+    pub fn volgende(self) -> &'static [Status] {
+        match self {
+            Concept => &[Ingediend],
+            Ingediend => &[AanvullingGevraagd, Ontvankelijk, NietOntvankelijk],
+            AanvullingGevraagd => &[Ingediend],
+            Ontvankelijk => &[InBeoordeling],
+            NietOntvankelijk => &[Bezwaar],
+            InBeoordeling => &[Beoordeeld],
+            Beoordeeld => &[Toegekend, GedeeltelijkToegekend, Afgewezen],
+            Toegekend | GedeeltelijkToegekend => &[Bezwaar, Uitbetaald],
+            Afgewezen => &[Bezwaar],
+            // Na bezwaar: een nieuw besluit (of herstel van de ontvankelijkheid).
+            Bezwaar => &[Toegekend, GedeeltelijkToegekend, Afgewezen, Ontvankelijk, NietOntvankelijk],
+            Uitbetaald => &[InUitvoering],
+            InUitvoering => &[Verantwoord],
+            Verantwoord => &[InUitvoering, Afgerond, Teruggevorderd],
+            Afgerond | Teruggevorderd => &[],
+        }
+    }
+
+    /// Na indiening is de inhoud bevroren; alleen in concept mag de aanvrager haar wijzigen.
+    pub fn inhoud_wijzigbaar(self) -> bool {
+        self == Concept
+    }
+
+    pub fn naam(self) -> &'static str {
+        match self {
+            Concept => "concept",
+            Ingediend => "ingediend",
+            AanvullingGevraagd => "aanvulling gevraagd",
+            Ontvankelijk => "ontvankelijk",
+            NietOntvankelijk => "niet ontvankelijk",
+            InBeoordeling => "in beoordeling",
+            Beoordeeld => "beoordeeld",
+            Toegekend => "toegekend",
+            GedeeltelijkToegekend => "gedeeltelijk toegekend",
+            Afgewezen => "afgewezen",
+            Bezwaar => "bezwaar",
+            Uitbetaald => "uitbetaald",
+            InUitvoering => "in uitvoering",
+            Verantwoord => "verantwoord",
+            Afgerond => "vastgesteld: afgerond",
+            Teruggevorderd => "vastgesteld: teruggevorderd",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Concept => "concept",
+            Ingediend => "ingediend",
+            AanvullingGevraagd => "aanvulling_gevraagd",
+            Ontvankelijk => "ontvankelijk",
+            NietOntvankelijk => "niet_ontvankelijk",
+            InBeoordeling => "in_beoordeling",
+            Beoordeeld => "beoordeeld",
+            Toegekend => "toegekend",
+            GedeeltelijkToegekend => "gedeeltelijk_toegekend",
+            Afgewezen => "afgewezen",
+            Bezwaar => "bezwaar",
+            Uitbetaald => "uitbetaald",
+            InUitvoering => "in_uitvoering",
+            Verantwoord => "verantwoord",
+            Afgerond => "afgerond",
+            Teruggevorderd => "teruggevorderd",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.naam())
+    }
+}
+
+impl FromStr for Status {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Status::ALLE.into_iter().find(|x| x.code() == s).ok_or_else(|| format!("onbekende status '{s}'"))
+    }
+}
+
+/// Waarom een overgang niet mag.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("van '{van}' kan een aanvraag niet naar '{naar}'; wel naar: {}", toegestaan(*van))]
+pub struct OngeldigeOvergang {
+    pub van: Status,
+    pub naar: Status,
+}
+
+fn toegestaan(s: Status) -> String {
+    let v: Vec<&str> = s.volgende().iter().map(|x| x.naam()).collect();
+    if v.is_empty() { "geen (eindstatus)".into() } else { v.join(", ") }
+}
+
+pub fn overgang(van: Status, naar: Status) -> Result<Status, OngeldigeOvergang> {
+    if van.volgende().contains(&naar) { Ok(naar) } else { Err(OngeldigeOvergang { van, naar }) }
+}
+
+/// SHA-256 (hex) over de inhoud van een aanvraag zoals ze is ingediend: de JSON in de vaste volgorde van de
+/// velden, met de SHA-256 van elk document erin. Wie de ingediende inhoud heeft, kan het ontvangstbewijs narekenen.
+pub fn inhoudshash(a: &crate::aanvraag::Aanvraag) -> String {
+    use sha2::{Digest, Sha256};
+    let json = serde_json::to_vec(a).expect("een aanvraag is altijd JSON");
+    let h = Sha256::digest(&json);
+    h.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alleen_de_overgangen_van_de_regeling() {
+        assert!(overgang(Concept, Ingediend).is_ok());
+        assert!(overgang(Ingediend, AanvullingGevraagd).is_ok());
+        assert!(overgang(AanvullingGevraagd, Ingediend).is_ok());
+        assert!(overgang(Beoordeeld, GedeeltelijkToegekend).is_ok());
+        let e = overgang(Concept, Toegekend).unwrap_err();
+        assert_eq!(e.to_string(), "van 'concept' kan een aanvraag niet naar 'toegekend'; wel naar: ingediend");
+        assert!(overgang(Afgerond, InUitvoering).unwrap_err().to_string().contains("geen (eindstatus)"));
+        // Elke status is bereikbaar vanuit concept.
+        let mut bereikt = vec![Concept];
+        let mut i = 0;
+        while i < bereikt.len() {
+            for n in bereikt[i].volgende() {
+                if !bereikt.contains(n) {
+                    bereikt.push(*n);
+                }
+            }
+            i += 1;
+        }
+        assert_eq!(bereikt.len(), Status::ALLE.len());
+        for s in Status::ALLE {
+            assert_eq!(s.code().parse::<Status>().unwrap(), s);
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.code()));
+        }
+    }
+
+    #[test]
+    fn de_inhoudshash_verandert_met_elke_cent() {
+        let tekst = include_str!("../../../examples/zaanstad-poelenburg-peldersveld.json");
+        let a = crate::invoer::lees_aanvraag(tekst).unwrap();
+        let h = inhoudshash(&a);
+        assert_eq!(h.len(), 64);
+        assert_eq!(h, inhoudshash(&crate::invoer::lees_aanvraag(tekst).unwrap()));
+        let b = crate::invoer::lees_aanvraag(&tekst.replacen("\"28000000.00\"", "\"28000000.01\"", 1)).unwrap();
+        assert_ne!(h, inhoudshash(&b));
+    }
+}

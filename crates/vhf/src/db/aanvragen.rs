@@ -1,0 +1,241 @@
+//! SQL voor aanvragen, indieningen, statusovergangen en toetsingen. Elke functie werkt binnen de transactie
+//! die de aanroeper meegeeft; meerstapswijzigingen zijn zo alles-of-niets.
+
+use sqlx::{AnyConnection, Row};
+use vhf_core::levensloop::Status;
+
+use super::DbFout;
+
+#[derive(Clone, Debug)]
+pub struct AanvraagRij {
+    pub id: String,
+    pub ronde: String,
+    pub kenmerk: String,
+    pub penvoerder: String,
+    pub status: Status,
+    pub versie: i64,
+    pub inhoud: String,
+    pub aangemaakt_op: i64,
+    pub gewijzigd_op: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct IndieningRij {
+    pub aanvraag_id: String,
+    pub ontvangstnummer: String,
+    pub ingediend_op: i64,
+    pub sha256: String,
+    pub inhoud: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct OvergangRij {
+    pub volgnummer: i64,
+    pub van: Option<String>,
+    pub naar: String,
+    pub actor: String,
+    pub reden: String,
+    pub op: i64,
+}
+
+macro_rules! velden {
+    () => {
+        "id, ronde, kenmerk, penvoerder, status, versie, inhoud, aangemaakt_op, gewijzigd_op"
+    };
+}
+
+fn rij(r: &sqlx::any::AnyRow) -> Result<AanvraagRij, DbFout> {
+    let status: String = r.try_get("status")?;
+    Ok(AanvraagRij {
+        id: r.try_get("id")?,
+        ronde: r.try_get("ronde")?,
+        kenmerk: r.try_get("kenmerk")?,
+        penvoerder: r.try_get("penvoerder")?,
+        status: status.parse().map_err(DbFout::Onleesbaar)?,
+        versie: r.try_get("versie")?,
+        inhoud: r.try_get("inhoud")?,
+        aangemaakt_op: r.try_get("aangemaakt_op")?,
+        gewijzigd_op: r.try_get("gewijzigd_op")?,
+    })
+}
+
+pub async fn voeg_toe(c: &mut AnyConnection, a: &AanvraagRij) -> Result<(), sqlx::Error> {
+    sqlx::query(concat!("INSERT INTO aanvragen (", velden!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
+        .bind(&a.id)
+        .bind(&a.ronde)
+        .bind(&a.kenmerk)
+        .bind(&a.penvoerder)
+        .bind(a.status.code())
+        .bind(a.versie)
+        .bind(&a.inhoud)
+        .bind(a.aangemaakt_op)
+        .bind(a.gewijzigd_op)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn haal(c: &mut AnyConnection, id: &str) -> Result<Option<AanvraagRij>, DbFout> {
+    let r = sqlx::query(concat!("SELECT ", velden!(), " FROM aanvragen WHERE id = $1")).bind(id).fetch_optional(c).await?;
+    r.as_ref().map(rij).transpose()
+}
+
+/// Een pagina aanvragen, op volgorde van aanmaken, en het totaal.
+pub async fn lijst(c: &mut AnyConnection, ronde: Option<&str>, pagina: i64, per_pagina: i64) -> Result<(Vec<AanvraagRij>, i64), DbFout> {
+    // Zonder filter is `$1 = ''` altijd waar; zo blijft het één vaste zin SQL.
+    let ronde = ronde.unwrap_or("");
+    let totaal: i64 = sqlx::query("SELECT COUNT(*) AS n FROM aanvragen WHERE ($1 = '' OR ronde = $1)").bind(ronde).fetch_one(&mut *c).await?.try_get("n")?;
+    let rijen = sqlx::query(concat!("SELECT ", velden!(), " FROM aanvragen WHERE ($1 = '' OR ronde = $1) ORDER BY aangemaakt_op, id LIMIT $2 OFFSET $3"))
+        .bind(ronde)
+        .bind(per_pagina)
+        .bind((pagina - 1) * per_pagina)
+        .fetch_all(c)
+        .await?;
+    Ok((rijen.iter().map(rij).collect::<Result<_, _>>()?, totaal))
+}
+
+/// Wijzigt de inhoud als de versie nog `verwacht` is (optimistische vergrendeling). `false`: iemand anders was eerder.
+pub async fn wijzig_inhoud(
+    c: &mut AnyConnection,
+    id: &str,
+    verwacht: i64,
+    kenmerk: &str,
+    penvoerder: &str,
+    inhoud: &str,
+    nu: i64,
+) -> Result<bool, sqlx::Error> {
+    let r =
+        sqlx::query("UPDATE aanvragen SET kenmerk = $1, penvoerder = $2, inhoud = $3, versie = versie + 1, gewijzigd_op = $4 WHERE id = $5 AND versie = $6")
+            .bind(kenmerk)
+            .bind(penvoerder)
+            .bind(inhoud)
+            .bind(nu)
+            .bind(id)
+            .bind(verwacht)
+            .execute(c)
+            .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Zet de status als de versie nog `verwacht` is; hoogt de versie op.
+pub async fn zet_status(c: &mut AnyConnection, id: &str, verwacht: i64, status: Status, inhoud: Option<&str>, nu: i64) -> Result<bool, sqlx::Error> {
+    let r = match inhoud {
+        Some(i) => {
+            sqlx::query("UPDATE aanvragen SET status = $1, inhoud = $2, versie = versie + 1, gewijzigd_op = $3 WHERE id = $4 AND versie = $5")
+                .bind(status.code())
+                .bind(i)
+                .bind(nu)
+                .bind(id)
+                .bind(verwacht)
+                .execute(c)
+                .await?
+        }
+        None => {
+            sqlx::query("UPDATE aanvragen SET status = $1, versie = versie + 1, gewijzigd_op = $2 WHERE id = $3 AND versie = $4")
+                .bind(status.code())
+                .bind(nu)
+                .bind(id)
+                .bind(verwacht)
+                .execute(c)
+                .await?
+        }
+    };
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn voeg_overgang_toe(
+    c: &mut AnyConnection,
+    id: &str,
+    van: Option<Status>,
+    naar: Status,
+    actor: &str,
+    reden: &str,
+    nu: i64,
+) -> Result<(), sqlx::Error> {
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM statusovergangen WHERE aanvraag_id = $1").bind(id).fetch_one(&mut *c).await?.try_get("n")?;
+    sqlx::query("INSERT INTO statusovergangen (aanvraag_id, volgnummer, van, naar, actor, reden, op) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(id)
+        .bind(n + 1)
+        .bind(van.map(|s| s.code().to_string()))
+        .bind(naar.code())
+        .bind(actor)
+        .bind(reden)
+        .bind(nu)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn overgangen(c: &mut AnyConnection, id: &str) -> Result<Vec<OvergangRij>, DbFout> {
+    let rijen = sqlx::query("SELECT volgnummer, van, naar, actor, reden, op FROM statusovergangen WHERE aanvraag_id = $1 ORDER BY volgnummer")
+        .bind(id)
+        .fetch_all(c)
+        .await?;
+    rijen
+        .iter()
+        .map(|r| {
+            Ok(OvergangRij {
+                volgnummer: r.try_get("volgnummer")?,
+                van: r.try_get("van")?,
+                naar: r.try_get("naar")?,
+                actor: r.try_get("actor")?,
+                reden: r.try_get("reden")?,
+                op: r.try_get("op")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn voeg_indiening_toe(c: &mut AnyConnection, i: &IndieningRij) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO indieningen (aanvraag_id, ontvangstnummer, ingediend_op, sha256, inhoud) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&i.aanvraag_id)
+        .bind(&i.ontvangstnummer)
+        .bind(i.ingediend_op)
+        .bind(&i.sha256)
+        .bind(&i.inhoud)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn indiening(c: &mut AnyConnection, id: &str) -> Result<Option<IndieningRij>, DbFout> {
+    let r = sqlx::query("SELECT aanvraag_id, ontvangstnummer, ingediend_op, sha256, inhoud FROM indieningen WHERE aanvraag_id = $1")
+        .bind(id)
+        .fetch_optional(c)
+        .await?;
+    r.map(|r| {
+        Ok(IndieningRij {
+            aanvraag_id: r.try_get("aanvraag_id")?,
+            ontvangstnummer: r.try_get("ontvangstnummer")?,
+            ingediend_op: r.try_get("ingediend_op")?,
+            sha256: r.try_get("sha256")?,
+            inhoud: r.try_get("inhoud")?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn voeg_toetsing_toe(c: &mut AnyConnection, id: &str, aanleiding: &str, rapport: &str, nu: i64) -> Result<(), sqlx::Error> {
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM toetsingen WHERE aanvraag_id = $1").bind(id).fetch_one(&mut *c).await?.try_get("n")?;
+    sqlx::query("INSERT INTO toetsingen (aanvraag_id, volgnummer, berekend_op, aanleiding, rapport) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id)
+        .bind(n + 1)
+        .bind(nu)
+        .bind(aanleiding)
+        .bind(rapport)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// Het laatste verslag van de toetsing: (volgnummer, berekend op, aanleiding, rapport-JSON).
+pub async fn laatste_toetsing(c: &mut AnyConnection, id: &str) -> Result<Option<(i64, i64, String, String)>, DbFout> {
+    let r = sqlx::query("SELECT volgnummer, berekend_op, aanleiding, rapport FROM toetsingen WHERE aanvraag_id = $1 ORDER BY volgnummer DESC LIMIT 1")
+        .bind(id)
+        .fetch_optional(c)
+        .await?;
+    Ok(match r {
+        Some(r) => Some((r.try_get("volgnummer")?, r.try_get("berekend_op")?, r.try_get("aanleiding")?, r.try_get("rapport")?)),
+        None => None,
+    })
+}

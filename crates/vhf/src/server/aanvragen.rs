@@ -1,0 +1,434 @@
+//! `/api/v1/aanvragen`: concept maken en wijzigen (met If-Match), indienen binnen het loket met ontvangstbewijs,
+//! bevindingen, statusovergangen. Elke POST kan een `Idempotency-Key` meekrijgen: een herhaling met dezelfde
+//! sleutel doet niets opnieuw en krijgt hetzelfde antwoord.
+//!
+//! Een indiening wordt pas bevestigd na de commit (SQLite: WAL met `synchronous=FULL`): wie een ontvangstbewijs
+//! heeft, heeft een aanvraag die een crash overleeft. Een mislukt verzoek laat niets half achter: alles gebeurt
+//! in één transactie.
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use vhf_core::aanvraag::Aanvraag;
+use vhf_core::levensloop::{self, Status};
+use vhf_core::referentie::Referentie;
+use vhf_core::regeling::Ronde;
+use vhf_core::toetsing::{self, Regel};
+
+use super::AppState;
+use super::fout::{ApiFout, OngeldigVeld};
+use crate::db::aanvragen::{self as db, AanvraagRij, IndieningRij};
+use crate::db::{idempotentie, is_uniek_conflict};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/aanvragen", post(maak).get(lijst))
+        .route("/aanvragen/{id}", get(haal).put(wijzig))
+        .route("/aanvragen/{id}/indiening", post(dien_in))
+        .route("/aanvragen/{id}/ontvangstbewijs", get(ontvangstbewijs))
+        .route("/aanvragen/{id}/bevindingen", get(bevindingen))
+        .route("/aanvragen/{id}/statusovergangen", get(overgangen).post(nieuwe_overgang))
+}
+
+fn nieuw_id() -> String {
+    let mut b = [0u8; 10];
+    getrandom::fill(&mut b).expect("het besturingssysteem levert willekeur");
+    format!("AV{}", b.iter().map(|x| format!("{x:02x}")).collect::<String>())
+}
+
+fn etag(versie: i64) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"{versie}\"")).expect("getal")
+}
+
+/// Leest een aanvraag uit de body, met regel, kolom en veld bij een fout.
+fn lees(body: &str) -> Result<Aanvraag, ApiFout> {
+    vhf_core::invoer::lees_aanvraag(body).map_err(|e| ApiFout::Ongeldig {
+        detail: format!("De aanvraag is niet te lezen: {e}"),
+        velden: vec![OngeldigVeld { name: e.veld.clone().unwrap_or_default(), reason: e.melding.clone(), line: e.regel, column: e.kolom }],
+    })
+}
+
+fn penvoerder(a: &Aanvraag) -> String {
+    a.penvoerder().or_else(|| a.aanvragers.first().copied()).map(|g| g.to_string()).unwrap_or_default()
+}
+
+fn samenvatting(r: &AanvraagRij) -> Value {
+    json!({
+        "id": r.id,
+        "ronde": r.ronde,
+        "kenmerk": r.kenmerk,
+        "penvoerder": r.penvoerder,
+        "status": r.status,
+        "versie": r.versie,
+        "gewijzigd_op": jiff::Timestamp::from_microsecond(r.gewijzigd_op).ok(),
+    })
+}
+
+fn volledig(r: &AanvraagRij) -> Result<Value, ApiFout> {
+    let inhoud: Value = serde_json::from_str(&r.inhoud).map_err(|e| ApiFout::Intern(format!("inhoud van {}: {e}", r.id)))?;
+    let mut v = samenvatting(r);
+    v["inhoud"] = inhoud;
+    Ok(v)
+}
+
+fn met_versie(status: StatusCode, body: Value, versie: i64, locatie: Option<&str>) -> Response {
+    let mut r = (status, axum::Json(body)).into_response();
+    r.headers_mut().insert(header::ETAG, etag(versie));
+    if let Some(l) = locatie {
+        r.headers_mut().insert(header::LOCATION, HeaderValue::from_str(l).expect("pad"));
+    }
+    r
+}
+
+/// De versie uit If-Match (`"3"` of `3`); verplicht bij wijzigen.
+fn if_match(h: &HeaderMap) -> Result<i64, ApiFout> {
+    let v = h.get(header::IF_MATCH).ok_or(ApiFout::VersieOntbreekt)?;
+    let s = v.to_str().map_err(|_| ApiFout::VersieOntbreekt)?.trim().trim_start_matches("W/").trim_matches('"');
+    s.parse().map_err(|_| ApiFout::Ongeldig { detail: format!("If-Match '{s}' is geen versie (de ETag van de aanvraag)"), velden: vec![] })
+}
+
+fn idempotentiesleutel(h: &HeaderMap) -> Result<Option<String>, ApiFout> {
+    match h.get("idempotency-key") {
+        None => Ok(None),
+        Some(v) => {
+            let s = v.to_str().map_err(|_| ApiFout::Ongeldig { detail: "Idempotency-Key moet gewone tekst zijn".into(), velden: vec![] })?;
+            if s.is_empty() || s.len() > 200 {
+                return Err(ApiFout::Ongeldig { detail: "Idempotency-Key moet 1 tot 200 tekens zijn".into(), velden: vec![] });
+            }
+            Ok(Some(s.to_string()))
+        }
+    }
+}
+
+fn verzoek_hash(route: &str, body: &str) -> String {
+    let h = Sha256::digest(format!("{route}\n{body}").as_bytes());
+    h.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Het bewaarde antwoord op een eerder verzoek met dezelfde sleutel, of een fout als de sleutel bij een ander verzoek hoort.
+fn herhaling(b: idempotentie::Bewaard, hash: &str) -> Result<Response, ApiFout> {
+    if b.verzoek_hash != hash {
+        return Err(ApiFout::Ongeldig {
+            detail: "Deze Idempotency-Key is al gebruikt voor een ander verzoek. Gebruik per verzoek een nieuwe sleutel.".into(),
+            velden: vec![],
+        });
+    }
+    let body: Value = serde_json::from_str(&b.antwoord).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    let status = StatusCode::from_u16(b.status).unwrap_or(StatusCode::OK);
+    let mut r = match body.get("versie").and_then(Value::as_i64) {
+        Some(v) => met_versie(status, body.clone(), v, None),
+        None => (status, axum::Json(body.clone())).into_response(),
+    };
+    if let Some(id) = body.get("id").and_then(Value::as_str) {
+        r.headers_mut().insert(header::LOCATION, HeaderValue::from_str(&format!("/api/v1/aanvragen/{id}")).expect("pad"));
+    }
+    r.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+    Ok(r)
+}
+
+/// Sluit een transactie met idempotentie af: bewaar het antwoord en commit. Won een gelijktijdig verzoek met
+/// dezelfde sleutel, dan geldt zijn antwoord en wordt deze transactie teruggedraaid.
+async fn afronden(
+    s: &AppState,
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    sleutel: Option<(String, String)>,
+    status: StatusCode,
+    body: &Value,
+) -> Result<Option<Response>, ApiFout> {
+    let nu = (s.klok)().as_microsecond();
+    if let Some((k, hash)) = &sleutel
+        && let Err(e) = idempotentie::bewaar(&mut tx, k, hash, status.as_u16(), &body.to_string(), nu).await
+    {
+        if is_uniek_conflict(&e) {
+            drop(tx);
+            let mut c = s.db.pool.acquire().await?;
+            if let Some(b) = idempotentie::zoek(&mut c, k).await? {
+                return herhaling(b, hash).map(Some);
+            }
+        }
+        return Err(e.into());
+    }
+    match tx.commit().await {
+        Ok(()) => Ok(None),
+        Err(e) if is_uniek_conflict(&e) => {
+            if let Some((k, hash)) = &sleutel {
+                let mut c = s.db.pool.acquire().await?;
+                if let Some(b) = idempotentie::zoek(&mut c, k).await? {
+                    return herhaling(b, hash).map(Some);
+                }
+            }
+            Err(ApiFout::Conflict("Een gelijktijdig verzoek deed hetzelfde; haal de aanvraag opnieuw op.".into()))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn begin(
+    s: &AppState,
+    h: &HeaderMap,
+    route: &str,
+    body: &str,
+) -> Result<(sqlx::Transaction<'static, sqlx::Any>, Option<(String, String)>, Option<Response>), ApiFout> {
+    let sleutel = idempotentiesleutel(h)?.map(|k| (k, verzoek_hash(route, body)));
+    let mut tx = s.db.pool.begin().await?;
+    if let Some((k, hash)) = &sleutel
+        && let Some(b) = idempotentie::zoek(&mut tx, k).await?
+    {
+        return Ok((tx, sleutel.clone(), Some(herhaling(b, hash)?)));
+    }
+    Ok((tx, sleutel, None))
+}
+
+async fn maak(State(s): State<AppState>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
+    let a = lees(&body)?;
+    if a.ingediend_op.is_some() {
+        return Err(ApiFout::Ongeldig {
+            detail: "Het moment van indienen zet het loket bij de indiening; laat ingediend_op weg in een concept.".into(),
+            velden: vec![OngeldigVeld { name: "ingediend_op".into(), reason: "wordt door het loket gezet".into(), line: None, column: None }],
+        });
+    }
+    let (mut tx, sleutel, herhaald) = begin(&s, &h, "POST /aanvragen", &body).await?;
+    if let Some(r) = herhaald {
+        return Ok(r);
+    }
+    let nu = (s.klok)().as_microsecond();
+    let rij = AanvraagRij {
+        id: nieuw_id(),
+        ronde: a.ronde.clone(),
+        kenmerk: a.kenmerk.clone(),
+        penvoerder: penvoerder(&a),
+        status: Status::Concept,
+        versie: 1,
+        inhoud: serde_json::to_string(&a).expect("JSON"),
+        aangemaakt_op: nu,
+        gewijzigd_op: nu,
+    };
+    if let Err(e) = db::voeg_toe(&mut tx, &rij).await {
+        return Err(if is_uniek_conflict(&e) {
+            ApiFout::Conflict(format!("In ronde {} bestaat al een aanvraag met kenmerk '{}'.", a.ronde, a.kenmerk))
+        } else {
+            e.into()
+        });
+    }
+    db::voeg_overgang_toe(&mut tx, &rij.id, None, Status::Concept, "aanvrager", "concept aangemaakt", nu).await?;
+    let antwoord = volledig(&rij)?;
+    if let Some(r) = afronden(&s, tx, sleutel, StatusCode::CREATED, &antwoord).await? {
+        return Ok(r);
+    }
+    Ok(met_versie(StatusCode::CREATED, antwoord, rij.versie, Some(&format!("/api/v1/aanvragen/{}", rij.id))))
+}
+
+#[derive(Deserialize)]
+struct Pagina {
+    ronde: Option<String>,
+    pagina: Option<i64>,
+    per_pagina: Option<i64>,
+}
+
+async fn lijst(State(s): State<AppState>, Query(q): Query<Pagina>) -> Result<Response, ApiFout> {
+    let pagina = q.pagina.unwrap_or(1);
+    let per_pagina = q.per_pagina.unwrap_or(50);
+    if pagina < 1 || !(1..=500).contains(&per_pagina) {
+        return Err(ApiFout::Ongeldig { detail: "pagina is ten minste 1; per_pagina is 1 tot en met 500".into(), velden: vec![] });
+    }
+    let mut c = s.db.pool.acquire().await?;
+    let (rijen, totaal) = db::lijst(&mut c, q.ronde.as_deref(), pagina, per_pagina).await?;
+    Ok(axum::Json(json!({
+        "data": rijen.iter().map(samenvatting).collect::<Vec<_>>(),
+        "pagina": pagina,
+        "per_pagina": per_pagina,
+        "totaal": totaal,
+    }))
+    .into_response())
+}
+
+async fn haal_rij(s: &AppState, id: &str) -> Result<AanvraagRij, ApiFout> {
+    let mut c = s.db.pool.acquire().await?;
+    db::haal(&mut c, id).await?.ok_or(ApiFout::NietGevonden)
+}
+
+async fn haal(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiFout> {
+    let r = haal_rij(&s, &id).await?;
+    Ok(met_versie(StatusCode::OK, volledig(&r)?, r.versie, None))
+}
+
+async fn wijzig(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
+    let verwacht = if_match(&h)?;
+    let a = lees(&body)?;
+    let mut tx = s.db.pool.begin().await?;
+    let r = db::haal(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
+    if !r.status.inhoud_wijzigbaar() {
+        return Err(ApiFout::Conflict(format!(
+            "De aanvraag is {}; na indiening is de inhoud bevroren. Aanvullingen gaan via een verzoek om aanvulling.",
+            r.status
+        )));
+    }
+    if r.versie != verwacht {
+        return Err(ApiFout::VersieVerouderd { huidige: r.versie });
+    }
+    if a.ronde != r.ronde || a.ingediend_op.is_some() {
+        return Err(ApiFout::Ongeldig { detail: "De ronde van een aanvraag verandert niet, en ingediend_op zet het loket.".into(), velden: vec![] });
+    }
+    let inhoud = serde_json::to_string(&a).expect("JSON");
+    let nu = (s.klok)().as_microsecond();
+    match db::wijzig_inhoud(&mut tx, &id, verwacht, &a.kenmerk, &penvoerder(&a), &inhoud, nu).await {
+        Ok(true) => {}
+        Ok(false) => return Err(ApiFout::VersieVerouderd { huidige: r.versie + 1 }),
+        Err(e) if is_uniek_conflict(&e) => return Err(ApiFout::Conflict(format!("In ronde {} bestaat al een aanvraag met kenmerk '{}'.", a.ronde, a.kenmerk))),
+        Err(e) => return Err(e.into()),
+    }
+    let nieuw = db::haal(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
+    tx.commit().await?;
+    Ok(met_versie(StatusCode::OK, volledig(&nieuw)?, nieuw.versie, None))
+}
+
+/// Indienen: alleen binnen het loket (klok van de server, Europe/Amsterdam), de inhoud wordt bevroren met een
+/// SHA-256, de toetsing wordt met de gebruikte parameters bewaard, en het ontvangstbewijs volgt pas na de commit.
+async fn dien_in(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
+    let (mut tx, sleutel, herhaald) = begin(&s, &h, &format!("POST /aanvragen/{id}/indiening"), &body).await?;
+    if let Some(r) = herhaald {
+        return Ok(r);
+    }
+    let r = db::haal(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
+    if let Some(v) = h.get(header::IF_MATCH).map(|_| if_match(&h)).transpose()?
+        && v != r.versie
+    {
+        return Err(ApiFout::VersieVerouderd { huidige: r.versie });
+    }
+    levensloop::overgang(r.status, Status::Ingediend).map_err(|e| ApiFout::Conflict(format!("Indienen kan niet: {e}.")))?;
+    let ronde = Ronde::zoek(&r.ronde).ok_or_else(|| ApiFout::Intern(format!("onbekende ronde {}", r.ronde)))?;
+    let nu = (s.klok)();
+    let mut a: Aanvraag = serde_json::from_str(&r.inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    a.ingediend_op = Some(nu);
+    let t = toetsing::toets(&a, ronde, Referentie::ingebouwd(), nu).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    if let Some(b) = t.bevindingen.iter().find(|b| b.regel == Regel::E01 && b.uitkomst == toetsing::Uitkomst::Fout) {
+        return Err(ApiFout::Regel { titel: "Het loket is gesloten".into(), detail: t.uitleg(b) });
+    }
+    let rapport = serde_json::to_string(&t.rapport()).expect("JSON");
+    let inhoud = serde_json::to_string(&a).expect("JSON");
+    let sha = levensloop::inhoudshash(&a);
+    let ontvangst = IndieningRij {
+        aanvraag_id: id.clone(),
+        ontvangstnummer: format!("ONT-{}", id.trim_start_matches("AV").to_uppercase()),
+        ingediend_op: nu.as_microsecond(),
+        sha256: sha.clone(),
+        inhoud: inhoud.clone(),
+    };
+    let micro = nu.as_microsecond();
+    if !db::zet_status(&mut tx, &id, r.versie, Status::Ingediend, Some(&inhoud), micro).await? {
+        return Err(ApiFout::VersieVerouderd { huidige: r.versie + 1 });
+    }
+    db::voeg_indiening_toe(&mut tx, &ontvangst).await?;
+    db::voeg_overgang_toe(&mut tx, &id, Some(r.status), Status::Ingediend, "aanvrager", "ingediend via het loket", micro).await?;
+    db::voeg_toetsing_toe(&mut tx, &id, "indiening", &rapport, micro).await?;
+    let antwoord = json!({
+        "id": id,
+        "versie": r.versie + 1,
+        "status": Status::Ingediend,
+        "ontvangstbewijs": bewijs(&ontvangst, ronde),
+        "toetsing": { "ontvankelijk": t.ontvankelijk(), "zonder_fouten": t.zonder_fouten(), "fouten": t.fouten().count() },
+    });
+    if let Some(resp) = afronden(&s, tx, sleutel, StatusCode::CREATED, &antwoord).await? {
+        return Ok(resp);
+    }
+    tracing::info!(aanvraag = %id, ontvangstnummer = %ontvangst.ontvangstnummer, "aanvraag ingediend");
+    Ok(met_versie(StatusCode::CREATED, antwoord, r.versie + 1, Some(&format!("/api/v1/aanvragen/{id}/ontvangstbewijs"))))
+}
+
+fn bewijs(i: &IndieningRij, ronde: &Ronde) -> Value {
+    let ts = jiff::Timestamp::from_microsecond(i.ingediend_op).expect("opgeslagen tijd");
+    json!({
+        "ontvangstnummer": i.ontvangstnummer,
+        "aanvraag": i.aanvraag_id,
+        "ingediend_op": ts,
+        "ingediend_op_lokaal": ronde.lokaal(ts).strftime("%d-%m-%Y %H:%M:%S").to_string(),
+        "tijdzone": ronde.tijdzone,
+        "sha256": i.sha256,
+        "toelichting": "SHA-256 over de ingediende inhoud (JSON, met de SHA-256 van elk document); met de inhoud na te rekenen.",
+    })
+}
+
+async fn ontvangstbewijs(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiFout> {
+    let r = haal_rij(&s, &id).await?;
+    let mut c = s.db.pool.acquire().await?;
+    let i = db::indiening(&mut c, &id).await?.ok_or_else(|| ApiFout::Conflict(format!("De aanvraag is {} en heeft nog geen ontvangstbewijs.", r.status)))?;
+    let ronde = Ronde::zoek(&r.ronde).ok_or_else(|| ApiFout::Intern(format!("onbekende ronde {}", r.ronde)))?;
+    let mut b = bewijs(&i, ronde);
+    b["inhoud"] = serde_json::from_str(&i.inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    Ok(axum::Json(b).into_response())
+}
+
+/// Bevindingen: na indiening het bewaarde verslag (met de parameters van toen); bij een concept een toetsing
+/// op dit moment, niet bewaard.
+async fn bevindingen(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiFout> {
+    let r = haal_rij(&s, &id).await?;
+    let mut c = s.db.pool.acquire().await?;
+    if let Some((volgnummer, op, aanleiding, rapport)) = db::laatste_toetsing(&mut c, &id).await? {
+        let rapport: Value = serde_json::from_str(&rapport).map_err(|e| ApiFout::Intern(e.to_string()))?;
+        return Ok(axum::Json(json!({ "bewaard": true, "volgnummer": volgnummer, "berekend_op": jiff::Timestamp::from_microsecond(op).ok(), "aanleiding": aanleiding, "rapport": rapport })).into_response());
+    }
+    let a: Aanvraag = serde_json::from_str(&r.inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    let ronde = Ronde::zoek(&r.ronde).ok_or_else(|| ApiFout::Intern(format!("onbekende ronde {}", r.ronde)))?;
+    let t = toetsing::toets(&a, ronde, Referentie::ingebouwd(), (s.klok)()).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    Ok(axum::Json(json!({ "bewaard": false, "rapport": t.rapport() })).into_response())
+}
+
+async fn overgangen(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiFout> {
+    haal_rij(&s, &id).await?;
+    let mut c = s.db.pool.acquire().await?;
+    let v = db::overgangen(&mut c, &id).await?;
+    Ok(axum::Json(json!({
+        "data": v.iter().map(|o| json!({
+            "volgnummer": o.volgnummer, "van": o.van, "naar": o.naar, "actor": o.actor, "reden": o.reden,
+            "op": jiff::Timestamp::from_microsecond(o.op).ok(),
+        })).collect::<Vec<_>>()
+    }))
+    .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Overgang {
+    naar: Status,
+    reden: String,
+    actor: String,
+}
+
+/// Een statusovergang door een behandelaar (ontvankelijk, aanvulling gevragd, …), met If-Match en reden.
+/// Indienen gaat niet hier maar via `/indiening` (met het loket en het ontvangstbewijs).
+async fn nieuwe_overgang(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
+    let verwacht = if_match(&h)?;
+    let o: Overgang = serde_json::from_str(&body)
+        .map_err(|e| ApiFout::Ongeldig { detail: format!("Een statusovergang is {{\"naar\", \"reden\", \"actor\"}}: {e}"), velden: vec![] })?;
+    if o.reden.trim().is_empty() || o.actor.trim().is_empty() {
+        return Err(ApiFout::Ongeldig { detail: "Elke statusovergang heeft een reden en een actor.".into(), velden: vec![] });
+    }
+    if o.naar == Status::Ingediend {
+        return Err(ApiFout::Conflict("Indienen gaat via POST /aanvragen/{id}/indiening (loket en ontvangstbewijs).".into()));
+    }
+    let (mut tx, sleutel, herhaald) = begin(&s, &h, &format!("POST /aanvragen/{id}/statusovergangen"), &body).await?;
+    if let Some(r) = herhaald {
+        return Ok(r);
+    }
+    let r = db::haal(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
+    if r.versie != verwacht {
+        return Err(ApiFout::VersieVerouderd { huidige: r.versie });
+    }
+    levensloop::overgang(r.status, o.naar).map_err(|e| ApiFout::Conflict(format!("{e}.")))?;
+    let nu = (s.klok)().as_microsecond();
+    if !db::zet_status(&mut tx, &id, verwacht, o.naar, None, nu).await? {
+        return Err(ApiFout::VersieVerouderd { huidige: r.versie + 1 });
+    }
+    db::voeg_overgang_toe(&mut tx, &id, Some(r.status), o.naar, &o.actor, &o.reden, nu).await?;
+    let nieuw = db::haal(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
+    let antwoord = samenvatting(&nieuw);
+    if let Some(resp) = afronden(&s, tx, sleutel, StatusCode::OK, &antwoord).await? {
+        return Ok(resp);
+    }
+    Ok(met_versie(StatusCode::OK, antwoord, nieuw.versie, None))
+}

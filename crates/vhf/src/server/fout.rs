@@ -1,0 +1,108 @@
+//! Eén fouttype voor de API: elke fout wordt een problem+json-antwoord (RFC 9457) met een Nederlandse titel en
+//! uitleg. Interne fouten worden gelogd; de klant ziet alleen dat er iets misging, met een verwijzing.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+#[derive(Debug)]
+pub enum ApiFout {
+    NietGevonden,
+    /// De invoer is geen geldige aanvraag: met regel, kolom en veld.
+    Ongeldig {
+        detail: String,
+        velden: Vec<OngeldigVeld>,
+    },
+    /// De actie past niet bij de toestand (bijvoorbeeld wijzigen na indiening).
+    Conflict(String),
+    /// If-Match ontbreekt bij een wijziging.
+    VersieOntbreekt,
+    /// Iemand anders heeft de aanvraag intussen gewijzigd.
+    VersieVerouderd {
+        huidige: i64,
+    },
+    /// De regeling staat het niet toe (bijvoorbeeld indienen buiten het loket).
+    Regel {
+        titel: String,
+        detail: String,
+    },
+    Intern(String),
+}
+
+#[derive(Debug, Serialize)]
+pub struct OngeldigVeld {
+    pub name: String,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct Probleem<'a> {
+    #[serde(rename = "type")]
+    soort: &'a str,
+    title: &'a str,
+    status: u16,
+    detail: String,
+    #[serde(rename = "invalid-params", skip_serializing_if = "Vec::is_empty")]
+    velden: Vec<OngeldigVeld>,
+}
+
+impl From<crate::db::DbFout> for ApiFout {
+    fn from(e: crate::db::DbFout) -> Self {
+        ApiFout::Intern(e.to_string())
+    }
+}
+
+impl From<sqlx::Error> for ApiFout {
+    fn from(e: sqlx::Error) -> Self {
+        ApiFout::Intern(format!("database: {e}"))
+    }
+}
+
+impl IntoResponse for ApiFout {
+    fn into_response(self) -> Response {
+        let (status, soort, titel, detail, velden) = match self {
+            ApiFout::NietGevonden => (StatusCode::NOT_FOUND, "niet-gevonden", "Niet gevonden", "Dit bestaat niet, of u mag het niet zien.".to_string(), vec![]),
+            ApiFout::Ongeldig { detail, velden } => (StatusCode::UNPROCESSABLE_ENTITY, "ongeldige-invoer", "Ongeldige invoer", detail, velden),
+            ApiFout::Conflict(d) => (StatusCode::CONFLICT, "conflict", "Niet mogelijk in deze toestand", d, vec![]),
+            ApiFout::VersieOntbreekt => (
+                StatusCode::PRECONDITION_REQUIRED,
+                "versie-ontbreekt",
+                "Versie ontbreekt",
+                "Stuur de versie die u heeft gelezen mee in de kop If-Match (de ETag), zodat u niet per ongeluk andermans wijziging overschrijft.".to_string(),
+                vec![],
+            ),
+            ApiFout::VersieVerouderd { huidige } => (
+                StatusCode::PRECONDITION_FAILED,
+                "versie-verouderd",
+                "Intussen gewijzigd",
+                format!("Iemand anders heeft deze aanvraag intussen gewijzigd (nu versie {huidige}). Haal haar opnieuw op en breng uw wijziging daarin aan."),
+                vec![],
+            ),
+            ApiFout::Regel { titel, detail } => return probleem(StatusCode::UNPROCESSABLE_ENTITY, "regeling", &titel, detail, vec![]),
+            ApiFout::Intern(e) => {
+                let kenmerk = format!("{:x}", jiff::Timestamp::now().as_microsecond());
+                tracing::error!(fout = %e, kenmerk = %kenmerk, "interne fout");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "intern",
+                    "Er ging iets mis",
+                    format!("Er ging aan onze kant iets mis; er is niets half opgeslagen. Kenmerk: {kenmerk}."),
+                    vec![],
+                )
+            }
+        };
+        probleem(status, soort, titel, detail, velden)
+    }
+}
+
+fn probleem(status: StatusCode, soort: &str, titel: &str, detail: String, velden: Vec<OngeldigVeld>) -> Response {
+    let soort = format!("https://vhf.example/problemen/{soort}");
+    let body = serde_json::to_vec(&Probleem { soort: &soort, title: titel, status: status.as_u16(), detail, velden }).expect("JSON");
+    let mut r = (status, body).into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    r
+}

@@ -1,0 +1,74 @@
+//! `vhf serve`: de API (en later de webpagina's) boven de kern en de opslag.
+//!
+//! Naar het voorbeeld van zero2prod: [`Application::build`] bindt de poort (0 in tests), [`Application::run_until_stopped`]
+//! draait tot het stopsignaal en maakt lopende verzoeken af. De server bewaart niets zelf: alles staat in de
+//! database, zodat meerdere exemplaren naast elkaar kunnen draaien.
+
+pub mod aanvragen;
+pub mod fout;
+pub mod rondes;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderValue, header::HeaderName};
+use axum::routing::get;
+use jiff::Timestamp;
+
+use crate::db::Db;
+
+/// De versie van de API, in de kop `API-Version` van elk antwoord (API Design Rules).
+pub const API_VERSIE: &str = "1.0.0";
+
+/// De klok van de server. In tests vast te zetten, zodat het loket op de seconde te toetsen is.
+pub type Klok = Arc<dyn Fn() -> Timestamp + Send + Sync>;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub klok: Klok,
+}
+
+pub struct Instellingen {
+    pub database_url: String,
+    pub adres: SocketAddr,
+}
+
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    router: Router,
+}
+
+impl Application {
+    pub async fn build(instellingen: &Instellingen, klok: Klok) -> Result<Application, String> {
+        let db = Db::verbind(&instellingen.database_url).await.map_err(|e| e.to_string())?;
+        let listener = tokio::net::TcpListener::bind(instellingen.adres).await.map_err(|e| format!("kan {} niet openen: {e}", instellingen.adres))?;
+        Ok(Application { listener, router: router(AppState { db, klok }) })
+    }
+
+    pub fn poort(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub async fn run_until_stopped(self, stop: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router).with_graceful_shutdown(stop).await
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(gereed))
+        .nest("/api/v1", aanvragen::router().merge(rondes::router()))
+        .layer(axum::middleware::map_response(|mut r: axum::response::Response| async move {
+            r.headers_mut().insert(HeaderName::from_static("api-version"), HeaderValue::from_static(API_VERSIE));
+            r
+        }))
+        .with_state(state)
+}
+
+async fn gereed(axum::extract::State(s): axum::extract::State<AppState>) -> (axum::http::StatusCode, &'static str) {
+    if s.db.gereed().await { (axum::http::StatusCode::OK, "gereed") } else { (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database niet bereikbaar") }
+}

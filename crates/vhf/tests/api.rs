@@ -1,0 +1,245 @@
+//! De API als echte server op een willekeurige poort, tegen een vers SQLite-bestand én tegen PostgreSQL
+//! (`VHF_TEST_DATABASE_URL`, gezet door .ci/run; zonder die variabele wordt de PostgreSQL-helft overgeslagen met
+//! een melding). Eén doorloop van een aanvraag per database: concept → wijzigen met If-Match → indienen buiten
+//! en binnen het loket → ontvangstbewijs → idempotente herhaling → statusovergangen → bevindingen.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use vhf::server::{Application, Instellingen};
+
+struct App {
+    basis: String,
+    klok: Arc<AtomicI64>,
+    http: reqwest::Client,
+}
+
+impl App {
+    fn zet_klok(&self, moment: &str) {
+        let t: jiff::Timestamp = moment.parse().unwrap();
+        self.klok.store(t.as_microsecond(), Ordering::SeqCst);
+    }
+    fn url(&self, pad: &str) -> String {
+        format!("{}/api/v1{pad}", self.basis)
+    }
+}
+
+async fn start(database_url: String) -> App {
+    let klok = Arc::new(AtomicI64::new(0));
+    let k = klok.clone();
+    let instellingen = Instellingen { database_url, adres: "127.0.0.1:0".parse().unwrap() };
+    let app = Application::build(&instellingen, Arc::new(move || jiff::Timestamp::from_microsecond(k.load(Ordering::SeqCst)).unwrap())).await.unwrap();
+    let basis = format!("http://127.0.0.1:{}", app.poort());
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    App { basis, klok, http: reqwest::Client::new() }
+}
+
+fn uniek(naam: &str) -> String {
+    let mut b = [0u8; 6];
+    getrandom::fill(&mut b).unwrap();
+    format!("{naam}_{}", b.iter().map(|x| format!("{x:02x}")).collect::<String>())
+}
+
+async fn sqlite() -> App {
+    let dir = std::env::temp_dir().join(uniek("vhf-api"));
+    std::fs::create_dir_all(&dir).unwrap();
+    start(format!("sqlite://{}?mode=rwc", dir.join("vhf.db").display())).await
+}
+
+/// Een eigen schema per test in de PostgreSQL-database van CI, zodat tests elkaar niet raken.
+async fn postgres() -> Option<App> {
+    let url = match std::env::var("VHF_TEST_DATABASE_URL") {
+        Ok(u) if !u.is_empty() => u,
+        _ => {
+            eprintln!("VHF_TEST_DATABASE_URL niet gezet: de PostgreSQL-helft van deze test wordt overgeslagen (.ci/run zet hem)");
+            return None;
+        }
+    };
+    sqlx::any::install_default_drivers();
+    let schema = uniek("t");
+    let pool = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(&url).await.expect("PostgreSQL bereikbaar op VHF_TEST_DATABASE_URL");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&pool).await.unwrap();
+    let scheiding = if url.contains('?') { '&' } else { '?' };
+    Some(start(format!("{url}{scheiding}options=-c%20search_path%3D{schema}")).await)
+}
+
+fn concept() -> String {
+    let tekst = include_str!("../../../examples/zaanstad-poelenburg-peldersveld.json");
+    let mut v: Value = serde_json::from_str(tekst).unwrap();
+    v.as_object_mut().unwrap().remove("ingediend_op");
+    v.to_string()
+}
+
+async fn doorloop(app: App) {
+    let c = &app.http;
+    app.zet_klok("2021-05-01T10:00:00Z");
+
+    // Gezondheid en versiekop.
+    let r = c.get(format!("{}/readyz", app.basis)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = c.get(app.url("/rondes")).send().await.unwrap();
+    assert_eq!(r.headers()["api-version"], "1.0.0");
+
+    // Concept maken, met een idempotentiesleutel; de herhaling maakt geen tweede aanvraag.
+    let body = concept();
+    let r = c.post(app.url("/aanvragen")).header("Idempotency-Key", "maak-1").body(body.clone()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(r.headers()["etag"], "\"1\"");
+    let v: Value = r.json().await.unwrap();
+    let id = v["id"].as_str().unwrap().to_string();
+    assert_eq!(v["status"], "concept");
+    let r = c.post(app.url("/aanvragen")).header("Idempotency-Key", "maak-1").body(body.clone()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(r.headers()["idempotent-replayed"], "true");
+    assert_eq!(r.json::<Value>().await.unwrap()["id"], id.as_str());
+    let lijst: Value = c.get(app.url("/aanvragen")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(lijst["totaal"], 1);
+    // Dezelfde sleutel voor een ander verzoek: geweigerd.
+    let r = c.post(app.url("/aanvragen")).header("Idempotency-Key", "maak-1").body(body.replace("ZAANSTAD-2021-01", "ZAANSTAD-2021-99")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Hetzelfde kenmerk zonder sleutel: conflict, geen tweede aanvraag.
+    let r = c.post(app.url("/aanvragen")).body(body.clone()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+
+    // Slechte invoer: problem+json met veld en regel.
+    let r = c.post(app.url("/aanvragen")).body(body.replacen("\"1504\"", "\"12345\"", 1)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    let p: Value = r.json().await.unwrap();
+    assert_eq!(p["invalid-params"][0]["name"], "deelplannen[0].deelgebied.pc4[0]");
+    assert!(p["invalid-params"][0]["reason"].as_str().unwrap().contains("E04"));
+    assert!(p["invalid-params"][0]["line"].as_u64().is_some());
+
+    // Wijzigen: zonder If-Match 428, met de juiste versie 200, met een oude versie 412.
+    let gewijzigd = body.replace("Zaandam Oost: Poelenburg en Peldersveld", "Zaandam Oost: Poelenburg, Peldersveld");
+    let r = c.put(app.url(&format!("/aanvragen/{id}"))).body(gewijzigd.clone()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::PRECONDITION_REQUIRED);
+    let r = c.put(app.url(&format!("/aanvragen/{id}"))).header("If-Match", "\"1\"").body(gewijzigd.clone()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["etag"], "\"2\"");
+    let r = c.put(app.url(&format!("/aanvragen/{id}"))).header("If-Match", "\"1\"").body(body.clone()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::PRECONDITION_FAILED);
+    let v: Value = c.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(v["inhoud"]["titel"], "Zaandam Oost: Poelenburg, Peldersveld", "de tweede schrijver overschreef niets");
+
+    // Indienen vóór de opening (08:59:59 lokale tijd): geweigerd, en er verandert niets.
+    app.zet_klok("2021-05-03T06:59:59Z");
+    let r = c.post(app.url(&format!("/aanvragen/{id}/indiening"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: Value = r.json().await.unwrap();
+    assert!(p["detail"].as_str().unwrap().contains("vóór de opening"), "{p}");
+    let v: Value = c.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!((v["status"].as_str(), v["versie"].as_i64()), (Some("concept"), Some(2)));
+
+    // Indienen om 09:00:00: ontvangstbewijs met SHA-256 over de bevroren inhoud.
+    app.zet_klok("2021-05-03T07:00:00Z");
+    let r = c.post(app.url(&format!("/aanvragen/{id}/indiening"))).header("Idempotency-Key", "indien-1").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let ontvangst: Value = r.json().await.unwrap();
+    let bewijs = &ontvangst["ontvangstbewijs"];
+    assert_eq!(bewijs["ingediend_op_lokaal"], "03-05-2021 09:00:00");
+    assert!(ontvangst["toetsing"]["zonder_fouten"].as_bool().unwrap(), "{ontvangst}");
+    // Herhaald (bijvoorbeeld na een time-out): hetzelfde bewijs, geen tweede indiening.
+    app.zet_klok("2021-05-03T07:00:05Z");
+    let r = c.post(app.url(&format!("/aanvragen/{id}/indiening"))).header("Idempotency-Key", "indien-1").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(r.json::<Value>().await.unwrap()["ontvangstbewijs"], *bewijs);
+    // Zonder sleutel nog eens indienen: dat kan niet meer.
+    let r = c.post(app.url(&format!("/aanvragen/{id}/indiening"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    // Het bewijs is na te rekenen uit de bewaarde inhoud.
+    let b: Value = c.get(app.url(&format!("/aanvragen/{id}/ontvangstbewijs"))).send().await.unwrap().json().await.unwrap();
+    let a: vhf_core::aanvraag::Aanvraag = serde_json::from_value(b["inhoud"].clone()).unwrap();
+    assert_eq!(vhf_core::levensloop::inhoudshash(&a), b["sha256"].as_str().unwrap());
+    assert_eq!(b["ontvangstnummer"], bewijs["ontvangstnummer"]);
+    // Na indiening is de inhoud bevroren.
+    let r = c.put(app.url(&format!("/aanvragen/{id}"))).header("If-Match", "\"3\"").body(body.clone()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+
+    // De bewaarde toetsing noemt de parameters van toen.
+    let f: Value = c.get(app.url(&format!("/aanvragen/{id}/bevindingen"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(f["bewaard"], true);
+    assert_eq!(f["rapport"]["parameters"]["max_aandeel_tekort"]["waarde"], "70.00%");
+    assert_eq!(f["rapport"]["ontvankelijk"], true);
+
+    // Statusovergangen: alleen wat de levensloop toestaat, met If-Match, reden en actor.
+    let r = c
+        .post(app.url(&format!("/aanvragen/{id}/statusovergangen")))
+        .header("If-Match", "\"3\"")
+        .json(&json!({"naar": "toegekend", "reden": "x", "actor": "rvo"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let r = c
+        .post(app.url(&format!("/aanvragen/{id}/statusovergangen")))
+        .header("If-Match", "\"3\"")
+        .json(&json!({"naar": "ontvankelijk", "reden": "volledig en tijdig", "actor": "behandelaar RVO"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["etag"], "\"4\"");
+    let o: Value = c.get(app.url(&format!("/aanvragen/{id}/statusovergangen"))).send().await.unwrap().json().await.unwrap();
+    let naar: Vec<&str> = o["data"].as_array().unwrap().iter().map(|x| x["naar"].as_str().unwrap()).collect();
+    assert_eq!(naar, ["concept", "ingediend", "ontvankelijk"]);
+
+    // Onbekend: 404 als problem+json.
+    let r = c.get(app.url("/aanvragen/AVbestaatniet")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+}
+
+#[tokio::test]
+async fn doorloop_op_sqlite() {
+    doorloop(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn doorloop_op_postgresql() {
+    if let Some(app) = postgres().await {
+        doorloop(app).await;
+    }
+}
+
+/// Veel gelijktijdige herhalingen van dezelfde indiening: precies één indiening, iedereen hetzelfde bewijs.
+async fn gelijktijdig(app: App) {
+    app.zet_klok("2021-05-10T10:00:00Z");
+    let r = app.http.post(app.url("/aanvragen")).body(concept()).send().await.unwrap();
+    let id = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let app = Arc::new(app);
+    let mut taken = Vec::new();
+    for _ in 0..16 {
+        let app = app.clone();
+        let id = id.clone();
+        taken.push(tokio::spawn(async move {
+            let r = app.http.post(app.url(&format!("/aanvragen/{id}/indiening"))).header("Idempotency-Key", "zelfde").send().await.unwrap();
+            (r.status(), r.json::<Value>().await.unwrap())
+        }));
+    }
+    let mut bewijzen = std::collections::BTreeSet::new();
+    for t in taken {
+        let (status, v) = t.await.unwrap();
+        assert!(status == StatusCode::CREATED || status == StatusCode::CONFLICT, "{status} {v}");
+        if status == StatusCode::CREATED {
+            bewijzen.insert(v["ontvangstbewijs"]["ontvangstnummer"].as_str().unwrap().to_string());
+        }
+    }
+    assert_eq!(bewijzen.len(), 1);
+    let o: Value = app.http.get(app.url(&format!("/aanvragen/{id}/statusovergangen"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(o["data"].as_array().unwrap().len(), 2, "precies één indiening");
+}
+
+#[tokio::test]
+async fn gelijktijdige_herhalingen_op_sqlite() {
+    gelijktijdig(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn gelijktijdige_herhalingen_op_postgresql() {
+    if let Some(app) = postgres().await {
+        gelijktijdig(app).await;
+    }
+}
