@@ -20,14 +20,21 @@ pub async fn zoek(c: &mut AnyConnection, sleutel: &str) -> Result<Option<Bewaard
     })
 }
 
-pub async fn bewaar(c: &mut AnyConnection, sleutel: &str, verzoek_hash: &str, status: u16, antwoord: &str, nu: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO idempotentie (sleutel, verzoek_hash, status, antwoord, aangemaakt_op) VALUES ($1, $2, $3, $4, $5)")
+/// Claimt de sleutel aan het begin van de transactie (status 0, nog geen antwoord). Een gelijktijdig verzoek
+/// met dezelfde sleutel wacht op deze rij en ziet daarna het antwoord; `Err` met een uniek-conflict betekent dat
+/// een ander verzoek de sleutel al had.
+pub async fn claim(c: &mut AnyConnection, sleutel: &str, verzoek_hash: &str, nu: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO idempotentie (sleutel, verzoek_hash, status, antwoord, aangemaakt_op) VALUES ($1, $2, 0, '', $3)")
         .bind(sleutel)
         .bind(verzoek_hash)
-        .bind(i64::from(status))
-        .bind(antwoord)
         .bind(nu)
         .execute(c)
         .await?;
+    Ok(())
+}
+
+/// Legt het antwoord vast bij de geclaimde sleutel, in dezelfde transactie als de wijziging.
+pub async fn bewaar(c: &mut AnyConnection, sleutel: &str, status: u16, antwoord: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE idempotentie SET status = $1, antwoord = $2 WHERE sleutel = $3").bind(i64::from(status)).bind(antwoord).bind(sleutel).execute(c).await?;
     Ok(())
 }

@@ -86,6 +86,15 @@ impl Db {
         Ok(())
     }
 
+    /// Een transactie die gaat schrijven. SQLite: `BEGIN IMMEDIATE`, zodat gelijktijdige schrijvers op elkaar
+    /// wachten (busy_timeout) in plaats van halverwege te falen bij het opwaarderen van een leesslot.
+    pub async fn schrijf(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.soort {
+            Soort::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Soort::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Voor /readyz: kan de database een vraag beantwoorden?
     pub async fn gereed(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()

@@ -131,55 +131,36 @@ fn herhaling(b: idempotentie::Bewaard, hash: &str) -> Result<Response, ApiFout> 
     Ok(r)
 }
 
-/// Sluit een transactie met idempotentie af: bewaar het antwoord en commit. Won een gelijktijdig verzoek met
-/// dezelfde sleutel, dan geldt zijn antwoord en wordt deze transactie teruggedraaid.
-async fn afronden(
-    s: &AppState,
-    mut tx: sqlx::Transaction<'static, sqlx::Any>,
-    sleutel: Option<(String, String)>,
-    status: StatusCode,
-    body: &Value,
-) -> Result<Option<Response>, ApiFout> {
-    let nu = (s.klok)().as_microsecond();
-    if let Some((k, hash)) = &sleutel
-        && let Err(e) = idempotentie::bewaar(&mut tx, k, hash, status.as_u16(), &body.to_string(), nu).await
-    {
-        if is_uniek_conflict(&e) {
-            drop(tx);
-            let mut c = s.db.pool.acquire().await?;
-            if let Some(b) = idempotentie::zoek(&mut c, k).await? {
-                return herhaling(b, hash).map(Some);
-            }
-        }
-        return Err(e.into());
+/// Sluit een transactie met idempotentie af: bewaar het antwoord bij de sleutel en commit.
+async fn afronden(mut tx: sqlx::Transaction<'static, sqlx::Any>, sleutel: Option<(String, String)>, status: StatusCode, body: &Value) -> Result<(), ApiFout> {
+    if let Some((k, _)) = &sleutel {
+        idempotentie::bewaar(&mut tx, k, status.as_u16(), &body.to_string()).await?;
     }
-    match tx.commit().await {
-        Ok(()) => Ok(None),
-        Err(e) if is_uniek_conflict(&e) => {
-            if let Some((k, hash)) = &sleutel {
-                let mut c = s.db.pool.acquire().await?;
-                if let Some(b) = idempotentie::zoek(&mut c, k).await? {
-                    return herhaling(b, hash).map(Some);
-                }
-            }
-            Err(ApiFout::Conflict("Een gelijktijdig verzoek deed hetzelfde; haal de aanvraag opnieuw op.".into()))
-        }
-        Err(e) => Err(e.into()),
-    }
+    tx.commit().await?;
+    Ok(())
 }
 
-async fn begin(
-    s: &AppState,
-    h: &HeaderMap,
-    route: &str,
-    body: &str,
-) -> Result<(sqlx::Transaction<'static, sqlx::Any>, Option<(String, String)>, Option<Response>), ApiFout> {
+/// Begint een schrijvende transactie. Met een Idempotency-Key: is het verzoek al gedaan, dan het bewaarde
+/// antwoord; anders wordt de sleutel geclaimd, zodat een gelijktijdige herhaling op deze transactie wacht.
+async fn begin(s: &AppState, h: &HeaderMap, route: &str, body: &str) -> Result<(sqlx::Transaction<'static, sqlx::Any>, Option<(String, String)>, Option<Response>), ApiFout> {
     let sleutel = idempotentiesleutel(h)?.map(|k| (k, verzoek_hash(route, body)));
-    let mut tx = s.db.pool.begin().await?;
-    if let Some((k, hash)) = &sleutel
-        && let Some(b) = idempotentie::zoek(&mut tx, k).await?
-    {
-        return Ok((tx, sleutel.clone(), Some(herhaling(b, hash)?)));
+    let mut tx = s.db.schrijf().await?;
+    if let Some((k, hash)) = &sleutel {
+        if let Some(b) = idempotentie::zoek(&mut tx, k).await? {
+            return Ok((tx, sleutel.clone(), Some(herhaling(b, hash)?)));
+        }
+        if let Err(e) = idempotentie::claim(&mut tx, k, hash, (s.klok)().as_microsecond()).await {
+            if !is_uniek_conflict(&e) {
+                return Err(e.into());
+            }
+            // Een gelijktijdig verzoek met dezelfde sleutel was eerder en is inmiddels klaar.
+            drop(tx);
+            let mut c = s.db.pool.acquire().await?;
+            return match idempotentie::zoek(&mut c, k).await? {
+                Some(b) => Err(ApiFout::Herhaald(Box::new(herhaling(b, hash)?))),
+                None => Err(ApiFout::Conflict("Een gelijktijdig verzoek met dezelfde Idempotency-Key is nog bezig; probeer het zo opnieuw.".into())),
+            };
+        }
     }
     Ok((tx, sleutel, None))
 }
@@ -217,9 +198,7 @@ async fn maak(State(s): State<AppState>, h: HeaderMap, body: String) -> Result<R
     }
     db::voeg_overgang_toe(&mut tx, &rij.id, None, Status::Concept, "aanvrager", "concept aangemaakt", nu).await?;
     let antwoord = volledig(&rij)?;
-    if let Some(r) = afronden(&s, tx, sleutel, StatusCode::CREATED, &antwoord).await? {
-        return Ok(r);
-    }
+    afronden(tx, sleutel, StatusCode::CREATED, &antwoord).await?;
     Ok(met_versie(StatusCode::CREATED, antwoord, rij.versie, Some(&format!("/api/v1/aanvragen/{}", rij.id))))
 }
 
@@ -260,7 +239,7 @@ async fn haal(State(s): State<AppState>, Path(id): Path<String>) -> Result<Respo
 async fn wijzig(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
     let verwacht = if_match(&h)?;
     let a = lees(&body)?;
-    let mut tx = s.db.pool.begin().await?;
+    let mut tx = s.db.schrijf().await?;
     let r = db::haal(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
     if !r.status.inhoud_wijzigbaar() {
         return Err(ApiFout::Conflict(format!(
@@ -333,9 +312,7 @@ async fn dien_in(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap
         "ontvangstbewijs": bewijs(&ontvangst, ronde),
         "toetsing": { "ontvankelijk": t.ontvankelijk(), "zonder_fouten": t.zonder_fouten(), "fouten": t.fouten().count() },
     });
-    if let Some(resp) = afronden(&s, tx, sleutel, StatusCode::CREATED, &antwoord).await? {
-        return Ok(resp);
-    }
+    afronden(tx, sleutel, StatusCode::CREATED, &antwoord).await?;
     tracing::info!(aanvraag = %id, ontvangstnummer = %ontvangst.ontvangstnummer, "aanvraag ingediend");
     Ok(met_versie(StatusCode::CREATED, antwoord, r.versie + 1, Some(&format!("/api/v1/aanvragen/{id}/ontvangstbewijs"))))
 }
@@ -427,8 +404,6 @@ async fn nieuwe_overgang(State(s): State<AppState>, Path(id): Path<String>, h: H
     db::voeg_overgang_toe(&mut tx, &id, Some(r.status), o.naar, &o.actor, &o.reden, nu).await?;
     let nieuw = db::haal(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
     let antwoord = samenvatting(&nieuw);
-    if let Some(resp) = afronden(&s, tx, sleutel, StatusCode::OK, &antwoord).await? {
-        return Ok(resp);
-    }
+    afronden(tx, sleutel, StatusCode::OK, &antwoord).await?;
     Ok(met_versie(StatusCode::OK, antwoord, nieuw.versie, None))
 }

@@ -27,6 +27,8 @@ pub enum ApiFout {
         detail: String,
     },
     Intern(String),
+    /// Geen fout: het bewaarde antwoord op een eerder verzoek met dezelfde Idempotency-Key.
+    Herhaald(Box<Response>),
 }
 
 #[derive(Debug, Serialize)]
@@ -82,6 +84,7 @@ impl IntoResponse for ApiFout {
                 format!("Iemand anders heeft deze aanvraag intussen gewijzigd (nu versie {huidige}). Haal haar opnieuw op en breng uw wijziging daarin aan."),
                 vec![],
             ),
+            ApiFout::Herhaald(r) => return *r,
             ApiFout::Regel { titel, detail } => return probleem(StatusCode::UNPROCESSABLE_ENTITY, "regeling", &titel, detail, vec![]),
             ApiFout::Intern(e) => {
                 let kenmerk = format!("{:x}", jiff::Timestamp::now().as_microsecond());
