@@ -190,6 +190,62 @@ async fn doorloop(app: App) {
     let r = c.get(app.url("/aanvragen/AVbestaatniet")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
+    assert!(r.headers().contains_key("x-request-id"));
+    let r = c.get(app.url("/rondes")).header("X-Request-Id", "verzoek-123").send().await.unwrap();
+    assert_eq!(r.headers()["x-request-id"], "verzoek-123");
+
+    // Metrieken per routepatroon (geen kenmerken in de labels).
+    let m = c.get(format!("{}/metrics", app.basis)).send().await.unwrap().text().await.unwrap();
+    assert!(m.contains("vhf_http_requests_total{method=\"POST\",route=\"/api/v1/aanvragen/{id}/indiening\",status=\"201\"} 2"), "{m}");
+    assert!(m.contains("vhf_http_request_duration_seconds_count{method=\"PUT\",route=\"/api/v1/aanvragen/{id}\"}"), "{m}");
+    assert!(!m.contains(&id), "geen kenmerken in de metrieken");
+}
+
+/// Een back-up terwijl de server draait, teruggezet in een nieuwe datamap: daar staat de ingediende aanvraag
+/// met hetzelfde ontvangstbewijs.
+#[tokio::test]
+async fn backup_en_restore_terwijl_de_server_draait() {
+    let dir = std::env::temp_dir().join(uniek("vhf-backup"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let app = start(format!("sqlite://{}?mode=rwc", dir.join("vhf.db").display())).await;
+    app.zet_klok("2021-05-10T10:00:00Z");
+    let v: Value = app.http.post(app.url("/aanvragen")).body(concept()).send().await.unwrap().json().await.unwrap();
+    let id = v["id"].as_str().unwrap().to_string();
+    let bewijs: Value = app.http.post(app.url(&format!("/aanvragen/{id}/indiening"))).send().await.unwrap().json().await.unwrap();
+    let kopie = dir.join("kopie.db");
+    let vhf = env!("CARGO_BIN_EXE_vhf");
+    let o = std::process::Command::new(vhf)
+        .args(["backup", "--data-dir", dir.to_str().unwrap(), kopie.to_str().unwrap()])
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Nooit overschrijven.
+    let o = std::process::Command::new(vhf)
+        .args(["backup", "--data-dir", dir.to_str().unwrap(), kopie.to_str().unwrap()])
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let nieuw = dir.join("hersteld");
+    let o = std::process::Command::new(vhf)
+        .args(["restore", "--data-dir", nieuw.to_str().unwrap(), kopie.to_str().unwrap()])
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let hersteld = start(format!("sqlite://{}?mode=rwc", nieuw.join("vhf.db").display())).await;
+    let b: Value = hersteld.http.get(hersteld.url(&format!("/aanvragen/{id}/ontvangstbewijs"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(b["sha256"], bewijs["ontvangstbewijs"]["sha256"]);
+    // Een bestand dat geen vhf-database is, wordt niet teruggezet.
+    let onzin = dir.join("onzin.db");
+    std::fs::write(&onzin, b"geen database").unwrap();
+    let o = std::process::Command::new(vhf)
+        .args(["restore", "--data-dir", nieuw.to_str().unwrap(), onzin.to_str().unwrap()])
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
 }
 
 #[tokio::test]

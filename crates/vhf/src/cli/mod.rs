@@ -5,6 +5,7 @@
 //! kolom en veld in de melding).
 
 mod allocate;
+mod backup;
 mod check;
 mod rounds;
 mod serve;
@@ -86,6 +87,19 @@ enum Opdracht {
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
     },
+    /// Maak een consistente back-up van de SQLite-database terwijl de server draait (PostgreSQL: pg_dump).
+    Backup {
+        #[arg(long = "data-dir", default_value = "vhf-data")]
+        data_dir: PathBuf,
+        /// Het nieuwe back-upbestand (wordt nooit overschreven).
+        naar: PathBuf,
+    },
+    /// Zet een back-up terug (stop de server eerst); de huidige database blijft bewaard.
+    Restore {
+        #[arg(long = "data-dir", default_value = "vhf-data")]
+        data_dir: PathBuf,
+        van: PathBuf,
+    },
     /// Demo-gegevens.
     Demo {
         #[command(subcommand)]
@@ -148,6 +162,8 @@ pub fn main() -> ExitCode {
             }
         },
         Opdracht::Serve { data_dir, port, bind } => serve::run(&data_dir, bind, port, &mut fout),
+        Opdracht::Backup { data_dir, naar } => backup::backup(&data_dir, &naar, &mut fout),
+        Opdracht::Restore { data_dir, van } => backup::restore(&data_dir, &van, &mut fout),
         Opdracht::Rounds { ronde, json } => rounds::run(ronde.as_deref(), json, &mut uit, &mut fout),
         Opdracht::Schema { soort } => {
             let schema = match soort {

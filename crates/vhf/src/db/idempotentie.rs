@@ -35,6 +35,11 @@ pub async fn claim(c: &mut AnyConnection, sleutel: &str, verzoek_hash: &str, nu:
 
 /// Legt het antwoord vast bij de geclaimde sleutel, in dezelfde transactie als de wijziging.
 pub async fn bewaar(c: &mut AnyConnection, sleutel: &str, status: u16, antwoord: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE idempotentie SET status = $1, antwoord = $2 WHERE sleutel = $3").bind(i64::from(status)).bind(antwoord).bind(sleutel).execute(c).await?;
+    sqlx::query("UPDATE idempotentie SET status = $1, antwoord = $2 WHERE sleutel = $3")
+        .bind(i64::from(status))
+        .bind(antwoord)
+        .bind(sleutel)
+        .execute(c)
+        .await?;
     Ok(())
 }

@@ -142,7 +142,12 @@ async fn afronden(mut tx: sqlx::Transaction<'static, sqlx::Any>, sleutel: Option
 
 /// Begint een schrijvende transactie. Met een Idempotency-Key: is het verzoek al gedaan, dan het bewaarde
 /// antwoord; anders wordt de sleutel geclaimd, zodat een gelijktijdige herhaling op deze transactie wacht.
-async fn begin(s: &AppState, h: &HeaderMap, route: &str, body: &str) -> Result<(sqlx::Transaction<'static, sqlx::Any>, Option<(String, String)>, Option<Response>), ApiFout> {
+async fn begin(
+    s: &AppState,
+    h: &HeaderMap,
+    route: &str,
+    body: &str,
+) -> Result<(sqlx::Transaction<'static, sqlx::Any>, Option<(String, String)>, Option<Response>), ApiFout> {
     let sleutel = idempotentiesleutel(h)?.map(|k| (k, verzoek_hash(route, body)));
     let mut tx = s.db.schrijf().await?;
     if let Some((k, hash)) = &sleutel {

@@ -6,6 +6,7 @@
 
 pub mod aanvragen;
 pub mod fout;
+pub mod metriek;
 pub mod rondes;
 
 use std::future::Future;
@@ -29,6 +30,7 @@ pub type Klok = Arc<dyn Fn() -> Timestamp + Send + Sync>;
 pub struct AppState {
     pub db: Db,
     pub klok: Klok,
+    pub metrieken: Arc<metriek::Metrieken>,
 }
 
 pub struct Instellingen {
@@ -45,7 +47,7 @@ impl Application {
     pub async fn build(instellingen: &Instellingen, klok: Klok) -> Result<Application, String> {
         let db = Db::verbind(&instellingen.database_url).await.map_err(|e| e.to_string())?;
         let listener = tokio::net::TcpListener::bind(instellingen.adres).await.map_err(|e| format!("kan {} niet openen: {e}", instellingen.adres))?;
-        Ok(Application { listener, router: router(AppState { db, klok }) })
+        Ok(Application { listener, router: router(AppState { db, klok, metrieken: Arc::default() }) })
     }
 
     pub fn poort(&self) -> u16 {
@@ -61,7 +63,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(gereed))
+        .route("/metrics", get(|axum::extract::State(s): axum::extract::State<AppState>| async move { s.metrieken.tekst() }))
         .nest("/api/v1", aanvragen::router().merge(rondes::router()))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), metriek::meet))
         .layer(axum::middleware::map_response(|mut r: axum::response::Response| async move {
             r.headers_mut().insert(HeaderName::from_static("api-version"), HeaderValue::from_static(API_VERSIE));
             r
