@@ -86,6 +86,10 @@ enum Opdracht {
         /// Adres om op te luisteren. Standaard alleen deze machine: er is nog geen inlogmodule.
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
+        /// Alleen voor demo, crash- en lasttests: de klok van de server begint op dit moment (RFC 3339) en loopt
+        /// dan gewoon door, zodat een loket van een oude ronde open is. Wordt luid gelogd.
+        #[arg(long = "tijdreis", value_name = "MOMENT")]
+        tijdreis: Option<jiff::Timestamp>,
     },
     /// Maak een consistente back-up van de SQLite-database terwijl de server draait (PostgreSQL: pg_dump).
     Backup {
@@ -161,7 +165,7 @@ pub fn main() -> ExitCode {
                 2
             }
         },
-        Opdracht::Serve { data_dir, port, bind } => serve::run(&data_dir, bind, port, &mut fout),
+        Opdracht::Serve { data_dir, port, bind, tijdreis } => serve::run(&data_dir, bind, port, tijdreis, &mut fout),
         Opdracht::Backup { data_dir, naar } => backup::backup(&data_dir, &naar, &mut fout),
         Opdracht::Restore { data_dir, van } => backup::restore(&data_dir, &van, &mut fout),
         Opdracht::Rounds { ronde, json } => rounds::run(ronde.as_deref(), json, &mut uit, &mut fout),

@@ -10,7 +10,7 @@ use crate::server::{Application, Instellingen};
 
 use super::schrijf;
 
-pub fn run(data_dir: &Path, bind: IpAddr, port: u16, fout: &mut impl Write) -> u8 {
+pub fn run(data_dir: &Path, bind: IpAddr, port: u16, tijdreis: Option<jiff::Timestamp>, fout: &mut impl Write) -> u8 {
     tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_env("VHF_LOG").unwrap_or_else(|_| "info".into())).init();
     let database_url = match std::env::var("DATABASE_URL") {
         Ok(u) if !u.trim().is_empty() => u,
@@ -31,7 +31,15 @@ pub fn run(data_dir: &Path, bind: IpAddr, port: u16, fout: &mut impl Write) -> u
         }
     };
     rt.block_on(async move {
-        let app = match Application::build(&instellingen, Arc::new(jiff::Timestamp::now)).await {
+        let klok: crate::server::Klok = match tijdreis {
+            None => Arc::new(jiff::Timestamp::now),
+            Some(begin) => {
+                tracing::warn!(%begin, "TIJDREIS: de klok van deze server is verzet; alleen voor demo en tests, nooit in productie");
+                let verschil = begin.as_microsecond() - jiff::Timestamp::now().as_microsecond();
+                Arc::new(move || jiff::Timestamp::from_microsecond(jiff::Timestamp::now().as_microsecond() + verschil).expect("binnen bereik"))
+            }
+        };
+        let app = match Application::build(&instellingen, klok).await {
             Ok(a) => a,
             Err(e) => {
                 tracing::error!("vhf serve kan niet starten: {e}");

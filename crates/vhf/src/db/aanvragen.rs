@@ -152,17 +152,18 @@ pub async fn voeg_overgang_toe(
     reden: &str,
     nu: i64,
 ) -> Result<(), sqlx::Error> {
-    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM statusovergangen WHERE aanvraag_id = $1").bind(id).fetch_one(&mut *c).await?.try_get("n")?;
-    sqlx::query("INSERT INTO statusovergangen (aanvraag_id, volgnummer, van, naar, actor, reden, op) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(id)
-        .bind(n + 1)
-        .bind(van.map(|s| s.code().to_string()))
-        .bind(naar.code())
-        .bind(actor)
-        .bind(reden)
-        .bind(nu)
-        .execute(c)
-        .await?;
+    sqlx::query(
+        "INSERT INTO statusovergangen (aanvraag_id, volgnummer, van, naar, actor, reden, op) \
+         SELECT $1, COALESCE(MAX(volgnummer), 0) + 1, $2, $3, $4, $5, $6 FROM statusovergangen WHERE aanvraag_id = $1",
+    )
+    .bind(id)
+    .bind(van.map(|s| s.code().to_string()))
+    .bind(naar.code())
+    .bind(actor)
+    .bind(reden)
+    .bind(nu)
+    .execute(c)
+    .await?;
     Ok(())
 }
 
@@ -216,15 +217,16 @@ pub async fn indiening(c: &mut AnyConnection, id: &str) -> Result<Option<Indieni
 }
 
 pub async fn voeg_toetsing_toe(c: &mut AnyConnection, id: &str, aanleiding: &str, rapport: &str, nu: i64) -> Result<(), sqlx::Error> {
-    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM toetsingen WHERE aanvraag_id = $1").bind(id).fetch_one(&mut *c).await?.try_get("n")?;
-    sqlx::query("INSERT INTO toetsingen (aanvraag_id, volgnummer, berekend_op, aanleiding, rapport) VALUES ($1, $2, $3, $4, $5)")
-        .bind(id)
-        .bind(n + 1)
-        .bind(nu)
-        .bind(aanleiding)
-        .bind(rapport)
-        .execute(c)
-        .await?;
+    sqlx::query(
+        "INSERT INTO toetsingen (aanvraag_id, volgnummer, berekend_op, aanleiding, rapport) \
+         SELECT $1, COALESCE(MAX(volgnummer), 0) + 1, $2, $3, $4 FROM toetsingen WHERE aanvraag_id = $1",
+    )
+    .bind(id)
+    .bind(nu)
+    .bind(aanleiding)
+    .bind(rapport)
+    .execute(c)
+    .await?;
     Ok(())
 }
 

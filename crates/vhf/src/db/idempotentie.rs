@@ -21,16 +21,18 @@ pub async fn zoek(c: &mut AnyConnection, sleutel: &str) -> Result<Option<Bewaard
 }
 
 /// Claimt de sleutel aan het begin van de transactie (status 0, nog geen antwoord). Een gelijktijdig verzoek
-/// met dezelfde sleutel wacht op deze rij en ziet daarna het antwoord; `Err` met een uniek-conflict betekent dat
-/// een ander verzoek de sleutel al had.
-pub async fn claim(c: &mut AnyConnection, sleutel: &str, verzoek_hash: &str, nu: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO idempotentie (sleutel, verzoek_hash, status, antwoord, aangemaakt_op) VALUES ($1, $2, 0, '', $3)")
-        .bind(sleutel)
-        .bind(verzoek_hash)
-        .bind(nu)
-        .execute(c)
-        .await?;
-    Ok(())
+/// met dezelfde sleutel wacht op deze rij (PostgreSQL) of op de schrijfbeurt (SQLite). `false`: de sleutel was
+/// al van een ander, afgerond verzoek; lees dan het bewaarde antwoord.
+pub async fn claim(c: &mut AnyConnection, sleutel: &str, verzoek_hash: &str, nu: i64) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "INSERT INTO idempotentie (sleutel, verzoek_hash, status, antwoord, aangemaakt_op) VALUES ($1, $2, 0, '', $3) ON CONFLICT (sleutel) DO NOTHING",
+    )
+    .bind(sleutel)
+    .bind(verzoek_hash)
+    .bind(nu)
+    .execute(c)
+    .await?;
+    Ok(r.rows_affected() == 1)
 }
 
 /// Legt het antwoord vast bij de geclaimde sleutel, in dezelfde transactie als de wijziging.

@@ -23,6 +23,34 @@ pub enum Soort {
 pub struct Db {
     pub pool: AnyPool,
     pub soort: Soort,
+    /// SQLite kent één schrijver tegelijk: schrijvers krijgen één eigen verbinding en wachten daar op hun beurt
+    /// (eerlijk, in volgorde) in plaats van in SQLite's busy-handler te slapen; lezers hebben hun eigen
+    /// verbindingen en lezen ondertussen door (WAL). Bij PostgreSQL is dit dezelfde pool als `pool`.
+    schrijfpool: AnyPool,
+}
+
+/// Een schrijvende transactie.
+pub struct Schrijftransactie {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+}
+
+impl Schrijftransactie {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl std::ops::Deref for Schrijftransactie {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for Schrijftransactie {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -48,25 +76,40 @@ impl Db {
             return Err(DbFout::OnbekendeUrl(verberg_wachtwoord(url)));
         };
         let opties = AnyConnectOptions::from_str(url)?;
-        let mut pool = AnyPoolOptions::new().max_connections(if soort == Soort::Sqlite { 8 } else { 16 }).acquire_timeout(Duration::from_secs(10));
-        if soort == Soort::Sqlite {
-            pool = pool.after_connect(|c, _| {
-                Box::pin(async move {
-                    c.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;").await?;
-                    Ok(())
+        let pool_opties = |n: u32| {
+            let p = AnyPoolOptions::new().max_connections(n).acquire_timeout(Duration::from_secs(30));
+            if soort == Soort::Sqlite {
+                p.after_connect(|c, _| {
+                    Box::pin(async move {
+                        c.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;").await?;
+                        Ok(())
+                    })
                 })
-            });
-        }
-        let pool = pool.connect_with(opties).await?;
-        let db = Db { pool, soort };
+            } else {
+                p
+            }
+        };
+        let (pool, schrijfpool) = match soort {
+            Soort::Sqlite => {
+                let schrijf = pool_opties(1).connect_with(opties.clone()).await?;
+                (pool_opties(2).connect_with(opties).await?, schrijf)
+            }
+            Soort::Postgres => {
+                let p = pool_opties(16).connect_with(opties).await?;
+                (p.clone(), p)
+            }
+        };
+        let db = Db { pool, soort, schrijfpool };
         db.migreer().await?;
         Ok(db)
     }
 
     async fn migreer(&self) -> Result<(), DbFout> {
-        self.pool.execute("CREATE TABLE IF NOT EXISTS schema_migraties (versie BIGINT PRIMARY KEY, naam TEXT NOT NULL, toegepast_op BIGINT NOT NULL)").await?;
+        self.schrijfpool
+            .execute("CREATE TABLE IF NOT EXISTS schema_migraties (versie BIGINT PRIMARY KEY, naam TEXT NOT NULL, toegepast_op BIGINT NOT NULL)")
+            .await?;
         for (versie, naam, sql) in MIGRATIES {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.schrijf().await?;
             let al: Option<(i64,)> = sqlx::query_as("SELECT versie FROM schema_migraties WHERE versie = $1").bind(*versie).fetch_optional(&mut *tx).await?;
             if al.is_some() {
                 continue;
@@ -88,11 +131,13 @@ impl Db {
 
     /// Een transactie die gaat schrijven. SQLite: `BEGIN IMMEDIATE`, zodat gelijktijdige schrijvers op elkaar
     /// wachten (busy_timeout) in plaats van halverwege te falen bij het opwaarderen van een leesslot.
-    pub async fn schrijf(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-        match self.soort {
-            Soort::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Soort::Postgres => self.pool.begin().await,
-        }
+    pub async fn schrijf(&self) -> Result<Schrijftransactie, sqlx::Error> {
+        Ok(Schrijftransactie {
+            tx: match self.soort {
+                Soort::Sqlite => self.schrijfpool.begin_with("BEGIN IMMEDIATE").await?,
+                Soort::Postgres => self.schrijfpool.begin().await?,
+            },
+        })
     }
 
     /// Voor /readyz: kan de database een vraag beantwoorden?

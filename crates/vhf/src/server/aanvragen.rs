@@ -132,7 +132,7 @@ fn herhaling(b: idempotentie::Bewaard, hash: &str) -> Result<Response, ApiFout> 
 }
 
 /// Sluit een transactie met idempotentie af: bewaar het antwoord bij de sleutel en commit.
-async fn afronden(mut tx: sqlx::Transaction<'static, sqlx::Any>, sleutel: Option<(String, String)>, status: StatusCode, body: &Value) -> Result<(), ApiFout> {
+async fn afronden(mut tx: crate::db::Schrijftransactie, sleutel: Option<(String, String)>, status: StatusCode, body: &Value) -> Result<(), ApiFout> {
     if let Some((k, _)) = &sleutel {
         idempotentie::bewaar(&mut tx, k, status.as_u16(), &body.to_string()).await?;
     }
@@ -140,34 +140,23 @@ async fn afronden(mut tx: sqlx::Transaction<'static, sqlx::Any>, sleutel: Option
     Ok(())
 }
 
-/// Begint een schrijvende transactie. Met een Idempotency-Key: is het verzoek al gedaan, dan het bewaarde
-/// antwoord; anders wordt de sleutel geclaimd, zodat een gelijktijdige herhaling op deze transactie wacht.
-async fn begin(
-    s: &AppState,
-    h: &HeaderMap,
-    route: &str,
-    body: &str,
-) -> Result<(sqlx::Transaction<'static, sqlx::Any>, Option<(String, String)>, Option<Response>), ApiFout> {
+/// Begint een schrijvende transactie. Met een Idempotency-Key wordt de sleutel eerst geclaimd; was het verzoek
+/// al gedaan, dan komt het bewaarde antwoord terug als `ApiFout::Herhaald` (geen fout voor de klant).
+async fn begin(s: &AppState, h: &HeaderMap, route: &str, body: &str) -> Result<(crate::db::Schrijftransactie, Option<(String, String)>), ApiFout> {
     let sleutel = idempotentiesleutel(h)?.map(|k| (k, verzoek_hash(route, body)));
     let mut tx = s.db.schrijf().await?;
-    if let Some((k, hash)) = &sleutel {
-        if let Some(b) = idempotentie::zoek(&mut tx, k).await? {
-            return Ok((tx, sleutel.clone(), Some(herhaling(b, hash)?)));
-        }
-        if let Err(e) = idempotentie::claim(&mut tx, k, hash, (s.klok)().as_microsecond()).await {
-            if !is_uniek_conflict(&e) {
-                return Err(e.into());
-            }
-            // Een gelijktijdig verzoek met dezelfde sleutel was eerder en is inmiddels klaar.
-            drop(tx);
-            let mut c = s.db.pool.acquire().await?;
-            return match idempotentie::zoek(&mut c, k).await? {
-                Some(b) => Err(ApiFout::Herhaald(Box::new(herhaling(b, hash)?))),
-                None => Err(ApiFout::Conflict("Een gelijktijdig verzoek met dezelfde Idempotency-Key is nog bezig; probeer het zo opnieuw.".into())),
-            };
-        }
+    if let Some((k, hash)) = &sleutel
+        && !idempotentie::claim(&mut tx, k, hash, (s.klok)().as_microsecond()).await?
+    {
+        // De sleutel hoort bij een eerder verzoek, dat inmiddels klaar is (de claim wachtte erop).
+        drop(tx);
+        let mut c = s.db.pool.acquire().await?;
+        return match idempotentie::zoek(&mut c, k).await? {
+            Some(b) if b.status != 0 => Err(ApiFout::Herhaald(Box::new(herhaling(b, hash)?))),
+            _ => Err(ApiFout::Conflict("Een gelijktijdig verzoek met dezelfde Idempotency-Key is nog bezig; probeer het zo opnieuw.".into())),
+        };
     }
-    Ok((tx, sleutel, None))
+    Ok((tx, sleutel))
 }
 
 async fn maak(State(s): State<AppState>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
@@ -178,10 +167,7 @@ async fn maak(State(s): State<AppState>, h: HeaderMap, body: String) -> Result<R
             velden: vec![OngeldigVeld { name: "ingediend_op".into(), reason: "wordt door het loket gezet".into(), line: None, column: None }],
         });
     }
-    let (mut tx, sleutel, herhaald) = begin(&s, &h, "POST /aanvragen", &body).await?;
-    if let Some(r) = herhaald {
-        return Ok(r);
-    }
+    let (mut tx, sleutel) = begin(&s, &h, "POST /aanvragen", &body).await?;
     let nu = (s.klok)().as_microsecond();
     let rij = AanvraagRij {
         id: nieuw_id(),
@@ -274,10 +260,7 @@ async fn wijzig(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap,
 /// Indienen: alleen binnen het loket (klok van de server, Europe/Amsterdam), de inhoud wordt bevroren met een
 /// SHA-256, de toetsing wordt met de gebruikte parameters bewaard, en het ontvangstbewijs volgt pas na de commit.
 async fn dien_in(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
-    let (mut tx, sleutel, herhaald) = begin(&s, &h, &format!("POST /aanvragen/{id}/indiening"), &body).await?;
-    if let Some(r) = herhaald {
-        return Ok(r);
-    }
+    let (mut tx, sleutel) = begin(&s, &h, &format!("POST /aanvragen/{id}/indiening"), &body).await?;
     let r = db::haal(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
     if let Some(v) = h.get(header::IF_MATCH).map(|_| if_match(&h)).transpose()?
         && v != r.versie
@@ -393,10 +376,7 @@ async fn nieuwe_overgang(State(s): State<AppState>, Path(id): Path<String>, h: H
     if o.naar == Status::Ingediend {
         return Err(ApiFout::Conflict("Indienen gaat via POST /aanvragen/{id}/indiening (loket en ontvangstbewijs).".into()));
     }
-    let (mut tx, sleutel, herhaald) = begin(&s, &h, &format!("POST /aanvragen/{id}/statusovergangen"), &body).await?;
-    if let Some(r) = herhaald {
-        return Ok(r);
-    }
+    let (mut tx, sleutel) = begin(&s, &h, &format!("POST /aanvragen/{id}/statusovergangen"), &body).await?;
     let r = db::haal(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
     if r.versie != verwacht {
         return Err(ApiFout::VersieVerouderd { huidige: r.versie });
