@@ -53,7 +53,9 @@ async fn postgres() -> Option<App> {
     let url = match std::env::var("VHF_TEST_DATABASE_URL") {
         Ok(u) if !u.is_empty() => u,
         _ => {
-            eprintln!("VHF_TEST_DATABASE_URL niet gezet: de PostgreSQL-helft van deze test wordt overgeslagen (.ci/run zet hem)");
+            // Rechtstreeks naar stderr, zodat de melding ook zonder --nocapture te zien is.
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "OVERGESLAGEN: VHF_TEST_DATABASE_URL is niet gezet, dus de PostgreSQL-helft van de API-tests draait niet (.ci/run zet hem; zie de README)");
             return None;
         }
     };
