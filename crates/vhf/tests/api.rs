@@ -55,7 +55,10 @@ async fn postgres() -> Option<App> {
         _ => {
             // Rechtstreeks naar stderr, zodat de melding ook zonder --nocapture te zien is.
             use std::io::Write;
-            let _ = writeln!(std::io::stderr(), "OVERGESLAGEN: VHF_TEST_DATABASE_URL is niet gezet, dus de PostgreSQL-helft van de API-tests draait niet (.ci/run zet hem; zie de README)");
+            let _ = writeln!(
+                std::io::stderr(),
+                "OVERGESLAGEN: VHF_TEST_DATABASE_URL is niet gezet, dus de PostgreSQL-helft van de API-tests draait niet (.ci/run zet hem; zie de README)"
+            );
             return None;
         }
     };
