@@ -199,6 +199,17 @@ async fn doorloop(app: App) {
     let r = c.get(app.url("/rondes")).header("X-Request-Id", "verzoek-123").send().await.unwrap();
     assert_eq!(r.headers()["x-request-id"], "verzoek-123");
 
+    // Het OpenAPI-document komt uit hetzelfde register als de router: elke route staat erin.
+    let o: Value = c.get(app.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(o["openapi"], "3.1.0");
+    for r in vhf::server::routes::alle() {
+        let op = &o["paths"][format!("/api/v1{}", r.pad)][r.methode.to_lowercase()];
+        assert!(op.is_object(), "{} {} ontbreekt in openapi.json", r.methode, r.pad);
+    }
+    assert!(o["components"]["schemas"]["AanvraagVolkshuisvestingsfonds"]["properties"]["deelplannen"].is_object());
+    assert!(o["components"]["schemas"]["Bedrag"].is_object());
+    assert!(!o.to_string().contains("#/$defs/"), "alle verwijzingen wijzen naar components");
+
     // Metrieken per routepatroon (geen kenmerken in de labels).
     let m = c.get(format!("{}/metrics", app.basis)).send().await.unwrap().text().await.unwrap();
     assert!(m.contains("vhf_http_requests_total{method=\"POST\",route=\"/api/v1/aanvragen/{id}/indiening\",status=\"201\"} 2"), "{m}");
@@ -303,4 +314,51 @@ async fn gelijktijdige_herhalingen_op_postgresql() {
     if let Some(app) = postgres().await {
         gelijktijdig(app).await;
     }
+}
+
+/// `vhf serve` als echt proces, met de standaard logging: het antwoordt (ook terwijl het vanuit andere draden
+/// logt) en stopt netjes op SIGTERM met afsluitcode 0.
+#[test]
+fn serve_als_proces_antwoordt_en_stopt_netjes() {
+    let dir = std::env::temp_dir().join(uniek("vhf-serve"));
+    let poort = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut kind = std::process::Command::new(env!("CARGO_BIN_EXE_vhf"))
+        .args(["serve", "--data-dir", dir.to_str().unwrap(), "--port", &poort.to_string()])
+        .env_remove("DATABASE_URL")
+        .env_remove("VHF_LOG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let antwoord = rt.block_on(async {
+        let c = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build().unwrap();
+        for _ in 0..100 {
+            if c.get(format!("http://127.0.0.1:{poort}/readyz")).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let mut teksten = Vec::new();
+        for pad in ["/healthz", "/api/v1/rondes", "/api/v1/openapi.json", "/metrics"] {
+            let r = c.get(format!("http://127.0.0.1:{poort}{pad}")).send().await;
+            teksten.push(r.map(|r| r.status().as_u16()).unwrap_or(0));
+        }
+        teksten
+    });
+    let _ = std::process::Command::new("kill").args(["-TERM", &kind.id().to_string()]).status();
+    let mut klaar = None;
+    for _ in 0..100 {
+        if let Some(s) = kind.try_wait().unwrap() {
+            klaar = Some(s);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    if klaar.is_none() {
+        let _ = kind.kill();
+    }
+    let _ = kind.wait();
+    assert_eq!(antwoord, [200, 200, 200, 200], "de server antwoordt niet (of hangt)");
+    assert_eq!(klaar.and_then(|s| s.code()), Some(0), "geen nette stop op SIGTERM");
 }

@@ -144,6 +144,10 @@ enum DemoOpdracht {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // De server logt vanuit vele draden; hij mag stdout en stderr dus niet voor de hele looptijd vasthouden.
+    if let Opdracht::Serve { data_dir, port, bind, tijdreis } = &cli.opdracht {
+        return ExitCode::from(serve::run(data_dir, *bind, *port, *tijdreis, &mut std::io::stderr()));
+    }
     let mut uit = std::io::stdout().lock();
     let mut fout = std::io::stderr().lock();
     let code = match cli.opdracht {
@@ -165,7 +169,7 @@ pub fn main() -> ExitCode {
                 2
             }
         },
-        Opdracht::Serve { data_dir, port, bind, tijdreis } => serve::run(&data_dir, bind, port, tijdreis, &mut fout),
+        Opdracht::Serve { .. } => unreachable!("hierboven afgehandeld"),
         Opdracht::Backup { data_dir, naar } => backup::backup(&data_dir, &naar, &mut fout),
         Opdracht::Restore { data_dir, van } => backup::restore(&data_dir, &van, &mut fout),
         Opdracht::Rounds { ronde, json } => rounds::run(ronde.as_deref(), json, &mut uit, &mut fout),

@@ -6,11 +6,10 @@
 //! heeft, heeft een aanvraag die een crash overleeft. Een mislukt verzoek laat niets half achter: alles gebeurt
 //! in één transactie.
 
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -22,17 +21,96 @@ use vhf_core::toetsing::{self, Regel};
 
 use super::AppState;
 use super::fout::{ApiFout, OngeldigVeld};
+use super::routes::Route;
 use crate::db::aanvragen::{self as db, AanvraagRij, IndieningRij};
 use crate::db::{idempotentie, is_uniek_conflict};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/aanvragen", post(maak).get(lijst))
-        .route("/aanvragen/{id}", get(haal).put(wijzig))
-        .route("/aanvragen/{id}/indiening", post(dien_in))
-        .route("/aanvragen/{id}/ontvangstbewijs", get(ontvangstbewijs))
-        .route("/aanvragen/{id}/bevindingen", get(bevindingen))
-        .route("/aanvragen/{id}/statusovergangen", get(overgangen).post(nieuwe_overgang))
+fn aanvraag_schema() -> schemars::Schema {
+    vhf_core::aanvraag_schema()
+}
+
+pub fn routes() -> Vec<Route> {
+    const LEZEN: &[(u16, &str)] = &[(200, "gevonden"), (404, "bestaat niet of niet zichtbaar")];
+    vec![
+        Route {
+            methode: "POST",
+            pad: "/aanvragen",
+            samenvatting: "Maak een concept-aanvraag (zonder ingediend_op)",
+            body: Some(aanvraag_schema),
+            antwoorden: &[(201, "aangemaakt; ETag is de versie"), (409, "kenmerk bestaat al in de ronde"), (422, "ongeldige aanvraag, met veld en regel")],
+            handler: post(maak),
+        },
+        Route {
+            methode: "GET",
+            pad: "/aanvragen",
+            samenvatting: "Aanvragen, per pagina (?ronde, ?pagina, ?per_pagina)",
+            body: None,
+            antwoorden: &[(200, "een pagina")],
+            handler: get(lijst),
+        },
+        Route {
+            methode: "GET",
+            pad: "/aanvragen/{id}",
+            samenvatting: "Eén aanvraag met inhoud, status en versie (ETag)",
+            body: None,
+            antwoorden: LEZEN,
+            handler: get(haal),
+        },
+        Route {
+            methode: "PUT",
+            pad: "/aanvragen/{id}",
+            samenvatting: "Wijzig een concept (If-Match verplicht)",
+            body: Some(aanvraag_schema),
+            antwoorden: &[
+                (200, "gewijzigd"),
+                (409, "niet meer wijzigbaar"),
+                (412, "intussen door een ander gewijzigd"),
+                (428, "If-Match ontbreekt"),
+                (422, "ongeldig"),
+            ],
+            handler: put(wijzig),
+        },
+        Route {
+            methode: "POST",
+            pad: "/aanvragen/{id}/indiening",
+            samenvatting: "Dien in: alleen binnen het loket; bevriest de inhoud en geeft het ontvangstbewijs",
+            body: None,
+            antwoorden: &[(201, "ingediend, met ontvangstbewijs"), (409, "niet in te dienen in deze status"), (422, "loket gesloten (met uitleg E01)")],
+            handler: post(dien_in),
+        },
+        Route {
+            methode: "GET",
+            pad: "/aanvragen/{id}/ontvangstbewijs",
+            samenvatting: "Het ontvangstbewijs met de bevroren inhoud",
+            body: None,
+            antwoorden: &[(200, "het bewijs"), (404, "bestaat niet"), (409, "nog niet ingediend")],
+            handler: get(ontvangstbewijs),
+        },
+        Route {
+            methode: "GET",
+            pad: "/aanvragen/{id}/bevindingen",
+            samenvatting: "Bevindingen E01–E16 met uitleg en parameters",
+            body: None,
+            antwoorden: LEZEN,
+            handler: get(bevindingen),
+        },
+        Route {
+            methode: "GET",
+            pad: "/aanvragen/{id}/statusovergangen",
+            samenvatting: "De levensloop: elke overgang met wie, wanneer, waarom",
+            body: None,
+            antwoorden: LEZEN,
+            handler: get(overgangen),
+        },
+        Route {
+            methode: "POST",
+            pad: "/aanvragen/{id}/statusovergangen",
+            samenvatting: "Een statusovergang ({naar, reden, actor}; If-Match verplicht)",
+            body: None,
+            antwoorden: &[(200, "overgegaan"), (409, "overgang niet toegestaan"), (412, "intussen gewijzigd"), (428, "If-Match ontbreekt")],
+            handler: post(nieuwe_overgang),
+        },
+    ]
 }
 
 fn nieuw_id() -> String {

@@ -8,6 +8,7 @@ pub mod aanvragen;
 pub mod fout;
 pub mod metriek;
 pub mod rondes;
+pub mod routes;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -64,7 +65,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(gereed))
         .route("/metrics", get(|axum::extract::State(s): axum::extract::State<AppState>| async move { s.metrieken.tekst() }))
-        .nest("/api/v1", aanvragen::router().merge(rondes::router()))
+        .nest("/api/v1", routes::router(routes::alle()).route("/openapi.json", get(|| async { axum::Json(routes::openapi(&routes::alle())) })))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), metriek::meet))
         .layer(axum::middleware::map_response(|mut r: axum::response::Response| async move {
             r.headers_mut().insert(HeaderName::from_static("api-version"), HeaderValue::from_static(API_VERSIE));

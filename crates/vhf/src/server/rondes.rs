@@ -1,17 +1,33 @@
 //! `/api/v1/rondes`: de rondes met hun parameters, bron en wijzigingen (openbaar).
 
 use axum::Json;
-use axum::Router;
 use axum::extract::Path;
 use axum::routing::get;
 use serde_json::{Value, json};
 use vhf_core::regeling::Ronde;
 
-use super::AppState;
 use super::fout::ApiFout;
+use super::routes::Route;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/rondes", get(lijst)).route("/rondes/{id}", get(een))
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route {
+            methode: "GET",
+            pad: "/rondes",
+            samenvatting: "Alle rondes met hun parameters, bron en wijzigingen",
+            body: None,
+            antwoorden: &[(200, "de rondes")],
+            handler: get(lijst),
+        },
+        Route {
+            methode: "GET",
+            pad: "/rondes/{id}",
+            samenvatting: "Eén ronde",
+            body: None,
+            antwoorden: &[(200, "de ronde"), (404, "onbekende ronde")],
+            handler: get(een),
+        },
+    ]
 }
 
 fn als_json(r: &Ronde) -> Value {

@@ -1,0 +1,96 @@
+//! Het register van alle API-routes: pad, methode, omschrijving en (waar van toepassing) het schema van de
+//! body. De router wordt eruit gebouwd en het OpenAPI-document ook, zodat die twee nooit uit elkaar lopen; een
+//! route zonder regel in dit register bestaat niet. (Het autorisatieregister van issue 5 hoort hier ook.)
+
+use axum::Router;
+use axum::routing::MethodRouter;
+use serde_json::{Map, Value, json};
+
+use super::AppState;
+
+pub struct Route {
+    pub methode: &'static str,
+    /// Pad onder /api/v1, met parameters als `{id}`.
+    pub pad: &'static str,
+    pub samenvatting: &'static str,
+    /// JSON Schema van de body, als die er is.
+    pub body: Option<fn() -> schemars::Schema>,
+    /// Statuscodes die de route kan geven, met hun betekenis.
+    pub antwoorden: &'static [(u16, &'static str)],
+    pub handler: MethodRouter<AppState>,
+}
+
+/// Alle routes onder /api/v1.
+pub fn alle() -> Vec<Route> {
+    let mut v = super::rondes::routes();
+    v.extend(super::aanvragen::routes());
+    v
+}
+
+pub fn router(routes: Vec<Route>) -> Router<AppState> {
+    routes.into_iter().fold(Router::new(), |r, route| r.route(route.pad, route.handler))
+}
+
+/// Het OpenAPI 3.1-document, gemaakt uit het register.
+pub fn openapi(routes: &[Route]) -> Value {
+    let mut paden: Map<String, Value> = Map::new();
+    let mut schemas: Map<String, Value> = Map::new();
+    for r in routes {
+        let parameters: Vec<Value> = r
+            .pad
+            .split('/')
+            .filter_map(|d| d.strip_prefix('{').and_then(|d| d.strip_suffix('}')))
+            .map(|naam| json!({ "name": naam, "in": "path", "required": true, "schema": { "type": "string" } }))
+            .collect();
+        let mut op = json!({
+            "summary": r.samenvatting,
+            "operationId": format!("{} {}", r.methode, r.pad),
+            "parameters": parameters,
+            "responses": r.antwoorden.iter().map(|(code, wat)| {
+                let soort = if *code >= 400 { "application/problem+json" } else { "application/json" };
+                (code.to_string(), json!({ "description": wat, "content": { soort: { "schema": { "type": "object" } } } }))
+            }).collect::<Map<_, _>>(),
+        });
+        if let Some(schema) = r.body {
+            let s = serde_json::to_value(schema()).expect("schema");
+            let naam = s.get("title").and_then(Value::as_str).unwrap_or("Body").replace(' ', "");
+            let mut s = s;
+            if let Some(defs) = s.as_object_mut().and_then(|o| o.remove("$defs")) {
+                for (k, v) in defs.as_object().cloned().unwrap_or_default() {
+                    schemas.insert(k, v);
+                }
+            }
+            s.as_object_mut().map(|o| o.remove("$schema"));
+            schemas.insert(naam.clone(), s);
+            op["requestBody"] =
+                json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{naam}") } } } });
+        }
+        if matches!(r.methode, "POST") {
+            op["parameters"].as_array_mut().expect("lijst").push(json!({
+                "name": "Idempotency-Key", "in": "header", "required": false, "schema": { "type": "string", "maxLength": 200 },
+                "description": "Een herhaling met dezelfde sleutel doet niets opnieuw en krijgt hetzelfde antwoord."
+            }));
+        }
+        if matches!(r.methode, "PUT") || r.pad.ends_with("/statusovergangen") && r.methode == "POST" {
+            op["parameters"].as_array_mut().expect("lijst").push(json!({
+                "name": "If-Match", "in": "header", "required": true, "schema": { "type": "string" },
+                "description": "De ETag (versie) die u las; voorkomt dat u andermans wijziging overschrijft."
+            }));
+        }
+        paden.entry(format!("/api/v1{}", r.pad)).or_insert_with(|| json!({}))[r.methode.to_lowercase()] = op;
+    }
+    // $ref's in de schema's wijzen naar #/$defs/…; in OpenAPI staan ze onder components.
+    let tekst = serde_json::to_string(&json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Volkshuisvestingsfonds (vhf)",
+            "version": super::API_VERSIE,
+            "description": "API van het Volkshuisvestingsfonds: aanvragen, indienen binnen het loket met ontvangstbewijs, bevindingen, levensloop en rondes. Fouten als application/problem+json (RFC 9457); elk antwoord heeft de kop API-Version.",
+        },
+        "paths": paden,
+        "components": { "schemas": schemas },
+    }))
+    .expect("JSON")
+    .replace("#/$defs/", "#/components/schemas/");
+    serde_json::from_str(&tekst).expect("JSON")
+}
