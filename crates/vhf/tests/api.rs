@@ -27,9 +27,14 @@ impl App {
 }
 
 async fn start(database_url: String) -> App {
+    start_met(database_url, 100 * 1024 * 1024).await
+}
+
+async fn start_met(database_url: String, max_document_bytes: u64) -> App {
     let klok = Arc::new(AtomicI64::new(0));
     let k = klok.clone();
-    let instellingen = Instellingen { database_url, adres: "127.0.0.1:0".parse().unwrap() };
+    let documenten = std::env::temp_dir().join(uniek("vhf-docs"));
+    let instellingen = Instellingen { database_url, adres: "127.0.0.1:0".parse().unwrap(), documenten, max_document_bytes };
     let app = Application::build(&instellingen, Arc::new(move || jiff::Timestamp::from_microsecond(k.load(Ordering::SeqCst)).unwrap())).await.unwrap();
     let basis = format!("http://127.0.0.1:{}", app.poort());
     tokio::spawn(app.run_until_stopped(std::future::pending()));
@@ -68,6 +73,11 @@ async fn postgres() -> Option<App> {
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&pool).await.unwrap();
     let scheiding = if url.contains('?') { '&' } else { '?' };
     Some(start(format!("{url}{scheiding}options=-c%20search_path%3D{schema}")).await)
+}
+
+fn sha256_hex(b: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(b).iter().map(|x| format!("{x:02x}")).collect()
 }
 
 fn concept() -> String {
@@ -129,6 +139,29 @@ async fn doorloop(app: App) {
     let v: Value = c.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().json().await.unwrap();
     assert_eq!(v["inhoud"]["titel"], "Zaandam Oost: Poelenburg, Peldersveld", "de tweede schrijver overschreef niets");
 
+    // Documenten: gestroomd opgeslagen met SHA-256; het soort wordt aan de inhoud gecontroleerd.
+    let pdf = b"%PDF-1.7\n% plan van aanpak Poelenburg\n".repeat(100);
+    let r = c
+        .post(app.url(&format!("/aanvragen/{id}/documenten?soort=plan_van_aanpak&deelplan=DP1&naam=Plan%20van%20aanpak.pdf")))
+        .body(pdf.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let d: Value = r.json().await.unwrap();
+    assert_eq!(d["sha256"], sha256_hex(&pdf));
+    assert_eq!(d["grootte"], pdf.len());
+    let terug = c.get(app.url(&format!("/aanvragen/{id}/documenten/{}", d["id"].as_str().unwrap()))).send().await.unwrap();
+    assert_eq!(terug.headers()["content-type"], "application/pdf");
+    assert_eq!(terug.bytes().await.unwrap().as_ref(), pdf.as_slice());
+    let r = c.post(app.url(&format!("/aanvragen/{id}/documenten?soort=plan_van_aanpak&naam=nep.pdf"))).body(b"GIF89a nep".to_vec()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(r.json::<Value>().await.unwrap()["detail"].as_str().unwrap().contains("begint niet zoals een .pdf"));
+    let r = c.post(app.url(&format!("/aanvragen/{id}/documenten?soort=schoenendoos&naam=x.pdf"))).body(pdf.clone()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let l: Value = c.get(app.url(&format!("/aanvragen/{id}/documenten"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(l["data"].as_array().unwrap().len(), 1, "de geweigerde uploads laten niets achter");
+
     // Indienen vóór de opening (08:59:59 lokale tijd): geweigerd, en er verandert niets.
     app.zet_klok("2021-05-03T06:59:59Z");
     let r = c.post(app.url(&format!("/aanvragen/{id}/indiening"))).send().await.unwrap();
@@ -159,7 +192,9 @@ async fn doorloop(app: App) {
     let a: vhf_core::aanvraag::Aanvraag = serde_json::from_value(b["inhoud"].clone()).unwrap();
     assert_eq!(vhf_core::levensloop::inhoudshash(&a), b["sha256"].as_str().unwrap());
     assert_eq!(b["ontvangstnummer"], bewijs["ontvangstnummer"]);
-    // Na indiening is de inhoud bevroren.
+    // Na indiening is de inhoud bevroren, ook de documenten.
+    let r = c.post(app.url(&format!("/aanvragen/{id}/documenten?soort=overig&naam=later.pdf"))).body(pdf.clone()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
     let r = c.put(app.url(&format!("/aanvragen/{id}"))).header("If-Match", "\"3\"").body(body.clone()).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::CONFLICT);
 
@@ -361,4 +396,90 @@ fn serve_als_proces_antwoordt_en_stopt_netjes() {
     let _ = kind.wait();
     assert_eq!(antwoord, [200, 200, 200, 200], "de server antwoordt niet (of hangt)");
     assert_eq!(klaar.and_then(|s| s.code()), Some(0), "geen nette stop op SIGTERM");
+}
+
+/// Een te groot document wordt afgebroken (413) en laat niets achter in de opslag.
+#[tokio::test]
+async fn te_groot_document_laat_niets_achter() {
+    let dir = std::env::temp_dir().join(uniek("vhf-groot"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let app = start_met(format!("sqlite://{}?mode=rwc", dir.join("vhf.db").display()), 1024 * 1024).await;
+    app.zet_klok("2021-05-10T10:00:00Z");
+    let v: Value = app.http.post(app.url("/aanvragen")).body(concept()).send().await.unwrap().json().await.unwrap();
+    let id = v["id"].as_str().unwrap();
+    let mut groot = b"%PDF-1.7\n".to_vec();
+    groot.resize(3 * 1024 * 1024, b'x');
+    let r = app.http.post(app.url(&format!("/aanvragen/{id}/documenten?soort=overig&naam=groot.pdf"))).body(groot).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let l: Value = app.http.get(app.url(&format!("/aanvragen/{id}/documenten"))).send().await.unwrap().json().await.unwrap();
+    assert!(l["data"].as_array().unwrap().is_empty());
+}
+
+fn piek_rss_mb(pid: u32) -> f64 {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kb: f64 = s.lines().find(|l| l.starts_with("VmHWM:")).unwrap().split_whitespace().nth(1).unwrap().parse().unwrap();
+    kb / 1024.0
+}
+
+/// 50 MB uploaden naar het echte serverproces: het geheugen blijft begrensd (het bestand gaat in stukken van
+/// 1 MiB naar de opslag) en de inhoud komt bit voor bit terug.
+#[test]
+fn upload_van_50_mb_met_begrensd_geheugen() {
+    let dir = std::env::temp_dir().join(uniek("vhf-50mb"));
+    let poort = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut kind = std::process::Command::new(env!("CARGO_BIN_EXE_vhf"))
+        .args(["serve", "--data-dir", dir.to_str().unwrap(), "--port", &poort.to_string(), "--tijdreis", "2021-05-10T10:00:00Z"])
+        .env_remove("DATABASE_URL")
+        .env("VHF_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let basis = format!("http://127.0.0.1:{poort}/api/v1");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let uitkomst = rt.block_on(async {
+        let c = reqwest::Client::new();
+        for _ in 0..100 {
+            if c.get(format!("http://127.0.0.1:{poort}/readyz")).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let voor = piek_rss_mb(kind.id());
+        let v: Value = c.post(format!("{basis}/aanvragen")).body(concept()).send().await.unwrap().json().await.unwrap();
+        let id = v["id"].as_str().unwrap().to_string();
+        let mut groot = b"%PDF-1.7\n".to_vec();
+        groot.extend((0..50 * 1024 * 1024u32).map(|i| (i % 251) as u8));
+        let r = c.post(format!("{basis}/aanvragen/{id}/documenten?soort=overig&naam=bijlage.pdf")).body(groot.clone()).send().await.unwrap();
+        let status = r.status();
+        let d: Value = r.json().await.unwrap();
+        let na = piek_rss_mb(kind.id());
+        let terug = c.get(format!("{basis}/aanvragen/{id}/documenten/{}", d["id"].as_str().unwrap_or(""))).send().await.unwrap().bytes().await.unwrap();
+        (status, d, voor, na, sha256_hex(&groot), sha256_hex(&terug))
+    });
+    let _ = kind.kill();
+    let _ = kind.wait();
+    let (status, d, voor, na, verstuurd, ontvangen) = uitkomst;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    assert_eq!(d["sha256"], verstuurd.as_str());
+    assert_eq!(ontvangen, verstuurd);
+    assert!(na - voor < 40.0, "piekgeheugen van de server steeg van {voor:.0} naar {na:.0} MB bij een upload van 50 MB");
+    eprintln!("50 MB upload: piek-RSS server {voor:.0} → {na:.0} MB");
+}
+
+/// Een bestand zonder databaserij (achtergelaten door een crash tussen opslaan en vastleggen) wordt bij de start
+/// opgeruimd als het ouder is dan een uur; een jong bestand (een upload die elders nog loopt) blijft staan.
+#[tokio::test]
+async fn wezen_in_de_documentopslag_worden_opgeruimd() {
+    let dir = std::env::temp_dir().join(uniek("vhf-wezen"));
+    let map = dir.join("docs/documenten/AVx");
+    std::fs::create_dir_all(&map).unwrap();
+    std::fs::write(map.join("DOCoud"), b"%PDF-1.7 wees").unwrap();
+    std::fs::write(map.join("DOCjong"), b"%PDF-1.7 bezig").unwrap();
+    assert!(std::process::Command::new("touch").args(["-d", "2 hours ago", map.join("DOCoud").to_str().unwrap()]).status().unwrap().success());
+    let db = vhf::db::Db::verbind(&format!("sqlite://{}?mode=rwc", dir.join("vhf.db").display())).await.unwrap();
+    let store = object_store::local::LocalFileSystem::new_with_prefix(dir.join("docs")).unwrap();
+    assert_eq!(vhf::server::documenten::ruim_wezen_op(&db, &store).await.unwrap(), 1);
+    assert!(!map.join("DOCoud").exists());
+    assert!(map.join("DOCjong").exists());
 }

@@ -22,7 +22,22 @@ pub fn run(data_dir: &Path, bind: IpAddr, port: u16, tijdreis: Option<jiff::Time
             format!("sqlite://{}?mode=rwc", data_dir.join("vhf.db").display())
         }
     };
-    let instellingen = Instellingen { database_url: database_url.clone(), adres: SocketAddr::new(bind, port) };
+    let max_mb: u64 = match std::env::var("VHF_MAX_DOCUMENT_MB") {
+        Err(_) => 100,
+        Ok(v) => match v.parse() {
+            Ok(n) if (1..=10_240).contains(&n) => n,
+            _ => {
+                let _ = schrijf(fout, &format!("vhf serve: VHF_MAX_DOCUMENT_MB='{v}' is geen aantal megabytes van 1 tot 10240"));
+                return 2;
+            }
+        },
+    };
+    let instellingen = Instellingen {
+        database_url: database_url.clone(),
+        adres: SocketAddr::new(bind, port),
+        documenten: data_dir.join("documenten"),
+        max_document_bytes: max_mb * 1024 * 1024,
+    };
     let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

@@ -2,6 +2,7 @@
 //! via sqlx `Any` met draagbare SQL (`$1`-parameters, TEXT en BIGINT). Dezelfde tests draaien tegen beide.
 
 pub mod aanvragen;
+pub mod documenten;
 pub mod idempotentie;
 
 use std::str::FromStr;
@@ -11,7 +12,8 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 /// Migraties, op volgorde; ingebouwd in het programma.
-const MIGRATIES: &[(i64, &str, &str)] = &[(1, "aanvragen", include_str!("../../migrations/0001_aanvragen.sql"))];
+const MIGRATIES: &[(i64, &str, &str)] =
+    &[(1, "aanvragen", include_str!("../../migrations/0001_aanvragen.sql")), (2, "documenten", include_str!("../../migrations/0002_documenten.sql"))];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Soort {

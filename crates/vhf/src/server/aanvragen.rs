@@ -278,7 +278,8 @@ struct Pagina {
     per_pagina: Option<i64>,
 }
 
-async fn lijst(State(s): State<AppState>, Query(q): Query<Pagina>) -> Result<Response, ApiFout> {
+async fn lijst(State(s): State<AppState>, q: Result<Query<Pagina>, axum::extract::rejection::QueryRejection>) -> Result<Response, ApiFout> {
+    let Query(q) = q.map_err(|e| ApiFout::Ongeldig { detail: format!("pagina en per_pagina zijn hele getallen ({e})"), velden: vec![] })?;
     let pagina = q.pagina.unwrap_or(1);
     let per_pagina = q.per_pagina.unwrap_or(50);
     if pagina < 1 || !(1..=500).contains(&per_pagina) {

@@ -27,6 +27,12 @@ pub enum ApiFout {
         detail: String,
     },
     Intern(String),
+    /// Een andere status met eigen titel en uitleg (413 te groot, 415 soort bestand).
+    Status {
+        code: StatusCode,
+        titel: String,
+        detail: String,
+    },
     /// Geen fout: het bewaarde antwoord op een eerder verzoek met dezelfde Idempotency-Key.
     Herhaald(Box<Response>),
 }
@@ -85,6 +91,7 @@ impl IntoResponse for ApiFout {
                 vec![],
             ),
             ApiFout::Herhaald(r) => return *r,
+            ApiFout::Status { code, titel, detail } => return probleem(code, "bestand", &titel, detail, vec![]),
             ApiFout::Regel { titel, detail } => return probleem(StatusCode::UNPROCESSABLE_ENTITY, "regeling", &titel, detail, vec![]),
             ApiFout::Intern(e) => {
                 let kenmerk = format!("{:x}", jiff::Timestamp::now().as_microsecond());

@@ -5,6 +5,7 @@
 //! database, zodat meerdere exemplaren naast elkaar kunnen draaien.
 
 pub mod aanvragen;
+pub mod documenten;
 pub mod fout;
 pub mod metriek;
 pub mod rondes;
@@ -32,11 +33,16 @@ pub struct AppState {
     pub db: Db,
     pub klok: Klok,
     pub metrieken: Arc<metriek::Metrieken>,
+    pub opslag: documenten::Opslag,
 }
 
 pub struct Instellingen {
     pub database_url: String,
     pub adres: SocketAddr,
+    /// Map van de documentopslag (object_store op het bestandssysteem).
+    pub documenten: std::path::PathBuf,
+    /// Grootste document dat de server aanneemt.
+    pub max_document_bytes: u64,
 }
 
 pub struct Application {
@@ -47,8 +53,17 @@ pub struct Application {
 impl Application {
     pub async fn build(instellingen: &Instellingen, klok: Klok) -> Result<Application, String> {
         let db = Db::verbind(&instellingen.database_url).await.map_err(|e| e.to_string())?;
+        std::fs::create_dir_all(&instellingen.documenten).map_err(|e| format!("documentenmap {}: {e}", instellingen.documenten.display()))?;
+        let store = object_store::local::LocalFileSystem::new_with_prefix(&instellingen.documenten).map_err(|e| format!("documentopslag: {e}"))?;
+        let store: Arc<dyn object_store::ObjectStore> = Arc::new(store);
+        match documenten::ruim_wezen_op(&db, store.as_ref()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(aantal = n, "documenten zonder databaserij opgeruimd (achtergelaten door een crash)"),
+            Err(e) => tracing::warn!("opruimen van de documentopslag mislukt: {e}"),
+        }
+        let opslag = documenten::Opslag { store, max_bytes: instellingen.max_document_bytes };
         let listener = tokio::net::TcpListener::bind(instellingen.adres).await.map_err(|e| format!("kan {} niet openen: {e}", instellingen.adres))?;
-        Ok(Application { listener, router: router(AppState { db, klok, metrieken: Arc::default() }) })
+        Ok(Application { listener, router: router(AppState { db, klok, metrieken: Arc::default(), opslag }) })
     }
 
     pub fn poort(&self) -> u16 {

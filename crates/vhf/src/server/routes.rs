@@ -24,6 +24,7 @@ pub struct Route {
 pub fn alle() -> Vec<Route> {
     let mut v = super::rondes::routes();
     v.extend(super::aanvragen::routes());
+    v.extend(super::documenten::routes());
     v
 }
 
