@@ -75,7 +75,13 @@ pub fn routes() -> Vec<Route> {
             pad: "/aanvragen/{id}/indiening",
             samenvatting: "Dien in: alleen binnen het loket; bevriest de inhoud en geeft het ontvangstbewijs",
             body: None,
-            antwoorden: &[(201, "ingediend, met ontvangstbewijs"), (409, "niet in te dienen in deze status"), (422, "loket gesloten (met uitleg E01)")],
+            antwoorden: &[
+                (201, "ingediend, met ontvangstbewijs"),
+                (404, "bestaat niet"),
+                (409, "niet in te dienen in deze status"),
+                (412, "If-Match klopt niet"),
+                (422, "loket gesloten (met uitleg E01) of ongeldige kop"),
+            ],
             handler: post(dien_in),
         },
         Route {
@@ -107,7 +113,14 @@ pub fn routes() -> Vec<Route> {
             pad: "/aanvragen/{id}/statusovergangen",
             samenvatting: "Een statusovergang ({naar, reden, actor}; If-Match verplicht)",
             body: None,
-            antwoorden: &[(200, "overgegaan"), (409, "overgang niet toegestaan"), (412, "intussen gewijzigd"), (428, "If-Match ontbreekt")],
+            antwoorden: &[
+                (200, "overgegaan"),
+                (404, "bestaat niet"),
+                (409, "overgang niet toegestaan"),
+                (412, "intussen gewijzigd"),
+                (422, "ongeldige overgang of kop"),
+                (428, "If-Match ontbreekt"),
+            ],
             handler: post(nieuwe_overgang),
         },
     ]
@@ -163,11 +176,34 @@ fn met_versie(status: StatusCode, body: Value, versie: i64, locatie: Option<&str
     r
 }
 
-/// De versie uit If-Match (`"3"` of `3`); verplicht bij wijzigen.
-fn if_match(h: &HeaderMap) -> Result<i64, ApiFout> {
+/// De versie uit If-Match (`"3"`, `3` of `*`); verplicht bij wijzigen.
+fn if_match(h: &HeaderMap) -> Result<Versie, ApiFout> {
     let v = h.get(header::IF_MATCH).ok_or(ApiFout::VersieOntbreekt)?;
     let s = v.to_str().map_err(|_| ApiFout::VersieOntbreekt)?.trim().trim_start_matches("W/").trim_matches('"');
-    s.parse().map_err(|_| ApiFout::Ongeldig { detail: format!("If-Match '{s}' is geen versie (de ETag van de aanvraag)"), velden: vec![] })
+    s.parse().map(Versie::Precies).or_else(|_| {
+        if s == "*" {
+            Ok(Versie::Elke)
+        } else {
+            Err(ApiFout::Ongeldig { detail: format!("If-Match '{s}' is geen versie (de ETag van de aanvraag)"), velden: vec![] })
+        }
+    })
+}
+
+/// Wat If-Match vraagt: precies deze versie, of (`*`, RFC 9110) welke versie er nu ook is.
+#[derive(Clone, Copy)]
+enum Versie {
+    Precies(i64),
+    Elke,
+}
+
+impl Versie {
+    /// De versie om mee te vergelijken, gegeven de huidige.
+    fn of(self, huidige: i64) -> i64 {
+        match self {
+            Versie::Precies(v) => v,
+            Versie::Elke => huidige,
+        }
+    }
 }
 
 fn idempotentiesleutel(h: &HeaderMap) -> Result<Option<String>, ApiFout> {
@@ -307,10 +343,11 @@ async fn haal(State(s): State<AppState>, Path(id): Path<String>) -> Result<Respo
 }
 
 async fn wijzig(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
-    let verwacht = if_match(&h)?;
+    let gevraagd = if_match(&h)?;
     let a = lees(&body)?;
     let mut tx = s.db.schrijf().await?;
     let r = db::haal(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
+    let verwacht = gevraagd.of(r.versie);
     if !r.status.inhoud_wijzigbaar() {
         return Err(ApiFout::Conflict(format!(
             "De aanvraag is {}; na indiening is de inhoud bevroren. Aanvullingen gaan via een verzoek om aanvulling.",
@@ -342,7 +379,7 @@ async fn dien_in(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap
     let (mut tx, sleutel) = begin(&s, &h, &format!("POST /aanvragen/{id}/indiening"), &body).await?;
     let r = db::haal(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
     if let Some(v) = h.get(header::IF_MATCH).map(|_| if_match(&h)).transpose()?
-        && v != r.versie
+        && v.of(r.versie) != r.versie
     {
         return Err(ApiFout::VersieVerouderd { huidige: r.versie });
     }
@@ -446,7 +483,7 @@ struct Overgang {
 /// Een statusovergang door een behandelaar (ontvankelijk, aanvulling gevragd, …), met If-Match en reden.
 /// Indienen gaat niet hier maar via `/indiening` (met het loket en het ontvangstbewijs).
 async fn nieuwe_overgang(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
-    let verwacht = if_match(&h)?;
+    let gevraagd = if_match(&h)?;
     let o: Overgang = serde_json::from_str(&body)
         .map_err(|e| ApiFout::Ongeldig { detail: format!("Een statusovergang is {{\"naar\", \"reden\", \"actor\"}}: {e}"), velden: vec![] })?;
     if o.reden.trim().is_empty() || o.actor.trim().is_empty() {
@@ -457,6 +494,7 @@ async fn nieuwe_overgang(State(s): State<AppState>, Path(id): Path<String>, h: H
     }
     let (mut tx, sleutel) = begin(&s, &h, &format!("POST /aanvragen/{id}/statusovergangen"), &body).await?;
     let r = db::haal(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
+    let verwacht = gevraagd.of(r.versie);
     if r.versie != verwacht {
         return Err(ApiFout::VersieVerouderd { huidige: r.versie });
     }
