@@ -204,6 +204,33 @@ async fn doorloop(app: App) {
     assert_eq!(f["rapport"]["parameters"]["max_aandeel_tekort"]["waarde"], "70.00%");
     assert_eq!(f["rapport"]["ontvankelijk"], true);
 
+    // Een gedateerde parameterwijziging (hier: 60% in plaats van 70% van het tekort, vanaf 1 april 2021) wordt
+    // vastgelegd met bron, en de bevindingen van de ingediende aanvraag worden herberekend.
+    let w = json!({"parameter": "max_aandeel_tekort", "vanaf": "2021-04-01", "waarde": "60%", "bron": "[D] test: verlaagd maximum", "door": "beheerder"});
+    let r = c.post(app.url("/rondes/vhf-2021/parameterwijzigingen")).json(&w).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(r.json::<Value>().await.unwrap()["herberekend"], json!([id]));
+    let f: Value = c.get(app.url(&format!("/aanvragen/{id}/bevindingen"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(f["aanleiding"], "parameterwijziging max_aandeel_tekort vanaf 2021-04-01");
+    assert_eq!(f["rapport"]["parameters"]["max_aandeel_tekort"]["waarde"], "60.00%");
+    assert_eq!(f["rapport"]["parameters"]["max_aandeel_tekort"]["bron"], "[D] test: verlaagd maximum");
+    let e09 =
+        f["rapport"]["bevindingen"].as_array().unwrap().iter().find(|b| b["regel"] == "E09" && b["uitkomst"] == "fout").expect("DP2 vraagt 68% en zakt nu");
+    assert!(e09["uitleg"].as_str().unwrap().contains("meer dan 60% van het tekort"), "{e09}");
+    let ronde: Value = c.get(app.url("/rondes/vhf-2021")).send().await.unwrap().json().await.unwrap();
+    let p = ronde["parameters"].as_array().unwrap().iter().find(|p| p["naam"] == "max_aandeel_tekort").unwrap();
+    assert_eq!(p["waarden"].as_array().unwrap().len(), 2);
+    for (fout, verwacht) in [
+        (json!({"parameter": "kleur", "vanaf": "2021-04-02", "waarde": "rood", "bron": "x", "door": "b"}), "onbekende parameter 'kleur'"),
+        (json!({"parameter": "max_aandeel_tekort", "vanaf": "2021-03-20", "waarde": "50%", "bron": "x", "door": "b"}), "niet na de laatste wijziging"),
+        (json!({"parameter": "max_aandeel_tekort", "vanaf": "2021-04-02", "waarde": "veel", "bron": "x", "door": "b"}), "percentage"),
+    ] {
+        let r = c.post(app.url("/rondes/vhf-2021/parameterwijzigingen")).json(&fout).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let d = r.json::<Value>().await.unwrap()["detail"].as_str().unwrap().to_string();
+        assert!(d.contains(verwacht), "{d}");
+    }
+
     // Statusovergangen: alleen wat de levensloop toestaat, met If-Match, reden en actor.
     let r = c
         .post(app.url(&format!("/aanvragen/{id}/statusovergangen")))

@@ -301,6 +301,18 @@ macro_rules! parameters {
                 Ok(())
             }
 
+            /// Een gedateerde wijziging van één parameter, met de waarde als JSON (zoals in een API-verzoek).
+            /// De waarde moet van het soort van die parameter zijn; de datum moet na de laatste wijziging liggen.
+            pub fn wijzig(&mut self, naam: &str, w: Wijziging<serde_json::Value>) -> Result<(), String> {
+                match naam {
+                    $(stringify!($naam) => {
+                        let waarde: $t = serde_json::from_value(w.waarde).map_err(|e| format!("{naam}: {e}"))?;
+                        self.$naam.wijzig(Wijziging { vanaf: w.vanaf, waarde, bron: w.bron, toelichting: w.toelichting }).map_err(|e| format!("{naam}: {e}"))
+                    })*
+                    _ => Err(format!("onbekende parameter '{naam}'; bekend: {}", ParameterNaam::ALLE.iter().map(|p| p.naam()).collect::<Vec<_>>().join(", "))),
+                }
+            }
+
             pub fn overzicht(&self) -> Vec<ParameterOverzicht> {
                 vec![$(ParameterOverzicht {
                     naam: stringify!($naam),
@@ -415,12 +427,30 @@ impl Ronde {
                 return Err(format!("beoordelingskader vanaf {}: de gewichten tellen op tot {}, niet 100%", w.vanaf, Percentage::honderdsten(som)));
             }
         }
-        for (open, sluit) in self.parameters.loket_open.wijzigingen().iter().zip(self.parameters.loket_sluit.wijzigingen()) {
-            if open.waarde >= sluit.waarde {
-                return Err(format!("het loket sluit ({}) niet na de opening ({})", sluit.waarde, open.waarde));
+        // Op elke datum waarop opening of sluiting verandert, sluit het loket na de opening.
+        let p = &self.parameters;
+        for d in p.loket_open.wijzigingen().iter().map(|w| w.vanaf).chain(p.loket_sluit.wijzigingen().iter().map(|w| w.vanaf)) {
+            if let (Some(open), Some(sluit)) = (p.loket_open.op(d.max(self.geldig_vanaf)), p.loket_sluit.op(d.max(self.geldig_vanaf)))
+                && open.waarde >= sluit.waarde
+            {
+                return Err(format!("vanaf {d} sluit het loket ({}) niet na de opening ({})", sluit.waarde, open.waarde));
             }
         }
         Ok(())
+    }
+
+    /// Deze ronde met gedateerde wijzigingen erbij (bijvoorbeeld uit de database van de server), gecontroleerd
+    /// zoals een ronde uit een bestand.
+    pub fn met_wijzigingen<'w>(&self, wijzigingen: impl IntoIterator<Item = (&'w str, Wijziging<serde_json::Value>)>) -> Result<Ronde, String> {
+        let mut r = self.clone();
+        for (naam, w) in wijzigingen {
+            if w.bron.trim().is_empty() {
+                return Err(format!("{naam}: een wijziging heeft een bron nodig"));
+            }
+            r.parameters.wijzig(naam, w)?;
+        }
+        r.controleer()?;
+        Ok(r)
     }
 
     pub fn tijdzone(&self) -> &TimeZone {
@@ -555,6 +585,25 @@ mod tests {
             }
             assert_eq!(r.parameters.overzicht().len(), ParameterNaam::ALLE.len());
         }
+    }
+
+    #[test]
+    fn een_gedateerde_wijziging_geldt_vanaf_haar_datum() {
+        let r = Ronde::zoek("vhf-2021").unwrap();
+        let w = |vanaf: Date, waarde: serde_json::Value| Wijziging { vanaf, waarde, bron: "[V] test".into(), toelichting: Some("verlaagd".into()) };
+        let nieuw = r.met_wijzigingen([("max_aandeel_tekort", w(date(2021, 4, 1), serde_json::json!("60%")))]).unwrap();
+        assert_eq!(*op(&nieuw, date(2021, 3, 31)).max_aandeel_tekort.waarde, Percentage::honderdsten(7000));
+        assert_eq!(*op(&nieuw, date(2021, 4, 1)).max_aandeel_tekort.waarde, Percentage::honderdsten(6000));
+        assert!(r.met_wijzigingen([("max_aandeel_tekort", w(date(2021, 4, 1), serde_json::json!("zestig")))]).unwrap_err().contains("percentage"));
+        assert!(r.met_wijzigingen([("kleur", w(date(2021, 4, 1), serde_json::json!("rood")))]).unwrap_err().contains("onbekende parameter 'kleur'"));
+        // Niet vóór de laatste wijziging: de geschiedenis wordt niet herschreven.
+        assert!(
+            r.met_wijzigingen([("loket_sluit", w(date(2021, 5, 1), serde_json::json!("2021-05-20T17:00")))])
+                .unwrap_err()
+                .contains("niet na de laatste wijziging")
+        );
+        // Een loket dat sluit vóór het opent, wordt geweigerd door dezelfde controle als bij het lezen.
+        assert!(r.met_wijzigingen([("loket_sluit", w(date(2021, 6, 1), serde_json::json!("2021-01-01T17:00")))]).is_err());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod aanvragen;
 pub mod documenten;
 pub mod idempotentie;
+pub mod rondes;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -12,8 +13,11 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 /// Migraties, op volgorde; ingebouwd in het programma.
-const MIGRATIES: &[(i64, &str, &str)] =
-    &[(1, "aanvragen", include_str!("../../migrations/0001_aanvragen.sql")), (2, "documenten", include_str!("../../migrations/0002_documenten.sql"))];
+const MIGRATIES: &[(i64, &str, &str)] = &[
+    (1, "aanvragen", include_str!("../../migrations/0001_aanvragen.sql")),
+    (2, "documenten", include_str!("../../migrations/0002_documenten.sql")),
+    (3, "parameterwijzigingen", include_str!("../../migrations/0003_parameterwijzigingen.sql")),
+];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Soort {

@@ -246,7 +246,7 @@ fn herhaling(b: idempotentie::Bewaard, hash: &str) -> Result<Response, ApiFout> 
 }
 
 /// Sluit een transactie met idempotentie af: bewaar het antwoord bij de sleutel en commit.
-async fn afronden(mut tx: crate::db::Schrijftransactie, sleutel: Option<(String, String)>, status: StatusCode, body: &Value) -> Result<(), ApiFout> {
+pub(super) async fn afronden(mut tx: crate::db::Schrijftransactie, sleutel: Option<(String, String)>, status: StatusCode, body: &Value) -> Result<(), ApiFout> {
     if let Some((k, _)) = &sleutel {
         idempotentie::bewaar(&mut tx, k, status.as_u16(), &body.to_string()).await?;
     }
@@ -256,7 +256,7 @@ async fn afronden(mut tx: crate::db::Schrijftransactie, sleutel: Option<(String,
 
 /// Begint een schrijvende transactie. Met een Idempotency-Key wordt de sleutel eerst geclaimd; was het verzoek
 /// al gedaan, dan komt het bewaarde antwoord terug als `ApiFout::Herhaald` (geen fout voor de klant).
-async fn begin(s: &AppState, h: &HeaderMap, route: &str, body: &str) -> Result<(crate::db::Schrijftransactie, Option<(String, String)>), ApiFout> {
+pub(super) async fn begin(s: &AppState, h: &HeaderMap, route: &str, body: &str) -> Result<(crate::db::Schrijftransactie, Option<(String, String)>), ApiFout> {
     let sleutel = idempotentiesleutel(h)?.map(|k| (k, verzoek_hash(route, body)));
     let mut tx = s.db.schrijf().await?;
     if let Some((k, hash)) = &sleutel
@@ -384,7 +384,7 @@ async fn dien_in(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap
         return Err(ApiFout::VersieVerouderd { huidige: r.versie });
     }
     levensloop::overgang(r.status, Status::Ingediend).map_err(|e| ApiFout::Conflict(format!("Indienen kan niet: {e}.")))?;
-    let ronde = Ronde::zoek(&r.ronde).ok_or_else(|| ApiFout::Intern(format!("onbekende ronde {}", r.ronde)))?;
+    let ronde = &super::rondes::effectief(&mut tx, &r.ronde).await?;
     let nu = (s.klok)();
     let mut a: Aanvraag = serde_json::from_str(&r.inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?;
     a.ingediend_op = Some(nu);
@@ -454,7 +454,7 @@ async fn bevindingen(State(s): State<AppState>, Path(id): Path<String>) -> Resul
         return Ok(axum::Json(json!({ "bewaard": true, "volgnummer": volgnummer, "berekend_op": jiff::Timestamp::from_microsecond(op).ok(), "aanleiding": aanleiding, "rapport": rapport })).into_response());
     }
     let a: Aanvraag = serde_json::from_str(&r.inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?;
-    let ronde = Ronde::zoek(&r.ronde).ok_or_else(|| ApiFout::Intern(format!("onbekende ronde {}", r.ronde)))?;
+    let ronde = &super::rondes::effectief(&mut c, &r.ronde).await?;
     let t = toetsing::toets(&a, ronde, Referentie::ingebouwd(), (s.klok)()).map_err(|e| ApiFout::Intern(e.to_string()))?;
     Ok(axum::Json(json!({ "bewaard": false, "rapport": t.rapport() })).into_response())
 }

@@ -1,13 +1,23 @@
-//! `/api/v1/rondes`: de rondes met hun parameters, bron en wijzigingen (openbaar).
+//! `/api/v1/rondes`: de rondes met hun parameters, bron en wijzigingen, en het vastleggen van een gedateerde
+//! parameterwijziging (loket verlengd, budget verhoogd). Na een wijziging worden de bevindingen van de
+//! ingediende aanvragen waarop ze van toepassing is opnieuw berekend en bewaard, met de nieuwe parameters.
 
 use axum::Json;
-use axum::extract::Path;
-use axum::routing::get;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
 use serde_json::{Value, json};
-use vhf_core::regeling::Ronde;
+use sqlx::AnyConnection;
+use vhf_core::referentie::Referentie;
+use vhf_core::regeling::{Ronde, Wijziging};
 
+use super::AppState;
 use super::fout::ApiFout;
 use super::routes::Route;
+use crate::db::aanvragen as db_aanvragen;
+use crate::db::rondes as db;
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -27,7 +37,36 @@ pub fn routes() -> Vec<Route> {
             antwoorden: &[(200, "de ronde"), (404, "onbekende ronde")],
             handler: get(een),
         },
+        Route {
+            methode: "POST",
+            pad: "/rondes/{id}/parameterwijzigingen",
+            samenvatting: "Leg een gedateerde parameterwijziging vast ({parameter, vanaf, waarde, bron, toelichting?, door}); bevindingen worden herberekend",
+            body: None,
+            antwoorden: &[(201, "vastgelegd; aantal herberekende aanvragen"), (404, "onbekende ronde"), (422, "ongeldige wijziging")],
+            handler: post(wijzig),
+        },
     ]
+}
+
+/// De ronde zoals ze nu geldt: het bestand plus de vastgelegde wijzigingen.
+pub async fn effectief(c: &mut AnyConnection, id: &str) -> Result<Ronde, ApiFout> {
+    let basis = Ronde::zoek(id).ok_or(ApiFout::NietGevonden)?;
+    let w = db::wijzigingen(c, id).await?;
+    if w.is_empty() {
+        return Ok(basis.clone());
+    }
+    basis
+        .met_wijzigingen(w.iter().map(|r| (r.parameter.as_str(), r.wijziging.clone())))
+        .map_err(|e| ApiFout::Intern(format!("opgeslagen parameterwijzigingen van {id}: {e}")))
+}
+
+/// De vaste naam van een parameter, of een duidelijke fout.
+fn parameternaam(naam: &str) -> Result<&'static str, ApiFout> {
+    let alle = vhf_core::regeling::ParameterNaam::ALLE;
+    alle.iter().map(|p| p.naam()).find(|n| *n == naam).ok_or_else(|| ApiFout::Ongeldig {
+        detail: format!("onbekende parameter '{naam}'; bekend: {}", alle.iter().map(|p| p.naam()).collect::<Vec<_>>().join(", ")),
+        velden: vec![],
+    })
 }
 
 fn als_json(r: &Ronde) -> Value {
@@ -41,10 +80,61 @@ fn als_json(r: &Ronde) -> Value {
     })
 }
 
-async fn lijst() -> Json<Value> {
-    Json(json!({ "data": Ronde::ingebouwd().iter().map(als_json).collect::<Vec<_>>() }))
+async fn lijst(State(s): State<AppState>) -> Result<Json<Value>, ApiFout> {
+    let mut c = s.db.pool.acquire().await?;
+    let mut v = Vec::new();
+    for r in Ronde::ingebouwd() {
+        v.push(als_json(&effectief(&mut c, &r.id).await?));
+    }
+    Ok(Json(json!({ "data": v })))
 }
 
-async fn een(Path(id): Path<String>) -> Result<Json<Value>, ApiFout> {
-    Ronde::zoek(&id).map(|r| Json(als_json(r))).ok_or(ApiFout::NietGevonden)
+async fn een(State(s): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiFout> {
+    let mut c = s.db.pool.acquire().await?;
+    Ok(Json(als_json(&effectief(&mut c, &id).await?)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Nieuw {
+    parameter: String,
+    vanaf: jiff::civil::Date,
+    waarde: Value,
+    bron: String,
+    toelichting: Option<String>,
+    door: String,
+}
+
+async fn wijzig(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
+    let n: Nieuw = serde_json::from_str(&body).map_err(|e| ApiFout::Ongeldig {
+        detail: format!("Een parameterwijziging is {{parameter, vanaf, waarde, bron, toelichting?, door}}: {e}"),
+        velden: vec![],
+    })?;
+    if n.door.trim().is_empty() || n.bron.trim().is_empty() {
+        return Err(ApiFout::Ongeldig { detail: "Elke wijziging heeft een bron (Staatscourant, besluit) en wie haar vastlegt (door).".into(), velden: vec![] });
+    }
+    let (mut tx, sleutel) = super::aanvragen::begin(&s, &h, &format!("POST /rondes/{id}/parameterwijzigingen"), &body).await?;
+    let huidig = effectief(&mut tx, &id).await?;
+    let naam = parameternaam(&n.parameter)?;
+    let w = Wijziging { vanaf: n.vanaf, waarde: n.waarde.clone(), bron: n.bron.clone(), toelichting: n.toelichting.clone() };
+    let nieuw = huidig.met_wijzigingen([(naam, w.clone())]).map_err(|e| ApiFout::Ongeldig { detail: e, velden: vec![] })?;
+    let nu = (s.klok)();
+    db::voeg_toe(&mut tx, &id, naam, &w, &n.door, nu.as_microsecond()).await?;
+    // Herbereken de bevindingen van ingediende aanvragen waarvoor de wijziging geldt (peildatum ≥ vanaf).
+    let mut herberekend = Vec::new();
+    for (aanvraag_id, inhoud) in db::ingediende_aanvragen(&mut tx, &id).await? {
+        let a: vhf_core::aanvraag::Aanvraag = serde_json::from_str(&inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?;
+        let Some(ingediend) = a.ingediend_op else { continue };
+        if nieuw.lokale_datum(ingediend) < n.vanaf {
+            continue;
+        }
+        let t = vhf_core::toetsing::toets(&a, &nieuw, Referentie::ingebouwd(), ingediend).map_err(|e| ApiFout::Intern(e.to_string()))?;
+        let rapport = serde_json::to_string(&t.rapport()).expect("JSON");
+        db_aanvragen::voeg_toetsing_toe(&mut tx, &aanvraag_id, &format!("parameterwijziging {naam} vanaf {}", n.vanaf), &rapport, nu.as_microsecond()).await?;
+        herberekend.push(aanvraag_id);
+    }
+    let antwoord = json!({ "ronde": id, "parameter": naam, "vanaf": n.vanaf, "herberekend": herberekend });
+    super::aanvragen::afronden(tx, sleutel, StatusCode::CREATED, &antwoord).await?;
+    tracing::info!(ronde = %id, parameter = naam, vanaf = %n.vanaf, aantal = herberekend.len(), "parameterwijziging vastgelegd");
+    Ok((StatusCode::CREATED, Json(antwoord)).into_response())
 }
