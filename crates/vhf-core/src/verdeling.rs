@@ -79,7 +79,7 @@ pub struct Verdeelregels {
     pub prioriteitsregel: Prioriteitsregel,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Uitkomst {
     Toegekend,

@@ -253,6 +253,54 @@ async fn doorloop(app: App) {
     let naar: Vec<&str> = o["data"].as_array().unwrap().iter().map(|x| x["naar"].as_str().unwrap()).collect();
     assert_eq!(naar, ["concept", "ingediend", "ontvankelijk"]);
 
+    // Beoordeling, verdeling en besluit. Eerst in beoordeling; zonder scores kan er niet verdeeld worden.
+    for (naar, versie) in [("in_beoordeling", 4), ("beoordeeld", 5)] {
+        let r = c
+            .post(app.url(&format!("/aanvragen/{id}/statusovergangen")))
+            .header("If-Match", format!("\"{versie}\""))
+            .json(&json!({"naar": naar, "reden": "commissie", "actor": "behandelaar RVO"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let r = c.post(app.url("/rondes/vhf-2021/verdelingen")).json(&json!({"door": "ministerie"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.json::<Value>().await.unwrap()["detail"].as_str().unwrap().contains("niet beoordeeld door de commissie"));
+    let scores: Vec<Value> = ["L1", "L2"]
+        .iter()
+        .flat_map(|l| {
+            ["effectiviteit", "additionaliteit", "proportionaliteit", "haalbaarheid"]
+                .map(|k| json!({"lid": l, "aanvraag": "ZAANSTAD-2021-01", "deelplan": "DP1", "criterium": k, "score": "8", "motivering": "sterk plan"}))
+        })
+        .collect();
+    let b = json!({"door": "secretaris commissie", "beoordelingen": {
+        "leden": [{"id": "L1", "naam": "Lid 1", "conflicten": [{"gemeente": "GM0363"}]}, {"id": "L2", "naam": "Lid 2"}],
+        "toewijzingen": [{"aanvraag": "ZAANSTAD-2021-01", "deelplan": "DP1", "leden": ["L1", "L2"]}],
+        "scores": scores,
+    }});
+    let r = c.post(app.url("/rondes/vhf-2021/beoordelingen")).json(&b).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = c.post(app.url("/rondes/vhf-2021/verdelingen")).json(&json!({"door": "ministerie"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let v: Value = r.json().await.unwrap();
+    let vid = v["id"].as_str().unwrap().to_string();
+    let dp = |d: &str| v["deelplannen"].as_array().unwrap().iter().find(|x| x["deelplan"] == d).unwrap().clone();
+    assert_eq!(dp("DP1")["uitkomst"], "toegekend");
+    assert_eq!(dp("DP1")["toegekend"], "21200000.00");
+    // DP2 zakte na de parameterwijziging op E09: niet ontvankelijk, met uitleg.
+    assert_eq!(dp("DP2")["uitkomst"], "niet_ontvankelijk");
+    assert!(dp("DP2")["uitleg"].as_str().unwrap().contains("E09"));
+    let r = c.post(app.url(&format!("/verdelingen/{vid}/besluit"))).json(&json!({"door": "minister", "reden": "verdeling vhf-2021"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = c.post(app.url(&format!("/verdelingen/{vid}/besluit"))).json(&json!({"door": "minister", "reden": "nog eens"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let a: Value = c.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(a["status"], "gedeeltelijk_toegekend");
+    let open: Value = c.get(app.url("/besluiten?ronde=vhf-2021")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(open["data"][0]["naam"], "Zaanstad");
+    assert_eq!(open["data"][0]["bedrag"], "21200000.00");
+
     // Onbekend: 404 als problem+json.
     let r = c.get(app.url("/aanvragen/AVbestaatniet")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);

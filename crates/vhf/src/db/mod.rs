@@ -5,6 +5,7 @@ pub mod aanvragen;
 pub mod documenten;
 pub mod idempotentie;
 pub mod rondes;
+pub mod verdeling;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -17,6 +18,7 @@ const MIGRATIES: &[(i64, &str, &str)] = &[
     (1, "aanvragen", include_str!("../../migrations/0001_aanvragen.sql")),
     (2, "documenten", include_str!("../../migrations/0002_documenten.sql")),
     (3, "parameterwijzigingen", include_str!("../../migrations/0003_parameterwijzigingen.sql")),
+    (4, "verdeling", include_str!("../../migrations/0004_verdeling.sql")),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -10,6 +10,7 @@ pub mod fout;
 pub mod metriek;
 pub mod rondes;
 pub mod routes;
+pub mod verdeling;
 
 use std::future::Future;
 use std::net::SocketAddr;

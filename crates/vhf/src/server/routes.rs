@@ -25,6 +25,7 @@ pub fn alle() -> Vec<Route> {
     let mut v = super::rondes::routes();
     v.extend(super::aanvragen::routes());
     v.extend(super::documenten::routes());
+    v.extend(super::verdeling::routes());
     v
 }
 

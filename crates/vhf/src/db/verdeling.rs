@@ -1,0 +1,117 @@
+//! SQL voor beoordelingen, verdelingen en besluiten.
+
+use sqlx::{AnyConnection, Row};
+
+pub async fn voeg_beoordeling_toe(c: &mut AnyConnection, ronde: &str, inhoud: &str, door: &str, op: i64) -> Result<i64, sqlx::Error> {
+    let n: i64 =
+        sqlx::query("SELECT COALESCE(MAX(versie), 0) + 1 AS n FROM beoordelingen WHERE ronde = $1").bind(ronde).fetch_one(&mut *c).await?.try_get("n")?;
+    sqlx::query("INSERT INTO beoordelingen (ronde, versie, inhoud, door, op) VALUES ($1, $2, $3, $4, $5)")
+        .bind(ronde)
+        .bind(n)
+        .bind(inhoud)
+        .bind(door)
+        .bind(op)
+        .execute(c)
+        .await?;
+    Ok(n)
+}
+
+/// De laatste versie van de beoordelingen van een ronde: (versie, inhoud).
+pub async fn laatste_beoordeling(c: &mut AnyConnection, ronde: &str) -> Result<Option<(i64, String)>, sqlx::Error> {
+    let r = sqlx::query("SELECT versie, inhoud FROM beoordelingen WHERE ronde = $1 ORDER BY versie DESC LIMIT 1").bind(ronde).fetch_optional(c).await?;
+    r.map(|r| Ok((r.try_get("versie")?, r.try_get("inhoud")?))).transpose()
+}
+
+pub struct VerdelingRij {
+    pub id: String,
+    pub ronde: String,
+    pub beoordeling_versie: i64,
+    pub peilmoment: i64,
+    pub resultaat: String,
+    pub door: String,
+    pub op: i64,
+    pub besloten_op: Option<i64>,
+}
+
+pub async fn voeg_verdeling_toe(c: &mut AnyConnection, v: &VerdelingRij) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO verdelingen (id, ronde, beoordeling_versie, peilmoment, resultaat, door, op, besloten_op) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)",
+    )
+    .bind(&v.id)
+    .bind(&v.ronde)
+    .bind(v.beoordeling_versie)
+    .bind(v.peilmoment)
+    .bind(&v.resultaat)
+    .bind(&v.door)
+    .bind(v.op)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn verdeling(c: &mut AnyConnection, id: &str) -> Result<Option<VerdelingRij>, sqlx::Error> {
+    let r = sqlx::query("SELECT id, ronde, beoordeling_versie, peilmoment, resultaat, door, op, besloten_op FROM verdelingen WHERE id = $1")
+        .bind(id)
+        .fetch_optional(c)
+        .await?;
+    r.map(|r| {
+        Ok(VerdelingRij {
+            id: r.try_get("id")?,
+            ronde: r.try_get("ronde")?,
+            beoordeling_versie: r.try_get("beoordeling_versie")?,
+            peilmoment: r.try_get("peilmoment")?,
+            resultaat: r.try_get("resultaat")?,
+            door: r.try_get("door")?,
+            op: r.try_get("op")?,
+            besloten_op: r.try_get("besloten_op")?,
+        })
+    })
+    .transpose()
+}
+
+/// Markeert de verdeling als besloten; `false` als dat al gebeurd was (dan niets doen).
+pub async fn markeer_besloten(c: &mut AnyConnection, id: &str, op: i64) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query("UPDATE verdelingen SET besloten_op = $1 WHERE id = $2 AND besloten_op IS NULL").bind(op).bind(id).execute(c).await?.rows_affected() == 1)
+}
+
+pub async fn voeg_besluit_toe(
+    c: &mut AnyConnection,
+    verdeling: &str,
+    gemeente: &str,
+    bedrag: &str,
+    inhoud: &str,
+    door: &str,
+    op: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO besluiten (verdeling_id, gemeente, bedrag, inhoud, door, op) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(verdeling)
+        .bind(gemeente)
+        .bind(bedrag)
+        .bind(inhoud)
+        .bind(door)
+        .bind(op)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// Alle besluiten (openbaar): (verdeling, ronde, gemeente, bedrag, op).
+pub async fn besluiten(c: &mut AnyConnection, ronde: &str) -> Result<Vec<(String, String, String, String, i64)>, sqlx::Error> {
+    let rijen = sqlx::query(
+        "SELECT b.verdeling_id AS v, d.ronde AS r, b.gemeente AS g, b.bedrag AS b, b.op AS op FROM besluiten b JOIN verdelingen d ON d.id = b.verdeling_id \
+         WHERE ($1 = '' OR d.ronde = $1) ORDER BY b.op, b.gemeente",
+    )
+    .bind(ronde)
+    .fetch_all(c)
+    .await?;
+    rijen.iter().map(|r| Ok((r.try_get("v")?, r.try_get("r")?, r.try_get("g")?, r.try_get("b")?, r.try_get("op")?))).collect()
+}
+
+/// De ingediende aanvragen van een ronde met hun status en bevroren inhoud: (id, status, inhoud, versie).
+pub async fn ingediend_met_status(c: &mut AnyConnection, ronde: &str) -> Result<Vec<(String, String, String, i64)>, sqlx::Error> {
+    let rijen = sqlx::query("SELECT a.id AS id, a.status AS status, i.inhoud AS inhoud, a.versie AS versie FROM aanvragen a JOIN indieningen i ON i.aanvraag_id = a.id WHERE a.ronde = $1 ORDER BY a.id")
+        .bind(ronde)
+        .fetch_all(c)
+        .await?;
+    rijen.iter().map(|r| Ok((r.try_get("id")?, r.try_get("status")?, r.try_get("inhoud")?, r.try_get("versie")?))).collect()
+}
