@@ -34,7 +34,7 @@ async fn start_met(database_url: String, max_document_bytes: u64) -> App {
     let klok = Arc::new(AtomicI64::new(0));
     let k = klok.clone();
     let documenten = std::env::temp_dir().join(uniek("vhf-docs"));
-    let instellingen = Instellingen { database_url, adres: "127.0.0.1:0".parse().unwrap(), documenten, max_document_bytes };
+    let instellingen = Instellingen { database_url, adres: "127.0.0.1:0".parse().unwrap(), documenten, max_document_bytes, demo: false };
     let app = Application::build(&instellingen, Arc::new(move || jiff::Timestamp::from_microsecond(k.load(Ordering::SeqCst)).unwrap())).await.unwrap();
     let basis = format!("http://127.0.0.1:{}", app.poort());
     tokio::spawn(app.run_until_stopped(std::future::pending()));
@@ -557,4 +557,35 @@ async fn wezen_in_de_documentopslag_worden_opgeruimd() {
     assert_eq!(vhf::server::documenten::ruim_wezen_op(&db, &store).await.unwrap(), 1);
     assert!(!map.join("DOCoud").exists());
     assert!(map.join("DOCjong").exists());
+}
+
+/// `--demo`: een lege database krijgt de demoronde; daarmee is meteen te verdelen. Een tweede start zaait niets.
+#[tokio::test]
+async fn demo_zaait_een_ronde_die_te_verdelen_is() {
+    let dir = std::env::temp_dir().join(uniek("vhf-demo"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.join("vhf.db").display());
+    let instellingen = Instellingen {
+        database_url: url.clone(),
+        adres: "127.0.0.1:0".parse().unwrap(),
+        documenten: dir.join("docs"),
+        max_document_bytes: 1 << 20,
+        demo: true,
+    };
+    let app = Application::build(&instellingen, Arc::new(jiff::Timestamp::now)).await.unwrap();
+    let basis = format!("http://127.0.0.1:{}/api/v1", app.poort());
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    let c = reqwest::Client::new();
+    let l: Value = c.get(format!("{basis}/aanvragen?per_pagina=500")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(l["totaal"], 48);
+    let r = c.post(format!("{basis}/rondes/vhf-2021/verdelingen")).json(&json!({"door": "demo"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["regels"]["plafond"], "412000000.00");
+    assert!(v["totalen"]["aantal_per_uitkomst"]["toegekend"].as_u64().unwrap() > 20);
+    // Opnieuw starten met --demo: de bestaande gegevens blijven zoals ze zijn.
+    let opnieuw = Application::build(&instellingen, Arc::new(jiff::Timestamp::now)).await.unwrap();
+    drop(opnieuw);
+    let l: Value = c.get(format!("{basis}/aanvragen?per_pagina=500")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(l["totaal"], 48);
 }

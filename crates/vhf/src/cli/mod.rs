@@ -90,6 +90,9 @@ enum Opdracht {
         /// dan gewoon door, zodat een loket van een oude ronde open is. Wordt luid gelogd.
         #[arg(long = "tijdreis", value_name = "MOMENT")]
         tijdreis: Option<jiff::Timestamp>,
+        /// Zaai een lege database met een realistische ronde (2021: 48 aanvragen, 75 deelplannen, beoordelingen).
+        #[arg(long)]
+        demo: bool,
     },
     /// Maak een consistente back-up van de SQLite-database terwijl de server draait (PostgreSQL: pg_dump).
     Backup {
@@ -145,8 +148,8 @@ enum DemoOpdracht {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     // De server logt vanuit vele draden; hij mag stdout en stderr dus niet voor de hele looptijd vasthouden.
-    if let Opdracht::Serve { data_dir, port, bind, tijdreis } = &cli.opdracht {
-        return ExitCode::from(serve::run(data_dir, *bind, *port, *tijdreis, &mut std::io::stderr()));
+    if let Opdracht::Serve { data_dir, port, bind, tijdreis, demo } = &cli.opdracht {
+        return ExitCode::from(serve::run(data_dir, *bind, *port, *tijdreis, *demo, &mut std::io::stderr()));
     }
     let mut uit = std::io::stdout().lock();
     let mut fout = std::io::stderr().lock();

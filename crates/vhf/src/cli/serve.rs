@@ -10,7 +10,7 @@ use crate::server::{Application, Instellingen};
 
 use super::schrijf;
 
-pub fn run(data_dir: &Path, bind: IpAddr, port: u16, tijdreis: Option<jiff::Timestamp>, fout: &mut impl Write) -> u8 {
+pub fn run(data_dir: &Path, bind: IpAddr, port: u16, tijdreis: Option<jiff::Timestamp>, demo: bool, fout: &mut impl Write) -> u8 {
     tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_env("VHF_LOG").unwrap_or_else(|_| "info".into())).init();
     let database_url = match std::env::var("DATABASE_URL") {
         Ok(u) if !u.trim().is_empty() => u,
@@ -37,6 +37,7 @@ pub fn run(data_dir: &Path, bind: IpAddr, port: u16, tijdreis: Option<jiff::Time
         adres: SocketAddr::new(bind, port),
         documenten: data_dir.join("documenten"),
         max_document_bytes: max_mb * 1024 * 1024,
+        demo,
     };
     let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,

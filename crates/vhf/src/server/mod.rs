@@ -5,6 +5,7 @@
 //! database, zodat meerdere exemplaren naast elkaar kunnen draaien.
 
 pub mod aanvragen;
+pub mod demo;
 pub mod documenten;
 pub mod fout;
 pub mod metriek;
@@ -44,6 +45,8 @@ pub struct Instellingen {
     pub documenten: std::path::PathBuf,
     /// Grootste document dat de server aanneemt.
     pub max_document_bytes: u64,
+    /// Een lege database krijgt de demoronde.
+    pub demo: bool,
 }
 
 pub struct Application {
@@ -54,6 +57,12 @@ pub struct Application {
 impl Application {
     pub async fn build(instellingen: &Instellingen, klok: Klok) -> Result<Application, String> {
         let db = Db::verbind(&instellingen.database_url).await.map_err(|e| e.to_string())?;
+        if instellingen.demo {
+            match demo::zaai(&db).await? {
+                0 => tracing::info!("--demo: de database heeft al aanvragen; er is niets gezaaid"),
+                n => tracing::info!(aantal = n, "--demo: demoronde vhf-2021 gezaaid (ingediende aanvragen en beoordelingen)"),
+            }
+        }
         std::fs::create_dir_all(&instellingen.documenten).map_err(|e| format!("documentenmap {}: {e}", instellingen.documenten.display()))?;
         let store = object_store::local::LocalFileSystem::new_with_prefix(&instellingen.documenten).map_err(|e| format!("documentopslag: {e}"))?;
         let store: Arc<dyn object_store::ObjectStore> = Arc::new(store);

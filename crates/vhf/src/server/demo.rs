@@ -1,0 +1,55 @@
+//! `vhf serve --demo`: een lege database krijgt een realistische ronde (de generator van de kern: ronde 2021,
+//! 48 aanvragen, 75 deelplannen, ingediend binnen het loket, met de beoordelingen van de commissie), zodat
+//! verdelen en besluiten meteen te proberen zijn. Een database met aanvragen wordt nooit aangeraakt.
+
+use vhf_core::levensloop::{Status, inhoudshash};
+use vhf_core::referentie::Referentie;
+use vhf_core::regeling::Ronde;
+
+use crate::db::Db;
+use crate::db::aanvragen::{self as db, AanvraagRij, IndieningRij};
+
+/// Zaait de demoronde als de database nog geen aanvragen heeft. Geeft het aantal gezaaide aanvragen.
+pub async fn zaai(database: &Db) -> Result<usize, String> {
+    let mut tx = database.schrijf().await.map_err(|e| e.to_string())?;
+    let (_, totaal) = db::lijst(&mut tx, None, 1, 1).await.map_err(|e| e.to_string())?;
+    if totaal > 0 {
+        return Ok(0);
+    }
+    let ronde = Ronde::zoek("vhf-2021").expect("ingebouwde ronde");
+    let invoer = vhf_core::demo::genereer(ronde, 75, 2021);
+    for (i, a) in invoer.aanvragen.iter().enumerate() {
+        let ingediend = a.ingediend_op.expect("de generator dient in");
+        let micro = ingediend.as_microsecond();
+        let id = format!("AVDEMO{i:04}");
+        let inhoud = serde_json::to_string(a).map_err(|e| e.to_string())?;
+        let rij = AanvraagRij {
+            id: id.clone(),
+            ronde: a.ronde.clone(),
+            kenmerk: a.kenmerk.clone(),
+            penvoerder: a.penvoerder().map(|g| g.to_string()).unwrap_or_default(),
+            status: Status::Ingediend,
+            versie: 1,
+            inhoud: inhoud.clone(),
+            aangemaakt_op: micro,
+            gewijzigd_op: micro,
+        };
+        db::voeg_toe(&mut tx, &rij).await.map_err(|e| e.to_string())?;
+        let bewijs = IndieningRij { aanvraag_id: id.clone(), ontvangstnummer: format!("ONT-DEMO{i:04}"), ingediend_op: micro, sha256: inhoudshash(a), inhoud };
+        db::voeg_indiening_toe(&mut tx, &bewijs).await.map_err(|e| e.to_string())?;
+        db::voeg_overgang_toe(&mut tx, &id, None, Status::Concept, "demo", "demogegevens", micro).await.map_err(|e| e.to_string())?;
+        db::voeg_overgang_toe(&mut tx, &id, Some(Status::Concept), Status::Ingediend, "demo", "demogegevens: ingediend binnen het loket", micro)
+            .await
+            .map_err(|e| e.to_string())?;
+        let t = vhf_core::toetsing::toets(a, ronde, Referentie::ingebouwd(), ingediend).map_err(|e| e.to_string())?;
+        db::voeg_toetsing_toe(&mut tx, &id, "indiening", &serde_json::to_string(&t.rapport()).map_err(|e| e.to_string())?, micro)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    let beoordelingen = serde_json::to_string(&invoer.beoordelingen).map_err(|e| e.to_string())?;
+    crate::db::verdeling::voeg_beoordeling_toe(&mut tx, "vhf-2021", &beoordelingen, "demo", jiff::Timestamp::now().as_microsecond())
+        .await
+        .map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| e.to_string())?;
+    Ok(invoer.aanvragen.len())
+}
