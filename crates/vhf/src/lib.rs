@@ -1,5 +1,6 @@
 //! De schil rond de kern: opdrachtregel, server (API) en opslag. Geen regels hier: die staan in `vhf-core`.
 
 pub mod cli;
+pub mod config;
 pub mod db;
 pub mod server;

@@ -79,13 +79,18 @@ enum Opdracht {
     /// Start de server (API onder /api/v1). Zonder configuratie: SQLite en documenten in --data-dir.
     /// Met DATABASE_URL=postgres://… draait hij op PostgreSQL.
     Serve {
-        #[arg(long = "data-dir", default_value = "vhf-data")]
-        data_dir: PathBuf,
-        #[arg(long, default_value_t = 8080)]
-        port: u16,
-        /// Adres om op te luisteren. Standaard alleen deze machine: er is nog geen inlogmodule.
-        #[arg(long, default_value = "127.0.0.1")]
-        bind: std::net::IpAddr,
+        /// Configuratiebestand (TOML, zie vhf.example.toml); ook via VHF_CONFIG.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Datamap voor SQLite en documenten (standaard vhf-data).
+        #[arg(long = "data-dir")]
+        data_dir: Option<PathBuf>,
+        /// Poort (standaard 8080).
+        #[arg(long)]
+        port: Option<u16>,
+        /// Adres om op te luisteren (standaard 127.0.0.1: er is nog geen inlogmodule).
+        #[arg(long)]
+        bind: Option<std::net::IpAddr>,
         /// Alleen voor demo, crash- en lasttests: de klok van de server begint op dit moment (RFC 3339) en loopt
         /// dan gewoon door, zodat een loket van een oude ronde open is. Wordt luid gelogd.
         #[arg(long = "tijdreis", value_name = "MOMENT")]
@@ -148,8 +153,9 @@ enum DemoOpdracht {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     // De server logt vanuit vele draden; hij mag stdout en stderr dus niet voor de hele looptijd vasthouden.
-    if let Opdracht::Serve { data_dir, port, bind, tijdreis, demo } = &cli.opdracht {
-        return ExitCode::from(serve::run(data_dir, *bind, *port, *tijdreis, *demo, &mut std::io::stderr()));
+    if let Opdracht::Serve { config, data_dir, port, bind, tijdreis, demo } = &cli.opdracht {
+        let opdrachtregel = crate::config::Opdrachtregel { config: config.clone(), data_dir: data_dir.clone(), bind: *bind, port: *port };
+        return ExitCode::from(serve::run(&opdrachtregel, *tijdreis, *demo, &mut std::io::stderr()));
     }
     let mut uit = std::io::stdout().lock();
     let mut fout = std::io::stderr().lock();

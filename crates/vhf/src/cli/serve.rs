@@ -2,43 +2,43 @@
 //! (`DATABASE_URL`), en stopt netjes bij Ctrl-C of SIGTERM (lopende verzoeken worden afgemaakt).
 
 use std::io::Write;
-use std::net::{IpAddr, SocketAddr};
-use std::path::Path;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
+use crate::config::{Configuratie, Modus, Opdrachtregel};
 use crate::server::{Application, Instellingen};
 
 use super::schrijf;
 
-pub fn run(data_dir: &Path, bind: IpAddr, port: u16, tijdreis: Option<jiff::Timestamp>, demo: bool, fout: &mut impl Write) -> u8 {
+pub fn run(opdrachtregel: &Opdrachtregel, tijdreis: Option<jiff::Timestamp>, demo: bool, fout: &mut impl Write) -> u8 {
     tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_env("VHF_LOG").unwrap_or_else(|_| "info".into())).init();
-    let database_url = match std::env::var("DATABASE_URL") {
-        Ok(u) if !u.trim().is_empty() => u,
-        _ => {
-            if let Err(e) = std::fs::create_dir_all(data_dir) {
-                let _ = schrijf(fout, &format!("vhf serve: kan de datamap {} niet maken: {e}", data_dir.display()));
-                return 2;
-            }
-            format!("sqlite://{}?mode=rwc", data_dir.join("vhf.db").display())
+    let c = match Configuratie::laad(opdrachtregel, |k| std::env::var(k).ok()) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = schrijf(fout, &format!("vhf serve: {e}"));
+            return 2;
         }
     };
-    let max_mb: u64 = match std::env::var("VHF_MAX_DOCUMENT_MB") {
-        Err(_) => 100,
-        Ok(v) => match v.parse() {
-            Ok(n) if (1..=10_240).contains(&n) => n,
-            _ => {
-                let _ = schrijf(fout, &format!("vhf serve: VHF_MAX_DOCUMENT_MB='{v}' is geen aantal megabytes van 1 tot 10240"));
-                return 2;
-            }
-        },
-    };
+    if c.modus == Modus::Productie && (demo || tijdreis.is_some()) {
+        let _ = schrijf(fout, "vhf serve: --demo en --tijdreis zijn in productie niet toegestaan (modus = productie); de server start niet.");
+        return 2;
+    }
+    if c.database_url.is_none()
+        && let Err(e) = std::fs::create_dir_all(&c.data_dir)
+    {
+        let _ = schrijf(fout, &format!("vhf serve: kan de datamap {} niet maken: {e}", c.data_dir.display()));
+        return 2;
+    }
+    tracing::info!(configuratie = ?c, "configuratie");
+    let database_url = c.database_url();
     let instellingen = Instellingen {
         database_url: database_url.clone(),
-        adres: SocketAddr::new(bind, port),
-        documenten: data_dir.join("documenten"),
-        max_document_bytes: max_mb * 1024 * 1024,
+        adres: SocketAddr::new(c.bind, c.port),
+        documenten: c.data_dir.join("documenten"),
+        max_document_bytes: c.max_document_mb * 1024 * 1024,
         demo,
     };
+    let bind = c.bind;
     let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

@@ -1,0 +1,186 @@
+//! Configuratie van `vhf serve`, in lagen: standaardwaarden → bestand (`--config` of `VHF_CONFIG`, TOML) →
+//! omgeving (`VHF_*`, `DATABASE_URL`) → opties op de opdrachtregel. Bij de start gecontroleerd, met een
+//! duidelijke fout; geheimen (het wachtwoord in de database-URL) komen nooit in een log of foutmelding.
+//! Een voorbeeld met uitleg staat in `vhf.example.toml`.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Een geheim: Debug en Display tonen het niet.
+#[derive(Clone, Deserialize)]
+#[serde(transparent)]
+pub struct Geheim(String);
+
+impl Geheim {
+    pub fn bloot(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Geheim {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", crate::db::verberg_wachtwoord(&self.0))
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Modus {
+    /// Ontwikkeling en demo: --demo en --tijdreis mogen.
+    #[default]
+    Ontwikkeling,
+    /// Productie: geen demogegevens, geen verzette klok.
+    Productie,
+}
+
+/// Wat in het bestand mag staan; elk veld is optioneel.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Bestand {
+    modus: Option<Modus>,
+    data_dir: Option<PathBuf>,
+    bind: Option<IpAddr>,
+    port: Option<u16>,
+    database_url: Option<Geheim>,
+    max_document_mb: Option<u64>,
+}
+
+/// De uiteindelijke configuratie.
+#[derive(Debug)]
+pub struct Configuratie {
+    pub modus: Modus,
+    pub data_dir: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    /// Leeg: SQLite in de datamap.
+    pub database_url: Option<Geheim>,
+    pub max_document_mb: u64,
+}
+
+/// Wat op de opdrachtregel is meegegeven (alleen wat er echt stond).
+#[derive(Default)]
+pub struct Opdrachtregel {
+    pub config: Option<PathBuf>,
+    pub data_dir: Option<PathBuf>,
+    pub bind: Option<IpAddr>,
+    pub port: Option<u16>,
+}
+
+impl Configuratie {
+    /// Leest de lagen en controleert het geheel. `omgeving` is een opzoekfunctie (in tests een tabel).
+    pub fn laad(o: &Opdrachtregel, omgeving: impl Fn(&str) -> Option<String>) -> Result<Configuratie, String> {
+        let bestand = match o.config.clone().or_else(|| omgeving("VHF_CONFIG").map(PathBuf::from)) {
+            Some(pad) => lees_bestand(&pad)?,
+            None => Bestand::default(),
+        };
+        let env = |naam: &str| omgeving(naam).filter(|v| !v.trim().is_empty());
+        let modus = match env("VHF_MODUS") {
+            Some(v) => match v.as_str() {
+                "ontwikkeling" => Modus::Ontwikkeling,
+                "productie" => Modus::Productie,
+                _ => return Err(format!("VHF_MODUS='{v}': kies ontwikkeling of productie")),
+            },
+            None => bestand.modus.unwrap_or_default(),
+        };
+        let port = match (o.port, env("VHF_PORT")) {
+            (Some(p), _) => p,
+            (None, Some(v)) => v.parse().map_err(|_| format!("VHF_PORT='{v}' is geen poortnummer (0–65535)"))?,
+            (None, None) => bestand.port.unwrap_or(8080),
+        };
+        let bind = match (o.bind, env("VHF_BIND")) {
+            (Some(b), _) => b,
+            (None, Some(v)) => v.parse().map_err(|_| format!("VHF_BIND='{v}' is geen IP-adres"))?,
+            (None, None) => bestand.bind.unwrap_or(IpAddr::from([127, 0, 0, 1])),
+        };
+        let data_dir = o.data_dir.clone().or_else(|| env("VHF_DATA_DIR").map(PathBuf::from)).or(bestand.data_dir).unwrap_or_else(|| PathBuf::from("vhf-data"));
+        let database_url = env("DATABASE_URL").or_else(|| env("VHF_DATABASE_URL")).map(Geheim).or(bestand.database_url);
+        let max_document_mb = match env("VHF_MAX_DOCUMENT_MB") {
+            Some(v) => v.parse().map_err(|_| format!("VHF_MAX_DOCUMENT_MB='{v}' is geen aantal megabytes"))?,
+            None => bestand.max_document_mb.unwrap_or(100),
+        };
+        let c = Configuratie { modus, data_dir, bind, port, database_url, max_document_mb };
+        c.controleer()?;
+        Ok(c)
+    }
+
+    fn controleer(&self) -> Result<(), String> {
+        if !(1..=10_240).contains(&self.max_document_mb) {
+            return Err(format!("max_document_mb = {}: kies 1 tot en met 10240", self.max_document_mb));
+        }
+        if let Some(u) = &self.database_url
+            && !(u.bloot().starts_with("sqlite:") || u.bloot().starts_with("postgres:") || u.bloot().starts_with("postgresql:"))
+        {
+            return Err(format!("database_url '{u:?}': gebruik sqlite://… of postgres://…"));
+        }
+        if self.modus == Modus::Productie && self.database_url.is_none() {
+            tracing::warn!("productie op SQLite: één exemplaar, geen gedeelde opslag");
+        }
+        Ok(())
+    }
+
+    /// De database-URL (SQLite in de datamap als er geen is opgegeven).
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(u) => u.bloot().to_string(),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("vhf.db").display()),
+        }
+    }
+}
+
+fn lees_bestand(pad: &Path) -> Result<Bestand, String> {
+    let tekst = std::fs::read_to_string(pad).map_err(|e| format!("configuratie {}: {e}", pad.display()))?;
+    toml::from_str(&tekst).map_err(|e| format!("configuratie {}: {e}", pad.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn omgeving(v: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let m: BTreeMap<String, String> = v.iter().map(|(k, w)| (k.to_string(), w.to_string())).collect();
+        move |k| m.get(k).cloned()
+    }
+
+    fn bestand(tekst: &str) -> PathBuf {
+        let p = std::env::temp_dir().join(format!("vhf-config-{}-{}.toml", std::process::id(), tekst.len()));
+        std::fs::write(&p, tekst).unwrap();
+        p
+    }
+
+    #[test]
+    fn standaard_zonder_configuratie() {
+        let c = Configuratie::laad(&Opdrachtregel::default(), omgeving(&[])).unwrap();
+        assert_eq!((c.port, c.bind.to_string(), c.modus), (8080, "127.0.0.1".to_string(), Modus::Ontwikkeling));
+        assert!(c.database_url().starts_with("sqlite://vhf-data/vhf.db"));
+    }
+
+    #[test]
+    fn lagen_bestand_omgeving_opdrachtregel() {
+        let p = bestand("port = 9000\nmax_document_mb = 20\ndatabase_url = \"postgres://vhf:geheim@db/vhf\"\n");
+        let o = Opdrachtregel { config: Some(p.clone()), ..Default::default() };
+        let c = Configuratie::laad(&o, omgeving(&[])).unwrap();
+        assert_eq!((c.port, c.max_document_mb), (9000, 20));
+        // Het wachtwoord staat niet in de Debug-uitvoer.
+        assert!(!format!("{c:?}").contains("geheim"), "{c:?}");
+        let c = Configuratie::laad(&o, omgeving(&[("VHF_PORT", "9100")])).unwrap();
+        assert_eq!(c.port, 9100);
+        let c = Configuratie::laad(&Opdrachtregel { port: Some(9200), ..o }, omgeving(&[("VHF_PORT", "9100")])).unwrap();
+        assert_eq!(c.port, 9200);
+    }
+
+    #[test]
+    fn fouten_zijn_duidelijk() {
+        let e = Configuratie::laad(&Opdrachtregel { config: Some(bestand("poort = 9000\n")), ..Default::default() }, omgeving(&[])).unwrap_err();
+        assert!(e.contains("unknown field") && e.contains("poort"), "{e}");
+        let e = Configuratie::laad(&Opdrachtregel { config: Some(bestand("port = \"acht\"\n\n")), ..Default::default() }, omgeving(&[])).unwrap_err();
+        assert!(e.contains("line 1") || e.contains("1:"), "{e}");
+        assert!(Configuratie::laad(&Opdrachtregel::default(), omgeving(&[("VHF_PORT", "80800")])).unwrap_err().contains("VHF_PORT"));
+        assert!(Configuratie::laad(&Opdrachtregel::default(), omgeving(&[("VHF_MODUS", "test")])).unwrap_err().contains("ontwikkeling of productie"));
+        assert!(Configuratie::laad(&Opdrachtregel::default(), omgeving(&[("DATABASE_URL", "mysql://x")])).unwrap_err().contains("sqlite://"));
+        assert!(Configuratie::laad(&Opdrachtregel::default(), omgeving(&[("VHF_MAX_DOCUMENT_MB", "0")])).unwrap_err().contains("max_document_mb"));
+    }
+}
