@@ -16,34 +16,10 @@ use crate::aanvraag::*;
 use crate::beoordeling::{Beoordelingen, Commissielid, Conflict, Score, Toewijzing};
 use crate::codes::{EnergieLabel, GemeenteCode, Pc4};
 use crate::geld::{Bedrag, Honderdsten};
+use crate::reeks::Reeks;
 use crate::referentie::{GebiedSoort, Referentie};
 use crate::regeling::Ronde;
 use crate::verdeling::Verdeelinvoer;
-
-/// SplitMix64.
-struct Reeks(u64);
-impl Reeks {
-    fn volgende(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn tot(&mut self, n: u64) -> u64 {
-        ((u128::from(self.volgende()) * u128::from(n.max(1))) >> 64) as u64
-    }
-    /// Gelijk verdeeld in [0, 1).
-    fn fractie(&mut self) -> f64 {
-        (self.volgende() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn kans(&mut self, p: f64) -> bool {
-        self.fractie() < p
-    }
-    fn kies<'a, T>(&mut self, v: &'a [T]) -> &'a T {
-        &v[self.tot(v.len() as u64) as usize]
-    }
-}
 
 /// e^x met alleen optellen, vermenigvuldigen en delen (reeks van Taylor), zodat de uitkomst op elk platform
 /// bit voor bit gelijk is; `f64::exp` komt uit de C-bibliotheek van het platform. Voor 0 ≤ x ≤ 4.
@@ -68,7 +44,7 @@ fn sha(r: &mut Reeks) -> Sha256 {
 
 /// Maakt een ronde met ongeveer `deelplannen` deelplannen.
 pub fn genereer(ronde: &Ronde, deelplannen: usize, zaad: u64) -> Verdeelinvoer {
-    let mut r = Reeks(zaad ^ 0x5648_4620_4445_4d4f);
+    let mut r = Reeks::van(zaad ^ 0x5648_4620_4445_4d4f);
     let referentie = Referentie::ingebouwd();
     let p = ronde.parameters_op(ronde.moment(ronde.parameters.loket_open.wijzigingen()[0].waarde));
     let lijst = referentie.lijst(p.prioriteitslijst.waarde).expect("lijst van de ronde bestaat");

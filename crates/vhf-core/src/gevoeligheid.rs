@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::beoordeling::{Advies, DeelplanRef, Oordeel, totaal};
 use crate::geld::Honderdsten;
+use crate::reeks::Reeks;
 use crate::regeling::Beoordelingskader;
 use crate::verdeling::{Deelname, Kandidaat, Kern, Verdeelregels, rangschik, vul};
 
@@ -73,7 +74,7 @@ impl Model {
                             if b >= blokken {
                                 break;
                             }
-                            let mut reeks = Reeks::nieuw(zaad, b as u64);
+                            let mut reeks = Reeks::voor_blok(zaad, b as u64);
                             let aantal = BLOK.min(runs as usize - b * BLOK);
                             for _ in 0..aantal {
                                 werk.run(self, marge.0, &mut reeks, &mut telling);
@@ -145,28 +146,5 @@ impl Werk {
                 telling[i as usize] += 1;
             }
         }
-    }
-}
-
-/// SplitMix64: klein, snel en reproduceerbaar; geen cryptografie nodig.
-struct Reeks(u64);
-
-impl Reeks {
-    fn nieuw(zaad: u64, blok: u64) -> Reeks {
-        let mut r = Reeks(zaad ^ blok.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        r.volgende();
-        r
-    }
-    fn volgende(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Geheel getal in [lo, hi], gelijk verdeeld (op een verwaarloosbare afwijking na).
-    fn tussen(&mut self, lo: i64, hi: i64) -> i64 {
-        let breedte = (hi - lo + 1) as u64;
-        lo + ((u128::from(self.volgende()) * u128::from(breedte)) >> 64) as i64
     }
 }

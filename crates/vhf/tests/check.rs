@@ -1,22 +1,10 @@
 //! `vhf check`, `vhf rounds` en `vhf schema` als echte processen: afsluitcodes, uitvoer en foutmeldingen.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod gemeenschappelijk;
 
-fn vhf(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vhf")).args(args).current_dir(repo()).output().expect("vhf start")
-}
+use std::path::PathBuf;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
+use gemeenschappelijk::{repo, stderr, stdout, vhf};
 
 const ZAANSTAD: &str = "examples/zaanstad-poelenburg-peldersveld.json";
 const PARKSTAD: &str = "examples/parkstad-limburg-samenwerkingsverband.json";

@@ -37,8 +37,8 @@ pub fn backup(data_dir: &Path, naar: &Path, fout: &mut impl Write) -> u8 {
     }
     let resultaat = runtime().block_on(async {
         let db = crate::db::Db::verbind(&format!("{}?mode=rw", sqlite_url(&db))).await.map_err(|e| e.to_string())?;
-        sqlx::query("VACUUM INTO $1").bind(naar.display().to_string()).execute(&db.pool).await.map_err(|e| e.to_string())?;
-        controleer(naar).await
+        crate::db::beheer::maak_backup(&db, naar).await.map_err(|e| e.to_string())?;
+        crate::db::beheer::controleer_bestand(naar).await
     });
     match resultaat {
         Ok(n) => {
@@ -52,30 +52,13 @@ pub fn backup(data_dir: &Path, naar: &Path, fout: &mut impl Write) -> u8 {
     }
 }
 
-/// Is dit een vhf-database? Geeft het aantal aanvragen.
-async fn controleer(pad: &Path) -> Result<i64, String> {
-    sqlx::any::install_default_drivers();
-    let pool = sqlx::any::AnyPoolOptions::new()
-        .max_connections(1)
-        .connect(&format!("{}?mode=ro", sqlite_url(pad)))
-        .await
-        .map_err(|e| format!("{}: {e}", pad.display()))?;
-    let (n,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM aanvragen").fetch_one(&pool).await.map_err(|_| format!("{} is geen vhf-database", pad.display()))?;
-    let (ok,): (String,) = sqlx::query_as("PRAGMA integrity_check").fetch_one(&pool).await.map_err(|e| e.to_string())?;
-    if ok != "ok" {
-        return Err(format!("{} is beschadigd: {ok}", pad.display()));
-    }
-    Ok(n)
-}
-
 /// Zet een back-up terug. De server moet gestopt zijn; de huidige database blijft bewaard naast de nieuwe.
 pub fn restore(data_dir: &Path, van: &Path, fout: &mut impl Write) -> u8 {
     if is_postgres() {
         let _ = schrijf(fout, "vhf restore: voor PostgreSQL: `pg_restore --clean --dbname=\"$DATABASE_URL\" vhf.dump`.");
         return 2;
     }
-    let resultaat = runtime().block_on(controleer(van)).and_then(|n| {
+    let resultaat = runtime().block_on(crate::db::beheer::controleer_bestand(van)).and_then(|n| {
         std::fs::create_dir_all(data_dir).map_err(|e| e.to_string())?;
         let db = data_dir.join("vhf.db");
         if db.exists() {

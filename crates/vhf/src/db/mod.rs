@@ -2,6 +2,7 @@
 //! via sqlx `Any` met draagbare SQL (`$1`-parameters, TEXT en BIGINT). Dezelfde tests draaien tegen beide.
 
 pub mod aanvragen;
+pub mod beheer;
 pub mod documenten;
 pub mod idempotentie;
 pub mod rondes;
