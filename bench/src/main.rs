@@ -69,6 +69,20 @@ async fn start(vhf: &Path, data: &Path, poort: u16) -> Server {
     panic!("vhf serve werd niet gereed binnen 10 s");
 }
 
+/// Netjes stoppen (SIGTERM, lopende verzoeken worden afgemaakt); na 10 s hard (SIGKILL). Nooit eindeloos wachten.
+fn stop_server(kind: &mut Child) {
+    // SAFETY: kill(2) met het pid van ons eigen kindproces en een geldig signaal.
+    unsafe { libc::kill(kind.id() as libc::pid_t, libc::SIGTERM) };
+    for _ in 0..200 {
+        if let Ok(Some(_)) = kind.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = kind.kill();
+    let _ = kind.wait();
+}
+
 fn concept(kenmerk: &str) -> String {
     let mut v: Value = serde_json::from_str(include_str!("../../examples/zaanstad-poelenburg-peldersveld.json")).unwrap();
     v.as_object_mut().unwrap().remove("ingediend_op");
@@ -150,8 +164,7 @@ async fn crash(args: &[String]) -> i32 {
             aantal - ontbreekt - kapot
         );
         fouten += ontbreekt + kapot + half;
-        let _ = Command::new("kill").args(["-TERM", &server.kind.id().to_string()]).status();
-        let _ = server.kind.wait();
+        stop_server(&mut server.kind);
     }
     let _ = std::fs::remove_dir_all(&data);
     if fouten == 0 {
@@ -271,8 +284,7 @@ async fn load(args: &[String]) -> i32 {
         let _ = t.await;
     }
     let rss = piekgeheugen_mb(pid);
-    let _ = Command::new("kill").args(["-TERM", &pid.to_string()]).status();
-    let _ = server.kind.wait();
+    stop_server(&mut server.kind);
     let ingediend = ids.lock().unwrap().len();
     let mut il = indien_lat.lock().unwrap().clone();
     let mut ll = lees_lat.lock().unwrap().clone();

@@ -456,7 +456,9 @@ fn serve_als_proces_antwoordt_en_stopt_netjes() {
         }
         teksten
     });
-    let _ = std::process::Command::new("kill").args(["-TERM", &kind.id().to_string()]).status();
+    // SIGTERM zonder extern `kill`-programma (dat ontbreekt op een kale machine).
+    // SAFETY: kill(2) met het pid van ons eigen kindproces en een geldig signaal.
+    unsafe { libc::kill(kind.id() as libc::pid_t, libc::SIGTERM) };
     let mut klaar = None;
     for _ in 0..100 {
         if let Some(s) = kind.try_wait().unwrap() {
