@@ -198,9 +198,33 @@ async fn doorloop(app: App) {
     let r = c.put(app.url(&format!("/aanvragen/{id}"))).header("If-Match", "\"3\"").body(body.clone()).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::CONFLICT);
 
+    // Aanvulling op verzoek: de behandelaar vraagt, de aanvrager levert een nieuwe versie met eigen SHA-256;
+    // het oorspronkelijke ontvangstbewijs blijft staan.
+    let r = c.post(app.url(&format!("/aanvragen/{id}/aanvullingen"))).header("If-Match", "\"3\"").body(body.clone()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT, "geen aanvulling zonder verzoek");
+    let r = c
+        .post(app.url(&format!("/aanvragen/{id}/statusovergangen")))
+        .header("If-Match", "\"3\"")
+        .json(&json!({"naar": "aanvulling_gevraagd", "reden": "begroting DP2 ontbreekt een post", "actor": "behandelaar RVO"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let aangevuld = body.replace("Veilige routes en verlichting", "Veilige routes, verlichting en camera's");
+    let r = c.post(app.url(&format!("/aanvragen/{id}/aanvullingen"))).header("If-Match", "\"4\"").body(aangevuld).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let av: Value = r.json().await.unwrap();
+    assert_eq!((av["aanvulling"].as_i64(), av["status"].as_str()), (Some(1), Some("ingediend")));
+    assert_ne!(av["sha256"], bewijs["sha256"]);
+    let b2: Value = c.get(app.url(&format!("/aanvragen/{id}/ontvangstbewijs"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(b2["sha256"], bewijs["sha256"], "het ontvangstbewijs van de indiening verandert niet");
+    let huidig: Value = c.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(huidig["inhoud"]["ingediend_op"], "2021-05-03T07:00:00Z", "de aanvulling houdt het moment van indienen");
+
     // De bewaarde toetsing noemt de parameters van toen.
     let f: Value = c.get(app.url(&format!("/aanvragen/{id}/bevindingen"))).send().await.unwrap().json().await.unwrap();
     assert_eq!(f["bewaard"], true);
+    assert_eq!(f["aanleiding"], "aanvulling 1");
     assert_eq!(f["rapport"]["parameters"]["max_aandeel_tekort"]["waarde"], "70.00%");
     assert_eq!(f["rapport"]["ontvankelijk"], true);
 
@@ -234,7 +258,7 @@ async fn doorloop(app: App) {
     // Statusovergangen: alleen wat de levensloop toestaat, met If-Match, reden en actor.
     let r = c
         .post(app.url(&format!("/aanvragen/{id}/statusovergangen")))
-        .header("If-Match", "\"3\"")
+        .header("If-Match", "\"5\"")
         .json(&json!({"naar": "toegekend", "reden": "x", "actor": "rvo"}))
         .send()
         .await
@@ -242,19 +266,19 @@ async fn doorloop(app: App) {
     assert_eq!(r.status(), StatusCode::CONFLICT);
     let r = c
         .post(app.url(&format!("/aanvragen/{id}/statusovergangen")))
-        .header("If-Match", "\"3\"")
+        .header("If-Match", "\"5\"")
         .json(&json!({"naar": "ontvankelijk", "reden": "volledig en tijdig", "actor": "behandelaar RVO"}))
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(r.headers()["etag"], "\"4\"");
+    assert_eq!(r.headers()["etag"], "\"6\"");
     let o: Value = c.get(app.url(&format!("/aanvragen/{id}/statusovergangen"))).send().await.unwrap().json().await.unwrap();
     let naar: Vec<&str> = o["data"].as_array().unwrap().iter().map(|x| x["naar"].as_str().unwrap()).collect();
-    assert_eq!(naar, ["concept", "ingediend", "ontvankelijk"]);
+    assert_eq!(naar, ["concept", "ingediend", "aanvulling_gevraagd", "ingediend", "ontvankelijk"]);
 
     // Beoordeling, verdeling en besluit. Eerst in beoordeling; zonder scores kan er niet verdeeld worden.
-    for (naar, versie) in [("in_beoordeling", 4), ("beoordeeld", 5)] {
+    for (naar, versie) in [("in_beoordeling", 6), ("beoordeeld", 7)] {
         let r = c
             .post(app.url(&format!("/aanvragen/{id}/statusovergangen")))
             .header("If-Match", format!("\"{versie}\""))

@@ -241,3 +241,25 @@ pub async fn laatste_toetsing(c: &mut AnyConnection, id: &str) -> Result<Option<
         None => None,
     })
 }
+
+/// Legt een aanvulling vast en geeft haar volgnummer.
+pub async fn voeg_aanvulling_toe(c: &mut AnyConnection, id: &str, inhoud: &str, sha256: &str, door: &str, op: i64) -> Result<i64, sqlx::Error> {
+    let n: i64 =
+        sqlx::query("SELECT COALESCE(MAX(volgnummer), 0) + 1 AS n FROM aanvullingen WHERE aanvraag_id = $1").bind(id).fetch_one(&mut *c).await?.try_get("n")?;
+    sqlx::query("INSERT INTO aanvullingen (aanvraag_id, volgnummer, inhoud, sha256, door, op) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(id)
+        .bind(n)
+        .bind(inhoud)
+        .bind(sha256)
+        .bind(door)
+        .bind(op)
+        .execute(c)
+        .await?;
+    Ok(n)
+}
+
+/// De aanvullingen van een aanvraag: (volgnummer, sha256, door, op).
+pub async fn aanvullingen(c: &mut AnyConnection, id: &str) -> Result<Vec<(i64, String, String, i64)>, sqlx::Error> {
+    let r = sqlx::query("SELECT volgnummer, sha256, door, op FROM aanvullingen WHERE aanvraag_id = $1 ORDER BY volgnummer").bind(id).fetch_all(c).await?;
+    r.iter().map(|r| Ok((r.try_get("volgnummer")?, r.try_get("sha256")?, r.try_get("door")?, r.try_get("op")?))).collect()
+}

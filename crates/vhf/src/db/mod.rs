@@ -20,6 +20,7 @@ const MIGRATIES: &[(i64, &str, &str)] = &[
     (2, "documenten", include_str!("../../migrations/0002_documenten.sql")),
     (3, "parameterwijzigingen", include_str!("../../migrations/0003_parameterwijzigingen.sql")),
     (4, "verdeling", include_str!("../../migrations/0004_verdeling.sql")),
+    (5, "aanvullingen", include_str!("../../migrations/0005_aanvullingen.sql")),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

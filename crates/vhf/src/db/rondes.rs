@@ -55,10 +55,12 @@ pub async fn voeg_toe(c: &mut AnyConnection, ronde: &str, parameter: &str, w: &W
 
 /// De ingediende aanvragen van een ronde (id, bevroren inhoud), om hun toetsing opnieuw te doen.
 pub async fn ingediende_aanvragen(c: &mut AnyConnection, ronde: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
-    let rijen =
-        sqlx::query("SELECT a.id AS id, i.inhoud AS inhoud FROM aanvragen a JOIN indieningen i ON i.aanvraag_id = a.id WHERE a.ronde = $1 ORDER BY a.id")
-            .bind(ronde)
-            .fetch_all(c)
-            .await?;
+    let rijen = sqlx::query(
+        "SELECT a.id AS id, COALESCE((SELECT x.inhoud FROM aanvullingen x WHERE x.aanvraag_id = a.id ORDER BY x.volgnummer DESC LIMIT 1), i.inhoud) AS inhoud \
+         FROM aanvragen a JOIN indieningen i ON i.aanvraag_id = a.id WHERE a.ronde = $1 ORDER BY a.id",
+    )
+    .bind(ronde)
+    .fetch_all(c)
+    .await?;
     rijen.iter().map(|r| Ok((r.try_get("id")?, r.try_get("inhoud")?))).collect()
 }

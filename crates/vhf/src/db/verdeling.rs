@@ -109,9 +109,13 @@ pub async fn besluiten(c: &mut AnyConnection, ronde: &str) -> Result<Vec<(String
 
 /// De ingediende aanvragen van een ronde met hun status en bevroren inhoud: (id, status, inhoud, versie).
 pub async fn ingediend_met_status(c: &mut AnyConnection, ronde: &str) -> Result<Vec<(String, String, String, i64)>, sqlx::Error> {
-    let rijen = sqlx::query("SELECT a.id AS id, a.status AS status, i.inhoud AS inhoud, a.versie AS versie FROM aanvragen a JOIN indieningen i ON i.aanvraag_id = a.id WHERE a.ronde = $1 ORDER BY a.id")
-        .bind(ronde)
-        .fetch_all(c)
-        .await?;
+    let rijen = sqlx::query(
+        "SELECT a.id AS id, a.status AS status, \
+         COALESCE((SELECT x.inhoud FROM aanvullingen x WHERE x.aanvraag_id = a.id ORDER BY x.volgnummer DESC LIMIT 1), i.inhoud) AS inhoud, a.versie AS versie \
+         FROM aanvragen a JOIN indieningen i ON i.aanvraag_id = a.id WHERE a.ronde = $1 ORDER BY a.id",
+    )
+    .bind(ronde)
+    .fetch_all(c)
+    .await?;
     rijen.iter().map(|r| Ok((r.try_get("id")?, r.try_get("status")?, r.try_get("inhoud")?, r.try_get("versie")?))).collect()
 }

@@ -85,6 +85,29 @@ pub fn routes() -> Vec<Route> {
             handler: post(dien_in),
         },
         Route {
+            methode: "POST",
+            pad: "/aanvragen/{id}/aanvullingen",
+            samenvatting: "Lever een aanvulling (de volledige aanvraag) nadat de behandelaar erom vroeg (If-Match verplicht)",
+            body: Some(aanvraag_schema),
+            antwoorden: &[
+                (201, "aanvulling vastgelegd met SHA-256; de aanvraag is weer ingediend"),
+                (404, "bestaat niet"),
+                (409, "er is geen aanvulling gevraagd"),
+                (412, "intussen gewijzigd"),
+                (422, "ongeldig"),
+                (428, "If-Match ontbreekt"),
+            ],
+            handler: post(vul_aan),
+        },
+        Route {
+            methode: "GET",
+            pad: "/aanvragen/{id}/aanvullingen",
+            samenvatting: "De aanvullingen: volgnummer, SHA-256, wie, wanneer",
+            body: None,
+            antwoorden: LEZEN,
+            handler: get(aanvullingen),
+        },
+        Route {
             methode: "GET",
             pad: "/aanvragen/{id}/ontvangstbewijs",
             samenvatting: "Het ontvangstbewijs met de bevroren inhoud",
@@ -508,4 +531,53 @@ async fn nieuwe_overgang(State(s): State<AppState>, Path(id): Path<String>, h: H
     let antwoord = samenvatting(&nieuw);
     afronden(tx, sleutel, StatusCode::OK, &antwoord).await?;
     Ok(met_versie(StatusCode::OK, antwoord, nieuw.versie, None))
+}
+
+/// Een aanvulling op verzoek: de volledige aanvraag opnieuw, met hetzelfde kenmerk en dezelfde ronde. Het
+/// oorspronkelijke ontvangstbewijs blijft; de aanvulling krijgt een eigen volgnummer en SHA-256, de toetsing
+/// wordt opnieuw gedaan (met het oorspronkelijke moment van indienen) en bewaard.
+async fn vul_aan(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
+    let gevraagd = if_match(&h)?;
+    let mut a = lees(&body)?;
+    let (mut tx, sleutel) = begin(&s, &h, &format!("POST /aanvragen/{id}/aanvullingen"), &body).await?;
+    let r = db::haal(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
+    if r.status != Status::AanvullingGevraagd {
+        return Err(ApiFout::Conflict(format!("De aanvraag is {}; een aanvulling kan alleen als de behandelaar erom heeft gevraagd.", r.status)));
+    }
+    if gevraagd.of(r.versie) != r.versie {
+        return Err(ApiFout::VersieVerouderd { huidige: r.versie });
+    }
+    if a.ronde != r.ronde || a.kenmerk != r.kenmerk {
+        return Err(ApiFout::Ongeldig { detail: "Een aanvulling houdt de ronde en het kenmerk van de aanvraag.".into(), velden: vec![] });
+    }
+    let oorspronkelijk = db::indiening(&mut tx, &id).await?.ok_or_else(|| ApiFout::Intern(format!("{id}: aanvulling zonder indiening")))?;
+    let ingediend = jiff::Timestamp::from_microsecond(oorspronkelijk.ingediend_op).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    a.ingediend_op = Some(ingediend);
+    let ronde = super::rondes::effectief(&mut tx, &r.ronde).await?;
+    let t = toetsing::toets(&a, &ronde, Referentie::ingebouwd(), ingediend).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    let inhoud = serde_json::to_string(&a).expect("JSON");
+    let sha = levensloop::inhoudshash(&a);
+    let nu = (s.klok)().as_microsecond();
+    let volgnummer = db::voeg_aanvulling_toe(&mut tx, &id, &inhoud, &sha, "aanvrager", nu).await?;
+    if !db::zet_status(&mut tx, &id, r.versie, Status::Ingediend, Some(&inhoud), nu).await? {
+        return Err(ApiFout::VersieVerouderd { huidige: r.versie + 1 });
+    }
+    db::voeg_overgang_toe(&mut tx, &id, Some(r.status), Status::Ingediend, "aanvrager", &format!("aanvulling {volgnummer} geleverd"), nu).await?;
+    db::voeg_toetsing_toe(&mut tx, &id, &format!("aanvulling {volgnummer}"), &serde_json::to_string(&t.rapport()).expect("JSON"), nu).await?;
+    let antwoord = json!({
+        "id": id, "versie": r.versie + 1, "status": Status::Ingediend, "aanvulling": volgnummer, "sha256": sha,
+        "toetsing": { "ontvankelijk": t.ontvankelijk(), "zonder_fouten": t.zonder_fouten(), "fouten": t.fouten().count() },
+    });
+    afronden(tx, sleutel, StatusCode::CREATED, &antwoord).await?;
+    Ok(met_versie(StatusCode::CREATED, antwoord, r.versie + 1, None))
+}
+
+async fn aanvullingen(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiFout> {
+    haal_rij(&s, &id).await?;
+    let mut c = s.db.pool.acquire().await?;
+    let v = db::aanvullingen(&mut c, &id).await?;
+    Ok(axum::Json(json!({
+        "data": v.iter().map(|(n, sha, door, op)| json!({ "volgnummer": n, "sha256": sha, "door": door, "op": jiff::Timestamp::from_microsecond(*op).ok() })).collect::<Vec<_>>()
+    }))
+    .into_response())
 }
