@@ -325,6 +325,12 @@ async fn doorloop(app: App) {
     assert_eq!(open["data"][0]["naam"], "Zaanstad");
     assert_eq!(open["data"][0]["bedrag"], "21200000.00");
 
+    // Ook fouten buiten onze handlers zijn problem+json: onbekende route, verkeerde methode.
+    let r = c.get(app.url("/bestaat-niet")).send().await.unwrap();
+    assert_eq!((r.status(), r.headers()["content-type"].to_str().unwrap()), (StatusCode::NOT_FOUND, "application/problem+json"));
+    let r = c.delete(app.url("/rondes")).send().await.unwrap();
+    assert_eq!((r.status(), r.headers()["content-type"].to_str().unwrap()), (StatusCode::METHOD_NOT_ALLOWED, "application/problem+json"));
+
     // Onbekend: 404 als problem+json.
     let r = c.get(app.url("/aanvragen/AVbestaatniet")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);

@@ -116,3 +116,28 @@ fn probleem(status: StatusCode, soort: &str, titel: &str, detail: String, velden
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
     r
 }
+
+/// Ook de foutantwoorden die niet uit onze handlers komen (onbekende route, verkeerde methode, te grote body,
+/// een extractor die weigert) worden problem+json met een Nederlandse titel, zodat een klant altijd hetzelfde
+/// formaat krijgt.
+pub async fn als_probleem(r: Response) -> Response {
+    let status = r.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return r;
+    }
+    let soort = r.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if soort.starts_with("application/problem+json") {
+        return r;
+    }
+    let tekst = axum::body::to_bytes(r.into_body(), 64 * 1024).await.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+    let (naam, titel) = match status {
+        StatusCode::NOT_FOUND => ("niet-gevonden", "Niet gevonden"),
+        StatusCode::METHOD_NOT_ALLOWED => ("methode-niet-toegestaan", "Deze methode kan hier niet"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("te-groot", "Verzoek te groot"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("soort-niet-ondersteund", "Soort inhoud niet ondersteund"),
+        s if s.is_server_error() => ("intern", "Er ging iets mis"),
+        _ => ("ongeldig-verzoek", "Ongeldig verzoek"),
+    };
+    let detail = if tekst.trim().is_empty() { titel.to_string() } else { tekst.trim().to_string() };
+    probleem(status, naam, titel, detail, vec![])
+}

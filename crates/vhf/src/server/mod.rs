@@ -92,10 +92,12 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(|axum::extract::State(s): axum::extract::State<AppState>| async move { s.metrieken.tekst() }))
         .nest("/api/v1", routes::router(routes::alle()).route("/openapi.json", get(|| async { axum::Json(routes::openapi(&routes::alle())) })))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), metriek::meet))
-        .layer(axum::middleware::map_response(|mut r: axum::response::Response| async move {
+        .layer(axum::middleware::map_response(|r: axum::response::Response| async move {
+            let mut r = fout::als_probleem(r).await;
             r.headers_mut().insert(HeaderName::from_static("api-version"), HeaderValue::from_static(API_VERSIE));
             r
         }))
+        .layer(axum::extract::DefaultBodyLimit::max(vhf_core::invoer::MAX_BESTANDSGROOTTE))
         .with_state(state)
 }
 
