@@ -46,7 +46,42 @@ struct Server {
     basis: String,
 }
 
+/// Het API-token van de aanvrager van Zaanstad (de penvoerder van het voorbeeld), gemaakt met `vhf gebruiker` en
+/// `vhf token` in de datamap voordat de server voor het eerst start.
+static TOKEN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+fn maak_token(vhf: &Path, data: &Path) {
+    if TOKEN.get().is_some() {
+        return;
+    }
+    let d = data.to_str().unwrap();
+    let o = Command::new(vhf)
+        .args(["gebruiker", "opslaan", "bench-zaanstad", "--naam", "lasttest", "--rol", "aanvrager", "--gemeente", "GM0479", "--data-dir", d])
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("vhf gebruiker");
+    assert!(o.status.success(), "vhf gebruiker: {}", String::from_utf8_lossy(&o.stderr));
+    let o = Command::new(vhf)
+        .args(["token", "maak", "bench-zaanstad", "--reikwijdte", "schrijven", "--omschrijving", "crash- en lasttest", "--data-dir", d])
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("vhf token");
+    assert!(o.status.success(), "vhf token: {}", String::from_utf8_lossy(&o.stderr));
+    let _ = TOKEN.set(String::from_utf8_lossy(&o.stdout).trim().to_string());
+}
+
+/// Een HTTP-client die elk verzoek met het token doet.
+fn client() -> reqwest::Client {
+    let mut h = reqwest::header::HeaderMap::new();
+    if let Some(t) = TOKEN.get() {
+        h.insert(reqwest::header::AUTHORIZATION, format!("Bearer {t}").parse().expect("token"));
+    }
+    reqwest::Client::builder().default_headers(h).build().expect("client")
+}
+
 async fn start(vhf: &Path, data: &Path, poort: u16) -> Server {
+    std::fs::create_dir_all(data).expect("datamap");
+    maak_token(vhf, data);
     let kind = Command::new(vhf)
         .args(["serve", "--data-dir", data.to_str().unwrap(), "--port", &poort.to_string(), "--tijdreis", TIJDREIS])
         .env("VHF_LOG", "warn")
@@ -56,7 +91,7 @@ async fn start(vhf: &Path, data: &Path, poort: u16) -> Server {
         .spawn()
         .expect("vhf serve start");
     let basis = format!("http://127.0.0.1:{poort}");
-    let c = reqwest::Client::new();
+    let c = client();
     let mut server = Server { kind, basis };
     for _ in 0..200 {
         if c.get(format!("{}/readyz", server.basis)).send().await.is_ok_and(|r| r.status().is_success()) {
@@ -133,7 +168,7 @@ async fn crash(args: &[String]) -> i32 {
         for w in 0..werkers {
             let (basis, bevestigd, stop) = (server.basis.clone(), bevestigd.clone(), stop.clone());
             taken.push(tokio::spawn(async move {
-                let c = reqwest::Client::new();
+                let c = client();
                 for n in 0..100_000 {
                     if stop.load(std::sync::atomic::Ordering::Relaxed) {
                         break;
@@ -178,7 +213,7 @@ async fn crash(args: &[String]) -> i32 {
 
 /// (ontbrekend, beschadigd, half geschreven, aanvragen in totaal)
 async fn controleer(basis: &str, bevestigd: &[Bewijs]) -> (usize, usize, usize, usize) {
-    let c = reqwest::Client::new();
+    let c = client();
     let (mut ontbreekt, mut kapot) = (0, 0);
     for b in bevestigd {
         let r = c.get(format!("{basis}/api/v1/aanvragen/{}/ontvangstbewijs", b.id)).send().await.unwrap();
@@ -245,7 +280,7 @@ async fn load(args: &[String]) -> i32 {
     for w in 0..schrijvers {
         let (basis, lat, ids) = (server.basis.clone(), indien_lat.clone(), ids.clone());
         taken.push(tokio::spawn(async move {
-            let c = reqwest::Client::new();
+            let c = client();
             let mut n = 0;
             while Instant::now() < einde && n < 1_000_000 {
                 if let Ok(Some(b)) = dien_in(&c, &basis, &format!("LAST-{w}-{n}"), Some(&lat)).await {
@@ -259,7 +294,7 @@ async fn load(args: &[String]) -> i32 {
     for l in 0..lezers {
         let (basis, lat, ids) = (server.basis.clone(), lees_lat.clone(), ids.clone());
         taken.push(tokio::spawn(async move {
-            let c = reqwest::Client::new();
+            let c = client();
             let mut n = 0u64;
             while Instant::now() < einde && n < 10_000_000 {
                 let id = {

@@ -314,7 +314,8 @@ fn deel_half_omhoog(t: i128, n: i128) -> i64 {
     i64::try_from(q).unwrap_or(i64::MAX)
 }
 
-fn conflict(l: &Commissielid, d: &TeBeoordelen<'_>) -> Option<String> {
+/// Het belang dat een lid van dit deelplan uitsluit, als dat er is.
+pub fn conflict(l: &Commissielid, d: &TeBeoordelen<'_>) -> Option<String> {
     l.conflicten.iter().find_map(|c| match c {
         Conflict::Gemeente(g) if d.aanvragers.contains(g) => Some(format!("band met gemeente {g}")),
         Conflict::Aanvraag(k) if *k == d.deelplan.aanvraag => Some(format!("verklaarde relatie met aanvraag {k}")),

@@ -22,7 +22,8 @@ impl Geheim {
 
 impl fmt::Debug for Geheim {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", crate::db::verberg_wachtwoord(&self.0))
+        // Een URL toont alles behalve het wachtwoord; een los geheim (client secret) niets.
+        if self.0.contains("://") { write!(f, "{}", crate::db::verberg_wachtwoord(&self.0)) } else { f.write_str("***") }
     }
 }
 
@@ -46,6 +47,52 @@ struct Bestand {
     port: Option<u16>,
     database_url: Option<Geheim>,
     max_document_mb: Option<u64>,
+    ontwikkel_login: Option<bool>,
+    oidc: Option<OidcInstellingen>,
+    sessies: Option<SessieInstellingen>,
+}
+
+/// De koppeling met de OIDC-broker.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcInstellingen {
+    /// De uitgever (issuer) van de broker; de metadata staat onder /.well-known/openid-configuration.
+    pub issuer: String,
+    pub client_id: String,
+    /// Liever via VHF_OIDC_CLIENT_SECRET dan in het bestand.
+    #[serde(default = "leeg_geheim")]
+    pub client_secret: Geheim,
+    /// Waar de broker naar terugstuurt: https://<deze server>/auth/oidc/terugkeer.
+    pub redirect_url: String,
+    /// Extra scopes naast openid (bijvoorbeeld die met de rol- en organisatieclaims).
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    #[serde(default = "rol_claim")]
+    pub rol_claim: String,
+    #[serde(default = "organisatie_claim")]
+    pub organisatie_claim: String,
+    /// OIN of KvK-nummer van een organisatie → CBS-code van de gemeente (GM….).
+    #[serde(default)]
+    pub organisaties: std::collections::BTreeMap<String, String>,
+}
+
+fn leeg_geheim() -> Geheim {
+    Geheim(String::new())
+}
+fn rol_claim() -> String {
+    "vhf_rol".into()
+}
+fn organisatie_claim() -> String {
+    "oin".into()
+}
+
+/// Sessies en inlogpogingen.
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessieInstellingen {
+    pub inactief_minuten: Option<u64>,
+    pub absoluut_uren: Option<u64>,
+    pub max_inlogpogingen: Option<i64>,
 }
 
 /// De uiteindelijke configuratie.
@@ -58,6 +105,10 @@ pub struct Configuratie {
     /// Leeg: SQLite in de datamap.
     pub database_url: Option<Geheim>,
     pub max_document_mb: u64,
+    /// De ontwikkel-login (kies een gebruiker); nooit in productie.
+    pub ontwikkel_login: bool,
+    pub oidc: Option<OidcInstellingen>,
+    pub sessiebeleid: crate::server::identiteit::Sessiebeleid,
 }
 
 /// Wat op de opdrachtregel is meegegeven (alleen wat er echt stond).
@@ -101,7 +152,27 @@ impl Configuratie {
             Some(v) => v.parse().map_err(|_| format!("VHF_MAX_DOCUMENT_MB='{v}' is geen aantal megabytes"))?,
             None => bestand.max_document_mb.unwrap_or(100),
         };
-        let c = Configuratie { modus, data_dir, bind, port, database_url, max_document_mb };
+        let ontwikkel_login = match env("VHF_ONTWIKKEL_LOGIN") {
+            Some(v) => v.parse().map_err(|_| format!("VHF_ONTWIKKEL_LOGIN='{v}': true of false"))?,
+            None => bestand.ontwikkel_login.unwrap_or(modus == Modus::Ontwikkeling),
+        };
+        let mut oidc = bestand.oidc;
+        if let (Some(o), Some(geheim)) = (oidc.as_mut(), env("VHF_OIDC_CLIENT_SECRET")) {
+            o.client_secret = Geheim(geheim);
+        }
+        let mut sessiebeleid = crate::server::identiteit::Sessiebeleid::default();
+        if let Some(si) = bestand.sessies {
+            if let Some(m) = si.inactief_minuten {
+                sessiebeleid.inactief = std::time::Duration::from_secs(m * 60);
+            }
+            if let Some(u) = si.absoluut_uren {
+                sessiebeleid.absoluut = std::time::Duration::from_secs(u * 3600);
+            }
+            if let Some(n) = si.max_inlogpogingen {
+                sessiebeleid.max_pogingen = n;
+            }
+        }
+        let c = Configuratie { modus, data_dir, bind, port, database_url, max_document_mb, ontwikkel_login, oidc, sessiebeleid };
         c.controleer()?;
         Ok(c)
     }
@@ -114,6 +185,23 @@ impl Configuratie {
             && !(u.bloot().starts_with("sqlite:") || u.bloot().starts_with("postgres:") || u.bloot().starts_with("postgresql:"))
         {
             return Err(format!("database_url '{u:?}': gebruik sqlite://… of postgres://…"));
+        }
+        if self.modus == Modus::Productie && self.ontwikkel_login {
+            return Err("ontwikkel_login staat aan in productie: dat is een achterdeur (iedereen kan iedereen worden). Zet ontwikkel_login = false of gebruik modus = \"ontwikkeling\".".into());
+        }
+        if let Some(o) = &self.oidc
+            && o.client_secret.bloot().is_empty()
+        {
+            return Err("oidc.client_secret ontbreekt: zet VHF_OIDC_CLIENT_SECRET (of client_secret in het bestand)".into());
+        }
+        if self.modus == Modus::Productie && self.oidc.is_none() {
+            return Err("productie zonder [oidc]: er is dan geen manier om in te loggen (alleen API-tokens). Stel de OIDC-broker in.".into());
+        }
+        if !(1..=1000).contains(&self.sessiebeleid.max_pogingen)
+            || self.sessiebeleid.inactief.is_zero()
+            || self.sessiebeleid.absoluut < self.sessiebeleid.inactief
+        {
+            return Err("[sessies]: max_inlogpogingen 1–1000, inactief_minuten > 0 en absoluut_uren niet korter dan inactief".into());
         }
         if self.modus == Modus::Productie && self.database_url.is_none() {
             tracing::warn!("productie op SQLite: één exemplaar, geen gedeelde opslag");
@@ -170,6 +258,24 @@ mod tests {
         assert_eq!(c.port, 9100);
         let c = Configuratie::laad(&Opdrachtregel { port: Some(9200), ..o }, omgeving(&[("VHF_PORT", "9100")])).unwrap();
         assert_eq!(c.port, 9200);
+    }
+
+    #[test]
+    fn de_ontwikkel_login_bestaat_niet_in_productie() {
+        let c = Configuratie::laad(&Opdrachtregel::default(), omgeving(&[])).unwrap();
+        assert!(c.ontwikkel_login, "in ontwikkeling staat hij standaard aan");
+        let oidc = "[oidc]\nissuer = \"https://broker.example\"\nclient_id = \"vhf\"\nredirect_url = \"https://vhf.example/auth/oidc/terugkeer\"\n";
+        let p = bestand(&format!("modus = \"productie\"\n{oidc}"));
+        let o = Opdrachtregel { config: Some(p), ..Default::default() };
+        let c = Configuratie::laad(&o, omgeving(&[("VHF_OIDC_CLIENT_SECRET", "s3cr3t")])).unwrap();
+        assert!(!c.ontwikkel_login, "in productie standaard uit");
+        assert!(!format!("{c:?}").contains("s3cr3t"), "geheim in Debug: {c:?}");
+        let e = Configuratie::laad(&o, omgeving(&[("VHF_OIDC_CLIENT_SECRET", "s3cr3t"), ("VHF_ONTWIKKEL_LOGIN", "true")])).unwrap_err();
+        assert!(e.contains("achterdeur"), "{e}");
+        let e = Configuratie::laad(&o, omgeving(&[])).unwrap_err();
+        assert!(e.contains("VHF_OIDC_CLIENT_SECRET"), "{e}");
+        let e = Configuratie::laad(&Opdrachtregel::default(), omgeving(&[("VHF_MODUS", "productie")])).unwrap_err();
+        assert!(e.contains("[oidc]"), "{e}");
     }
 
     #[test]

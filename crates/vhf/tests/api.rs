@@ -13,7 +13,35 @@ use vhf::server::{Application, Instellingen};
 struct App {
     basis: String,
     klok: Arc<AtomicI64>,
+    /// Aanvrager van Zaanstad (GM0479), de penvoerder van het voorbeeld.
     http: reqwest::Client,
+    /// Behandelaar (RVO).
+    rvo: reqwest::Client,
+    /// Beslisser (ministerie).
+    bzk: reqwest::Client,
+    beheer: reqwest::Client,
+    auditor: reqwest::Client,
+    /// Aanvrager van een andere gemeente (Amsterdam).
+    ander: reqwest::Client,
+    database_url: String,
+}
+
+/// Een client die elk verzoek met dit token doet.
+fn client_met(token: &str) -> reqwest::Client {
+    let mut h = reqwest::header::HeaderMap::new();
+    h.insert(reqwest::header::AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
+    reqwest::Client::builder().default_headers(h).build().unwrap()
+}
+
+/// Zet een gebruiker met een schrijftoken rechtstreeks in de database (zoals `vhf gebruiker` en `vhf token` doen).
+async fn gebruiker_met_token(db: &vhf::db::Db, id: &str, rol: vhf::toegang::Rol, gemeente: Option<&str>) -> String {
+    let g = vhf::toegang::Gebruiker::nieuw(id, id, rol, gemeente.map(|g| vhf_core::codes::GemeenteCode::parse(g).unwrap())).unwrap();
+    let mut tx = db.schrijf().await.unwrap();
+    vhf::db::toegang::sla_op(&mut tx, &g, None, 0).await.unwrap();
+    let (token, hash) = vhf::server::beheer::nieuw_token();
+    vhf::db::toegang::voeg_token_toe(&mut tx, &hash, id, vhf::toegang::Reikwijdte::Schrijven, "test", 0, i64::MAX).await.unwrap();
+    tx.commit().await.unwrap();
+    token
 }
 
 impl App {
@@ -34,11 +62,37 @@ async fn start_met(database_url: String, max_document_bytes: u64) -> App {
     let klok = Arc::new(AtomicI64::new(0));
     let k = klok.clone();
     let documenten = std::env::temp_dir().join(uniek("vhf-docs"));
-    let instellingen = Instellingen { database_url, adres: "127.0.0.1:0".parse().unwrap(), documenten, max_document_bytes, demo: false };
+    let instellingen = Instellingen { database_url: database_url.clone(), ..instellingen(documenten, max_document_bytes) };
     let app = Application::build(&instellingen, Arc::new(move || jiff::Timestamp::from_microsecond(k.load(Ordering::SeqCst)).unwrap())).await.unwrap();
     let basis = format!("http://127.0.0.1:{}", app.poort());
     tokio::spawn(app.run_until_stopped(std::future::pending()));
-    App { basis, klok, http: reqwest::Client::new() }
+    use vhf::toegang::Rol;
+    let db = vhf::db::Db::verbind(&database_url).await.unwrap();
+    App {
+        basis,
+        klok,
+        http: client_met(&gebruiker_met_token(&db, "zaanstad", Rol::Aanvrager, Some("GM0479")).await),
+        rvo: client_met(&gebruiker_met_token(&db, "rvo", Rol::Behandelaar, None).await),
+        bzk: client_met(&gebruiker_met_token(&db, "bzk", Rol::Beslisser, None).await),
+        beheer: client_met(&gebruiker_met_token(&db, "beheer", Rol::Beheerder, None).await),
+        auditor: client_met(&gebruiker_met_token(&db, "auditor", Rol::Auditor, None).await),
+        ander: client_met(&gebruiker_met_token(&db, "amsterdam", Rol::Aanvrager, Some("GM0363")).await),
+        database_url,
+    }
+}
+
+/// Instellingen voor een testserver: ontwikkel-login aan, geen OIDC, standaard sessiebeleid.
+fn instellingen(documenten: std::path::PathBuf, max_document_bytes: u64) -> Instellingen {
+    Instellingen {
+        database_url: String::new(),
+        adres: "127.0.0.1:0".parse().unwrap(),
+        documenten,
+        max_document_bytes,
+        demo: false,
+        ontwikkel_login: true,
+        oidc: None,
+        sessiebeleid: Default::default(),
+    }
 }
 
 fn uniek(naam: &str) -> String {
@@ -73,6 +127,25 @@ async fn postgres() -> Option<App> {
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&pool).await.unwrap();
     let scheiding = if url.contains('?') { '&' } else { '?' };
     Some(start(format!("{url}{scheiding}options=-c%20search_path%3D{schema}")).await)
+}
+
+/// Een gebruiker en een schrijftoken via de opdrachtregel (`vhf gebruiker opslaan`, `vhf token maak`).
+fn cli_token(dir: &std::path::Path, id: &str, rol: &str, gemeente: Option<&str>) -> String {
+    let vhf = env!("CARGO_BIN_EXE_vhf");
+    let d = dir.to_str().unwrap();
+    let mut args = vec!["gebruiker", "opslaan", id, "--naam", id, "--rol", rol, "--data-dir", d];
+    if let Some(g) = gemeente {
+        args.extend(["--gemeente", g]);
+    }
+    let o = std::process::Command::new(vhf).args(&args).env_remove("DATABASE_URL").output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = std::process::Command::new(vhf)
+        .args(["token", "maak", id, "--reikwijdte", "schrijven", "--omschrijving", "test", "--data-dir", d])
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap().trim().to_string()
 }
 
 fn sha256_hex(b: &[u8]) -> String {
@@ -202,10 +275,11 @@ async fn doorloop(app: App) {
     // het oorspronkelijke ontvangstbewijs blijft staan.
     let r = c.post(app.url(&format!("/aanvragen/{id}/aanvullingen"))).header("If-Match", "\"3\"").body(body.clone()).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::CONFLICT, "geen aanvulling zonder verzoek");
-    let r = c
+    let r = app
+        .rvo
         .post(app.url(&format!("/aanvragen/{id}/statusovergangen")))
         .header("If-Match", "\"3\"")
-        .json(&json!({"naar": "aanvulling_gevraagd", "reden": "begroting DP2 ontbreekt een post", "actor": "behandelaar RVO"}))
+        .json(&json!({"naar": "aanvulling_gevraagd", "reden": "begroting DP2 ontbreekt een post"}))
         .send()
         .await
         .unwrap();
@@ -230,8 +304,10 @@ async fn doorloop(app: App) {
 
     // Een gedateerde parameterwijziging (hier: 60% in plaats van 70% van het tekort, vanaf 1 april 2021) wordt
     // vastgelegd met bron, en de bevindingen van de ingediende aanvraag worden herberekend.
-    let w = json!({"parameter": "max_aandeel_tekort", "vanaf": "2021-04-01", "waarde": "60%", "bron": "[D] test: verlaagd maximum", "door": "beheerder"});
+    let w = json!({"parameter": "max_aandeel_tekort", "vanaf": "2021-04-01", "waarde": "60%", "bron": "[D] test: verlaagd maximum"});
     let r = c.post(app.url("/rondes/vhf-2021/parameterwijzigingen")).json(&w).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "een aanvrager wijzigt geen parameters");
+    let r = app.beheer.post(app.url("/rondes/vhf-2021/parameterwijzigingen")).json(&w).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
     assert_eq!(r.json::<Value>().await.unwrap()["herberekend"], json!([id]));
     let f: Value = c.get(app.url(&format!("/aanvragen/{id}/bevindingen"))).send().await.unwrap().json().await.unwrap();
@@ -245,29 +321,31 @@ async fn doorloop(app: App) {
     let p = ronde["parameters"].as_array().unwrap().iter().find(|p| p["naam"] == "max_aandeel_tekort").unwrap();
     assert_eq!(p["waarden"].as_array().unwrap().len(), 2);
     for (fout, verwacht) in [
-        (json!({"parameter": "kleur", "vanaf": "2021-04-02", "waarde": "rood", "bron": "x", "door": "b"}), "onbekende parameter 'kleur'"),
-        (json!({"parameter": "max_aandeel_tekort", "vanaf": "2021-03-20", "waarde": "50%", "bron": "x", "door": "b"}), "niet na de laatste wijziging"),
-        (json!({"parameter": "max_aandeel_tekort", "vanaf": "2021-04-02", "waarde": "veel", "bron": "x", "door": "b"}), "percentage"),
+        (json!({"parameter": "kleur", "vanaf": "2021-04-02", "waarde": "rood", "bron": "x"}), "onbekende parameter 'kleur'"),
+        (json!({"parameter": "max_aandeel_tekort", "vanaf": "2021-03-20", "waarde": "50%", "bron": "x"}), "niet na de laatste wijziging"),
+        (json!({"parameter": "max_aandeel_tekort", "vanaf": "2021-04-02", "waarde": "veel", "bron": "x"}), "percentage"),
     ] {
-        let r = c.post(app.url("/rondes/vhf-2021/parameterwijzigingen")).json(&fout).send().await.unwrap();
+        let r = app.beheer.post(app.url("/rondes/vhf-2021/parameterwijzigingen")).json(&fout).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let d = r.json::<Value>().await.unwrap()["detail"].as_str().unwrap().to_string();
         assert!(d.contains(verwacht), "{d}");
     }
 
     // Statusovergangen: alleen wat de levensloop toestaat, met If-Match, reden en actor.
-    let r = c
+    let r = app
+        .rvo
         .post(app.url(&format!("/aanvragen/{id}/statusovergangen")))
         .header("If-Match", "\"5\"")
-        .json(&json!({"naar": "toegekend", "reden": "x", "actor": "rvo"}))
+        .json(&json!({"naar": "toegekend", "reden": "x"}))
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::CONFLICT);
-    let r = c
+    let r = app
+        .rvo
         .post(app.url(&format!("/aanvragen/{id}/statusovergangen")))
         .header("If-Match", "\"5\"")
-        .json(&json!({"naar": "ontvankelijk", "reden": "volledig en tijdig", "actor": "behandelaar RVO"}))
+        .json(&json!({"naar": "ontvankelijk", "reden": "volledig en tijdig"}))
         .send()
         .await
         .unwrap();
@@ -279,16 +357,17 @@ async fn doorloop(app: App) {
 
     // Beoordeling, verdeling en besluit. Eerst in beoordeling; zonder scores kan er niet verdeeld worden.
     for (naar, versie) in [("in_beoordeling", 6), ("beoordeeld", 7)] {
-        let r = c
+        let r = app
+            .rvo
             .post(app.url(&format!("/aanvragen/{id}/statusovergangen")))
             .header("If-Match", format!("\"{versie}\""))
-            .json(&json!({"naar": naar, "reden": "commissie", "actor": "behandelaar RVO"}))
+            .json(&json!({"naar": naar, "reden": "commissie"}))
             .send()
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK);
     }
-    let r = c.post(app.url("/rondes/vhf-2021/verdelingen")).json(&json!({"door": "ministerie"})).send().await.unwrap();
+    let r = app.bzk.post(app.url("/rondes/vhf-2021/verdelingen")).json(&json!({})).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.json::<Value>().await.unwrap()["detail"].as_str().unwrap().contains("niet beoordeeld door de commissie"));
     let scores: Vec<Value> = ["L1", "L2"]
@@ -298,14 +377,14 @@ async fn doorloop(app: App) {
                 .map(|k| json!({"lid": l, "aanvraag": "ZAANSTAD-2021-01", "deelplan": "DP1", "criterium": k, "score": "8", "motivering": "sterk plan"}))
         })
         .collect();
-    let b = json!({"door": "secretaris commissie", "beoordelingen": {
+    let b = json!({"beoordelingen": {
         "leden": [{"id": "L1", "naam": "Lid 1", "conflicten": [{"gemeente": "GM0363"}]}, {"id": "L2", "naam": "Lid 2"}],
         "toewijzingen": [{"aanvraag": "ZAANSTAD-2021-01", "deelplan": "DP1", "leden": ["L1", "L2"]}],
         "scores": scores,
     }});
-    let r = c.post(app.url("/rondes/vhf-2021/beoordelingen")).json(&b).send().await.unwrap();
+    let r = app.rvo.post(app.url("/rondes/vhf-2021/beoordelingen")).json(&b).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
-    let r = c.post(app.url("/rondes/vhf-2021/verdelingen")).json(&json!({"door": "ministerie"})).send().await.unwrap();
+    let r = app.bzk.post(app.url("/rondes/vhf-2021/verdelingen")).json(&json!({})).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
     let v: Value = r.json().await.unwrap();
     let vid = v["id"].as_str().unwrap().to_string();
@@ -315,15 +394,44 @@ async fn doorloop(app: App) {
     // DP2 zakte na de parameterwijziging op E09: niet ontvankelijk, met uitleg.
     assert_eq!(dp("DP2")["uitkomst"], "niet_ontvankelijk");
     assert!(dp("DP2")["uitleg"].as_str().unwrap().contains("E09"));
-    let r = c.post(app.url(&format!("/verdelingen/{vid}/besluit"))).json(&json!({"door": "minister", "reden": "verdeling vhf-2021"})).send().await.unwrap();
+    let r = app.bzk.post(app.url(&format!("/verdelingen/{vid}/besluit"))).json(&json!({"reden": "verdeling vhf-2021"})).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
-    let r = c.post(app.url(&format!("/verdelingen/{vid}/besluit"))).json(&json!({"door": "minister", "reden": "nog eens"})).send().await.unwrap();
+    let r = app.bzk.post(app.url(&format!("/verdelingen/{vid}/besluit"))).json(&json!({"reden": "nog eens"})).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::CONFLICT);
     let a: Value = c.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().json().await.unwrap();
     assert_eq!(a["status"], "gedeeltelijk_toegekend");
     let open: Value = c.get(app.url("/besluiten?ronde=vhf-2021")).send().await.unwrap().json().await.unwrap();
     assert_eq!(open["data"][0]["naam"], "Zaanstad");
     assert_eq!(open["data"][0]["bedrag"], "21200000.00");
+
+    // Een andere gemeente ziet de aanvraag nergens: 404 op elke plek, niet in de lijst en niet in de telling.
+    for pad in ["", "/bevindingen", "/ontvangstbewijs", "/statusovergangen", "/aanvullingen", "/documenten"] {
+        let r = app.ander.get(app.url(&format!("/aanvragen/{id}{pad}"))).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{pad}");
+    }
+    let r = app.ander.get(app.url(&format!("/aanvragen/{id}/documenten/{}", d["id"].as_str().unwrap()))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let l: Value = app.ander.get(app.url("/aanvragen")).send().await.unwrap().json().await.unwrap();
+    assert_eq!((l["totaal"].as_i64(), l["data"].as_array().map(Vec::len)), (Some(0), Some(0)));
+    // Zonder login: 401 met uitleg; de openbare lijst en de rondes blijven open.
+    let r = reqwest::Client::new().get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(r.headers().contains_key("www-authenticate"));
+    assert_eq!(reqwest::Client::new().get(app.url("/besluiten")).send().await.unwrap().status(), StatusCode::OK);
+
+    // Het audittrail van de aanvraag: elke wijziging met wie, rol en voor/na; de keten klopt.
+    let t: Value = app.auditor.get(app.url(&format!("/aanvragen/{id}/audit"))).send().await.unwrap().json().await.unwrap();
+    let acties: Vec<(&str, &str)> = t["data"].as_array().unwrap().iter().map(|r| (r["actie"].as_str().unwrap(), r["actor"].as_str().unwrap())).collect();
+    assert_eq!(acties[0], ("aanvraag.aangemaakt", "zaanstad"));
+    assert!(acties.contains(&("aanvraag.ingediend", "zaanstad")), "{acties:?}");
+    assert!(acties.contains(&("aanvraag.statusovergang", "rvo")), "{acties:?}");
+    assert!(acties.contains(&("aanvraag.besluit", "bzk")), "{acties:?}");
+    let overgang = t["data"].as_array().unwrap().iter().find(|r| r["actie"] == "aanvraag.statusovergang").unwrap();
+    assert_eq!((overgang["voor"]["status"].as_str(), overgang["na"]["status"].as_str()), (Some("ingediend"), Some("aanvulling_gevraagd")));
+    assert_eq!(app.http.get(app.url(&format!("/aanvragen/{id}/audit"))).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    let k: Value = app.auditor.get(app.url("/audit/controle")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(k["in_orde"], true, "{k}");
+    let _ = &app.database_url;
 
     // Ook fouten buiten onze handlers zijn problem+json: onbekende route, verkeerde methode.
     let r = c.get(app.url("/bestaat-niet")).send().await.unwrap();
@@ -342,7 +450,7 @@ async fn doorloop(app: App) {
     // Het OpenAPI-document komt uit hetzelfde register als de router: elke route staat erin.
     let o: Value = c.get(app.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
     assert_eq!(o["openapi"], "3.1.0");
-    for r in vhf::server::routes::alle() {
+    for r in vhf::server::routes::alle().into_iter().filter(|r| r.basis == vhf::server::routes::Basis::Api) {
         let op = &o["paths"][format!("/api/v1{}", r.pad)][r.methode.to_lowercase()];
         assert!(op.is_object(), "{} {} ontbreekt in openapi.json", r.methode, r.pad);
     }
@@ -533,6 +641,7 @@ fn piek_rss_mb(pid: u32) -> f64 {
 #[test]
 fn upload_van_50_mb_met_begrensd_geheugen() {
     let dir = std::env::temp_dir().join(uniek("vhf-50mb"));
+    let token = cli_token(&dir, "zaanstad", "aanvrager", Some("GM0479"));
     let poort = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut kind = std::process::Command::new(env!("CARGO_BIN_EXE_vhf"))
         .args(["serve", "--data-dir", dir.to_str().unwrap(), "--port", &poort.to_string(), "--tijdreis", "2021-05-10T10:00:00Z"])
@@ -553,6 +662,7 @@ fn upload_van_50_mb_met_begrensd_geheugen() {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         let voor = piek_rss_mb(kind.id());
+        let c = client_met(&token);
         let v: Value = c.post(format!("{basis}/aanvragen")).body(concept()).send().await.unwrap().json().await.unwrap();
         let id = v["id"].as_str().unwrap().to_string();
         let mut groot = b"%PDF-1.7\n".to_vec();
@@ -597,20 +707,20 @@ async fn demo_zaait_een_ronde_die_te_verdelen_is() {
     let dir = std::env::temp_dir().join(uniek("vhf-demo"));
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.join("vhf.db").display());
-    let instellingen = Instellingen {
-        database_url: url.clone(),
-        adres: "127.0.0.1:0".parse().unwrap(),
-        documenten: dir.join("docs"),
-        max_document_bytes: 1 << 20,
-        demo: true,
-    };
+    let instellingen = Instellingen { database_url: url.clone(), demo: true, ..instellingen(dir.join("docs"), 1 << 20) };
     let app = Application::build(&instellingen, Arc::new(jiff::Timestamp::now)).await.unwrap();
     let basis = format!("http://127.0.0.1:{}/api/v1", app.poort());
     tokio::spawn(app.run_until_stopped(std::future::pending()));
-    let c = reqwest::Client::new();
+    // Een gebruiker per rol is gezaaid; de demo-aanvrager ziet alleen de aanvragen van zijn gemeente.
+    let db = vhf::db::Db::verbind(&url).await.unwrap();
+    let mut pc = db.pool.acquire().await.unwrap();
+    let rollen: std::collections::BTreeSet<String> = vhf::db::toegang::lijst(&mut pc).await.unwrap().iter().map(|g| g.rol.code().to_string()).collect();
+    assert_eq!(rollen.len(), vhf::toegang::Rol::ALLE.len(), "{rollen:?}");
+    drop(pc);
+    let c = client_met(&gebruiker_met_token(&db, "test-beslisser", vhf::toegang::Rol::Beslisser, None).await);
     let l: Value = c.get(format!("{basis}/aanvragen?per_pagina=500")).send().await.unwrap().json().await.unwrap();
     assert_eq!(l["totaal"], 48);
-    let r = c.post(format!("{basis}/rondes/vhf-2021/verdelingen")).json(&json!({"door": "demo"})).send().await.unwrap();
+    let r = c.post(format!("{basis}/rondes/vhf-2021/verdelingen")).json(&json!({})).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["regels"]["plafond"], "412000000.00");

@@ -9,6 +9,7 @@ mod backup;
 mod check;
 mod rounds;
 mod serve;
+mod toegang;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -21,6 +22,63 @@ use clap::{Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     opdracht: Opdracht,
+}
+
+/// Welke database: dezelfde configuratie als `vhf serve`.
+#[derive(clap::Args)]
+struct Databasekeuze {
+    #[arg(long)]
+    config: Option<PathBuf>,
+    #[arg(long = "data-dir")]
+    data_dir: Option<PathBuf>,
+}
+
+impl Databasekeuze {
+    fn opdrachtregel(&self) -> crate::config::Opdrachtregel {
+        crate::config::Opdrachtregel { config: self.config.clone(), data_dir: self.data_dir.clone(), ..Default::default() }
+    }
+}
+
+#[derive(Subcommand)]
+enum GebruikerOpdracht {
+    /// Maak of wijzig een gebruiker (rollen: aanvrager, behandelaar, commissielid, beslisser, auditor, beheerder).
+    Opslaan {
+        id: String,
+        #[arg(long)]
+        naam: String,
+        #[arg(long)]
+        rol: String,
+        /// Alleen bij een aanvrager: de CBS-code van de gemeente (GM0363).
+        #[arg(long)]
+        gemeente: Option<String>,
+        #[command(flatten)]
+        db: Databasekeuze,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenOpdracht {
+    /// Maak een token; het wordt één keer afgedrukt en alleen als SHA-256 bewaard.
+    Maak {
+        gebruiker: String,
+        #[arg(long, default_value = "lezen")]
+        reikwijdte: String,
+        #[arg(long)]
+        omschrijving: String,
+        #[arg(long, default_value_t = 90)]
+        dagen: i64,
+        #[command(flatten)]
+        db: Databasekeuze,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditOpdracht {
+    /// Reken de keten na: afsluitcode 0 als alles klopt, 1 met de afwijkende rijen.
+    Verify {
+        #[command(flatten)]
+        db: Databasekeuze,
+    },
 }
 
 #[derive(Subcommand)]
@@ -88,7 +146,7 @@ enum Opdracht {
         /// Poort (standaard 8080).
         #[arg(long)]
         port: Option<u16>,
-        /// Adres om op te luisteren (standaard 127.0.0.1: er is nog geen inlogmodule).
+        /// Adres om op te luisteren (standaard 127.0.0.1).
         #[arg(long)]
         bind: Option<std::net::IpAddr>,
         /// Alleen voor demo, crash- en lasttests: de klok van de server begint op dit moment (RFC 3339) en loopt
@@ -111,6 +169,21 @@ enum Opdracht {
         #[arg(long = "data-dir", default_value = "vhf-data")]
         data_dir: PathBuf,
         van: PathBuf,
+    },
+    /// Gebruikers: `vhf gebruiker opslaan ID --naam … --rol … [--gemeente GM….]` (maakt of wijzigt).
+    Gebruiker {
+        #[command(subcommand)]
+        opdracht: GebruikerOpdracht,
+    },
+    /// API-tokens voor koppelingen: `vhf token maak GEBRUIKER --reikwijdte lezen|schrijven --omschrijving …`.
+    Token {
+        #[command(subcommand)]
+        opdracht: TokenOpdracht,
+    },
+    /// Het audittrail: `vhf audit verify` rekent de hash-keten na en noemt elke gewijzigde of verwijderde rij.
+    Audit {
+        #[command(subcommand)]
+        opdracht: AuditOpdracht,
     },
     /// Demo-gegevens.
     Demo {
@@ -181,6 +254,13 @@ pub fn main() -> ExitCode {
         Opdracht::Serve { .. } => unreachable!("hierboven afgehandeld"),
         Opdracht::Backup { data_dir, naar } => backup::backup(&data_dir, &naar, &mut fout),
         Opdracht::Restore { data_dir, van } => backup::restore(&data_dir, &van, &mut fout),
+        Opdracht::Gebruiker { opdracht: GebruikerOpdracht::Opslaan { id, naam, rol, gemeente, db } } => {
+            toegang::gebruiker(&db.opdrachtregel(), &id, &naam, &rol, gemeente.as_deref(), &mut fout, &mut uit)
+        }
+        Opdracht::Token { opdracht: TokenOpdracht::Maak { gebruiker, reikwijdte, omschrijving, dagen, db } } => {
+            toegang::token(&db.opdrachtregel(), &gebruiker, &reikwijdte, &omschrijving, dagen, &mut fout, &mut uit)
+        }
+        Opdracht::Audit { opdracht: AuditOpdracht::Verify { db } } => toegang::verifieer(&db.opdrachtregel(), &mut fout, &mut uit),
         Opdracht::Rounds { ronde, json } => rounds::run(ronde.as_deref(), json, &mut uit, &mut fout),
         Opdracht::Schema { soort } => {
             let schema = match soort {

@@ -37,6 +37,9 @@ pub fn run(opdrachtregel: &Opdrachtregel, tijdreis: Option<jiff::Timestamp>, dem
         documenten: c.data_dir.join("documenten"),
         max_document_bytes: c.max_document_mb * 1024 * 1024,
         demo,
+        ontwikkel_login: c.ontwikkel_login,
+        oidc: c.oidc.clone(),
+        sessiebeleid: c.sessiebeleid.clone(),
     };
     let bind = c.bind;
     let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {

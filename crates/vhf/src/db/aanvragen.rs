@@ -5,6 +5,7 @@ use sqlx::{AnyConnection, Row};
 use vhf_core::levensloop::Status;
 
 use super::DbFout;
+use crate::toegang::Zicht;
 
 #[derive(Clone, Debug)]
 pub struct AanvraagRij {
@@ -75,22 +76,53 @@ pub async fn voeg_toe(c: &mut AnyConnection, a: &AanvraagRij) -> Result<(), sqlx
     Ok(())
 }
 
-pub async fn haal(c: &mut AnyConnection, id: &str) -> Result<Option<AanvraagRij>, DbFout> {
-    let r = sqlx::query(concat!("SELECT ", velden!(), " FROM aanvragen WHERE id = $1")).bind(id).fetch_optional(c).await?;
+/// Een aanvraag, als `zicht` haar laat zien; anders `None` (en de gebruiker krijgt 404, ook als ze bestaat).
+pub async fn haal(c: &mut AnyConnection, id: &str, zicht: &Zicht) -> Result<Option<AanvraagRij>, DbFout> {
+    let (z, g, l) = zicht.parameters();
+    let r = sqlx::query(concat!("SELECT ", velden!(), " FROM aanvragen WHERE id = $1 AND ", crate::zichtfilter!("id", "2", "3", "4")))
+        .bind(id)
+        .bind(z)
+        .bind(g)
+        .bind(l)
+        .fetch_optional(c)
+        .await?;
     r.as_ref().map(rij).transpose()
 }
 
-/// Een pagina aanvragen, op volgorde van aanmaken, en het totaal.
-pub async fn lijst(c: &mut AnyConnection, ronde: Option<&str>, pagina: i64, per_pagina: i64) -> Result<(Vec<AanvraagRij>, i64), DbFout> {
+/// Een aanvraag zonder zichtbeperking: alleen voor werk van het systeem zelf (verdelen, besluiten, herberekenen).
+pub async fn haal_intern(c: &mut AnyConnection, id: &str) -> Result<Option<AanvraagRij>, DbFout> {
+    haal(c, id, &Zicht::Alles).await
+}
+
+/// Een pagina aanvragen die `zicht` laat zien, op volgorde van aanmaken, en hun totaal (ook beperkt: het totaal
+/// verraadt niets over aanvragen van anderen).
+pub async fn lijst(c: &mut AnyConnection, ronde: Option<&str>, zicht: &Zicht, pagina: i64, per_pagina: i64) -> Result<(Vec<AanvraagRij>, i64), DbFout> {
     // Zonder filter is `$1 = ''` altijd waar; zo blijft het één vaste zin SQL.
     let ronde = ronde.unwrap_or("");
-    let totaal: i64 = sqlx::query("SELECT COUNT(*) AS n FROM aanvragen WHERE ($1 = '' OR ronde = $1)").bind(ronde).fetch_one(&mut *c).await?.try_get("n")?;
-    let rijen = sqlx::query(concat!("SELECT ", velden!(), " FROM aanvragen WHERE ($1 = '' OR ronde = $1) ORDER BY aangemaakt_op, id LIMIT $2 OFFSET $3"))
+    let (z, g, l) = zicht.parameters();
+    let totaal: i64 = sqlx::query(concat!("SELECT COUNT(*) AS n FROM aanvragen WHERE ($1 = '' OR ronde = $1) AND ", crate::zichtfilter!("id", "2", "3", "4")))
         .bind(ronde)
-        .bind(per_pagina)
-        .bind((pagina - 1) * per_pagina)
-        .fetch_all(c)
-        .await?;
+        .bind(z)
+        .bind(g)
+        .bind(l)
+        .fetch_one(&mut *c)
+        .await?
+        .try_get("n")?;
+    let rijen = sqlx::query(concat!(
+        "SELECT ",
+        velden!(),
+        " FROM aanvragen WHERE ($1 = '' OR ronde = $1) AND ",
+        crate::zichtfilter!("id", "2", "3", "4"),
+        " ORDER BY aangemaakt_op, id LIMIT $5 OFFSET $6"
+    ))
+    .bind(ronde)
+    .bind(z)
+    .bind(g)
+    .bind(l)
+    .bind(per_pagina)
+    .bind((pagina - 1) * per_pagina)
+    .fetch_all(c)
+    .await?;
     Ok((rijen.iter().map(rij).collect::<Result<_, _>>()?, totaal))
 }
 

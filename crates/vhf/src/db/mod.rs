@@ -2,10 +2,12 @@
 //! via sqlx `Any` met draagbare SQL (`$1`-parameters, TEXT en BIGINT). Dezelfde tests draaien tegen beide.
 
 pub mod aanvragen;
+pub mod audit;
 pub mod beheer;
 pub mod documenten;
 pub mod idempotentie;
 pub mod rondes;
+pub mod toegang;
 pub mod verdeling;
 
 use std::str::FromStr;
@@ -21,6 +23,7 @@ const MIGRATIES: &[(i64, &str, &str)] = &[
     (3, "parameterwijzigingen", include_str!("../../migrations/0003_parameterwijzigingen.sql")),
     (4, "verdeling", include_str!("../../migrations/0004_verdeling.sql")),
     (5, "aanvullingen", include_str!("../../migrations/0005_aanvullingen.sql")),
+    (6, "toegang", include_str!("../../migrations/0006_toegang.sql")),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

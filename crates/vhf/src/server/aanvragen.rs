@@ -21,9 +21,11 @@ use vhf_core::toetsing::{self, Regel};
 
 use super::AppState;
 use super::fout::{ApiFout, OngeldigVeld};
-use super::routes::Route;
+use super::identiteit::Identiteit;
+use super::routes::{Aanvrager, Basis, Behandelaar, LEZERS, Route, Toegang};
 use crate::db::aanvragen::{self as db, AanvraagRij, IndieningRij};
 use crate::db::{idempotentie, is_uniek_conflict};
+use crate::toegang::{Gebruiker, Rol};
 
 fn aanvraag_schema() -> schemars::Schema {
     vhf_core::aanvraag_schema()
@@ -38,6 +40,8 @@ pub fn routes() -> Vec<Route> {
             samenvatting: "Maak een concept-aanvraag (zonder ingediend_op)",
             body: Some(aanvraag_schema),
             antwoorden: &[(201, "aangemaakt; ETag is de versie"), (409, "kenmerk bestaat al in de ronde"), (422, "ongeldige aanvraag, met veld en regel")],
+            basis: Basis::Api,
+            toegang: Toegang::Rollen(&[Aanvrager]),
             handler: post(maak),
         },
         Route {
@@ -46,6 +50,8 @@ pub fn routes() -> Vec<Route> {
             samenvatting: "Aanvragen, per pagina (?ronde, ?pagina, ?per_pagina)",
             body: None,
             antwoorden: &[(200, "een pagina")],
+            basis: Basis::Api,
+            toegang: LEZERS,
             handler: get(lijst),
         },
         Route {
@@ -54,6 +60,8 @@ pub fn routes() -> Vec<Route> {
             samenvatting: "Eén aanvraag met inhoud, status en versie (ETag)",
             body: None,
             antwoorden: LEZEN,
+            basis: Basis::Api,
+            toegang: LEZERS,
             handler: get(haal),
         },
         Route {
@@ -68,6 +76,8 @@ pub fn routes() -> Vec<Route> {
                 (428, "If-Match ontbreekt"),
                 (422, "ongeldig"),
             ],
+            basis: Basis::Api,
+            toegang: Toegang::Rollen(&[Aanvrager]),
             handler: put(wijzig),
         },
         Route {
@@ -82,6 +92,8 @@ pub fn routes() -> Vec<Route> {
                 (412, "If-Match klopt niet"),
                 (422, "loket gesloten (met uitleg E01) of ongeldige kop"),
             ],
+            basis: Basis::Api,
+            toegang: Toegang::Rollen(&[Aanvrager]),
             handler: post(dien_in),
         },
         Route {
@@ -97,6 +109,8 @@ pub fn routes() -> Vec<Route> {
                 (422, "ongeldig"),
                 (428, "If-Match ontbreekt"),
             ],
+            basis: Basis::Api,
+            toegang: Toegang::Rollen(&[Aanvrager]),
             handler: post(vul_aan),
         },
         Route {
@@ -105,6 +119,8 @@ pub fn routes() -> Vec<Route> {
             samenvatting: "De aanvullingen: volgnummer, SHA-256, wie, wanneer",
             body: None,
             antwoorden: LEZEN,
+            basis: Basis::Api,
+            toegang: LEZERS,
             handler: get(aanvullingen),
         },
         Route {
@@ -113,6 +129,8 @@ pub fn routes() -> Vec<Route> {
             samenvatting: "Het ontvangstbewijs met de bevroren inhoud",
             body: None,
             antwoorden: &[(200, "het bewijs"), (404, "bestaat niet"), (409, "nog niet ingediend")],
+            basis: Basis::Api,
+            toegang: LEZERS,
             handler: get(ontvangstbewijs),
         },
         Route {
@@ -121,6 +139,8 @@ pub fn routes() -> Vec<Route> {
             samenvatting: "Bevindingen E01–E16 met uitleg en parameters",
             body: None,
             antwoorden: LEZEN,
+            basis: Basis::Api,
+            toegang: LEZERS,
             handler: get(bevindingen),
         },
         Route {
@@ -129,12 +149,14 @@ pub fn routes() -> Vec<Route> {
             samenvatting: "De levensloop: elke overgang met wie, wanneer, waarom",
             body: None,
             antwoorden: LEZEN,
+            basis: Basis::Api,
+            toegang: LEZERS,
             handler: get(overgangen),
         },
         Route {
             methode: "POST",
             pad: "/aanvragen/{id}/statusovergangen",
-            samenvatting: "Een statusovergang ({naar, reden, actor}; If-Match verplicht)",
+            samenvatting: "Een statusovergang door de behandelaar of het ministerie ({naar, reden}; If-Match verplicht)",
             body: None,
             antwoorden: &[
                 (200, "overgegaan"),
@@ -144,7 +166,19 @@ pub fn routes() -> Vec<Route> {
                 (422, "ongeldige overgang of kop"),
                 (428, "If-Match ontbreekt"),
             ],
+            basis: Basis::Api,
+            toegang: Toegang::Rollen(&[Behandelaar, Rol::Beslisser]),
             handler: post(nieuwe_overgang),
+        },
+        Route {
+            methode: "GET",
+            pad: "/aanvragen/{id}/audit",
+            samenvatting: "Het audittrail van één aanvraag: elke wijziging met wie, rol, wanneer, voor/na en verzoek-id",
+            body: None,
+            antwoorden: LEZEN,
+            basis: Basis::Api,
+            toegang: Toegang::Rollen(&[Behandelaar, Rol::Auditor]),
+            handler: get(audit),
         },
     ]
 }
@@ -279,8 +313,17 @@ pub(super) async fn afronden(mut tx: crate::db::Schrijftransactie, sleutel: Opti
 
 /// Begint een schrijvende transactie. Met een Idempotency-Key wordt de sleutel eerst geclaimd; was het verzoek
 /// al gedaan, dan komt het bewaarde antwoord terug als `ApiFout::Herhaald` (geen fout voor de klant).
-pub(super) async fn begin(s: &AppState, h: &HeaderMap, route: &str, body: &str) -> Result<(crate::db::Schrijftransactie, Option<(String, String)>), ApiFout> {
-    let sleutel = idempotentiesleutel(h)?.map(|k| (k, verzoek_hash(route, body)));
+///
+/// De sleutel geldt per gebruiker: dezelfde sleutel van een ander levert nooit diens antwoord op.
+pub(super) async fn begin(
+    s: &AppState,
+    ident: &Identiteit,
+    h: &HeaderMap,
+    route: &str,
+    body: &str,
+) -> Result<(crate::db::Schrijftransactie, Option<(String, String)>), ApiFout> {
+    let wie = ident.gebruiker.as_ref().map_or("", |g| g.id.as_str());
+    let sleutel = idempotentiesleutel(h)?.map(|k| (format!("{wie}\u{1f}{k}"), verzoek_hash(route, body)));
     let mut tx = s.db.schrijf().await?;
     if let Some((k, hash)) = &sleutel
         && !idempotentie::claim(&mut tx, k, hash, (s.klok)().as_microsecond()).await?
@@ -296,15 +339,38 @@ pub(super) async fn begin(s: &AppState, h: &HeaderMap, route: &str, body: &str) 
     Ok((tx, sleutel))
 }
 
-async fn maak(State(s): State<AppState>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
+/// Alleen gebruikers van de penvoerder wijzigen, dienen in en vullen aan; mede-aanvragers lezen mee.
+fn penvoerder_van(g: &Gebruiker, penvoerder: &str) -> Result<(), ApiFout> {
+    match g.gemeente {
+        Some(eigen) if eigen.to_string() == penvoerder => Ok(()),
+        _ => Err(ApiFout::GeenRecht(format!(
+            "Alleen de penvoerder ({penvoerder}) maakt, wijzigt en dient deze aanvraag in; u kunt haar als mede-aanvrager lezen."
+        ))),
+    }
+}
+
+/// Alle gemeenten van een aanvraag: aanvragers en penvoerder.
+fn gemeenten(a: &Aanvraag) -> Vec<String> {
+    let mut v: Vec<String> = a.aanvragers.iter().map(|g| g.to_string()).collect();
+    v.push(penvoerder(a));
+    v
+}
+
+fn sha_van(inhoud: &str) -> String {
+    Sha256::digest(inhoud.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+async fn maak(State(s): State<AppState>, ident: Identiteit, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
+    let g = ident.gebruiker()?;
     let a = lees(&body)?;
+    penvoerder_van(g, &penvoerder(&a))?;
     if a.ingediend_op.is_some() {
         return Err(ApiFout::Ongeldig {
             detail: "Het moment van indienen zet het loket bij de indiening; laat ingediend_op weg in een concept.".into(),
             velden: vec![OngeldigVeld { name: "ingediend_op".into(), reason: "wordt door het loket gezet".into(), line: None, column: None }],
         });
     }
-    let (mut tx, sleutel) = begin(&s, &h, "POST /aanvragen", &body).await?;
+    let (mut tx, sleutel) = begin(&s, &ident, &h, "POST /aanvragen", &body).await?;
     let nu = (s.klok)().as_microsecond();
     let rij = AanvraagRij {
         id: nieuw_id(),
@@ -324,7 +390,10 @@ async fn maak(State(s): State<AppState>, h: HeaderMap, body: String) -> Result<R
             e.into()
         });
     }
-    db::voeg_overgang_toe(&mut tx, &rij.id, None, Status::Concept, "aanvrager", "concept aangemaakt", nu).await?;
+    crate::db::toegang::zet_aanvraag_gemeenten(&mut tx, &rij.id, &gemeenten(&a)).await?;
+    db::voeg_overgang_toe(&mut tx, &rij.id, None, Status::Concept, &ident.actor(), "concept aangemaakt", nu).await?;
+    let na = json!({ "status": Status::Concept, "versie": 1, "kenmerk": rij.kenmerk, "penvoerder": rij.penvoerder, "sha256": sha_van(&rij.inhoud) });
+    ident.leg_vast(&mut tx, nu, "aanvraag.aangemaakt", format!("aanvraag/{}", rij.id), Some(&rij.id), None, Some(na)).await?;
     let antwoord = volledig(&rij)?;
     afronden(tx, sleutel, StatusCode::CREATED, &antwoord).await?;
     Ok(met_versie(StatusCode::CREATED, antwoord, rij.versie, Some(&format!("/api/v1/aanvragen/{}", rij.id))))
@@ -337,7 +406,7 @@ struct Pagina {
     per_pagina: Option<i64>,
 }
 
-async fn lijst(State(s): State<AppState>, q: Result<Query<Pagina>, axum::extract::rejection::QueryRejection>) -> Result<Response, ApiFout> {
+async fn lijst(State(s): State<AppState>, ident: Identiteit, q: Result<Query<Pagina>, axum::extract::rejection::QueryRejection>) -> Result<Response, ApiFout> {
     let Query(q) = q.map_err(|e| ApiFout::Ongeldig { detail: format!("pagina en per_pagina zijn hele getallen ({e})"), velden: vec![] })?;
     let pagina = q.pagina.unwrap_or(1);
     let per_pagina = q.per_pagina.unwrap_or(50);
@@ -345,7 +414,7 @@ async fn lijst(State(s): State<AppState>, q: Result<Query<Pagina>, axum::extract
         return Err(ApiFout::Ongeldig { detail: "pagina is ten minste 1; per_pagina is 1 tot en met 500".into(), velden: vec![] });
     }
     let mut c = s.db.pool.acquire().await?;
-    let (rijen, totaal) = db::lijst(&mut c, q.ronde.as_deref(), pagina, per_pagina).await?;
+    let (rijen, totaal) = db::lijst(&mut c, q.ronde.as_deref(), &ident.gebruiker()?.zicht(), pagina, per_pagina).await?;
     Ok(axum::Json(json!({
         "data": rijen.iter().map(samenvatting).collect::<Vec<_>>(),
         "pagina": pagina,
@@ -355,21 +424,25 @@ async fn lijst(State(s): State<AppState>, q: Result<Query<Pagina>, axum::extract
     .into_response())
 }
 
-async fn haal_rij(s: &AppState, id: &str) -> Result<AanvraagRij, ApiFout> {
+/// De aanvraag als de gebruiker haar mag zien; anders 404, ook als ze bestaat.
+pub(super) async fn haal_rij(s: &AppState, ident: &Identiteit, id: &str) -> Result<AanvraagRij, ApiFout> {
     let mut c = s.db.pool.acquire().await?;
-    db::haal(&mut c, id).await?.ok_or(ApiFout::NietGevonden)
+    db::haal(&mut c, id, &ident.gebruiker()?.zicht()).await?.ok_or(ApiFout::NietGevonden)
 }
 
-async fn haal(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiFout> {
-    let r = haal_rij(&s, &id).await?;
+async fn haal(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>) -> Result<Response, ApiFout> {
+    let r = haal_rij(&s, &ident, &id).await?;
     Ok(met_versie(StatusCode::OK, volledig(&r)?, r.versie, None))
 }
 
-async fn wijzig(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
+async fn wijzig(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
+    let g = ident.gebruiker()?;
     let gevraagd = if_match(&h)?;
-    let a = lees(&body)?;
     let mut tx = s.db.schrijf().await?;
-    let r = db::haal(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
+    let r = db::haal(&mut tx, &id, &g.zicht()).await?.ok_or(ApiFout::NietGevonden)?;
+    penvoerder_van(g, &r.penvoerder)?;
+    let a = lees(&body)?;
+    penvoerder_van(g, &penvoerder(&a))?;
     let verwacht = gevraagd.of(r.versie);
     if !r.status.inhoud_wijzigbaar() {
         return Err(ApiFout::Conflict(format!(
@@ -391,16 +464,22 @@ async fn wijzig(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap,
         Err(e) if is_uniek_conflict(&e) => return Err(ApiFout::Conflict(format!("In ronde {} bestaat al een aanvraag met kenmerk '{}'.", a.ronde, a.kenmerk))),
         Err(e) => return Err(e.into()),
     }
-    let nieuw = db::haal(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
+    crate::db::toegang::zet_aanvraag_gemeenten(&mut tx, &id, &gemeenten(&a)).await?;
+    let nieuw = db::haal_intern(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
+    let voor = json!({ "versie": r.versie, "kenmerk": r.kenmerk, "penvoerder": r.penvoerder, "sha256": sha_van(&r.inhoud) });
+    let na = json!({ "versie": nieuw.versie, "kenmerk": nieuw.kenmerk, "penvoerder": nieuw.penvoerder, "sha256": sha_van(&nieuw.inhoud) });
+    ident.leg_vast(&mut tx, nu, "aanvraag.gewijzigd", format!("aanvraag/{id}"), Some(&id), Some(voor), Some(na)).await?;
     tx.commit().await?;
     Ok(met_versie(StatusCode::OK, volledig(&nieuw)?, nieuw.versie, None))
 }
 
 /// Indienen: alleen binnen het loket (klok van de server, Europe/Amsterdam), de inhoud wordt bevroren met een
 /// SHA-256, de toetsing wordt met de gebruikte parameters bewaard, en het ontvangstbewijs volgt pas na de commit.
-async fn dien_in(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
-    let (mut tx, sleutel) = begin(&s, &h, &format!("POST /aanvragen/{id}/indiening"), &body).await?;
-    let r = db::haal(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
+async fn dien_in(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
+    let g = ident.gebruiker()?;
+    let (mut tx, sleutel) = begin(&s, &ident, &h, &format!("POST /aanvragen/{id}/indiening"), &body).await?;
+    let r = db::haal(&mut tx, &id, &g.zicht()).await?.ok_or(ApiFout::NietGevonden)?;
+    penvoerder_van(g, &r.penvoerder)?;
     if let Some(v) = h.get(header::IF_MATCH).map(|_| if_match(&h)).transpose()?
         && v.of(r.versie) != r.versie
     {
@@ -430,8 +509,11 @@ async fn dien_in(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap
         return Err(ApiFout::VersieVerouderd { huidige: r.versie + 1 });
     }
     db::voeg_indiening_toe(&mut tx, &ontvangst).await?;
-    db::voeg_overgang_toe(&mut tx, &id, Some(r.status), Status::Ingediend, "aanvrager", "ingediend via het loket", micro).await?;
+    db::voeg_overgang_toe(&mut tx, &id, Some(r.status), Status::Ingediend, &ident.actor(), "ingediend via het loket", micro).await?;
     db::voeg_toetsing_toe(&mut tx, &id, "indiening", &rapport, micro).await?;
+    let voor = json!({ "status": r.status, "versie": r.versie });
+    let na = json!({ "status": Status::Ingediend, "versie": r.versie + 1, "ontvangstnummer": ontvangst.ontvangstnummer, "sha256": sha });
+    ident.leg_vast(&mut tx, micro, "aanvraag.ingediend", format!("aanvraag/{id}"), Some(&id), Some(voor), Some(na)).await?;
     let antwoord = json!({
         "id": id,
         "versie": r.versie + 1,
@@ -457,8 +539,8 @@ fn bewijs(i: &IndieningRij, ronde: &Ronde) -> Value {
     })
 }
 
-async fn ontvangstbewijs(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiFout> {
-    let r = haal_rij(&s, &id).await?;
+async fn ontvangstbewijs(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>) -> Result<Response, ApiFout> {
+    let r = haal_rij(&s, &ident, &id).await?;
     let mut c = s.db.pool.acquire().await?;
     let i = db::indiening(&mut c, &id).await?.ok_or_else(|| ApiFout::Conflict(format!("De aanvraag is {} en heeft nog geen ontvangstbewijs.", r.status)))?;
     let ronde = Ronde::zoek(&r.ronde).ok_or_else(|| ApiFout::Intern(format!("onbekende ronde {}", r.ronde)))?;
@@ -469,8 +551,8 @@ async fn ontvangstbewijs(State(s): State<AppState>, Path(id): Path<String>) -> R
 
 /// Bevindingen: na indiening het bewaarde verslag (met de parameters van toen); bij een concept een toetsing
 /// op dit moment, niet bewaard.
-async fn bevindingen(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiFout> {
-    let r = haal_rij(&s, &id).await?;
+async fn bevindingen(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>) -> Result<Response, ApiFout> {
+    let r = haal_rij(&s, &ident, &id).await?;
     let mut c = s.db.pool.acquire().await?;
     if let Some((volgnummer, op, aanleiding, rapport)) = db::laatste_toetsing(&mut c, &id).await? {
         let rapport: Value = serde_json::from_str(&rapport).map_err(|e| ApiFout::Intern(e.to_string()))?;
@@ -482,8 +564,8 @@ async fn bevindingen(State(s): State<AppState>, Path(id): Path<String>) -> Resul
     Ok(axum::Json(json!({ "bewaard": false, "rapport": t.rapport() })).into_response())
 }
 
-async fn overgangen(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiFout> {
-    haal_rij(&s, &id).await?;
+async fn overgangen(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>) -> Result<Response, ApiFout> {
+    haal_rij(&s, &ident, &id).await?;
     let mut c = s.db.pool.acquire().await?;
     let v = db::overgangen(&mut c, &id).await?;
     Ok(axum::Json(json!({
@@ -500,23 +582,22 @@ async fn overgangen(State(s): State<AppState>, Path(id): Path<String>) -> Result
 struct Overgang {
     naar: Status,
     reden: String,
-    actor: String,
 }
 
 /// Een statusovergang door een behandelaar (ontvankelijk, aanvulling gevragd, …), met If-Match en reden.
 /// Indienen gaat niet hier maar via `/indiening` (met het loket en het ontvangstbewijs).
-async fn nieuwe_overgang(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
+async fn nieuwe_overgang(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
     let gevraagd = if_match(&h)?;
-    let o: Overgang = serde_json::from_str(&body)
-        .map_err(|e| ApiFout::Ongeldig { detail: format!("Een statusovergang is {{\"naar\", \"reden\", \"actor\"}}: {e}"), velden: vec![] })?;
-    if o.reden.trim().is_empty() || o.actor.trim().is_empty() {
-        return Err(ApiFout::Ongeldig { detail: "Elke statusovergang heeft een reden en een actor.".into(), velden: vec![] });
+    let o: Overgang =
+        serde_json::from_str(&body).map_err(|e| ApiFout::Ongeldig { detail: format!("Een statusovergang is {{\"naar\", \"reden\"}}: {e}"), velden: vec![] })?;
+    if o.reden.trim().is_empty() {
+        return Err(ApiFout::Ongeldig { detail: "Elke statusovergang heeft een reden.".into(), velden: vec![] });
     }
     if o.naar == Status::Ingediend {
         return Err(ApiFout::Conflict("Indienen gaat via POST /aanvragen/{id}/indiening (loket en ontvangstbewijs).".into()));
     }
-    let (mut tx, sleutel) = begin(&s, &h, &format!("POST /aanvragen/{id}/statusovergangen"), &body).await?;
-    let r = db::haal(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
+    let (mut tx, sleutel) = begin(&s, &ident, &h, &format!("POST /aanvragen/{id}/statusovergangen"), &body).await?;
+    let r = db::haal(&mut tx, &id, &ident.gebruiker()?.zicht()).await?.ok_or(ApiFout::NietGevonden)?;
     let verwacht = gevraagd.of(r.versie);
     if r.versie != verwacht {
         return Err(ApiFout::VersieVerouderd { huidige: r.versie });
@@ -526,8 +607,11 @@ async fn nieuwe_overgang(State(s): State<AppState>, Path(id): Path<String>, h: H
     if !db::zet_status(&mut tx, &id, verwacht, o.naar, None, nu).await? {
         return Err(ApiFout::VersieVerouderd { huidige: r.versie + 1 });
     }
-    db::voeg_overgang_toe(&mut tx, &id, Some(r.status), o.naar, &o.actor, &o.reden, nu).await?;
-    let nieuw = db::haal(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
+    db::voeg_overgang_toe(&mut tx, &id, Some(r.status), o.naar, &ident.actor(), &o.reden, nu).await?;
+    let voor = json!({ "status": r.status, "versie": r.versie });
+    let na = json!({ "status": o.naar, "versie": r.versie + 1, "reden": o.reden });
+    ident.leg_vast(&mut tx, nu, "aanvraag.statusovergang", format!("aanvraag/{id}"), Some(&id), Some(voor), Some(na)).await?;
+    let nieuw = db::haal_intern(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
     let antwoord = samenvatting(&nieuw);
     afronden(tx, sleutel, StatusCode::OK, &antwoord).await?;
     Ok(met_versie(StatusCode::OK, antwoord, nieuw.versie, None))
@@ -536,11 +620,13 @@ async fn nieuwe_overgang(State(s): State<AppState>, Path(id): Path<String>, h: H
 /// Een aanvulling op verzoek: de volledige aanvraag opnieuw, met hetzelfde kenmerk en dezelfde ronde. Het
 /// oorspronkelijke ontvangstbewijs blijft; de aanvulling krijgt een eigen volgnummer en SHA-256, de toetsing
 /// wordt opnieuw gedaan (met het oorspronkelijke moment van indienen) en bewaard.
-async fn vul_aan(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
+async fn vul_aan(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
+    let g = ident.gebruiker()?;
     let gevraagd = if_match(&h)?;
+    let (mut tx, sleutel) = begin(&s, &ident, &h, &format!("POST /aanvragen/{id}/aanvullingen"), &body).await?;
+    let r = db::haal(&mut tx, &id, &g.zicht()).await?.ok_or(ApiFout::NietGevonden)?;
+    penvoerder_van(g, &r.penvoerder)?;
     let mut a = lees(&body)?;
-    let (mut tx, sleutel) = begin(&s, &h, &format!("POST /aanvragen/{id}/aanvullingen"), &body).await?;
-    let r = db::haal(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
     if r.status != Status::AanvullingGevraagd {
         return Err(ApiFout::Conflict(format!("De aanvraag is {}; een aanvulling kan alleen als de behandelaar erom heeft gevraagd.", r.status)));
     }
@@ -558,11 +644,14 @@ async fn vul_aan(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap
     let inhoud = serde_json::to_string(&a).expect("JSON");
     let sha = levensloop::inhoudshash(&a);
     let nu = (s.klok)().as_microsecond();
-    let volgnummer = db::voeg_aanvulling_toe(&mut tx, &id, &inhoud, &sha, "aanvrager", nu).await?;
+    let volgnummer = db::voeg_aanvulling_toe(&mut tx, &id, &inhoud, &sha, &ident.actor(), nu).await?;
     if !db::zet_status(&mut tx, &id, r.versie, Status::Ingediend, Some(&inhoud), nu).await? {
         return Err(ApiFout::VersieVerouderd { huidige: r.versie + 1 });
     }
-    db::voeg_overgang_toe(&mut tx, &id, Some(r.status), Status::Ingediend, "aanvrager", &format!("aanvulling {volgnummer} geleverd"), nu).await?;
+    db::voeg_overgang_toe(&mut tx, &id, Some(r.status), Status::Ingediend, &ident.actor(), &format!("aanvulling {volgnummer} geleverd"), nu).await?;
+    let voor = json!({ "status": r.status, "versie": r.versie, "sha256": levensloop::inhoudshash(&serde_json::from_str::<Aanvraag>(&r.inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?) });
+    let na = json!({ "status": Status::Ingediend, "versie": r.versie + 1, "aanvulling": volgnummer, "sha256": sha });
+    ident.leg_vast(&mut tx, nu, "aanvraag.aangevuld", format!("aanvraag/{id}"), Some(&id), Some(voor), Some(na)).await?;
     db::voeg_toetsing_toe(&mut tx, &id, &format!("aanvulling {volgnummer}"), &serde_json::to_string(&t.rapport()).expect("JSON"), nu).await?;
     let antwoord = json!({
         "id": id, "versie": r.versie + 1, "status": Status::Ingediend, "aanvulling": volgnummer, "sha256": sha,
@@ -572,12 +661,20 @@ async fn vul_aan(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap
     Ok(met_versie(StatusCode::CREATED, antwoord, r.versie + 1, None))
 }
 
-async fn aanvullingen(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiFout> {
-    haal_rij(&s, &id).await?;
+async fn aanvullingen(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>) -> Result<Response, ApiFout> {
+    haal_rij(&s, &ident, &id).await?;
     let mut c = s.db.pool.acquire().await?;
     let v = db::aanvullingen(&mut c, &id).await?;
     Ok(axum::Json(json!({
         "data": v.iter().map(|(n, sha, door, op)| json!({ "volgnummer": n, "sha256": sha, "door": door, "op": jiff::Timestamp::from_microsecond(*op).ok() })).collect::<Vec<_>>()
     }))
     .into_response())
+}
+
+/// Het audittrail van één aanvraag (behandelaar op de zaakpagina, auditor).
+async fn audit(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>) -> Result<Response, ApiFout> {
+    haal_rij(&s, &ident, &id).await?;
+    let mut c = s.db.pool.acquire().await?;
+    let rijen = crate::db::audit::van_aanvraag(&mut c, &id).await?;
+    Ok(axum::Json(json!({ "data": rijen.iter().map(super::beheer::auditregel).collect::<Vec<_>>() })).into_response())
 }

@@ -8,11 +8,12 @@ use vhf_core::regeling::Ronde;
 
 use crate::db::Db;
 use crate::db::aanvragen::{self as db, AanvraagRij, IndieningRij};
+use crate::toegang::{Gebruiker, Rol};
 
 /// Zaait de demoronde als de database nog geen aanvragen heeft. Geeft het aantal gezaaide aanvragen.
 pub async fn zaai(database: &Db) -> Result<usize, String> {
     let mut tx = database.schrijf().await.map_err(|e| e.to_string())?;
-    let (_, totaal) = db::lijst(&mut tx, None, 1, 1).await.map_err(|e| e.to_string())?;
+    let (_, totaal) = db::lijst(&mut tx, None, &crate::toegang::Zicht::Alles, 1, 1).await.map_err(|e| e.to_string())?;
     if totaal > 0 {
         return Ok(0);
     }
@@ -41,6 +42,9 @@ pub async fn zaai(database: &Db) -> Result<usize, String> {
         db::voeg_overgang_toe(&mut tx, &id, Some(Status::Concept), Status::Ingediend, "demo", "demogegevens: ingediend binnen het loket", micro)
             .await
             .map_err(|e| e.to_string())?;
+        let mut gemeenten: Vec<String> = a.aanvragers.iter().map(|g| g.to_string()).collect();
+        gemeenten.push(rij.penvoerder.clone());
+        crate::db::toegang::zet_aanvraag_gemeenten(&mut tx, &id, &gemeenten).await.map_err(|e| e.to_string())?;
         let t = vhf_core::toetsing::toets(a, ronde, Referentie::ingebouwd(), ingediend).map_err(|e| e.to_string())?;
         db::voeg_toetsing_toe(&mut tx, &id, "indiening", &serde_json::to_string(&t.rapport()).map_err(|e| e.to_string())?, micro)
             .await
@@ -50,6 +54,45 @@ pub async fn zaai(database: &Db) -> Result<usize, String> {
     crate::db::verdeling::voeg_beoordeling_toe(&mut tx, "vhf-2021", &beoordelingen, "demo", jiff::Timestamp::now().as_microsecond())
         .await
         .map_err(|e| e.to_string())?;
+    let id_van = |kenmerk: &str| invoer.aanvragen.iter().position(|a| a.kenmerk == kenmerk).map(|i| format!("AVDEMO{i:04}"));
+    let toewijzingen: Vec<(String, String, String)> = invoer
+        .beoordelingen
+        .toewijzingen
+        .iter()
+        .flat_map(|t| t.leden.iter().filter_map(|l| Some((l.clone(), id_van(&t.aanvraag)?, t.deelplan.clone()))).collect::<Vec<_>>())
+        .collect();
+    crate::db::toegang::zet_toewijzingen(&mut tx, "vhf-2021", &toewijzingen).await.map_err(|e| e.to_string())?;
+    // Een gebruiker per rol, voor de ontwikkel-login. De aanvragers werken bij de penvoerders van de eerste twee
+    // aanvragen; het commissielid is het eerste lid van de commissie (met zijn toewijzingen).
+    let nu = jiff::Timestamp::now().as_microsecond();
+    let gm = |i: usize| invoer.aanvragen.get(i).and_then(|a| a.penvoerder());
+    let lid = invoer.beoordelingen.leden.first().map(|l| (l.id.clone(), l.naam.clone()));
+    let mut gebruikers = vec![
+        Gebruiker::nieuw("demo-aanvrager", "Anne Aanvrager", Rol::Aanvrager, gm(0))?,
+        Gebruiker::nieuw("demo-aanvrager-2", "Bram Aanvrager", Rol::Aanvrager, gm(1))?,
+        Gebruiker::nieuw("demo-behandelaar", "Bea Behandelaar (RVO)", Rol::Behandelaar, None)?,
+        Gebruiker::nieuw("demo-beslisser", "Daan Beslisser (BZK)", Rol::Beslisser, None)?,
+        Gebruiker::nieuw("demo-auditor", "Eva Auditor", Rol::Auditor, None)?,
+        Gebruiker::nieuw("demo-beheerder", "Frank Beheerder", Rol::Beheerder, None)?,
+    ];
+    if let Some((id, naam)) = lid {
+        gebruikers.push(Gebruiker::nieuw(&id, &naam, Rol::Commissielid, None)?);
+    }
+    for g in &gebruikers {
+        crate::db::toegang::sla_op(&mut tx, g, None, nu).await.map_err(|e| e.to_string())?;
+    }
+    let g = crate::db::audit::Gebeurtenis {
+        op: nu,
+        actor: "vhf serve --demo",
+        rol: "systeem",
+        actie: "demo.gezaaid",
+        object: "ronde/vhf-2021".into(),
+        aanvraag_id: None,
+        voor: None,
+        na: Some(serde_json::json!({ "aanvragen": invoer.aanvragen.len(), "gebruikers": gebruikers.iter().map(|g| &g.id).collect::<Vec<_>>() }).to_string()),
+        verzoek_id: "",
+    };
+    crate::db::audit::schrijf(&mut tx, g).await.map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
     Ok(invoer.aanvragen.len())
 }

@@ -22,7 +22,8 @@ use vhf_core::aanvraag::DocumentSoort;
 
 use super::AppState;
 use super::fout::ApiFout;
-use super::routes::Route;
+use super::identiteit::Identiteit;
+use super::routes::{Aanvrager, Basis, LEZERS, Route, Toegang};
 use crate::db::aanvragen as db_aanvragen;
 use crate::db::documenten::{self as db, DocumentRij};
 
@@ -47,6 +48,8 @@ pub fn routes() -> Vec<Route> {
                 (415, "soort bestand niet toegestaan of klopt niet met de naam"),
                 (422, "ongeldige gegevens"),
             ],
+            basis: Basis::Api,
+            toegang: Toegang::Rollen(&[Aanvrager]),
             handler: post(upload),
         },
         Route {
@@ -55,6 +58,8 @@ pub fn routes() -> Vec<Route> {
             samenvatting: "De documenten van een aanvraag",
             body: None,
             antwoorden: &[(200, "lijst"), (404, "bestaat niet")],
+            basis: Basis::Api,
+            toegang: LEZERS,
             handler: get(lijst),
         },
         Route {
@@ -63,6 +68,8 @@ pub fn routes() -> Vec<Route> {
             samenvatting: "De inhoud van een document (gestroomd)",
             body: None,
             antwoorden: &[(200, "het bestand"), (404, "bestaat niet")],
+            basis: Basis::Api,
+            toegang: LEZERS,
             handler: get(inhoud),
         },
     ]
@@ -104,7 +111,19 @@ fn status(code: StatusCode, titel: &str, detail: String) -> ApiFout {
     ApiFout::Status { code, titel: titel.to_string(), detail }
 }
 
-async fn upload(State(s): State<AppState>, Path(id): Path<String>, g: Result<Query<Gegevens>, QueryRejection>, body: Body) -> Result<Response, ApiFout> {
+async fn upload(
+    State(s): State<AppState>,
+    ident: Identiteit,
+    Path(id): Path<String>,
+    g: Result<Query<Gegevens>, QueryRejection>,
+    body: Body,
+) -> Result<Response, ApiFout> {
+    let gebruiker = ident.gebruiker()?;
+    // Eerst of de gebruiker de aanvraag mag zien (anders 404), dan pas de rest.
+    let penvoerder = super::aanvragen::haal_rij(&s, &ident, &id).await?.penvoerder;
+    if gebruiker.gemeente.map(|g| g.to_string()).as_deref() != Some(penvoerder.as_str()) {
+        return Err(ApiFout::GeenRecht(format!("Alleen de penvoerder ({penvoerder}) voegt documenten toe.")));
+    }
     let Query(g) = g.map_err(|e| ApiFout::Ongeldig {
         detail: format!(
             "Geef ?soort=…&naam=… (en bij een plan van aanpak &deelplan=…); soort is plan_van_aanpak, begroting, intentieverklaring_corporatie of overig. ({e})"
@@ -116,7 +135,7 @@ async fn upload(State(s): State<AppState>, Path(id): Path<String>, g: Result<Que
     }
     {
         let mut c = s.db.pool.acquire().await?;
-        let a = db_aanvragen::haal(&mut c, &id).await?.ok_or(ApiFout::NietGevonden)?;
+        let a = db_aanvragen::haal_intern(&mut c, &id).await?.ok_or(ApiFout::NietGevonden)?;
         if !a.status.inhoud_wijzigbaar() {
             return Err(ApiFout::Conflict(format!("De aanvraag is {}; documenten horen bij de ingediende inhoud en veranderen niet meer.", a.status)));
         }
@@ -191,11 +210,13 @@ async fn upload(State(s): State<AppState>, Path(id): Path<String>, g: Result<Que
     // De database; lukt dat niet (of is de aanvraag intussen ingediend), dan het bestand weer weg.
     let opgeslagen: Result<(), ApiFout> = async {
         let mut tx = s.db.schrijf().await?;
-        let a = db_aanvragen::haal(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
+        let a = db_aanvragen::haal_intern(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
         if !a.status.inhoud_wijzigbaar() {
             return Err(ApiFout::Conflict(format!("De aanvraag is intussen {}.", a.status)));
         }
         db::voeg_toe(&mut tx, &rij).await?;
+        let na = json!({ "document": rij.id, "naam": rij.naam, "soort": rij.soort, "grootte": rij.grootte, "sha256": rij.sha256 });
+        ident.leg_vast(&mut tx, rij.aangemaakt_op, "document.toegevoegd", format!("aanvraag/{id}/document/{}", rij.id), Some(&id), None, Some(na)).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -210,14 +231,15 @@ async fn upload(State(s): State<AppState>, Path(id): Path<String>, g: Result<Que
     Ok(r)
 }
 
-async fn lijst(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiFout> {
+async fn lijst(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>) -> Result<Response, ApiFout> {
+    super::aanvragen::haal_rij(&s, &ident, &id).await?;
     let mut c = s.db.pool.acquire().await?;
-    db_aanvragen::haal(&mut c, &id).await?.ok_or(ApiFout::NietGevonden)?;
     let v = db::van_aanvraag(&mut c, &id).await?;
     Ok(axum::Json(json!({ "data": v })).into_response())
 }
 
-async fn inhoud(State(s): State<AppState>, Path((id, doc)): Path<(String, String)>) -> Result<Response, ApiFout> {
+async fn inhoud(State(s): State<AppState>, ident: Identiteit, Path((id, doc)): Path<(String, String)>) -> Result<Response, ApiFout> {
+    super::aanvragen::haal_rij(&s, &ident, &id).await?;
     let d = {
         let mut c = s.db.pool.acquire().await?;
         db::haal(&mut c, &id, &doc).await?.ok_or(ApiFout::NietGevonden)?

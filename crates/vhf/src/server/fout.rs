@@ -33,6 +33,14 @@ pub enum ApiFout {
         titel: String,
         detail: String,
     },
+    /// 401: niet ingelogd; `true` als de sessie verliep.
+    NietIngelogd(bool),
+    /// 401 met een eigen uitleg (ongeldig token).
+    NietIngelogdMet(String),
+    /// 403: ingelogd, maar niet bevoegd.
+    GeenRecht(String),
+    /// 429: te veel mislukte pogingen; probeer het na zoveel seconden opnieuw.
+    TeVeelPogingen(u64),
     /// Geen fout: het bewaarde antwoord op een eerder verzoek met dezelfde Idempotency-Key.
     Herhaald(Box<Response>),
 }
@@ -91,6 +99,27 @@ impl IntoResponse for ApiFout {
                 vec![],
             ),
             ApiFout::Herhaald(r) => return *r,
+            ApiFout::NietIngelogd(verlopen) => {
+                let detail = if verlopen {
+                    "Uw sessie is verlopen (te lang niet gebruikt of te lang geleden begonnen). Log opnieuw in."
+                } else {
+                    "Log in (via /auth/inloggen) of stuur een API-token mee in de kop Authorization: Bearer <token>."
+                };
+                return niet_ingelogd(detail.to_string());
+            }
+            ApiFout::NietIngelogdMet(detail) => return niet_ingelogd(detail),
+            ApiFout::GeenRecht(d) => (StatusCode::FORBIDDEN, "geen-recht", "Geen toegang", d, vec![]),
+            ApiFout::TeVeelPogingen(seconden) => {
+                let mut r = probleem(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "te-veel-pogingen",
+                    "Te veel pogingen",
+                    format!("Er zijn te veel mislukte inlogpogingen gedaan. Probeer het over {} minuten opnieuw.", seconden.div_ceil(60)),
+                    vec![],
+                );
+                r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconden));
+                return r;
+            }
             ApiFout::Status { code, titel, detail } => return probleem(code, "bestand", &titel, detail, vec![]),
             ApiFout::Regel { titel, detail } => return probleem(StatusCode::UNPROCESSABLE_ENTITY, "regeling", &titel, detail, vec![]),
             ApiFout::Intern(e) => {
@@ -107,6 +136,12 @@ impl IntoResponse for ApiFout {
         };
         probleem(status, soort, titel, detail, velden)
     }
+}
+
+fn niet_ingelogd(detail: String) -> Response {
+    let mut r = probleem(StatusCode::UNAUTHORIZED, "niet-ingelogd", "Niet ingelogd", detail, vec![]);
+    r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"vhf\""));
+    r
 }
 
 fn probleem(status: StatusCode, soort: &str, titel: &str, detail: String, velden: Vec<OngeldigVeld>) -> Response {
@@ -126,7 +161,7 @@ pub async fn als_probleem(r: Response) -> Response {
         return r;
     }
     let soort = r.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if soort.starts_with("application/problem+json") {
+    if soort.starts_with("application/problem+json") || soort.starts_with("text/html") {
         return r;
     }
     let tekst = axum::body::to_bytes(r.into_body(), 64 * 1024).await.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();

@@ -86,6 +86,8 @@ pub async fn meet(State(s): State<AppState>, req: Request, next: Next) -> Respon
     let route = req.extensions().get::<MatchedPath>().map_or_else(|| "onbekend".to_string(), |p| p.as_str().to_string());
     let begin = Instant::now();
     let span = tracing::info_span!("verzoek", verzoek_id = %id, methode = %methode, route = %route);
+    let mut req = req;
+    req.extensions_mut().insert(super::identiteit::VerzoekId(id.clone()));
     let mut r = next.run(req).instrument(span.clone()).await;
     let duur = begin.elapsed().as_secs_f64();
     let status = r.status().as_u16();

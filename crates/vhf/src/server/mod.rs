@@ -5,12 +5,16 @@
 //! database, zodat meerdere exemplaren naast elkaar kunnen draaien.
 
 pub mod aanvragen;
+pub mod beheer;
 pub mod demo;
 pub mod documenten;
 pub mod fout;
+pub mod identiteit;
 pub mod metriek;
+pub mod oidc;
 pub mod rondes;
 pub mod routes;
+pub mod sessies;
 pub mod verdeling;
 
 use std::future::Future;
@@ -36,6 +40,10 @@ pub struct AppState {
     pub klok: Klok,
     pub metrieken: Arc<metriek::Metrieken>,
     pub opslag: documenten::Opslag,
+    pub sessiebeleid: identiteit::Sessiebeleid,
+    /// De ontwikkel-login staat aan (alleen ontwikkeling/demo; de configuratie weigert hem in productie).
+    pub ontwikkel_login: bool,
+    pub oidc: Option<Arc<oidc::Oidc>>,
 }
 
 pub struct Instellingen {
@@ -45,8 +53,11 @@ pub struct Instellingen {
     pub documenten: std::path::PathBuf,
     /// Grootste document dat de server aanneemt.
     pub max_document_bytes: u64,
-    /// Een lege database krijgt de demoronde.
+    /// Een lege database krijgt de demoronde en een gebruiker per rol.
     pub demo: bool,
+    pub ontwikkel_login: bool,
+    pub oidc: Option<crate::config::OidcInstellingen>,
+    pub sessiebeleid: identiteit::Sessiebeleid,
 }
 
 pub struct Application {
@@ -72,8 +83,18 @@ impl Application {
             Err(e) => tracing::warn!("opruimen van de documentopslag mislukt: {e}"),
         }
         let opslag = documenten::Opslag { store, max_bytes: instellingen.max_document_bytes };
+        let oidc = instellingen.oidc.clone().map(oidc::Oidc::nieuw).transpose()?.map(Arc::new);
         let listener = tokio::net::TcpListener::bind(instellingen.adres).await.map_err(|e| format!("kan {} niet openen: {e}", instellingen.adres))?;
-        Ok(Application { listener, router: router(AppState { db, klok, metrieken: Arc::default(), opslag }) })
+        let state = AppState {
+            db,
+            klok,
+            metrieken: Arc::default(),
+            opslag,
+            sessiebeleid: instellingen.sessiebeleid.clone(),
+            ontwikkel_login: instellingen.ontwikkel_login,
+            oidc,
+        };
+        Ok(Application { listener, router: router(state) })
     }
 
     pub fn poort(&self) -> u16 {
@@ -81,20 +102,29 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self, stop: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router).with_graceful_shutdown(stop).await
+        // Met het adres van de verbinding, voor het remmen van inlogpogingen.
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(stop).await
     }
 }
 
+/// De router: de webpagina's en de API uit het register (elk met zijn rolcontrole), de operationele routes,
+/// en daaromheen identiteit, metrieken en de koppen die op elk antwoord staan.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(gereed))
         .route("/metrics", get(|axum::extract::State(s): axum::extract::State<AppState>| async move { s.metrieken.tekst() }))
-        .nest("/api/v1", routes::router(routes::alle()).route("/openapi.json", get(|| async { axum::Json(routes::openapi(&routes::alle())) })))
+        .merge(routes::router(routes::alle(), routes::Basis::Web))
+        .nest(
+            "/api/v1",
+            routes::router(routes::alle(), routes::Basis::Api).route("/openapi.json", get(|| async { axum::Json(routes::openapi(&routes::alle())) })),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), identiteit::identificeer))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), metriek::meet))
         .layer(axum::middleware::map_response(|r: axum::response::Response| async move {
             let mut r = fout::als_probleem(r).await;
             r.headers_mut().insert(HeaderName::from_static("api-version"), HeaderValue::from_static(API_VERSIE));
+            identiteit::beveiligingskoppen(r.headers_mut());
             r
         }))
         .layer(axum::extract::DefaultBodyLimit::max(vhf_core::invoer::MAX_BESTANDSGROOTTE))

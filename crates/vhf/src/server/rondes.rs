@@ -15,7 +15,8 @@ use vhf_core::regeling::{Ronde, Wijziging};
 
 use super::AppState;
 use super::fout::ApiFout;
-use super::routes::Route;
+use super::identiteit::Identiteit;
+use super::routes::{Basis, Beheerder, Route, Toegang};
 use crate::db::aanvragen as db_aanvragen;
 use crate::db::rondes as db;
 
@@ -27,6 +28,8 @@ pub fn routes() -> Vec<Route> {
             samenvatting: "Alle rondes met hun parameters, bron en wijzigingen",
             body: None,
             antwoorden: &[(200, "de rondes")],
+            basis: Basis::Api,
+            toegang: Toegang::Openbaar,
             handler: get(lijst),
         },
         Route {
@@ -35,14 +38,18 @@ pub fn routes() -> Vec<Route> {
             samenvatting: "Eén ronde",
             body: None,
             antwoorden: &[(200, "de ronde"), (404, "onbekende ronde")],
+            basis: Basis::Api,
+            toegang: Toegang::Openbaar,
             handler: get(een),
         },
         Route {
             methode: "POST",
             pad: "/rondes/{id}/parameterwijzigingen",
-            samenvatting: "Leg een gedateerde parameterwijziging vast ({parameter, vanaf, waarde, bron, toelichting?, door}); bevindingen worden herberekend",
+            samenvatting: "Leg een gedateerde parameterwijziging vast ({parameter, vanaf, waarde, bron, toelichting?}); bevindingen worden herberekend",
             body: None,
             antwoorden: &[(201, "vastgelegd; aantal herberekende aanvragen"), (404, "onbekende ronde"), (422, "ongeldige wijziging")],
+            basis: Basis::Api,
+            toegang: Toegang::Rollen(&[Beheerder]),
             handler: post(wijzig),
         },
     ]
@@ -102,24 +109,27 @@ struct Nieuw {
     waarde: Value,
     bron: String,
     toelichting: Option<String>,
-    door: String,
 }
 
-async fn wijzig(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
+async fn wijzig(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
     let n: Nieuw = serde_json::from_str(&body).map_err(|e| ApiFout::Ongeldig {
-        detail: format!("Een parameterwijziging is {{parameter, vanaf, waarde, bron, toelichting?, door}}: {e}"),
+        detail: format!("Een parameterwijziging is {{parameter, vanaf, waarde, bron, toelichting?}}: {e}"),
         velden: vec![],
     })?;
-    if n.door.trim().is_empty() || n.bron.trim().is_empty() {
-        return Err(ApiFout::Ongeldig { detail: "Elke wijziging heeft een bron (Staatscourant, besluit) en wie haar vastlegt (door).".into(), velden: vec![] });
+    if n.bron.trim().is_empty() {
+        return Err(ApiFout::Ongeldig { detail: "Elke wijziging heeft een bron (Staatscourant, besluit).".into(), velden: vec![] });
     }
-    let (mut tx, sleutel) = super::aanvragen::begin(&s, &h, &format!("POST /rondes/{id}/parameterwijzigingen"), &body).await?;
+    let (mut tx, sleutel) = super::aanvragen::begin(&s, &ident, &h, &format!("POST /rondes/{id}/parameterwijzigingen"), &body).await?;
     let huidig = effectief(&mut tx, &id).await?;
     let naam = parameternaam(&n.parameter)?;
     let w = Wijziging { vanaf: n.vanaf, waarde: n.waarde.clone(), bron: n.bron.clone(), toelichting: n.toelichting.clone() };
     let nieuw = huidig.met_wijzigingen([(naam, w.clone())]).map_err(|e| ApiFout::Ongeldig { detail: e, velden: vec![] })?;
     let nu = (s.klok)();
-    db::voeg_toe(&mut tx, &id, naam, &w, &n.door, nu.as_microsecond()).await?;
+    db::voeg_toe(&mut tx, &id, naam, &w, &ident.actor(), nu.as_microsecond()).await?;
+    // Voor: de hele tijdlijn van deze parameter zoals ze gold.
+    let voor = huidig.parameters.overzicht().into_iter().find(|o| o.naam == naam).and_then(|o| serde_json::to_value(o).ok());
+    let na = json!({ "parameter": naam, "vanaf": n.vanaf, "waarde": n.waarde, "bron": n.bron, "toelichting": n.toelichting });
+    ident.leg_vast(&mut tx, nu.as_microsecond(), "ronde.parameterwijziging", format!("ronde/{id}/{naam}"), None, voor, Some(na)).await?;
     // Herbereken de bevindingen van ingediende aanvragen waarvoor de wijziging geldt (peildatum ≥ vanaf).
     let mut herberekend = Vec::new();
     for (aanvraag_id, inhoud) in db::ingediende_aanvragen(&mut tx, &id).await? {

@@ -1,17 +1,31 @@
 //! Het register van alle API-routes: pad, methode, omschrijving en (waar van toepassing) het schema van de
 //! body. De router wordt eruit gebouwd en het OpenAPI-document ook, zodat die twee nooit uit elkaar lopen; een
-//! route zonder regel in dit register bestaat niet. (Het autorisatieregister van issue 5 hoort hier ook.)
+//! route zonder regel in dit register bestaat niet. Elke route zegt ook wie er mag komen ([`Toegang`]): de router
+//! zet die controle om elke handler, en de autorisatiematrix-test (tests/toegang.rs) loopt dit register af, zodat
+//! een nieuwe route zonder verwachting in die test de test laat falen.
 
 use axum::Router;
 use axum::routing::MethodRouter;
 use serde_json::{Map, Value, json};
 
 use super::AppState;
+pub use crate::toegang::Rol::{self, *};
+pub use crate::toegang::Toegang;
+
+/// Waar een route hangt: onder /api/v1 (in het OpenAPI-document) of als webpagina vanaf de wortel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Basis {
+    Api,
+    Web,
+}
 
 pub struct Route {
     pub methode: &'static str,
-    /// Pad onder /api/v1, met parameters als `{id}`.
+    /// Pad onder /api/v1 (of vanaf de wortel bij een webpagina), met parameters als `{id}`.
     pub pad: &'static str,
+    pub basis: Basis,
+    /// Wie er mag komen; wat ze daarbinnen zien, beperkt de handler (zie [`crate::toegang::Zicht`]).
+    pub toegang: Toegang,
     pub samenvatting: &'static str,
     /// JSON Schema van de body, als die er is.
     pub body: Option<fn() -> schemars::Schema>,
@@ -20,24 +34,37 @@ pub struct Route {
     pub handler: MethodRouter<AppState>,
 }
 
-/// Alle routes onder /api/v1.
+/// Iedereen die aanvragen mag lezen (binnen zijn zicht).
+pub const LEZERS: Toegang = Toegang::Rollen(&[Aanvrager, Behandelaar, Commissielid, Beslisser, Auditor]);
+/// Alle ingelogde rollen.
+pub const INGELOGD: Toegang = Toegang::Rollen(&Rol::ALLE);
+
+/// Alle routes: de API en de webpagina's.
 pub fn alle() -> Vec<Route> {
     let mut v = super::rondes::routes();
     v.extend(super::aanvragen::routes());
     v.extend(super::documenten::routes());
     v.extend(super::verdeling::routes());
+    v.extend(super::beheer::routes());
+    v.extend(super::sessies::routes());
+    v.extend(super::oidc::routes());
     v
 }
 
-pub fn router(routes: Vec<Route>) -> Router<AppState> {
-    routes.into_iter().fold(Router::new(), |r, route| r.route(route.pad, route.handler))
+/// De router van één basis; elke handler krijgt de rolcontrole van zijn regel.
+pub fn router(routes: Vec<Route>, basis: Basis) -> Router<AppState> {
+    routes.into_iter().filter(|r| r.basis == basis).fold(Router::new(), |r, route| {
+        let toegang = route.toegang;
+        let handler = route.handler.route_layer(axum::middleware::from_fn(move |req, next| super::identiteit::vereis(toegang, req, next)));
+        r.route(route.pad, handler)
+    })
 }
 
 /// Het OpenAPI 3.1-document, gemaakt uit het register.
 pub fn openapi(routes: &[Route]) -> Value {
     let mut paden: Map<String, Value> = Map::new();
     let mut schemas: Map<String, Value> = Map::new();
-    for r in routes {
+    for r in routes.iter().filter(|r| r.basis == Basis::Api) {
         let parameters: Vec<Value> = r
             .pad
             .split('/')
@@ -67,6 +94,19 @@ pub fn openapi(routes: &[Route]) -> Value {
             op["requestBody"] =
                 json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{naam}") } } } });
         }
+        match r.toegang {
+            Toegang::Openbaar => op["security"] = json!([]),
+            Toegang::Rollen(rollen) => {
+                op["security"] = json!([{ "token": [] }, { "sessie": [] }]);
+                op["x-rollen"] = json!(rollen.iter().map(|r| r.code()).collect::<Vec<_>>());
+                op["description"] = json!(format!("Rollen: {}.", rollen.iter().map(|r| r.code()).collect::<Vec<_>>().join(", ")));
+                let antwoorden = op["responses"].as_object_mut().expect("antwoorden");
+                antwoorden.entry("401").or_insert(
+                    json!({ "description": "niet ingelogd of token ongeldig", "content": { "application/problem+json": { "schema": { "type": "object" } } } }),
+                );
+                antwoorden.entry("403").or_insert(json!({ "description": "rol niet toegestaan, of CSRF-token ontbreekt", "content": { "application/problem+json": { "schema": { "type": "object" } } } }));
+            }
+        }
         if matches!(r.methode, "POST") {
             op["parameters"].as_array_mut().expect("lijst").push(json!({
                 "name": "Idempotency-Key", "in": "header", "required": false, "schema": { "type": "string", "maxLength": 200 },
@@ -90,7 +130,13 @@ pub fn openapi(routes: &[Route]) -> Value {
             "description": "API van het Volkshuisvestingsfonds: aanvragen, indienen binnen het loket met ontvangstbewijs, bevindingen, levensloop en rondes. Fouten als application/problem+json (RFC 9457); elk antwoord heeft de kop API-Version.",
         },
         "paths": paden,
-        "components": { "schemas": schemas },
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "token": { "type": "http", "scheme": "bearer", "description": "API-token voor systeemkoppelingen (vhf token maak); reikwijdte lezen of schrijven" },
+                "sessie": { "type": "apiKey", "in": "cookie", "name": super::identiteit::COOKIE, "description": "Sessie na inloggen via /auth/inloggen; wijzigingen vragen de kop X-CSRF-Token" },
+            },
+        },
     }))
     .expect("JSON")
     .replace("#/$defs/", "#/components/schemas/");

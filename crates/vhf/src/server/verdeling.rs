@@ -21,8 +21,10 @@ use vhf_core::verdeling::{self as kern, Uitkomst, Verdeelinvoer};
 
 use super::AppState;
 use super::fout::ApiFout;
-use super::routes::Route;
+use super::identiteit::Identiteit;
+use super::routes::{Auditor, Basis, Behandelaar, Beslisser, Commissielid, Route, Toegang};
 use crate::db::aanvragen as db_aanvragen;
+use crate::db::toegang as db_toegang;
 use crate::db::verdeling as db;
 
 pub fn routes() -> Vec<Route> {
@@ -30,17 +32,41 @@ pub fn routes() -> Vec<Route> {
         Route {
             methode: "POST",
             pad: "/rondes/{id}/beoordelingen",
-            samenvatting: "Leg een nieuwe versie vast van de beoordelingen van de commissie ({door, beoordelingen})",
+            samenvatting: "Leg een nieuwe versie vast van de beoordelingen van de commissie ({beoordelingen}); toewijzingen met een belangenconflict worden geweigerd",
             body: None,
-            antwoorden: &[(201, "vastgelegd, met versie"), (404, "onbekende ronde"), (422, "ongeldig")],
+            antwoorden: &[(201, "vastgelegd, met versie"), (404, "onbekende ronde"), (422, "ongeldig of een lid met een belangenconflict toegewezen")],
+            basis: Basis::Api,
+            toegang: Toegang::Rollen(&[Behandelaar]),
             handler: post(beoordelingen),
+        },
+        Route {
+            methode: "GET",
+            pad: "/rondes/{id}/toewijzingen",
+            samenvatting: "De deelplannen die aan mij (commissielid) zijn toegewezen, met mijn scores",
+            body: None,
+            antwoorden: &[(200, "mijn toewijzingen"), (404, "onbekende ronde")],
+            basis: Basis::Api,
+            toegang: Toegang::Rollen(&[Commissielid]),
+            handler: get(mijn_toewijzingen),
+        },
+        Route {
+            methode: "POST",
+            pad: "/rondes/{id}/scores",
+            samenvatting: "Mijn scores voor één toegewezen deelplan ({aanvraag, deelplan, scores: [{criterium, score, motivering}]}); maakt een nieuwe versie",
+            body: None,
+            antwoorden: &[(201, "vastgelegd, met versie"), (404, "onbekende ronde of deelplan niet aan mij toegewezen"), (422, "ongeldig")],
+            basis: Basis::Api,
+            toegang: Toegang::Rollen(&[Commissielid]),
+            handler: post(scores),
         },
         Route {
             methode: "POST",
             pad: "/rondes/{id}/verdelingen",
-            samenvatting: "Maak en bewaar een verdeling van de ingediende aanvragen ({door, eerder_toegekend?})",
+            samenvatting: "Maak en bewaar een verdeling van de ingediende aanvragen ({eerder_toegekend?})",
             body: None,
             antwoorden: &[(201, "de verdeling, met uitleg per deelplan"), (404, "onbekende ronde"), (422, "beoordeling onvolledig of onjuist")],
+            basis: Basis::Api,
+            toegang: Toegang::Rollen(&[Beslisser]),
             handler: post(verdeel),
         },
         Route {
@@ -49,14 +75,18 @@ pub fn routes() -> Vec<Route> {
             samenvatting: "Een bewaarde verdeling",
             body: None,
             antwoorden: &[(200, "de verdeling"), (404, "bestaat niet")],
+            basis: Basis::Api,
+            toegang: Toegang::Rollen(&[Beslisser, Behandelaar, Auditor]),
             handler: get(haal),
         },
         Route {
             methode: "POST",
             pad: "/verdelingen/{id}/besluit",
-            samenvatting: "Leg het besluit over een verdeling vast ({door, reden}): uitkeringen en statussen",
+            samenvatting: "Leg het besluit over een verdeling vast ({reden}): uitkeringen en statussen",
             body: None,
             antwoorden: &[(201, "besloten"), (404, "bestaat niet"), (409, "al besloten, of aanvragen nog niet beoordeeld"), (422, "ongeldig")],
+            basis: Basis::Api,
+            toegang: Toegang::Rollen(&[Beslisser]),
             handler: post(besluit),
         },
         Route {
@@ -65,6 +95,8 @@ pub fn routes() -> Vec<Route> {
             samenvatting: "Openbare lijst van toekenningen per gemeente (?ronde)",
             body: None,
             antwoorden: &[(200, "de lijst")],
+            basis: Basis::Api,
+            toegang: Toegang::Openbaar,
             handler: get(openbaar),
         },
     ]
@@ -77,21 +109,122 @@ fn ongeldig(detail: String) -> ApiFout {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct NieuweBeoordelingen {
-    door: String,
     beoordelingen: Beoordelingen,
 }
 
-async fn beoordelingen(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
+/// Bewaart een versie van de beoordelingen: eerst de belangenconflicten van de toewijzingen (een lid wordt nooit
+/// toegewezen aan een deelplan waarmee het een band heeft), dan de versie, de toewijzingstabel (waarmee de
+/// zichtbaarheid voor commissieleden in SQL wordt beperkt) en de auditregel, in één transactie.
+async fn bewaar_beoordelingen(tx: &mut crate::db::Schrijftransactie, ident: &Identiteit, ronde: &str, b: &Beoordelingen, nu: i64) -> Result<i64, ApiFout> {
+    let mut aanvragers: BTreeMap<String, (String, Vec<vhf_core::codes::GemeenteCode>)> = BTreeMap::new();
+    for (aid, _status, inhoud, _) in db::ingediend_met_status(&mut *tx, ronde).await? {
+        let a: vhf_core::aanvraag::Aanvraag = serde_json::from_str(&inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?;
+        aanvragers.insert(a.kenmerk.clone(), (aid, a.aanvragers.clone()));
+    }
+    let leden: BTreeMap<&str, &vhf_core::beoordeling::Commissielid> = b.leden.iter().map(|l| (l.id.as_str(), l)).collect();
+    let mut conflicten = Vec::new();
+    let mut rijen = Vec::new();
+    for t in &b.toewijzingen {
+        let Some((aid, gemeenten)) = aanvragers.get(&t.aanvraag) else {
+            conflicten.push(format!("aanvraag '{}' is niet ingediend in deze ronde", t.aanvraag));
+            continue;
+        };
+        let d = vhf_core::beoordeling::TeBeoordelen { deelplan: t.deelplan_ref(), aanvragers: gemeenten };
+        for lid in &t.leden {
+            if let Some(reden) = leden.get(lid.as_str()).and_then(|l| vhf_core::beoordeling::conflict(l, &d)) {
+                conflicten.push(format!("{lid} kan deelplan {} van {} niet beoordelen: {reden}", t.deelplan, t.aanvraag));
+            }
+            rijen.push((lid.clone(), aid.clone(), t.deelplan.clone()));
+        }
+    }
+    if !conflicten.is_empty() {
+        return Err(ongeldig(format!("Er is niets vastgelegd. {}.", conflicten.join("; "))));
+    }
+    let inhoud = serde_json::to_string(b).expect("JSON");
+    let versie = db::voeg_beoordeling_toe(&mut *tx, ronde, &inhoud, &ident.actor(), nu).await?;
+    db_toegang::zet_toewijzingen(&mut *tx, ronde, &rijen).await?;
+    let na = json!({ "versie": versie, "leden": b.leden.len(), "toewijzingen": b.toewijzingen.len(), "scores": b.scores.len(), "sha256": super::identiteit::sha256_hex(&inhoud) });
+    ident.leg_vast(&mut *tx, nu, "beoordelingen.vastgelegd", format!("ronde/{ronde}/beoordelingen/{versie}"), None, None, Some(na)).await?;
+    Ok(versie)
+}
+
+async fn beoordelingen(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
     vhf_core::regeling::Ronde::zoek(&id).ok_or(ApiFout::NietGevonden)?;
     let n: NieuweBeoordelingen =
-        serde_json::from_str(&body).map_err(|e| ongeldig(format!("Verwacht {{door, beoordelingen: {{leden, toewijzingen, scores, adviezen?}}}}: {e}")))?;
-    if n.door.trim().is_empty() {
-        return Err(ongeldig("door: wie legt dit vast?".into()));
-    }
-    let (mut tx, sleutel) = super::aanvragen::begin(&s, &h, &format!("POST /rondes/{id}/beoordelingen"), &body).await?;
-    let inhoud = serde_json::to_string(&n.beoordelingen).expect("JSON");
-    let versie = db::voeg_beoordeling_toe(&mut tx, &id, &inhoud, &n.door, (s.klok)().as_microsecond()).await?;
+        serde_json::from_str(&body).map_err(|e| ongeldig(format!("Verwacht {{beoordelingen: {{leden, toewijzingen, scores, adviezen?}}}}: {e}")))?;
+    let (mut tx, sleutel) = super::aanvragen::begin(&s, &ident, &h, &format!("POST /rondes/{id}/beoordelingen"), &body).await?;
+    let versie = bewaar_beoordelingen(&mut tx, &ident, &id, &n.beoordelingen, (s.klok)().as_microsecond()).await?;
     let antwoord = json!({ "ronde": id, "versie": versie, "leden": n.beoordelingen.leden.len(), "scores": n.beoordelingen.scores.len() });
+    super::aanvragen::afronden(tx, sleutel, StatusCode::CREATED, &antwoord).await?;
+    Ok((StatusCode::CREATED, Json(antwoord)).into_response())
+}
+
+/// Wat een commissielid ziet: alleen de deelplannen die hem zijn toegewezen, en zijn eigen scores.
+async fn mijn_toewijzingen(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>) -> Result<Response, ApiFout> {
+    vhf_core::regeling::Ronde::zoek(&id).ok_or(ApiFout::NietGevonden)?;
+    let lid = ident.gebruiker()?.id.clone();
+    let mut c = s.db.pool.acquire().await?;
+    let b = match db::laatste_beoordeling(&mut c, &id).await? {
+        Some((_, inhoud)) => serde_json::from_str::<Beoordelingen>(&inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?,
+        None => Beoordelingen::default(),
+    };
+    let mijn: Vec<Value> = b
+        .toewijzingen
+        .iter()
+        .filter(|t| t.leden.contains(&lid))
+        .map(|t| {
+            let scores: Vec<_> = b.scores.iter().filter(|x| x.lid == lid && x.aanvraag == t.aanvraag && x.deelplan == t.deelplan).collect();
+            json!({ "aanvraag": t.aanvraag, "deelplan": t.deelplan, "scores": scores })
+        })
+        .collect();
+    Ok(Json(json!({ "ronde": id, "lid": lid, "data": mijn })).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MijnScore {
+    criterium: String,
+    score: vhf_core::geld::Honderdsten,
+    motivering: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MijnScores {
+    aanvraag: String,
+    deelplan: String,
+    scores: Vec<MijnScore>,
+}
+
+/// Een commissielid scoort één toegewezen deelplan: zijn eerdere scores daarvoor worden vervangen, in een nieuwe
+/// versie. Niet toegewezen (of niet bestaand) geeft 404: het lid ziet niet eens dat het deelplan er is.
+async fn scores(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
+    vhf_core::regeling::Ronde::zoek(&id).ok_or(ApiFout::NietGevonden)?;
+    let lid = ident.gebruiker()?.id.clone();
+    let (mut tx, sleutel) = super::aanvragen::begin(&s, &ident, &h, &format!("POST /rondes/{id}/scores"), &body).await?;
+    let mut b = match db::laatste_beoordeling(&mut tx, &id).await? {
+        Some((_, inhoud)) => serde_json::from_str::<Beoordelingen>(&inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?,
+        None => return Err(ApiFout::NietGevonden),
+    };
+    let n: MijnScores =
+        serde_json::from_str(&body).map_err(|e| ongeldig(format!("Verwacht {{aanvraag, deelplan, scores: [{{criterium, score, motivering}}]}}: {e}")))?;
+    if !b.toewijzingen.iter().any(|t| t.aanvraag == n.aanvraag && t.deelplan == n.deelplan && t.leden.contains(&lid)) {
+        return Err(ApiFout::NietGevonden);
+    }
+    if n.scores.iter().any(|x| x.motivering.trim().is_empty()) {
+        return Err(ongeldig("Elke score heeft een motivering.".into()));
+    }
+    b.scores.retain(|x| !(x.lid == lid && x.aanvraag == n.aanvraag && x.deelplan == n.deelplan));
+    b.scores.extend(n.scores.into_iter().map(|x| vhf_core::beoordeling::Score {
+        lid: lid.clone(),
+        aanvraag: n.aanvraag.clone(),
+        deelplan: n.deelplan.clone(),
+        criterium: x.criterium,
+        score: x.score,
+        motivering: x.motivering,
+    }));
+    let versie = bewaar_beoordelingen(&mut tx, &ident, &id, &b, (s.klok)().as_microsecond()).await?;
+    let antwoord = json!({ "ronde": id, "versie": versie, "aanvraag": n.aanvraag, "deelplan": n.deelplan });
     super::aanvragen::afronden(tx, sleutel, StatusCode::CREATED, &antwoord).await?;
     Ok((StatusCode::CREATED, Json(antwoord)).into_response())
 }
@@ -99,7 +232,6 @@ async fn beoordelingen(State(s): State<AppState>, Path(id): Path<String>, h: Hea
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct NieuweVerdeling {
-    door: String,
     #[serde(default)]
     eerder_toegekend: Vec<vhf_core::codes::GemeenteCode>,
 }
@@ -110,9 +242,9 @@ fn nieuw_id() -> String {
     format!("VD{}", b.iter().map(|x| format!("{x:02x}")).collect::<String>())
 }
 
-async fn verdeel(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
-    let n: NieuweVerdeling = serde_json::from_str(&body).map_err(|e| ongeldig(format!("Verwacht {{door, eerder_toegekend?}}: {e}")))?;
-    let (mut tx, sleutel) = super::aanvragen::begin(&s, &h, &format!("POST /rondes/{id}/verdelingen"), &body).await?;
+async fn verdeel(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
+    let n: NieuweVerdeling = serde_json::from_str(&body).map_err(|e| ongeldig(format!("Verwacht {{eerder_toegekend?}}: {e}")))?;
+    let (mut tx, sleutel) = super::aanvragen::begin(&s, &ident, &h, &format!("POST /rondes/{id}/verdelingen"), &body).await?;
     let ronde = super::rondes::effectief(&mut tx, &id).await?;
     let (versie, beoordelingen) = match db::laatste_beoordeling(&mut tx, &id).await? {
         Some((v, inhoud)) => (v, serde_json::from_str::<Beoordelingen>(&inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?),
@@ -158,11 +290,13 @@ async fn verdeel(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap
         beoordeling_versie: versie,
         peilmoment: peilmoment.as_microsecond(),
         resultaat: resultaat.to_string(),
-        door: n.door,
+        door: ident.actor(),
         op: nu,
         besloten_op: None,
     };
     db::voeg_verdeling_toe(&mut tx, &rij).await?;
+    let na = json!({ "verdeling": vid, "beoordeling_versie": versie, "uitkeringen": v.uitkeringen, "sha256": super::identiteit::sha256_hex(&rij.resultaat) });
+    ident.leg_vast(&mut tx, nu, "verdeling.gemaakt", format!("verdeling/{vid}"), None, None, Some(na)).await?;
     super::aanvragen::afronden(tx, sleutel, StatusCode::CREATED, &resultaat).await?;
     Ok((StatusCode::CREATED, Json(resultaat)).into_response())
 }
@@ -179,18 +313,18 @@ async fn haal(State(s): State<AppState>, Path(id): Path<String>) -> Result<Respo
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Besluit {
-    door: String,
     reden: String,
 }
 
 /// Het besluit: één uitkering per gemeente, en elke aanvraag in de verdeling naar haar uitkomst. Alle aanvragen
 /// moeten beoordeeld zijn (of niet ontvankelijk); anders gebeurt er niets.
-async fn besluit(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
-    let b: Besluit = serde_json::from_str(&body).map_err(|e| ongeldig(format!("Verwacht {{door, reden}}: {e}")))?;
-    if b.door.trim().is_empty() || b.reden.trim().is_empty() {
-        return Err(ongeldig("Een besluit heeft een reden en wie het neemt (door).".into()));
+async fn besluit(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
+    let b: Besluit = serde_json::from_str(&body).map_err(|e| ongeldig(format!("Verwacht {{reden}}: {e}")))?;
+    if b.reden.trim().is_empty() {
+        return Err(ongeldig("Een besluit heeft een reden.".into()));
     }
-    let (mut tx, sleutel) = super::aanvragen::begin(&s, &h, &format!("POST /verdelingen/{id}/besluit"), &body).await?;
+    let door = ident.actor();
+    let (mut tx, sleutel) = super::aanvragen::begin(&s, &ident, &h, &format!("POST /verdelingen/{id}/besluit"), &body).await?;
     let v = db::verdeling(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
     let resultaat: Value = serde_json::from_str(&v.resultaat).map_err(|e| ApiFout::Intern(e.to_string()))?;
     let nu = (s.klok)().as_microsecond();
@@ -225,7 +359,9 @@ async fn besluit(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap
             _ => Status::Afgewezen,
         };
         db_aanvragen::zet_status(&mut tx, aid, versie, naar, None, nu).await?;
-        db_aanvragen::voeg_overgang_toe(&mut tx, aid, Some(huidig), naar, &b.door, &format!("besluit over verdeling {id}: {}", b.reden), nu).await?;
+        db_aanvragen::voeg_overgang_toe(&mut tx, aid, Some(huidig), naar, &door, &format!("besluit over verdeling {id}: {}", b.reden), nu).await?;
+        let (voor, na) = (json!({ "status": huidig, "versie": versie }), json!({ "status": naar, "versie": versie + 1, "verdeling": id }));
+        ident.leg_vast(&mut tx, nu, "aanvraag.besluit", format!("aanvraag/{aid}"), Some(aid), Some(voor), Some(na)).await?;
     }
     if !niet_klaar.is_empty() {
         return Err(ApiFout::Conflict(format!("Nog niet beoordeeld: {}. Er is niets besloten.", niet_klaar.join(", "))));
@@ -234,7 +370,8 @@ async fn besluit(State(s): State<AppState>, Path(id): Path<String>, h: HeaderMap
     for (g, bedrag) in resultaat["uitkeringen"].as_object().cloned().unwrap_or_default() {
         let bedrag = bedrag.as_str().unwrap_or("0.00").to_string();
         let inhoud = json!({ "gemeente": g, "naam": Referentie::ingebouwd().gemeentenaam(vhf_core::codes::GemeenteCode::parse(&g).map_err(|e| ApiFout::Intern(e.to_string()))?), "bedrag": bedrag, "reden": b.reden, "bezwaar": "Tegen dit besluit kan binnen zes weken bezwaar worden gemaakt (Algemene wet bestuursrecht)." });
-        db::voeg_besluit_toe(&mut tx, &id, &g, &bedrag, &inhoud.to_string(), &b.door, nu).await?;
+        db::voeg_besluit_toe(&mut tx, &id, &g, &bedrag, &inhoud.to_string(), &door, nu).await?;
+        ident.leg_vast(&mut tx, nu, "besluit.uitkering", format!("verdeling/{id}/besluit/{g}"), None, None, Some(inhoud.clone())).await?;
         uitkeringen.push(inhoud);
     }
     let antwoord = json!({ "verdeling": id, "besluiten": uitkeringen, "aanvragen": per_aanvraag.len() });

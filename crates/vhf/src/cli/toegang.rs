@@ -1,0 +1,130 @@
+//! `vhf gebruiker`, `vhf token` en `vhf audit verify`: beheer vanaf de opdrachtregel, op dezelfde database als
+//! `vhf serve` (dezelfde configuratie: --config, VHF_*, DATABASE_URL, --data-dir). Zo komt de eerste beheerder
+//! erin, en krijgen koppelingen en de lasttest een token. Elke wijziging staat in het audittrail, met als actor
+//! de gebruiker van het besturingssysteem.
+
+use std::io::Write;
+
+use serde_json::json;
+use vhf_core::codes::GemeenteCode;
+
+use super::schrijf;
+use crate::config::{Configuratie, Opdrachtregel};
+use crate::db::Db;
+use crate::db::audit::Gebeurtenis;
+use crate::toegang::{Gebruiker, Reikwijdte, Rol};
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio")
+}
+
+async fn verbind(o: &Opdrachtregel) -> Result<Db, String> {
+    let c = Configuratie::laad(o, |k| std::env::var(k).ok())?;
+    if c.database_url.is_none() {
+        std::fs::create_dir_all(&c.data_dir).map_err(|e| format!("datamap {}: {e}", c.data_dir.display()))?;
+    }
+    Db::verbind(&c.database_url()).await.map_err(|e| e.to_string())
+}
+
+fn wie() -> String {
+    format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "onbekend".into()))
+}
+
+fn gebeurtenis(actie: &'static str, object: String, voor: Option<String>, na: Option<String>) -> Gebeurtenis<'static> {
+    let actor: &'static str = Box::leak(wie().into_boxed_str());
+    Gebeurtenis { op: jiff::Timestamp::now().as_microsecond(), actor, rol: "beheer-cli", actie, object, aanvraag_id: None, voor, na, verzoek_id: "" }
+}
+
+/// `vhf gebruiker opslaan ID --naam --rol [--gemeente]`
+pub fn gebruiker(o: &Opdrachtregel, id: &str, naam: &str, rol: &str, gemeente: Option<&str>, fout: &mut impl Write, uit: &mut impl Write) -> u8 {
+    let g = (|| {
+        let rol: Rol = rol.parse()?;
+        let gemeente = gemeente.map(GemeenteCode::parse).transpose().map_err(|e| e.to_string())?;
+        Gebruiker::nieuw(id, naam, rol, gemeente)
+    })();
+    let g = match g {
+        Ok(g) => g,
+        Err(e) => {
+            let _ = schrijf(fout, &format!("vhf gebruiker: {e}"));
+            return 2;
+        }
+    };
+    let r: Result<(), String> = runtime().block_on(async {
+        let db = verbind(o).await?;
+        let mut tx = db.schrijf().await.map_err(|e| e.to_string())?;
+        let vorige = crate::db::toegang::sla_op(&mut tx, &g, None, jiff::Timestamp::now().as_microsecond()).await.map_err(|e| e.to_string())?;
+        let beschrijf = |g: &Gebruiker| json!({ "naam": g.naam, "rol": g.rol.code(), "gemeente": g.gemeente.map(|x| x.to_string()) }).to_string();
+        crate::db::audit::schrijf(
+            &mut tx,
+            gebeurtenis("gebruiker.opgeslagen", format!("gebruiker/{}", g.id), vorige.as_ref().map(beschrijf), Some(beschrijf(&g))),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        tx.commit().await.map_err(|e| e.to_string())
+    });
+    match r {
+        Ok(()) => schrijf(uit, &format!("gebruiker {} opgeslagen ({})", g.id, g.rol)).map_or(2, |_| 0),
+        Err(e) => {
+            let _ = schrijf(fout, &format!("vhf gebruiker: {e}"));
+            2
+        }
+    }
+}
+
+/// `vhf token maak GEBRUIKER --reikwijdte --omschrijving [--dagen]`: drukt het token één keer af.
+pub fn token(o: &Opdrachtregel, gebruiker: &str, reikwijdte: &str, omschrijving: &str, dagen: i64, fout: &mut impl Write, uit: &mut impl Write) -> u8 {
+    let r: Result<String, String> = runtime().block_on(async {
+        let reikwijdte: Reikwijdte = reikwijdte.parse()?;
+        if !(1..=366).contains(&dagen) || omschrijving.trim().is_empty() {
+            return Err("een token is 1 tot en met 366 dagen geldig (--dagen) en heeft een omschrijving".into());
+        }
+        let db = verbind(o).await?;
+        let mut tx = db.schrijf().await.map_err(|e| e.to_string())?;
+        crate::db::toegang::haal(&mut tx, gebruiker)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("gebruiker '{gebruiker}' bestaat niet (vhf gebruiker opslaan …)"))?;
+        let (token, hash) = crate::server::beheer::nieuw_token();
+        let nu = jiff::Timestamp::now().as_microsecond();
+        let verloopt = nu + dagen * 86_400_000_000;
+        crate::db::toegang::voeg_token_toe(&mut tx, &hash, gebruiker, reikwijdte, omschrijving, nu, verloopt).await.map_err(|e| e.to_string())?;
+        let na = json!({ "reikwijdte": reikwijdte.code(), "omschrijving": omschrijving, "dagen": dagen, "hash": &hash[..16] }).to_string();
+        crate::db::audit::schrijf(&mut tx, gebeurtenis("token.gemaakt", format!("gebruiker/{gebruiker}/token"), None, Some(na)))
+            .await
+            .map_err(|e| e.to_string())?;
+        tx.commit().await.map_err(|e| e.to_string())?;
+        Ok(token)
+    });
+    match r {
+        Ok(t) => schrijf(uit, &t).map_or(2, |_| 0),
+        Err(e) => {
+            let _ = schrijf(fout, &format!("vhf token: {e}"));
+            2
+        }
+    }
+}
+
+/// `vhf audit verify`: 0 als de keten klopt (met het aantal rijen en de kop-hash), 1 met elke afwijking.
+pub fn verifieer(o: &Opdrachtregel, fout: &mut impl Write, uit: &mut impl Write) -> u8 {
+    let r = runtime().block_on(async {
+        let db = verbind(o).await?;
+        let mut c = db.pool.acquire().await.map_err(|e| e.to_string())?;
+        crate::server::beheer::verifieer(&mut c).await.map_err(|e| e.to_string())
+    });
+    match r {
+        Ok((Ok(n), kop)) => {
+            schrijf(uit, &format!("audittrail in orde: {n} rijen, de keten klopt. Kop-hash (leg die buiten het systeem vast): {kop}")).map_or(2, |_| 0)
+        }
+        Ok((Err(afwijkingen), kop)) => {
+            let _ = schrijf(fout, &format!("audittrail NIET in orde ({} afwijking(en)); kop-hash in de database: {kop}", afwijkingen.len()));
+            for a in afwijkingen {
+                let _ = schrijf(fout, &format!("  - {a}"));
+            }
+            1
+        }
+        Err(e) => {
+            let _ = schrijf(fout, &format!("vhf audit verify: {e}"));
+            2
+        }
+    }
+}

@@ -1,0 +1,368 @@
+//! Wie doet het verzoek? Middleware die bij elk verzoek de gebruiker vaststelt (API-token in
+//! `Authorization: Bearer`, of het sessiecookie), sessies laat verlopen (inactief en absoluut), CSRF controleert
+//! bij elke wijziging via een sessie, en de beveiligingskoppen op elk antwoord zet. Daarna controleert per route
+//! [`vereis`] de rol uit het register.
+
+use std::time::Duration;
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+use super::AppState;
+use super::fout::ApiFout;
+use crate::db::audit::Gebeurtenis;
+use crate::db::toegang as db;
+use crate::toegang::{Gebruiker, Reikwijdte, Toegang, Weigering};
+
+/// Naam van het sessiecookie. `__Host-`: alleen over https (localhost telt in browsers als veilig), zonder
+/// Domain, met Path=/ — een subdomein kan het niet overschrijven.
+pub const COOKIE: &str = "__Host-vhf-sessie";
+/// Kop waarin een browserscript het CSRF-token meestuurt; een formulier stuurt het veld `_csrf`.
+pub const CSRF_KOP: &str = "x-csrf-token";
+
+/// Instellingen voor sessies en inloggen.
+#[derive(Clone, Debug)]
+pub struct Sessiebeleid {
+    /// Na zo lang zonder verzoek vervalt een sessie.
+    pub inactief: Duration,
+    /// Na zo lang vervalt een sessie hoe dan ook.
+    pub absoluut: Duration,
+    /// Zoveel mislukte inlogpogingen per sleutel binnen `pogingen_venster`; daarna 429.
+    pub max_pogingen: i64,
+    pub pogingen_venster: Duration,
+}
+
+impl Default for Sessiebeleid {
+    fn default() -> Self {
+        Sessiebeleid {
+            inactief: Duration::from_secs(30 * 60),
+            absoluut: Duration::from_secs(10 * 3600),
+            max_pogingen: 5,
+            pogingen_venster: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// Hoe de gebruiker zich meldde.
+#[derive(Clone, Debug)]
+pub enum Via {
+    Niets,
+    /// Een sessie (eventueel van vóór het inloggen, dan is er geen gebruiker).
+    Sessie {
+        id_hash: String,
+        csrf: String,
+    },
+    Token(Reikwijdte),
+}
+
+/// De identiteit achter een verzoek; de middleware zet haar in de extensies, handlers nemen haar als argument.
+#[derive(Clone, Debug)]
+pub struct Identiteit {
+    pub gebruiker: Option<Gebruiker>,
+    pub via: Via,
+    /// Er was een sessiecookie, maar de sessie is verlopen (voor een duidelijke melding).
+    pub verlopen: bool,
+    pub verzoek_id: String,
+}
+
+impl Identiteit {
+    /// De ingelogde gebruiker; routes met [`Toegang::Rollen`] hebben er altijd een.
+    pub fn gebruiker(&self) -> Result<&Gebruiker, ApiFout> {
+        self.gebruiker.as_ref().ok_or(ApiFout::NietIngelogd(self.verlopen))
+    }
+
+    /// Een regel voor het audittrail namens deze gebruiker.
+    pub fn gebeurtenis<'a>(&'a self, op: i64, actie: &'a str, object: String, aanvraag_id: Option<&'a str>) -> Gebeurtenis<'a> {
+        let (actor, rol) = match &self.gebruiker {
+            Some(g) => (g.id.as_str(), g.rol.code()),
+            None => ("anoniem", "publiek"),
+        };
+        Gebeurtenis { op, actor, rol, actie, object, aanvraag_id, voor: None, na: None, verzoek_id: &self.verzoek_id }
+    }
+
+    /// Schrijft een regel in het audittrail, in de transactie van de wijziging.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn leg_vast(
+        &self,
+        c: &mut sqlx::AnyConnection,
+        op: i64,
+        actie: &str,
+        object: String,
+        aanvraag_id: Option<&str>,
+        voor: Option<serde_json::Value>,
+        na: Option<serde_json::Value>,
+    ) -> Result<(), ApiFout> {
+        let mut g = self.gebeurtenis(op, actie, object, aanvraag_id);
+        g.voor = voor.map(|v| v.to_string());
+        g.na = na.map(|v| v.to_string());
+        crate::db::audit::schrijf(c, g).await?;
+        Ok(())
+    }
+
+    /// De naam waaronder deze gebruiker in statusovergangen en besluiten staat.
+    pub fn actor(&self) -> String {
+        self.gebruiker.as_ref().map_or_else(|| "anoniem".to_string(), |g| format!("{} ({})", g.id, g.rol))
+    }
+
+    /// Het id van de sessie (hash), als het verzoek met een sessie kwam.
+    pub fn sessie(&self) -> Option<&str> {
+        match &self.via {
+            Via::Sessie { id_hash, .. } => Some(id_hash),
+            _ => None,
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Identiteit {
+    type Rejection = ApiFout;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Identiteit>().cloned().ok_or_else(|| ApiFout::Intern("identiteit ontbreekt: middleware niet geplaatst".into()))
+    }
+}
+
+/// Het verzoek-id, gezet door de metriek-middleware.
+#[derive(Clone, Debug)]
+pub struct VerzoekId(pub String);
+
+pub fn sha256_hex(s: &str) -> String {
+    Sha256::digest(s.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Een nieuw geheim van 32 willekeurige bytes, hexadecimaal.
+pub fn geheim() -> String {
+    let mut b = [0u8; 32];
+    getrandom::fill(&mut b).expect("het besturingssysteem levert willekeur");
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Vergelijkt zonder vroeg te stoppen, zodat de duur niets over het geheim verraadt.
+pub fn gelijk(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub fn cookie_waarde(h: &HeaderMap, naam: &str) -> Option<String> {
+    h.get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == naam)
+        .map(|(_, v)| v.to_string())
+}
+
+/// Set-Cookie voor een sessie; `None` wist het cookie.
+pub fn sessiecookie(id: Option<&str>) -> HeaderValue {
+    let v = match id {
+        Some(id) => format!("{COOKIE}={id}; Path=/; HttpOnly; Secure; SameSite=Lax"),
+        None => format!("{COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0"),
+    };
+    HeaderValue::from_str(&v).expect("cookie")
+}
+
+fn veilig(m: &Method) -> bool {
+    matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Middleware: stelt de identiteit vast en controleert CSRF. Antwoordt zelf alleen bij een ongeldig token (401)
+/// of een wijziging via een sessie zonder geldig CSRF-token (403).
+pub async fn identificeer(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    let verzoek_id = req.extensions().get::<VerzoekId>().map(|v| v.0.clone()).unwrap_or_default();
+    let nu = (s.klok)().as_microsecond();
+    let mut ident = Identiteit { gebruiker: None, via: Via::Niets, verlopen: false, verzoek_id };
+    let auth = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let mut req = req;
+    if let Some(auth) = auth {
+        let Some(token) = auth.strip_prefix("Bearer ").map(str::trim) else {
+            return ApiFout::NietIngelogdMet("De kop Authorization verwacht 'Bearer <token>'.".into()).into_response();
+        };
+        let gevonden = match s.db.pool.acquire().await {
+            Ok(mut c) => db::token(&mut c, &sha256_hex(token), nu).await,
+            Err(e) => return ApiFout::from(e).into_response(),
+        };
+        match gevonden {
+            Ok(Some((g, r))) => {
+                ident.gebruiker = Some(g);
+                ident.via = Via::Token(r);
+            }
+            Ok(None) => return ApiFout::NietIngelogdMet("Dit token is onbekend, verlopen of ingetrokken.".into()).into_response(),
+            Err(e) => return ApiFout::from(e).into_response(),
+        }
+    } else if let Some(id) = cookie_waarde(req.headers(), COOKIE) {
+        let id_hash = sha256_hex(&id);
+        let rij = match s.db.pool.acquire().await {
+            Ok(mut c) => db::sessie(&mut c, &id_hash).await,
+            Err(e) => return ApiFout::from(e).into_response(),
+        };
+        match rij {
+            Err(e) => return ApiFout::from(e).into_response(),
+            Ok(None) => ident.verlopen = true,
+            Ok(Some(r)) => {
+                let b = &s.sessiebeleid;
+                let te_lang_stil = nu - r.laatst_gezien > b.inactief.as_micros() as i64;
+                let te_oud = nu - r.aangemaakt_op > b.absoluut.as_micros() as i64;
+                if te_lang_stil || te_oud {
+                    ident.verlopen = true;
+                    if let Ok(mut tx) = s.db.schrijf().await {
+                        let _ = db::verwijder_sessie(&mut tx, &id_hash).await;
+                        let _ = tx.commit().await;
+                    }
+                } else {
+                    if !veilig(req.method()) {
+                        let (r2, token) = match csrf_uit(req).await {
+                            Ok(x) => x,
+                            Err(resp) => return resp,
+                        };
+                        req = r2;
+                        if !token.is_some_and(|t| gelijk(&t, &r.csrf)) {
+                            return ApiFout::Status {
+                                code: axum::http::StatusCode::FORBIDDEN,
+                                titel: "CSRF-token ontbreekt of klopt niet".into(),
+                                detail: format!(
+                                    "Een wijziging via een sessie heeft het CSRF-token nodig (kop {CSRF_KOP} of formulierveld _csrf). Laad de pagina opnieuw."
+                                ),
+                            }
+                            .into_response();
+                        }
+                    }
+                    // Alleen bijwerken als het er toe doet: niet bij elk verzoek een schrijfactie.
+                    if nu - r.laatst_gezien > 60_000_000
+                        && let Ok(mut tx) = s.db.schrijf().await
+                    {
+                        let _ = db::raak_sessie_aan(&mut tx, &id_hash, nu).await;
+                        let _ = tx.commit().await;
+                    }
+                    ident.gebruiker = r.gebruiker;
+                    ident.via = Via::Sessie { id_hash, csrf: r.csrf };
+                }
+            }
+        }
+    }
+    req.extensions_mut().insert(ident);
+    next.run(req).await
+}
+
+/// Haalt het CSRF-token uit de kop of, bij een formulier, uit het veld `_csrf` (de body wordt daarvoor gelezen,
+/// met een grens, en weer teruggezet).
+async fn csrf_uit(req: Request) -> Result<(Request, Option<String>), Response> {
+    if let Some(t) = req.headers().get(CSRF_KOP).and_then(|v| v.to_str().ok()) {
+        let t = t.to_string();
+        return Ok((req, Some(t)));
+    }
+    let is_formulier =
+        req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_formulier {
+        return Ok((req, None));
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024).await.map_err(|_| {
+        ApiFout::Status {
+            code: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            titel: "Formulier te groot".into(),
+            detail: "Een formulier is hoogstens 64 KB.".into(),
+        }
+        .into_response()
+    })?;
+    let token = form_veld(&bytes, "_csrf");
+    Ok((Request::from_parts(parts, axum::body::Body::from(bytes)), token))
+}
+
+fn form_veld(body: &[u8], naam: &str) -> Option<String> {
+    form_urlencoded(body).into_iter().find(|(k, _)| k == naam).map(|(_, v)| v)
+}
+
+/// `a=b&c=d` met %-codering en `+` als spatie.
+pub fn form_urlencoded(body: &[u8]) -> Vec<(String, String)> {
+    fn hex(x: u8) -> Option<u8> {
+        (x as char).to_digit(16).map(|d| d as u8)
+    }
+    fn decodeer(s: &[u8]) -> String {
+        let mut uit = Vec::with_capacity(s.len());
+        let mut i = 0;
+        while i < s.len() {
+            match (s[i], s.get(i + 1).copied().and_then(hex), s.get(i + 2).copied().and_then(hex)) {
+                (b'+', _, _) => uit.push(b' '),
+                (b'%', Some(h), Some(l)) => {
+                    uit.push(h * 16 + l);
+                    i += 2;
+                }
+                (x, _, _) => uit.push(x),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&uit).into_owned()
+    }
+    body.split(|b| *b == b'&')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.iter().position(|b| *b == b'=') {
+            Some(i) => (decodeer(&p[..i]), decodeer(&p[i + 1..])),
+            None => (decodeer(p), String::new()),
+        })
+        .collect()
+}
+
+/// Per route: is de rol toegestaan? 401 zonder login (met de melding dat de sessie verliep, als dat zo is), 403
+/// met een verkeerde rol of met een alleen-lezen-token bij een wijziging.
+pub async fn vereis(toegang: Toegang, req: Request, next: Next) -> Response {
+    let Some(ident) = req.extensions().get::<Identiteit>() else {
+        return ApiFout::Intern("identiteit ontbreekt".into()).into_response();
+    };
+    match toegang.toegestaan(ident.gebruiker.as_ref().map(|g| g.rol)) {
+        Err(Weigering::NietIngelogd) => return ApiFout::NietIngelogd(ident.verlopen).into_response(),
+        Err(Weigering::GeenRecht) => {
+            return ApiFout::GeenRecht(format!(
+                "Uw rol ({}) geeft geen toegang tot deze functie.",
+                ident.gebruiker.as_ref().map(|g| g.rol.code()).unwrap_or("publiek")
+            ))
+            .into_response();
+        }
+        Ok(()) => {}
+    }
+    if matches!(ident.via, Via::Token(Reikwijdte::Lezen)) && !veilig(req.method()) && toegang != Toegang::Openbaar {
+        return ApiFout::GeenRecht("Dit token mag alleen lezen.".into()).into_response();
+    }
+    next.run(req).await
+}
+
+/// De beveiligingskoppen, op elk antwoord (ook fouten en de openbare routes).
+pub fn beveiligingskoppen(h: &mut HeaderMap) {
+    let vast: [(&str, &str); 8] = [
+        (
+            "content-security-policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ),
+        ("strict-transport-security", "max-age=31536000; includeSubDomains"),
+        ("x-frame-options", "DENY"),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "no-referrer"),
+        ("cross-origin-opener-policy", "same-origin"),
+        ("cross-origin-resource-policy", "same-origin"),
+        ("permissions-policy", "camera=(), microphone=(), geolocation=()"),
+    ];
+    for (k, v) in vast {
+        h.insert(k, HeaderValue::from_static(v));
+    }
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn formulieren_en_cookies_lezen() {
+        let v = super::form_urlencoded(b"_csrf=ab%2Fc&naam=Jan+de+Vries&leeg=&x=%zz&%C3%A9=%C3%A9");
+        assert_eq!(v[0], ("_csrf".into(), "ab/c".into()));
+        assert_eq!(v[1].1, "Jan de Vries");
+        assert_eq!(v[2].1, "");
+        assert_eq!(v[3].1, "%zz");
+        assert_eq!(v[4], ("é".into(), "é".into()));
+        let mut h = axum::http::HeaderMap::new();
+        h.insert("cookie", "a=1; __Host-vhf-sessie=xyz; b=2".parse().unwrap());
+        assert_eq!(super::cookie_waarde(&h, super::COOKIE).as_deref(), Some("xyz"));
+        assert!(super::gelijk("abc", "abc") && !super::gelijk("abc", "abd") && !super::gelijk("abc", "ab"));
+    }
+}
