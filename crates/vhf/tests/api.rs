@@ -731,3 +731,180 @@ async fn demo_zaait_een_ronde_die_te_verdelen_is() {
     let l: Value = c.get(format!("{basis}/aanvragen?per_pagina=500")).send().await.unwrap().json().await.unwrap();
     assert_eq!(l["totaal"], 48);
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Autorisatiematrix: elke route uit het register × elke rol × eigen/andere gemeente (en toegewezen/niet
+// toegewezen commissielid), met de verwachte uitkomst. Een route in het register zonder regel hieronder laat de
+// test falen, net als een regel zonder route.
+
+/// Uitkomsten: A = 401 (niet ingelogd), V = 403 (rol mag niet), N = 404 (verborgen of bestaat niet),
+/// T = toegelaten (elk ander antwoord behalve 5xx; schrijfverzoeken zijn ongeldig en veranderen niets).
+/// Kolommen: publiek, aanvrager eigen gemeente, aanvrager andere gemeente, behandelaar, commissielid toegewezen,
+/// commissielid niet toegewezen, beslisser, auditor, beheerder.
+const MATRIX: &[(&str, &str)] = &[
+    ("GET /rondes", "TTTTTTTTT"),
+    ("GET /rondes/{id}", "TTTTTTTTT"),
+    ("POST /rondes/{id}/parameterwijzigingen", "AVVVVVVVT"),
+    ("POST /aanvragen", "ATTVVVVVV"),
+    ("GET /aanvragen", "ATTTTTTTV"),
+    ("GET /aanvragen/{id}", "ATNTTNTTV"),
+    ("PUT /aanvragen/{id}", "ATNVVVVVV"),
+    ("POST /aanvragen/{id}/indiening", "ATNVVVVVV"),
+    ("POST /aanvragen/{id}/aanvullingen", "ATNVVVVVV"),
+    ("GET /aanvragen/{id}/aanvullingen", "ATNTTNTTV"),
+    ("GET /aanvragen/{id}/ontvangstbewijs", "ATNTTNTTV"),
+    ("GET /aanvragen/{id}/bevindingen", "ATNTTNTTV"),
+    ("GET /aanvragen/{id}/statusovergangen", "ATNTTNTTV"),
+    ("POST /aanvragen/{id}/statusovergangen", "AVVTVVTVV"),
+    ("GET /aanvragen/{id}/audit", "AVVTVVVTV"),
+    ("POST /aanvragen/{id}/documenten", "ATNVVVVVV"),
+    ("GET /aanvragen/{id}/documenten", "ATNTTNTTV"),
+    ("GET /aanvragen/{id}/documenten/{document}", "ATNTTNTTV"),
+    ("POST /rondes/{id}/beoordelingen", "AVVTVVVVV"),
+    ("GET /rondes/{id}/toewijzingen", "AVVVTTVVV"),
+    ("POST /rondes/{id}/scores", "AVVVTTVVV"),
+    ("POST /rondes/{id}/verdelingen", "AVVVVVTVV"),
+    ("GET /verdelingen/{id}", "AVVTVVTTV"),
+    ("POST /verdelingen/{id}/besluit", "AVVVVVTVV"),
+    ("GET /besluiten", "TTTTTTTTT"),
+    ("GET /gebruikers", "AVVVVVVTT"),
+    ("PUT /gebruikers/{id}", "AVVVVVVVT"),
+    ("POST /gebruikers/{id}/tokens", "AVVVVVVVT"),
+    ("GET /audit", "AVVVVVVTV"),
+    ("GET /audit/controle", "AVVVVVVTV"),
+    ("GET /ik", "ATTTTTTTT"),
+    ("GET /", "TTTTTTTTT"),
+    ("GET /static/vhf.css", "TTTTTTTTT"),
+    ("GET /auth/inloggen", "TTTTTTTTT"),
+    // Zonder sessie (dus zonder CSRF-token) weigert de ontwikkel-login iedereen.
+    ("POST /auth/ontwikkel", "VVVVVVVVV"),
+    ("POST /auth/uitloggen", "ATTTTTTTT"),
+    // Deze server heeft geen OIDC ingesteld: de routes bestaan niet.
+    ("GET /auth/oidc/start", "NNNNNNNNN"),
+    ("GET /auth/oidc/terugkeer", "NNNNNNNNN"),
+];
+
+/// Een ingediende aanvraag van Zaanstad met een document, beoordelingen (L1 en L2 toegewezen, L3 niet) en een
+/// verdeling: genoeg om elke route met echte id's aan te spreken.
+async fn zaai_voor_matrix(app: &App) -> (String, String, String) {
+    app.zet_klok("2021-05-10T10:00:00Z");
+    let v: Value = app.http.post(app.url("/aanvragen")).body(concept()).send().await.unwrap().json().await.unwrap();
+    let id = v["id"].as_str().unwrap().to_string();
+    let pdf = b"%PDF-1.7\n% plan\n".repeat(10);
+    let d: Value = app
+        .http
+        .post(app.url(&format!("/aanvragen/{id}/documenten?soort=plan_van_aanpak&deelplan=DP1&naam=plan.pdf")))
+        .body(pdf)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let r = app.http.post(app.url(&format!("/aanvragen/{id}/indiening"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let scores: Vec<Value> = ["L1", "L2"]
+        .iter()
+        .flat_map(|l| ["DP1", "DP2"].map(move |dp| (l, dp)))
+        .flat_map(|(l, dp)| {
+            ["effectiviteit", "additionaliteit", "proportionaliteit", "haalbaarheid"]
+                .map(|k| json!({"lid": l, "aanvraag": "ZAANSTAD-2021-01", "deelplan": dp, "criterium": k, "score": "8", "motivering": "sterk plan"}))
+        })
+        .collect();
+    let b = json!({"beoordelingen": {
+        "leden": [{"id": "L1", "naam": "Lid 1"}, {"id": "L2", "naam": "Lid 2"}, {"id": "L3", "naam": "Lid 3"}],
+        "toewijzingen": [{"aanvraag": "ZAANSTAD-2021-01", "deelplan": "DP1", "leden": ["L1", "L2"]}, {"aanvraag": "ZAANSTAD-2021-01", "deelplan": "DP2", "leden": ["L1", "L2"]}],
+        "scores": scores,
+    }});
+    let r = app.rvo.post(app.url("/rondes/vhf-2021/beoordelingen")).json(&b).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = app.bzk.post(app.url("/rondes/vhf-2021/verdelingen")).json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    let l: Value = app.bzk.get(app.url("/aanvragen")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(l["totaal"], 1);
+    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    let mut c = db.pool.acquire().await.unwrap();
+    let (vid,): (String,) = sqlx::query_as("SELECT id FROM verdelingen").fetch_one(&mut *c).await.unwrap();
+    (id, d["id"].as_str().unwrap().to_string(), vid)
+}
+
+async fn matrix(app: App) {
+    let (id, doc, vid) = zaai_voor_matrix(&app).await;
+    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    use vhf::toegang::Rol;
+    let kolommen: Vec<(&str, reqwest::Client)> = vec![
+        ("publiek", reqwest::Client::new()),
+        ("aanvrager eigen", app.http.clone()),
+        ("aanvrager ander", app.ander.clone()),
+        ("behandelaar", app.rvo.clone()),
+        ("commissielid toegewezen", client_met(&gebruiker_met_token(&db, "L2", Rol::Commissielid, None).await)),
+        ("commissielid niet toegewezen", client_met(&gebruiker_met_token(&db, "L3", Rol::Commissielid, None).await)),
+        ("beslisser", app.bzk.clone()),
+        ("auditor", app.auditor.clone()),
+        ("beheerder", app.beheer.clone()),
+    ];
+    let routes = vhf::server::routes::alle();
+    let verwacht: std::collections::BTreeMap<&str, &str> = MATRIX.iter().copied().collect();
+    let sleutels: Vec<String> = routes.iter().map(|r| format!("{} {}", r.methode, r.pad)).collect();
+    for s in &sleutels {
+        assert!(verwacht.contains_key(s.as_str()), "route {s} staat niet in de autorisatiematrix: zeg wie er mag komen");
+    }
+    for k in verwacht.keys() {
+        assert!(sleutels.iter().any(|s| s == k), "de matrix noemt {k}, maar die route bestaat niet");
+    }
+    let mut fouten = Vec::new();
+    for r in &routes {
+        let sleutel = format!("{} {}", r.methode, r.pad);
+        let rij = verwacht[sleutel.as_str()];
+        assert_eq!(rij.len(), kolommen.len(), "{sleutel}");
+        let pad = r.pad.replace("{document}", &doc).replace(
+            "{id}",
+            if r.pad.starts_with("/rondes") {
+                "vhf-2021"
+            } else if r.pad.starts_with("/verdelingen") {
+                &vid
+            } else if r.pad.starts_with("/gebruikers") {
+                "matrix-doel"
+            } else {
+                &id
+            },
+        );
+        let url = match r.basis {
+            vhf::server::routes::Basis::Api => app.url(&pad),
+            vhf::server::routes::Basis::Web => format!("{}{pad}", app.basis),
+        };
+        for ((naam, c), code) in kolommen.iter().zip(rij.chars()) {
+            let verzoek = match r.methode {
+                "GET" => c.get(&url),
+                m => c.request(m.parse().unwrap(), &url).header("If-Match", "\"999\"").header("content-type", "application/json").body("{\"__matrix\": true}"),
+            };
+            let status = verzoek.send().await.unwrap().status().as_u16();
+            let gekregen = match status {
+                401 => 'A',
+                403 => 'V',
+                404 => 'N',
+                s if s >= 500 => '!',
+                _ => 'T',
+            };
+            if gekregen != code {
+                fouten.push(format!("{sleutel} als {naam}: verwacht {code}, kreeg {gekregen} ({status})"));
+            }
+        }
+    }
+    assert!(fouten.is_empty(), "autorisatiematrix:\n{}", fouten.join("\n"));
+    // De matrix veranderde niets: de aanvraag is nog ingediend, versie 2.
+    let a: Value = app.http.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!((a["status"].as_str(), a["versie"].as_i64()), (Some("ingediend"), Some(2)));
+}
+
+#[tokio::test]
+async fn autorisatiematrix_op_sqlite() {
+    matrix(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn autorisatiematrix_op_postgresql() {
+    if let Some(app) = postgres().await {
+        matrix(app).await;
+    }
+}
