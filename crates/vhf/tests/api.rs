@@ -908,3 +908,177 @@ async fn autorisatiematrix_op_postgresql() {
         matrix(app).await;
     }
 }
+
+fn set_cookie(r: &reqwest::Response) -> Option<String> {
+    r.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|v| v.starts_with("__Host-vhf-sessie=")).map(|v| v.to_string())
+}
+
+fn cookie_id(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap().trim_start_matches("__Host-vhf-sessie=").to_string()
+}
+
+fn csrf_uit_html(html: &str) -> String {
+    let na = html.split("name=\"_csrf\" value=\"").nth(1).expect("CSRF-veld in het formulier");
+    na.split('"').next().unwrap().to_string()
+}
+
+/// Sessies: het cookie (HttpOnly, Secure, SameSite), CSRF bij elke wijziging, een nieuw sessie-id bij het
+/// inloggen (geen session fixation), uitloggen, inactiviteit, remmen na te veel mislukte pogingen, en de
+/// beveiligingskoppen op elk antwoord.
+#[tokio::test]
+async fn sessies_csrf_rotatie_verloop_en_remmen() {
+    let app = sqlite().await;
+    app.zet_klok("2021-05-10T10:00:00Z");
+    let c = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let met = |cookie: &str| format!("__Host-vhf-sessie={cookie}");
+
+    // De inlogpagina geeft een sessie zonder gebruiker, met het CSRF-token in het formulier.
+    let r = c.get(format!("{}/auth/inloggen", app.basis)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let sc = set_cookie(&r).expect("cookie");
+    for attr in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
+        assert!(sc.contains(attr), "{attr} ontbreekt: {sc}");
+    }
+    let voor = cookie_id(&sc);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("<html lang=\"nl\">") && !html.contains("<script"), "geen inline script");
+    let csrf = csrf_uit_html(&html);
+
+    // Zonder CSRF-token: geweigerd; met een verkeerd token ook.
+    for body in ["gebruiker=rvo".to_string(), "gebruiker=rvo&_csrf=fout".to_string()] {
+        let r = c
+            .post(format!("{}/auth/ontwikkel", app.basis))
+            .header("cookie", met(&voor))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    }
+    // Met token: ingelogd, met een NIEUW sessie-id; het oude id is niets meer waard.
+    let r = c
+        .post(format!("{}/auth/ontwikkel", app.basis))
+        .header("cookie", met(&voor))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("gebruiker=rvo&_csrf={csrf}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let na = cookie_id(&set_cookie(&r).expect("nieuw cookie"));
+    assert_ne!(na, voor, "het sessie-id wisselt bij het inloggen");
+    assert_eq!(c.get(app.url("/ik")).header("cookie", met(&voor)).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    let ik: Value = c.get(app.url("/ik")).header("cookie", met(&na)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(ik["rol"], "behandelaar");
+    let csrf2 = ik["csrf"].as_str().unwrap().to_string();
+    assert_ne!(csrf2, csrf, "ook het CSRF-token is nieuw");
+
+    // Een wijziging via de sessie zonder X-CSRF-Token: 403; met: doorgelaten (hier 422, want de body is leeg).
+    let r = c.post(app.url("/rondes/vhf-2021/beoordelingen")).header("cookie", met(&na)).body("{}").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.json::<Value>().await.unwrap()["title"].as_str().unwrap().contains("CSRF"));
+    let r = c.post(app.url("/rondes/vhf-2021/beoordelingen")).header("cookie", met(&na)).header("x-csrf-token", &csrf2).body("{}").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Beveiligingskoppen op elk soort antwoord: pagina, JSON, 401, 404.
+    for r in [
+        c.get(format!("{}/", app.basis)).send().await.unwrap(),
+        c.get(app.url("/rondes")).send().await.unwrap(),
+        c.get(app.url("/aanvragen")).send().await.unwrap(),
+        c.get(app.url("/bestaat-niet")).send().await.unwrap(),
+    ] {
+        let h = r.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+        assert!(h["strict-transport-security"].to_str().unwrap().contains("max-age="));
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["x-frame-options"], "DENY");
+        assert_eq!(h["referrer-policy"], "no-referrer");
+    }
+
+    // Inactief langer dan 30 minuten: de sessie is verlopen, met een melding die dat zegt.
+    app.zet_klok("2021-05-10T10:31:00Z");
+    let r = c.get(app.url("/ik")).header("cookie", met(&na)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(r.json::<Value>().await.unwrap()["detail"].as_str().unwrap().contains("verlopen"));
+
+    // Uitloggen beëindigt de sessie aan de serverkant.
+    let r = c.get(format!("{}/auth/inloggen", app.basis)).send().await.unwrap();
+    let s3 = cookie_id(&set_cookie(&r).unwrap());
+    let csrf3 = csrf_uit_html(&r.text().await.unwrap());
+    let form = |body: String, cookie: &str| {
+        c.post(format!("{}/auth/ontwikkel", app.basis)).header("cookie", met(cookie)).header("content-type", "application/x-www-form-urlencoded").body(body)
+    };
+    let r = form(format!("gebruiker=auditor&_csrf={csrf3}"), &s3).send().await.unwrap();
+    let s4 = cookie_id(&set_cookie(&r).unwrap());
+    let ik: Value = c.get(app.url("/ik")).header("cookie", met(&s4)).send().await.unwrap().json().await.unwrap();
+    let r = c
+        .post(format!("{}/auth/uitloggen", app.basis))
+        .header("cookie", met(&s4))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("_csrf={}", ik["csrf"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(c.get(app.url("/ik")).header("cookie", met(&s4)).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+
+    // Vijf mislukte pogingen, dan geremd (429 met Retry-After), ook voor een bestaande gebruiker.
+    let r = c.get(format!("{}/auth/inloggen", app.basis)).send().await.unwrap();
+    let s5 = cookie_id(&set_cookie(&r).unwrap());
+    let csrf5 = csrf_uit_html(&r.text().await.unwrap());
+    for _ in 0..5 {
+        assert_eq!(form(format!("gebruiker=bestaat-niet&_csrf={csrf5}"), &s5).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    }
+    let r = form(format!("gebruiker=rvo&_csrf={csrf5}"), &s5).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers().contains_key("retry-after"));
+}
+
+/// `vhf audit verify`: in orde op een schone database; na een rechtstreekse wijziging van één rij in de database
+/// faalt hij en noemt hij die rij. Op SQLite (via --data-dir) en PostgreSQL (via DATABASE_URL).
+async fn audit_verify_vangt_een_gewijzigde_rij(app: App, omgeving: Vec<(&'static str, String)>, args: Vec<String>) {
+    zaai_voor_matrix(&app).await;
+    let verify = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_vhf"))
+            .args(["audit", "verify"])
+            .args(&args)
+            .env_remove("DATABASE_URL")
+            .envs(omgeving.iter().map(|(k, v)| (*k, v.as_str())))
+            .output()
+            .unwrap()
+    };
+    let o = verify();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("in orde"));
+    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    let mut c = db.pool.acquire().await.unwrap();
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit").fetch_one(&mut *c).await.unwrap();
+    assert!(n >= 5, "er is wat te controleren ({n} rijen)");
+    sqlx::query("UPDATE audit SET actor = 'iemand-anders' WHERE volgnummer = 3").execute(&mut *c).await.unwrap();
+    let o = verify();
+    assert_eq!(o.status.code(), Some(1));
+    let fout = String::from_utf8_lossy(&o.stderr);
+    assert!(fout.contains("rij 3 is gewijzigd"), "{fout}");
+    // En een verwijderde rij in het midden.
+    sqlx::query("DELETE FROM audit WHERE volgnummer = 4").execute(&mut *c).await.unwrap();
+    let fout = String::from_utf8_lossy(&verify().stderr).to_string();
+    assert!(fout.contains("rij 4 ontbreekt"), "{fout}");
+}
+
+#[tokio::test]
+async fn audit_verify_op_sqlite() {
+    let dir = std::env::temp_dir().join(uniek("vhf-audit"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let app = start(format!("sqlite://{}?mode=rwc", dir.join("vhf.db").display())).await;
+    audit_verify_vangt_een_gewijzigde_rij(app, vec![], vec!["--data-dir".into(), dir.to_str().unwrap().into()]).await;
+}
+
+#[tokio::test]
+async fn audit_verify_op_postgresql() {
+    if let Some(app) = postgres().await {
+        let url = app.database_url.clone();
+        audit_verify_vangt_een_gewijzigde_rij(app, vec![("DATABASE_URL", url)], vec![]).await;
+    }
+}

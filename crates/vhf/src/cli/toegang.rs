@@ -30,8 +30,7 @@ fn wie() -> String {
     format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "onbekend".into()))
 }
 
-fn gebeurtenis(actie: &'static str, object: String, voor: Option<String>, na: Option<String>) -> Gebeurtenis<'static> {
-    let actor: &'static str = Box::leak(wie().into_boxed_str());
+fn gebeurtenis<'a>(actor: &'a str, actie: &'a str, object: String, voor: Option<String>, na: Option<String>) -> Gebeurtenis<'a> {
     Gebeurtenis { op: jiff::Timestamp::now().as_microsecond(), actor, rol: "beheer-cli", actie, object, aanvraag_id: None, voor, na, verzoek_id: "" }
 }
 
@@ -56,7 +55,7 @@ pub fn gebruiker(o: &Opdrachtregel, id: &str, naam: &str, rol: &str, gemeente: O
         let beschrijf = |g: &Gebruiker| json!({ "naam": g.naam, "rol": g.rol.code(), "gemeente": g.gemeente.map(|x| x.to_string()) }).to_string();
         crate::db::audit::schrijf(
             &mut tx,
-            gebeurtenis("gebruiker.opgeslagen", format!("gebruiker/{}", g.id), vorige.as_ref().map(beschrijf), Some(beschrijf(&g))),
+            gebeurtenis(&wie(), "gebruiker.opgeslagen", format!("gebruiker/{}", g.id), vorige.as_ref().map(beschrijf), Some(beschrijf(&g))),
         )
         .await
         .map_err(|e| e.to_string())?;
@@ -89,7 +88,7 @@ pub fn token(o: &Opdrachtregel, gebruiker: &str, reikwijdte: &str, omschrijving:
         let verloopt = nu + dagen * 86_400_000_000;
         crate::db::toegang::voeg_token_toe(&mut tx, &hash, gebruiker, reikwijdte, omschrijving, nu, verloopt).await.map_err(|e| e.to_string())?;
         let na = json!({ "reikwijdte": reikwijdte.code(), "omschrijving": omschrijving, "dagen": dagen, "hash": &hash[..16] }).to_string();
-        crate::db::audit::schrijf(&mut tx, gebeurtenis("token.gemaakt", format!("gebruiker/{gebruiker}/token"), None, Some(na)))
+        crate::db::audit::schrijf(&mut tx, gebeurtenis(&wie(), "token.gemaakt", format!("gebruiker/{gebruiker}/token"), None, Some(na)))
             .await
             .map_err(|e| e.to_string())?;
         tx.commit().await.map_err(|e| e.to_string())?;

@@ -246,7 +246,7 @@ async fn controleer(s: &AppState, oidc: &Oidc, ident: &Identiteit, q: Option<Ter
             id
         }
     };
-    let g = Gebruiker::nieuw(&id, &naam, rol, gemeente).map_err(|e| geweigerd(e))?;
+    let g = Gebruiker::nieuw(&id, &naam, rol, gemeente).map_err(geweigerd)?;
     let vorige = db::sla_op(&mut tx, &g, Some((&issuer, subject.as_str())), nu).await?;
     if vorige.as_ref() != Some(&g) {
         let beschrijf = |g: &Gebruiker| serde_json::json!({ "naam": g.naam, "rol": g.rol.code(), "gemeente": g.gemeente.map(|x| x.to_string()) });
