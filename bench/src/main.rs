@@ -200,6 +200,14 @@ async fn crash(args: &[String]) -> i32 {
         );
         fouten += ontbreekt + kapot + half;
         stop_server(&mut server.kind);
+        // Ook het audittrail is na de crash een gave keten: elke rij hoort bij een gecommitte wijziging.
+        let o =
+            Command::new(&vhf).args(["audit", "verify", "--data-dir", data.to_str().unwrap()]).env_remove("DATABASE_URL").output().expect("vhf audit verify");
+        let uitleg = String::from_utf8_lossy(if o.status.success() { &o.stdout } else { &o.stderr }).trim().to_string();
+        println!("ronde {}: vhf audit verify: {uitleg}", ronde + 1);
+        if !o.status.success() {
+            fouten += 1;
+        }
     }
     let _ = std::fs::remove_dir_all(&data);
     if fouten == 0 {

@@ -181,6 +181,11 @@ pub async fn ruim_sessies_op(c: &mut AnyConnection, inactief_voor: i64, aangemaa
     Ok(r.rows_affected())
 }
 
+/// Vergeet mislukte inlogpogingen van vóór `voor` (ze tellen niet meer mee).
+pub async fn ruim_pogingen_op(c: &mut AnyConnection, voor: i64) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM inlogpogingen WHERE op < $1").bind(voor).execute(c).await?.rows_affected())
+}
+
 pub async fn voeg_poging_toe(c: &mut AnyConnection, sleutel: &str, nu: i64) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO inlogpogingen (sleutel, op) VALUES ($1, $2)").bind(sleutel).bind(nu).execute(c).await?;
     Ok(())

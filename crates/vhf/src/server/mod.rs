@@ -63,6 +63,18 @@ pub struct Instellingen {
 pub struct Application {
     listener: tokio::net::TcpListener,
     router: Router,
+    state: AppState,
+}
+
+/// Verwijdert sessies die niet meer kunnen gelden en inlogpogingen buiten het venster.
+pub async fn ruim_op(s: &AppState) -> Result<(u64, u64), sqlx::Error> {
+    let nu = (s.klok)().as_microsecond();
+    let b = &s.sessiebeleid;
+    let mut tx = s.db.schrijf().await?;
+    let sessies = crate::db::toegang::ruim_sessies_op(&mut tx, nu - b.inactief.as_micros() as i64, nu - b.absoluut.as_micros() as i64).await?;
+    let pogingen = crate::db::toegang::ruim_pogingen_op(&mut tx, nu - b.pogingen_venster.as_micros() as i64).await?;
+    tx.commit().await?;
+    Ok((sessies, pogingen))
 }
 
 impl Application {
@@ -94,7 +106,7 @@ impl Application {
             ontwikkel_login: instellingen.ontwikkel_login,
             oidc,
         };
-        Ok(Application { listener, router: router(state) })
+        Ok(Application { listener, router: router(state.clone()), state })
     }
 
     pub fn poort(&self) -> u16 {
@@ -102,6 +114,24 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self, stop: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        // Opruimen op de achtergrond: verlopen sessies (ook voorsessies van wie alleen de inlogpagina opende) en
+        // oude inlogpogingen. Elk exemplaar doet het; dubbel opruimen kan geen kwaad.
+        let state = self.state.clone();
+        let opruimer = tokio::spawn(async move {
+            let mut tik = tokio::time::interval(std::time::Duration::from_secs(300));
+            loop {
+                tik.tick().await;
+                if let Err(e) = ruim_op(&state).await {
+                    tracing::warn!("opruimen van sessies mislukt: {e}");
+                }
+            }
+        });
+        let r = self.serve(stop).await;
+        opruimer.abort();
+        r
+    }
+
+    async fn serve(self, stop: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         // Met het adres van de verbinding, voor het remmen van inlogpogingen.
         axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(stop).await
     }
