@@ -1063,16 +1063,24 @@ async fn sessies_csrf_rotatie_verloop_en_remmen() {
 /// faalt hij en noemt hij die rij. Op SQLite (via --data-dir) en PostgreSQL (via DATABASE_URL).
 async fn audit_verify_vangt_een_gewijzigde_rij(app: App, omgeving: Vec<(&'static str, String)>, args: Vec<String>) {
     zaai_voor_matrix(&app).await;
+    // Het proces draait naast de server in deze runtime: wachten zonder de runtime te blokkeren.
     let verify = || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_vhf"))
-            .args(["audit", "verify"])
-            .args(&args)
-            .env_remove("DATABASE_URL")
-            .envs(omgeving.iter().map(|(k, v)| (*k, v.as_str())))
-            .output()
+        let (args, omgeving) = (args.clone(), omgeving.clone());
+        async move {
+            tokio::task::spawn_blocking(move || {
+                std::process::Command::new(env!("CARGO_BIN_EXE_vhf"))
+                    .args(["audit", "verify"])
+                    .args(&args)
+                    .env_remove("DATABASE_URL")
+                    .envs(omgeving.iter().map(|(k, v)| (*k, v.as_str())))
+                    .output()
+                    .unwrap()
+            })
+            .await
             .unwrap()
+        }
     };
-    let o = verify();
+    let o = verify().await;
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stdout).contains("in orde"));
     let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
@@ -1080,13 +1088,13 @@ async fn audit_verify_vangt_een_gewijzigde_rij(app: App, omgeving: Vec<(&'static
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit").fetch_one(&mut *c).await.unwrap();
     assert!(n >= 5, "er is wat te controleren ({n} rijen)");
     sqlx::query("UPDATE audit SET actor = 'iemand-anders' WHERE volgnummer = 3").execute(&mut *c).await.unwrap();
-    let o = verify();
+    let o = verify().await;
     assert_eq!(o.status.code(), Some(1));
     let fout = String::from_utf8_lossy(&o.stderr);
     assert!(fout.contains("rij 3 is gewijzigd"), "{fout}");
     // En een verwijderde rij in het midden.
     sqlx::query("DELETE FROM audit WHERE volgnummer = 4").execute(&mut *c).await.unwrap();
-    let fout = String::from_utf8_lossy(&verify().stderr).to_string();
+    let fout = String::from_utf8_lossy(&verify().await.stderr).to_string();
     assert!(fout.contains("rij 4 ontbreekt"), "{fout}");
 }
 

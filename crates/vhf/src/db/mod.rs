@@ -5,6 +5,7 @@ pub mod aanvragen;
 pub mod audit;
 pub mod beheer;
 pub mod documenten;
+mod groep;
 pub mod idempotentie;
 pub mod rondes;
 pub mod toegang;
@@ -14,7 +15,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Connection, Executor};
 
 /// Migraties, op volgorde; ingebouwd in het programma.
 const MIGRATIES: &[(i64, &str, &str)] = &[
@@ -36,33 +37,52 @@ pub enum Soort {
 pub struct Db {
     pub pool: AnyPool,
     pub soort: Soort,
-    /// SQLite kent één schrijver tegelijk: schrijvers krijgen één eigen verbinding en wachten daar op hun beurt
-    /// (eerlijk, in volgorde) in plaats van in SQLite's busy-handler te slapen; lezers hebben hun eigen
-    /// verbindingen en lezen ondertussen door (WAL). Bij PostgreSQL is dit dezelfde pool als `pool`.
+    /// Bij PostgreSQL: dezelfde pool als `pool`; elke schrijver een eigen transactie.
     schrijfpool: AnyPool,
+    /// Bij SQLite (één schrijver tegelijk): één eigen schrijfverbinding met groepscommit (zie `groep.rs`);
+    /// schrijvers wachten er eerlijk op hun beurt, lezers lezen ondertussen door op hun eigen verbindingen (WAL).
+    groep: Option<std::sync::Arc<groep::Groepscommit>>,
 }
 
-/// Een schrijvende transactie.
+/// Een schrijvende transactie: bij PostgreSQL een gewone transactie, bij SQLite een deelname aan de groep.
 pub struct Schrijftransactie {
-    tx: sqlx::Transaction<'static, sqlx::Any>,
+    binnen: Binnen,
+}
+
+enum Binnen {
+    Tx(sqlx::Transaction<'static, sqlx::Any>),
+    Groep(groep::Onvoltooid),
 }
 
 impl Schrijftransactie {
+    /// Commit; pas als dit `Ok` geeft, staat alles op schijf.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
+        match self.binnen {
+            Binnen::Tx(tx) => tx.commit().await,
+            Binnen::Groep(mut o) => match o.0.take() {
+                Some(d) => d.commit().await,
+                None => Err(sqlx::Error::PoolClosed),
+            },
+        }
     }
 }
 
 impl std::ops::Deref for Schrijftransactie {
     type Target = sqlx::AnyConnection;
     fn deref(&self) -> &Self::Target {
-        &self.tx
+        match &self.binnen {
+            Binnen::Tx(tx) => tx,
+            Binnen::Groep(o) => o.0.as_ref().expect("deelname tot commit").verbinding_ref(),
+        }
     }
 }
 
 impl std::ops::DerefMut for Schrijftransactie {
     fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.tx
+        match &mut self.binnen {
+            Binnen::Tx(tx) => tx,
+            Binnen::Groep(o) => o.0.as_mut().expect("deelname tot commit").verbinding(),
+        }
     }
 }
 
@@ -102,29 +122,35 @@ impl Db {
                 p
             }
         };
-        let (pool, schrijfpool) = match soort {
+        let (pool, schrijfpool, groep) = match soort {
             Soort::Sqlite => {
-                let schrijf = pool_opties(1).connect_with(opties.clone()).await?;
-                (pool_opties(2).connect_with(opties).await?, schrijf)
+                let pool = pool_opties(2).connect_with(opties.clone()).await?;
+                // De schrijfverbinding hoort niet bij een pool: de groep houdt haar vast.
+                let mut conn = sqlx::AnyConnection::connect_with(&opties).await?;
+                conn.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;").await?;
+                (pool.clone(), pool, Some(groep::Groepscommit::nieuw(conn)))
             }
             Soort::Postgres => {
                 let p = pool_opties(16).connect_with(opties).await?;
-                (p.clone(), p)
+                (p.clone(), p, None)
             }
         };
-        let db = Db { pool, soort, schrijfpool };
+        let db = Db { pool, soort, schrijfpool, groep };
         db.migreer().await?;
         Ok(db)
     }
 
     async fn migreer(&self) -> Result<(), DbFout> {
-        self.schrijfpool
-            .execute("CREATE TABLE IF NOT EXISTS schema_migraties (versie BIGINT PRIMARY KEY, naam TEXT NOT NULL, toegepast_op BIGINT NOT NULL)")
-            .await?;
+        let mut tx = self.schrijf().await?;
+        tx.execute("CREATE TABLE IF NOT EXISTS schema_migraties (versie BIGINT PRIMARY KEY, naam TEXT NOT NULL, toegepast_op BIGINT NOT NULL)").await?;
+        tx.commit().await?;
         for (versie, naam, sql) in MIGRATIES {
             let mut tx = self.schrijf().await?;
             let al: Option<(i64,)> = sqlx::query_as("SELECT versie FROM schema_migraties WHERE versie = $1").bind(*versie).fetch_optional(&mut *tx).await?;
             if al.is_some() {
+                // Afsluiten met een commit, niet laten vallen: bij SQLite houdt een losgelaten deelname de
+                // schrijfverbinding vast tot de runtime haar opruimt.
+                tx.commit().await?;
                 continue;
             }
             for stuk in zonder_commentaar(sql).split(';').map(str::to_string).filter(|s| !s.trim().is_empty()) {
@@ -142,13 +168,13 @@ impl Db {
         Ok(())
     }
 
-    /// Een transactie die gaat schrijven. SQLite: `BEGIN IMMEDIATE`, zodat gelijktijdige schrijvers op elkaar
-    /// wachten (busy_timeout) in plaats van halverwege te falen bij het opwaarderen van een leesslot.
+    /// Een transactie die gaat schrijven. SQLite: een deelname aan de groepscommit (een savepoint binnen
+    /// `BEGIN IMMEDIATE` op de ene schrijfverbinding); PostgreSQL: een eigen transactie.
     pub async fn schrijf(&self) -> Result<Schrijftransactie, sqlx::Error> {
         Ok(Schrijftransactie {
-            tx: match self.soort {
-                Soort::Sqlite => self.schrijfpool.begin_with("BEGIN IMMEDIATE").await?,
-                Soort::Postgres => self.schrijfpool.begin().await?,
+            binnen: match &self.groep {
+                Some(g) => Binnen::Groep(groep::Onvoltooid(Some(g.begin().await?))),
+                None => Binnen::Tx(self.schrijfpool.begin().await?),
             },
         })
     }
