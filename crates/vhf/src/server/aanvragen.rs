@@ -328,10 +328,12 @@ pub(super) async fn begin(
     if let Some((k, hash)) = &sleutel
         && !idempotentie::claim(&mut tx, k, hash, (s.klok)().as_microsecond()).await?
     {
-        // De sleutel hoort bij een eerder verzoek, dat inmiddels klaar is (de claim wachtte erop).
-        drop(tx);
-        let mut c = s.db.pool.acquire().await?;
-        return match idempotentie::zoek(&mut c, k).await? {
+        // De sleutel hoort bij een eerder verzoek, dat inmiddels klaar is (de claim wachtte erop). Lezen via de
+        // eigen transactie (bij SQLite kan dat verzoek in dezelfde groepscommit zitten) en pas antwoorden als
+        // wat we herhalen op schijf staat.
+        let bewaard = idempotentie::zoek(&mut tx, k).await?;
+        tx.commit().await?;
+        return match bewaard {
             Some(b) if b.status != 0 => Err(ApiFout::Herhaald(Box::new(herhaling(b, hash)?))),
             _ => Err(ApiFout::Conflict("Een gelijktijdig verzoek met dezelfde Idempotency-Key is nog bezig; probeer het zo opnieuw.".into())),
         };
