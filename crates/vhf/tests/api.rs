@@ -1024,6 +1024,13 @@ async fn sessies_csrf_rotatie_verloop_en_remmen() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(c.get(app.url("/ik")).header("cookie", met(&s4)).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
 
+    // Een browser krijgt een fout op een webpagina als Nederlandse pagina, met dezelfde status.
+    let r = c.post(format!("{}/auth/ontwikkel", app.basis)).header("accept", "text/html").body("gebruiker=rvo").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let html = r.text().await.unwrap();
+    assert!(html.contains("<html lang=\"nl\">") && html.contains("inlogpagina"), "{html}");
+
     // Vijf mislukte pogingen, dan geremd (429 met Retry-After), ook voor een bestaande gebruiker.
     let r = c.get(format!("{}/auth/inloggen", app.basis)).send().await.unwrap();
     let s5 = cookie_id(&set_cookie(&r).unwrap());
@@ -1277,6 +1284,21 @@ async fn inloggen_via_oidc_met_een_echte_provider() {
     let r = vhf.get(format!("{terug}?code=x&state=niet-de-goede")).header("cookie", format!("__Host-vhf-sessie={c2}")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 
+    // Deze server staat ingesteld zonder ontwikkel-login (zoals productie): die wordt geweigerd.
+    let html = vhf.get(format!("{basis}/auth/inloggen")).send().await.unwrap().text().await.unwrap();
+    assert!(!html.contains("/auth/ontwikkel") && html.contains("/auth/oidc/start"), "alleen de broker op de inlogpagina");
+    // Met een geldige sessie en het juiste CSRF-token, zodat de weigering echt van de ontwikkel-login komt.
+    let r = vhf
+        .post(format!("{basis}/auth/ontwikkel"))
+        .header("cookie", format!("__Host-vhf-sessie={sessie}"))
+        .header("x-csrf-token", ik["csrf"].as_str().unwrap())
+        .body("gebruiker=rvo")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.json::<Value>().await.unwrap()["detail"].as_str().unwrap().contains("bestaat niet in deze omgeving"));
+
     // De sessie van de geslaagde login verloopt na 30 minuten zonder verzoek.
     zet(&(jiff::Timestamp::now() + jiff::SignedDuration::from_mins(31)).to_string());
     let r = vhf.get(format!("{basis}/api/v1/ik")).header("cookie", format!("__Host-vhf-sessie={sessie}")).send().await.unwrap();
@@ -1286,4 +1308,68 @@ async fn inloggen_via_oidc_met_een_echte_provider() {
 
 fn gemeenschappelijk_repo() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Een samenwerkingsverband (Parkstad: penvoerder Heerlen, mede-aanvragers o.a. Kerkrade): de mede-aanvrager
+/// leest mee maar wijzigt, uploadt en dient niet in; een gemeente die niet meedoet ziet niets. Een token met
+/// reikwijdte `lezen` leest en schrijft niet. Een commissielid met een band met een van de gemeenten kan niet
+/// worden toegewezen.
+#[tokio::test]
+async fn samenwerkingsverband_leestoken_en_belangenconflict() {
+    use vhf::toegang::{Reikwijdte, Rol};
+    let app = sqlite().await;
+    app.zet_klok("2021-05-10T10:00:00Z");
+    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    let heerlen = client_met(&gebruiker_met_token(&db, "heerlen", Rol::Aanvrager, Some("GM0917")).await);
+    let kerkrade = client_met(&gebruiker_met_token(&db, "kerkrade", Rol::Aanvrager, Some("GM0928")).await);
+    let mut v: Value = serde_json::from_str(include_str!("../../../examples/parkstad-limburg-samenwerkingsverband.json")).unwrap();
+    v.as_object_mut().unwrap().remove("ingediend_op");
+    let body = v.to_string();
+
+    let r = kerkrade.post(app.url("/aanvragen")).body(body.clone()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "alleen de penvoerder maakt de aanvraag");
+    let r = heerlen.post(app.url("/aanvragen")).body(body.clone()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+
+    let r = kerkrade.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "de mede-aanvrager leest mee");
+    let l: Value = kerkrade.get(app.url("/aanvragen")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(l["totaal"], 1);
+    for r in [
+        kerkrade.put(app.url(&format!("/aanvragen/{id}"))).header("If-Match", "\"1\"").body(body.clone()).send().await.unwrap(),
+        kerkrade.post(app.url(&format!("/aanvragen/{id}/indiening"))).send().await.unwrap(),
+        kerkrade.post(app.url(&format!("/aanvragen/{id}/documenten?soort=overig&naam=x.pdf"))).body("%PDF-1.7 x").send().await.unwrap(),
+    ] {
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert!(r.json::<Value>().await.unwrap()["detail"].as_str().unwrap().contains("penvoerder"));
+    }
+    assert_eq!(app.ander.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+
+    // Een leestoken van de penvoerder: lezen mag, indienen niet.
+    let g = vhf::toegang::Gebruiker::nieuw("heerlen", "heerlen", Rol::Aanvrager, Some(vhf_core::codes::GemeenteCode::parse("GM0917").unwrap())).unwrap();
+    let (token, hash) = vhf::server::beheer::nieuw_token();
+    let mut tx = db.schrijf().await.unwrap();
+    vhf::db::toegang::voeg_token_toe(&mut tx, &hash, &g.id, Reikwijdte::Lezen, "dashboard", 0, i64::MAX).await.unwrap();
+    tx.commit().await.unwrap();
+    let lezer = client_met(&token);
+    assert_eq!(lezer.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().status(), StatusCode::OK);
+    let r = lezer.post(app.url(&format!("/aanvragen/{id}/indiening"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.json::<Value>().await.unwrap()["detail"].as_str().unwrap().contains("alleen lezen"));
+
+    // Indienen door de penvoerder; daarna een toewijzing met een belangenconflict: geweigerd, niets vastgelegd.
+    assert_eq!(heerlen.post(app.url(&format!("/aanvragen/{id}/indiening"))).send().await.unwrap().status(), StatusCode::CREATED);
+    let b = json!({"beoordelingen": {
+        "leden": [{"id": "L1", "naam": "Lid 1", "conflicten": [{"gemeente": "GM0928"}]}, {"id": "L2", "naam": "Lid 2"}],
+        "toewijzingen": [{"aanvraag": "PARKSTAD-2021-01", "deelplan": "DP1", "leden": ["L1", "L2"]}],
+        "scores": [],
+    }});
+    let r = app.rvo.post(app.url("/rondes/vhf-2021/beoordelingen")).json(&b).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let d = r.json::<Value>().await.unwrap()["detail"].as_str().unwrap().to_string();
+    assert!(d.contains("L1 kan deelplan DP1 van PARKSTAD-2021-01 niet beoordelen: band met gemeente GM0928"), "{d}");
+    let mut c = db.pool.acquire().await.unwrap();
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM beoordelingen").fetch_one(&mut *c).await.unwrap();
+    assert_eq!(n, 0);
 }

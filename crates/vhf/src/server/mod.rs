@@ -144,7 +144,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(gereed))
         .route("/metrics", get(|axum::extract::State(s): axum::extract::State<AppState>| async move { s.metrieken.tekst() }))
-        .merge(routes::router(routes::alle(), routes::Basis::Web))
+        .merge(routes::router(routes::alle(), routes::Basis::Web).layer(axum::middleware::from_fn(sessies::fouten_als_pagina)))
         .nest(
             "/api/v1",
             routes::router(routes::alle(), routes::Basis::Api).route("/openapi.json", get(|| async { axum::Json(routes::openapi(&routes::alle())) })),

@@ -15,8 +15,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreGenderClaim, CoreProviderMetadata};
 use openidconnect::{
-    AdditionalClaims, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier,
-    RedirectUrl, Scope, TokenResponse, UserInfoClaims,
+    AdditionalClaims, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, Nonce,
+    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse, UserInfoClaims,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -91,6 +91,22 @@ impl Oidc {
     }
 }
 
+/// De client zoals de broker hem via discovery beschrijft: autorisatie- en tokenendpoint gezet, userinfo zo
+/// mogelijk.
+type Client = CoreClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointMaybeSet, EndpointMaybeSet>;
+
+impl Oidc {
+    async fn client(&self) -> Result<Client, ApiFout> {
+        let metadata = self.metadata().await?.clone();
+        Ok(CoreClient::from_provider_metadata(
+            metadata,
+            ClientId::new(self.instellingen.client_id.clone()),
+            Some(ClientSecret::new(self.instellingen.client_secret.bloot().to_string())),
+        )
+        .set_redirect_uri(RedirectUrl::new(self.instellingen.redirect_url.clone()).map_err(|e| ApiFout::Intern(e.to_string()))?))
+    }
+}
+
 /// De claims uit het userinfo-antwoord die we niet kennen als standaardclaim (rol, organisatie).
 #[derive(Clone, Debug, Deserialize, Serialize)]
 struct Overige {
@@ -101,13 +117,7 @@ impl AdditionalClaims for Overige {}
 
 async fn begin(State(s): State<AppState>, ident: Identiteit) -> Result<Response, ApiFout> {
     let oidc = s.oidc.clone().ok_or(ApiFout::NietGevonden)?;
-    let metadata = oidc.metadata().await?.clone();
-    let client = CoreClient::from_provider_metadata(
-        metadata,
-        ClientId::new(oidc.instellingen.client_id.clone()),
-        Some(ClientSecret::new(oidc.instellingen.client_secret.bloot().to_string())),
-    )
-    .set_redirect_uri(RedirectUrl::new(oidc.instellingen.redirect_url.clone()).map_err(|e| ApiFout::Intern(e.to_string()))?);
+    let client = oidc.client().await?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let mut verzoek = client.authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random).set_pkce_challenge(challenge);
     for scope in &oidc.instellingen.scopes {
@@ -190,13 +200,7 @@ async fn controleer(s: &AppState, oidc: &Oidc, ident: &Identiteit, q: Option<Ter
     if verwacht.is_empty() || !super::identiteit::gelijk(&state, &verwacht) {
         return Err(geweigerd("De state van de terugkeer hoort niet bij deze sessie (mogelijk een vervalst verzoek)."));
     }
-    let metadata = oidc.metadata().await?.clone();
-    let client = CoreClient::from_provider_metadata(
-        metadata,
-        ClientId::new(oidc.instellingen.client_id.clone()),
-        Some(ClientSecret::new(oidc.instellingen.client_secret.bloot().to_string())),
-    )
-    .set_redirect_uri(RedirectUrl::new(oidc.instellingen.redirect_url.clone()).map_err(|e| ApiFout::Intern(e.to_string()))?);
+    let client = oidc.client().await?;
     let token = client
         .exchange_code(AuthorizationCode::new(code))
         .map_err(|e| ApiFout::Intern(format!("OIDC: {e}")))?

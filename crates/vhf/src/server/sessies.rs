@@ -119,6 +119,26 @@ pub fn pagina(titel: &str, inhoud: &str) -> Html<String> {
     ))
 }
 
+/// Voor de webpagina's: een browser (Accept: text/html) krijgt een fout als Nederlandse pagina met dezelfde
+/// status en koppen, in plaats van problem+json; een API-klant krijgt gewoon problem+json.
+pub async fn fouten_als_pagina(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let browser = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
+    let r = next.run(req).await;
+    let is_probleem = r.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/problem+json"));
+    if !browser || !is_probleem {
+        return r;
+    }
+    let (mut delen, body) = r.into_parts();
+    let p: serde_json::Value = axum::body::to_bytes(body, 64 * 1024).await.ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+    let titel = p["title"].as_str().unwrap_or("Er ging iets mis");
+    let detail = p["detail"].as_str().unwrap_or("");
+    let inhoud = format!("<p role=\"alert\">{}</p>\n<p><a href=\"/auth/inloggen\">Terug naar inloggen</a> · <a href=\"/\">Startpagina</a></p>", escape(detail));
+    let pagina = pagina(titel, &inhoud).into_response();
+    delen.headers.remove(header::CONTENT_LENGTH);
+    delen.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    Response::from_parts(delen, pagina.into_body())
+}
+
 fn beschrijf(g: &Gebruiker) -> String {
     match g.gemeente {
         Some(gm) => format!("{} ({}, {})", g.naam, g.rol, vhf_core::referentie::Referentie::ingebouwd().gemeentenaam(gm)),
