@@ -459,7 +459,12 @@ async fn doorloop(app: App) {
     assert!(!o.to_string().contains("#/$defs/"), "alle verwijzingen wijzen naar components");
 
     // Metrieken per routepatroon (geen kenmerken in de labels).
-    let m = c.get(format!("{}/metrics", app.basis)).send().await.unwrap().text().await.unwrap();
+    assert_eq!(
+        c.get(format!("{}/metrics", app.basis)).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN,
+        "metrieken alleen met een beheer- of auditortoken"
+    );
+    let m = app.auditor.get(format!("{}/metrics", app.basis)).send().await.unwrap().text().await.unwrap();
     assert!(m.contains("vhf_http_requests_total{method=\"POST\",route=\"/api/v1/aanvragen/{id}/indiening\",status=\"201\"} 2"), "{m}");
     assert!(m.contains("vhf_http_request_duration_seconds_count{method=\"PUT\",route=\"/api/v1/aanvragen/{id}\"}"), "{m}");
     assert!(!m.contains(&id), "geen kenmerken in de metrieken");
@@ -609,7 +614,7 @@ fn serve_als_proces_antwoordt_en_stopt_netjes() {
         let _ = kind.kill();
     }
     let _ = kind.wait();
-    assert_eq!(antwoord, [200, 200, 200, 200], "de server antwoordt niet (of hangt)");
+    assert_eq!(antwoord, [200, 200, 200, 401], "de server antwoordt niet (of hangt); /metrics vraagt een token");
     assert_eq!(klaar.and_then(|s| s.code()), Some(0), "geen nette stop op SIGTERM");
 }
 
@@ -782,6 +787,10 @@ const MATRIX: &[(&str, &str)] = &[
     // Deze server heeft geen OIDC ingesteld: de routes bestaan niet.
     ("GET /auth/oidc/start", "NNNNNNNNN"),
     ("GET /auth/oidc/terugkeer", "NNNNNNNNN"),
+    ("GET /healthz", "TTTTTTTTT"),
+    ("GET /readyz", "TTTTTTTTT"),
+    ("GET /metrics", "AVVVVVVTT"),
+    ("GET /openapi.json", "TTTTTTTTT"),
 ];
 
 /// Een ingediende aanvraag van Zaanstad met een document, beoordelingen (L1 en L2 toegewezen, L3 niet) en een

@@ -141,14 +141,8 @@ impl Application {
 /// en daaromheen identiteit, metrieken en de koppen die op elk antwoord staan.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(gereed))
-        .route("/metrics", get(|axum::extract::State(s): axum::extract::State<AppState>| async move { s.metrieken.tekst() }))
         .merge(routes::router(routes::alle(), routes::Basis::Web).layer(axum::middleware::from_fn(sessies::fouten_als_pagina)))
-        .nest(
-            "/api/v1",
-            routes::router(routes::alle(), routes::Basis::Api).route("/openapi.json", get(|| async { axum::Json(routes::openapi(&routes::alle())) })),
-        )
+        .nest("/api/v1", routes::router(routes::alle(), routes::Basis::Api))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), identiteit::identificeer))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), metriek::meet))
         .layer(axum::middleware::map_response(|r: axum::response::Response| async move {
@@ -159,6 +153,54 @@ pub fn router(state: AppState) -> Router {
         }))
         .layer(axum::extract::DefaultBodyLimit::max(vhf_core::invoer::MAX_BESTANDSGROOTTE))
         .with_state(state)
+}
+
+/// Het bedrijf van de server: levend, gereed (database bereikbaar) en de metrieken (voor Prometheus, met een
+/// token van een beheerder of auditor). Ook deze routes staan in het register, met hun regel.
+pub fn bedrijfsroutes() -> Vec<routes::Route> {
+    use routes::{Auditor, Basis, Beheerder, Route, Toegang};
+    vec![
+        Route {
+            methode: "GET",
+            pad: "/healthz",
+            samenvatting: "Leeft de server?",
+            body: None,
+            antwoorden: &[(200, "ok")],
+            basis: Basis::Web,
+            toegang: Toegang::Openbaar,
+            handler: get(|| async { "ok" }),
+        },
+        Route {
+            methode: "GET",
+            pad: "/readyz",
+            samenvatting: "Kan de server werken (database bereikbaar)?",
+            body: None,
+            antwoorden: &[(200, "gereed"), (503, "database niet bereikbaar")],
+            basis: Basis::Web,
+            toegang: Toegang::Openbaar,
+            handler: get(gereed),
+        },
+        Route {
+            methode: "GET",
+            pad: "/metrics",
+            samenvatting: "Prometheus-metrieken per routepatroon (scrape met een token)",
+            body: None,
+            antwoorden: &[(200, "tekstformaat van Prometheus")],
+            basis: Basis::Web,
+            toegang: Toegang::Rollen(&[Beheerder, Auditor]),
+            handler: get(|axum::extract::State(s): axum::extract::State<AppState>| async move { s.metrieken.tekst() }),
+        },
+        Route {
+            methode: "GET",
+            pad: "/openapi.json",
+            samenvatting: "Dit OpenAPI-document, gemaakt uit het routeregister",
+            body: None,
+            antwoorden: &[(200, "OpenAPI 3.1")],
+            basis: Basis::Api,
+            toegang: Toegang::Openbaar,
+            handler: get(|| async { axum::Json(routes::openapi(&routes::alle())) }),
+        },
+    ]
 }
 
 async fn gereed(axum::extract::State(s): axum::extract::State<AppState>) -> (axum::http::StatusCode, &'static str) {

@@ -48,6 +48,7 @@ pub fn alle() -> Vec<Route> {
     v.extend(super::beheer::routes());
     v.extend(super::sessies::routes());
     v.extend(super::oidc::routes());
+    v.extend(super::bedrijfsroutes());
     v
 }
 
