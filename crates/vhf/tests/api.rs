@@ -1367,6 +1367,16 @@ async fn samenwerkingsverband_leestoken_en_belangenconflict() {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert!(r.json::<Value>().await.unwrap()["detail"].as_str().unwrap().contains("alleen lezen"));
 
+    // De beheerder maakt via de API een token voor een koppeling van een gemeente, maar niet voor een beslisser
+    // (anders kon hij zichzelf diens rechten geven).
+    let nieuw = json!({"reikwijdte": "lezen", "omschrijving": "zaaksysteem Heerlen"});
+    let r = app.beheer.post(app.url("/gebruikers/heerlen/tokens")).json(&nieuw).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let t = r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string();
+    assert_eq!(client_met(&t).get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().status(), StatusCode::OK);
+    let r = app.beheer.post(app.url("/gebruikers/bzk/tokens")).json(&nieuw).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
     // Indienen door de penvoerder; daarna een toewijzing met een belangenconflict: geweigerd, niets vastgelegd.
     assert_eq!(heerlen.post(app.url(&format!("/aanvragen/{id}/indiening"))).send().await.unwrap().status(), StatusCode::CREATED);
     let b = json!({"beoordelingen": {

@@ -44,9 +44,14 @@ pub fn routes() -> Vec<Route> {
         Route {
             methode: "POST",
             pad: "/gebruikers/{id}/tokens",
-            samenvatting: "Een API-token voor een systeemkoppeling ({reikwijdte: lezen|schrijven, omschrijving, geldig_dagen?}); het token staat alleen in dit antwoord",
+            samenvatting: "Een API-token voor een systeemkoppeling van een aanvrager of behandelaar ({reikwijdte: lezen|schrijven, omschrijving, geldig_dagen?}); het token staat alleen in dit antwoord",
             body: None,
-            antwoorden: &[(201, "het token (eenmalig zichtbaar)"), (404, "onbekende gebruiker"), (422, "ongeldig")],
+            antwoorden: &[
+                (201, "het token (eenmalig zichtbaar)"),
+                (403, "niet voor deze rol (scheiding van functies)"),
+                (404, "onbekende gebruiker"),
+                (422, "ongeldig"),
+            ],
             basis: Basis::Api,
             toegang: Toegang::Rollen(&[Beheerder]),
             handler: post(maak_token),
@@ -145,7 +150,15 @@ async fn maak_token(State(s): State<AppState>, ident: Identiteit, Path(id): Path
     }
     let nu = (s.klok)().as_microsecond();
     let mut tx = s.db.schrijf().await?;
-    db::haal(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
+    let g = db::haal(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
+    // Scheiding van functies: via de API alleen tokens voor koppelingen van gemeenten en RVO. Anders zou een
+    // beheerder zich een token van een beslisser of auditor kunnen geven en als die kunnen handelen.
+    if !matches!(g.rol, Rol::Aanvrager | Rol::Behandelaar) {
+        return Err(ApiFout::GeenRecht(format!(
+            "Via de API maakt u alleen tokens voor koppelingen (rol aanvrager of behandelaar); {id} is {}. Dat kan alleen op de server zelf met `vhf token maak`, en staat dan in het audittrail.",
+            g.rol
+        )));
+    }
     let (token, hash) = nieuw_token();
     let verloopt = nu + dagen * 86_400_000_000;
     db::voeg_token_toe(&mut tx, &hash, &id, r, &n.omschrijving, nu, verloopt).await?;
