@@ -48,6 +48,7 @@ struct Bestand {
     database_url: Option<Geheim>,
     max_document_mb: Option<u64>,
     ontwikkel_login: Option<bool>,
+    achter_proxy: Option<bool>,
     oidc: Option<OidcInstellingen>,
     sessies: Option<SessieInstellingen>,
 }
@@ -107,6 +108,8 @@ pub struct Configuratie {
     pub max_document_mb: u64,
     /// De ontwikkel-login (kies een gebruiker); nooit in productie.
     pub ontwikkel_login: bool,
+    /// Achter een eigen proxy of load balancer: het adres van de klant is het laatste in X-Forwarded-For.
+    pub achter_proxy: bool,
     pub oidc: Option<OidcInstellingen>,
     pub sessiebeleid: crate::server::identiteit::Sessiebeleid,
 }
@@ -156,6 +159,10 @@ impl Configuratie {
             Some(v) => v.parse().map_err(|_| format!("VHF_ONTWIKKEL_LOGIN='{v}': true of false"))?,
             None => bestand.ontwikkel_login.unwrap_or(modus == Modus::Ontwikkeling),
         };
+        let achter_proxy = match env("VHF_ACHTER_PROXY") {
+            Some(v) => v.parse().map_err(|_| format!("VHF_ACHTER_PROXY='{v}': true of false"))?,
+            None => bestand.achter_proxy.unwrap_or(false),
+        };
         let mut oidc = bestand.oidc;
         if let (Some(o), Some(geheim)) = (oidc.as_mut(), env("VHF_OIDC_CLIENT_SECRET")) {
             o.client_secret = Geheim(geheim);
@@ -172,7 +179,7 @@ impl Configuratie {
                 sessiebeleid.max_pogingen = n;
             }
         }
-        let c = Configuratie { modus, data_dir, bind, port, database_url, max_document_mb, ontwikkel_login, oidc, sessiebeleid };
+        let c = Configuratie { modus, data_dir, bind, port, database_url, max_document_mb, ontwikkel_login, achter_proxy, oidc, sessiebeleid };
         c.controleer()?;
         Ok(c)
     }

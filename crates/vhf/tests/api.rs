@@ -90,6 +90,7 @@ fn instellingen(documenten: std::path::PathBuf, max_document_bytes: u64) -> Inst
         max_document_bytes,
         demo: false,
         ontwikkel_login: true,
+        achter_proxy: false,
         oidc: None,
         sessiebeleid: Default::default(),
     }
@@ -1064,7 +1065,8 @@ async fn sessies_csrf_rotatie_verloop_en_remmen() {
     app.zet_klok("2021-05-10T11:00:00Z");
     c.get(format!("{}/auth/inloggen", app.basis)).send().await.unwrap();
     let (sessies, pogingen) = (tel("sessies").await, tel("inlogpogingen").await);
-    assert_eq!((sessies, pogingen), (2, 5));
+    // Pogingen: 5 mislukte logins en 4 nieuwe voorsessies (die tellen per adres mee tegen overspoelen).
+    assert_eq!((sessies, pogingen), (2, 9));
     let nu = "2021-05-10T11:02:00Z".parse::<jiff::Timestamp>().unwrap().as_microsecond();
     let mut tx = db.schrijf().await.unwrap();
     let weg = vhf::db::toegang::ruim_sessies_op(&mut tx, nu - 30 * 60_000_000, nu - 10 * 3_600_000_000).await.unwrap();
@@ -1072,7 +1074,7 @@ async fn sessies_csrf_rotatie_verloop_en_remmen() {
     tx.commit().await.unwrap();
     assert_eq!(weg, 1, "de verlopen voorsessie is weg");
     assert_eq!(tel("sessies").await, 1, "de geldige blijft");
-    assert_eq!(tel("inlogpogingen").await, 0, "pogingen van 10:31 vallen buiten het venster van 15 minuten");
+    assert_eq!(tel("inlogpogingen").await, 1, "alleen de voorsessie van 11:00 valt nog binnen het venster van 15 minuten");
 }
 
 /// `vhf audit verify`: in orde op een schone database; na een rechtstreekse wijziging van één rij in de database

@@ -38,6 +38,7 @@ pub fn run(opdrachtregel: &Opdrachtregel, tijdreis: Option<jiff::Timestamp>, dem
         max_document_bytes: c.max_document_mb * 1024 * 1024,
         demo,
         ontwikkel_login: c.ontwikkel_login,
+        achter_proxy: c.achter_proxy,
         oidc: c.oidc.clone(),
         sessiebeleid: c.sessiebeleid.clone(),
     };

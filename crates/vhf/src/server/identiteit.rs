@@ -67,6 +67,8 @@ pub struct Identiteit {
     /// Er was een sessiecookie, maar de sessie is verlopen (voor een duidelijke melding).
     pub verlopen: bool,
     pub verzoek_id: String,
+    /// Het adres van de klant (voor het remmen van inlogpogingen).
+    pub adres: std::net::IpAddr,
 }
 
 impl Identiteit {
@@ -172,7 +174,8 @@ fn veilig(m: &Method) -> bool {
 pub async fn identificeer(State(s): State<AppState>, req: Request, next: Next) -> Response {
     let verzoek_id = req.extensions().get::<VerzoekId>().map(|v| v.0.clone()).unwrap_or_default();
     let nu = (s.klok)().as_microsecond();
-    let mut ident = Identiteit { gebruiker: None, via: Via::Niets, verlopen: false, verzoek_id };
+    let adres = klantadres(&req, s.achter_proxy);
+    let mut ident = Identiteit { gebruiker: None, via: Via::Niets, verlopen: false, verzoek_id, adres };
     let auth = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_string);
     let mut req = req;
     if let Some(auth) = auth {
@@ -243,6 +246,23 @@ pub async fn identificeer(State(s): State<AppState>, req: Request, next: Next) -
     }
     req.extensions_mut().insert(ident);
     next.run(req).await
+}
+
+/// Het adres van de klant: dat van de verbinding, of achter een eigen proxy het laatste adres in
+/// X-Forwarded-For (het adres dat onze proxy toevoegde; eerdere adressen kan de klant zelf verzinnen).
+fn klantadres(req: &Request, achter_proxy: bool) -> std::net::IpAddr {
+    let verbinding = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map_or(std::net::IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
+    if !achter_proxy {
+        return verbinding;
+    }
+    req.headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .last()
+        .and_then(|a| a.trim().parse().ok())
+        .unwrap_or(verbinding)
 }
 
 /// Haalt het CSRF-token uit de kop of, bij een formulier, uit het veld `_csrf` (de body wordt daarvoor gelezen,
@@ -364,5 +384,18 @@ mod tests {
         h.insert("cookie", "a=1; __Host-vhf-sessie=xyz; b=2".parse().unwrap());
         assert_eq!(super::cookie_waarde(&h, super::COOKIE).as_deref(), Some("xyz"));
         assert!(super::gelijk("abc", "abc") && !super::gelijk("abc", "abd") && !super::gelijk("abc", "ab"));
+    }
+
+    #[test]
+    fn klantadres_alleen_uit_forwarded_for_achter_een_eigen_proxy() {
+        let req = || {
+            let mut r = axum::http::Request::builder().header("x-forwarded-for", "6.6.6.6, 192.0.2.7").body(axum::body::Body::empty()).unwrap();
+            r.extensions_mut().insert(axum::extract::ConnectInfo("10.0.0.2:5000".parse::<std::net::SocketAddr>().unwrap()));
+            r
+        };
+        // Zonder proxy: de verbinding; een verzonnen kop telt niet.
+        assert_eq!(super::klantadres(&req(), false).to_string(), "10.0.0.2");
+        // Achter onze proxy: het laatste adres (dat de proxy toevoegde), niet het eerste (dat de klant verzon).
+        assert_eq!(super::klantadres(&req(), true).to_string(), "192.0.2.7");
     }
 }

@@ -44,6 +44,8 @@ pub struct AppState {
     /// De ontwikkel-login staat aan (alleen ontwikkeling/demo; de configuratie weigert hem in productie).
     pub ontwikkel_login: bool,
     pub oidc: Option<Arc<oidc::Oidc>>,
+    /// Het klantadres komt uit X-Forwarded-For (laatste adres: dat van onze eigen proxy).
+    pub achter_proxy: bool,
 }
 
 pub struct Instellingen {
@@ -56,6 +58,7 @@ pub struct Instellingen {
     /// Een lege database krijgt de demoronde en een gebruiker per rol.
     pub demo: bool,
     pub ontwikkel_login: bool,
+    pub achter_proxy: bool,
     pub oidc: Option<crate::config::OidcInstellingen>,
     pub sessiebeleid: identiteit::Sessiebeleid,
 }
@@ -105,6 +108,7 @@ impl Application {
             sessiebeleid: instellingen.sessiebeleid.clone(),
             ontwikkel_login: instellingen.ontwikkel_login,
             oidc,
+            achter_proxy: instellingen.achter_proxy,
         };
         Ok(Application { listener, router: router(state.clone()), state })
     }

@@ -7,9 +7,8 @@
 //! de configuratie. Wie niet te koppelen is, komt niet binnen — met een melding die zegt waarom.
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -128,7 +127,7 @@ async fn begin(State(s): State<AppState>, ident: Identiteit) -> Result<Response,
     let (cookie, hash) = match ident.sessie() {
         Some(h) => (None, h.to_string()),
         None => {
-            let (id, hash, _) = super::sessies::nieuwe_voorsessie(&s).await?;
+            let (id, hash, _) = super::sessies::nieuwe_voorsessie(&s, ident.adres).await?;
             (Some(id), hash)
         }
     };
@@ -156,12 +155,11 @@ fn geweigerd(detail: impl Into<String>) -> ApiFout {
 
 async fn terugkeer(
     State(s): State<AppState>,
-    ConnectInfo(adres): ConnectInfo<SocketAddr>,
     ident: Identiteit,
     q: Result<Query<Terugkeer>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiFout> {
     let oidc = s.oidc.clone().ok_or(ApiFout::NietGevonden)?;
-    let sleutel = format!("inloggen:{}", adres.ip());
+    let sleutel = format!("inloggen:{}", ident.adres);
     super::sessies::rem(&s, &sleutel).await?;
     match controleer(&s, &oidc, &ident, q.ok().map(|Query(q)| q)).await {
         Ok(g) => super::sessies::log_in(&s, &ident, &g, "oidc", &sleutel).await,

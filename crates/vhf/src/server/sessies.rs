@@ -6,10 +6,8 @@
 //! De ontwikkel-login (kies een gebruiker uit de database) bestaat alleen in ontwikkeling/demo; in productie
 //! weigert de server hem, met een foutmelding in het log.
 
-use std::net::SocketAddr;
-
 use axum::Json;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -165,12 +163,26 @@ async fn start(ident: Identiteit) -> Response {
     pagina("Volkshuisvestingsfonds", &inhoud).into_response()
 }
 
-/// Een sessie zonder gebruiker, voor het inlogformulier en de OIDC-state.
-pub async fn nieuwe_voorsessie(s: &AppState) -> Result<(String, String, String), ApiFout> {
+/// Hoeveel voorsessies één adres per venster mag maken: genoeg voor een kantoor achter één NAT-adres, te weinig
+/// om de sessietabel vol te schrijven.
+const MAX_VOORSESSIES: i64 = 300;
+
+/// Een sessie zonder gebruiker, voor het inlogformulier en de OIDC-state. Per adres begrensd.
+pub async fn nieuwe_voorsessie(s: &AppState, adres: std::net::IpAddr) -> Result<(String, String, String), ApiFout> {
+    let sleutel = format!("voorsessie:{adres}");
+    let nu = (s.klok)().as_microsecond();
+    {
+        let mut c = s.db.pool.acquire().await?;
+        if db::pogingen(&mut c, &sleutel, nu - s.sessiebeleid.pogingen_venster.as_micros() as i64).await? >= MAX_VOORSESSIES {
+            tracing::warn!(%adres, "te veel nieuwe sessies van één adres");
+            return Err(ApiFout::TeVeelPogingen(s.sessiebeleid.pogingen_venster.as_secs()));
+        }
+    }
     let (id, csrf) = (geheim(), geheim());
     let hash = sha256_hex(&id);
     let mut tx = s.db.schrijf().await?;
-    db::maak_sessie(&mut tx, &hash, None, &csrf, (s.klok)().as_microsecond()).await?;
+    db::maak_sessie(&mut tx, &hash, None, &csrf, nu).await?;
+    db::voeg_poging_toe(&mut tx, &sleutel, nu).await?;
     tx.commit().await?;
     Ok((id, hash, csrf))
 }
@@ -180,7 +192,7 @@ async fn inlogpagina(State(s): State<AppState>, ident: Identiteit) -> Result<Res
     let (cookie, csrf) = match &ident.via {
         Via::Sessie { csrf, .. } => (None, csrf.clone()),
         _ => {
-            let (id, _, csrf) = nieuwe_voorsessie(&s).await?;
+            let (id, _, csrf) = nieuwe_voorsessie(&s, ident.adres).await?;
             (Some(id), csrf)
         }
     };
@@ -263,7 +275,7 @@ pub async fn log_in(s: &AppState, ident: &Identiteit, g: &Gebruiker, hoe: &str, 
     Ok(r)
 }
 
-async fn ontwikkel_login(State(s): State<AppState>, ConnectInfo(adres): ConnectInfo<SocketAddr>, ident: Identiteit, body: String) -> Result<Response, ApiFout> {
+async fn ontwikkel_login(State(s): State<AppState>, ident: Identiteit, body: String) -> Result<Response, ApiFout> {
     if !s.ontwikkel_login {
         tracing::error!("ontwikkel-login geprobeerd terwijl die uit staat (productie): geweigerd");
         return Err(ApiFout::GeenRecht("De ontwikkel-login bestaat niet in deze omgeving (productie). Log in via eHerkenning of de rijksinlog.".into()));
@@ -272,7 +284,7 @@ async fn ontwikkel_login(State(s): State<AppState>, ConnectInfo(adres): ConnectI
     if ident.sessie().is_none() {
         return Err(ApiFout::GeenRecht("Open eerst de inlogpagina: het formulier heeft een CSRF-token nodig.".into()));
     }
-    let sleutel = format!("inloggen:{}", adres.ip());
+    let sleutel = format!("inloggen:{}", ident.adres);
     rem(&s, &sleutel).await?;
     let velden = form_urlencoded(body.as_bytes());
     let gekozen = velden.iter().find(|(k, _)| k == "gebruiker").map(|(_, v)| v.clone()).unwrap_or_default();
