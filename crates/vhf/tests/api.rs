@@ -757,10 +757,11 @@ const MATRIX: &[(&str, &str)] = &[
     ("PUT /aanvragen/{id}", "ATNVVVVVV"),
     ("POST /aanvragen/{id}/indiening", "ATNVVVVVV"),
     ("POST /aanvragen/{id}/aanvullingen", "ATNVVVVVV"),
-    ("GET /aanvragen/{id}/aanvullingen", "ATNTTNTTV"),
-    ("GET /aanvragen/{id}/ontvangstbewijs", "ATNTTNTTV"),
+    // Het dossier (ontvangstbewijs, aanvullingen, levensloop) is niet voor de commissie.
+    ("GET /aanvragen/{id}/aanvullingen", "ATNTVVTTV"),
+    ("GET /aanvragen/{id}/ontvangstbewijs", "ATNTVVTTV"),
     ("GET /aanvragen/{id}/bevindingen", "ATNTTNTTV"),
-    ("GET /aanvragen/{id}/statusovergangen", "ATNTTNTTV"),
+    ("GET /aanvragen/{id}/statusovergangen", "ATNTVVTTV"),
     ("POST /aanvragen/{id}/statusovergangen", "AVVTVVTVV"),
     ("GET /aanvragen/{id}/audit", "AVVTVVVTV"),
     ("POST /aanvragen/{id}/documenten", "ATNVVVVVV"),
@@ -811,19 +812,27 @@ async fn zaai_voor_matrix(app: &App) -> (String, String, String) {
         .json()
         .await
         .unwrap();
+    let r = app
+        .http
+        .post(app.url(&format!("/aanvragen/{id}/documenten?soort=plan_van_aanpak&deelplan=DP2&naam=plan-dp2.pdf")))
+        .body(b"%PDF-1.7\n% plan DP2\n".repeat(10))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
     let r = app.http.post(app.url(&format!("/aanvragen/{id}/indiening"))).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
-    let scores: Vec<Value> = ["L1", "L2"]
-        .iter()
-        .flat_map(|l| ["DP1", "DP2"].map(move |dp| (l, dp)))
+    // L1 en L2 beoordelen DP1, L1 en L4 DP2: L2 ziet DP2 niet.
+    let scores: Vec<Value> = [("L1", "DP1"), ("L2", "DP1"), ("L1", "DP2"), ("L4", "DP2")]
+        .into_iter()
         .flat_map(|(l, dp)| {
             ["effectiviteit", "additionaliteit", "proportionaliteit", "haalbaarheid"]
                 .map(|k| json!({"lid": l, "aanvraag": "ZAANSTAD-2021-01", "deelplan": dp, "criterium": k, "score": "8", "motivering": "sterk plan"}))
         })
         .collect();
     let b = json!({"beoordelingen": {
-        "leden": [{"id": "L1", "naam": "Lid 1"}, {"id": "L2", "naam": "Lid 2"}, {"id": "L3", "naam": "Lid 3"}],
-        "toewijzingen": [{"aanvraag": "ZAANSTAD-2021-01", "deelplan": "DP1", "leden": ["L1", "L2"]}, {"aanvraag": "ZAANSTAD-2021-01", "deelplan": "DP2", "leden": ["L1", "L2"]}],
+        "leden": [{"id": "L1", "naam": "Lid 1"}, {"id": "L2", "naam": "Lid 2"}, {"id": "L3", "naam": "Lid 3"}, {"id": "L4", "naam": "Lid 4"}],
+        "toewijzingen": [{"aanvraag": "ZAANSTAD-2021-01", "deelplan": "DP1", "leden": ["L1", "L2"]}, {"aanvraag": "ZAANSTAD-2021-01", "deelplan": "DP2", "leden": ["L1", "L4"]}],
         "scores": scores,
     }});
     let r = app.rvo.post(app.url("/rondes/vhf-2021/beoordelingen")).json(&b).send().await.unwrap();
@@ -902,6 +911,25 @@ async fn matrix(app: App) {
         }
     }
     assert!(fouten.is_empty(), "autorisatiematrix:\n{}", fouten.join("\n"));
+
+    // Een commissielid ziet van een aanvraag alleen zijn toegewezen deelplan: in de inhoud, de bevindingen en
+    // de documenten. RVO ziet alles.
+    let l2 = &kolommen[4].1;
+    let ids = |v: &Value| v["inhoud"]["deelplannen"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let a: Value = l2.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(ids(&a), ["DP1"]);
+    let a: Value = app.rvo.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(ids(&a), ["DP1", "DP2"]);
+    let f: Value = l2.get(app.url(&format!("/aanvragen/{id}/bevindingen"))).send().await.unwrap().json().await.unwrap();
+    let b = f["rapport"]["bevindingen"].as_array().unwrap();
+    assert!(b.iter().any(|x| x["deelplan"] == "DP1") && !b.iter().any(|x| x["deelplan"] == "DP2"), "{f}");
+    assert!(!f["rapport"]["indicatoren"].to_string().contains("DP2"));
+    let d: Value = l2.get(app.url(&format!("/aanvragen/{id}/documenten"))).send().await.unwrap().json().await.unwrap();
+    let docs = d["data"].as_array().unwrap();
+    assert_eq!(docs.iter().map(|x| x["deelplan"].as_str().unwrap()).collect::<Vec<_>>(), ["DP1"]);
+    let alle: Value = app.rvo.get(app.url(&format!("/aanvragen/{id}/documenten"))).send().await.unwrap().json().await.unwrap();
+    let dp2 = alle["data"].as_array().unwrap().iter().find(|x| x["deelplan"] == "DP2").unwrap()["id"].as_str().unwrap().to_string();
+    assert_eq!(l2.get(app.url(&format!("/aanvragen/{id}/documenten/{dp2}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
     // De matrix veranderde niets: de aanvraag is nog ingediend, versie 2.
     let a: Value = app.http.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().json().await.unwrap();
     assert_eq!((a["status"].as_str(), a["versie"].as_i64()), (Some("ingediend"), Some(2)));

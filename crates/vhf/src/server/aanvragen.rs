@@ -22,7 +22,7 @@ use vhf_core::toetsing::{self, Regel};
 use super::AppState;
 use super::fout::{ApiFout, OngeldigVeld};
 use super::identiteit::Identiteit;
-use super::routes::{Aanvrager, Basis, Behandelaar, LEZERS, Route, Toegang};
+use super::routes::{Aanvrager, Basis, Behandelaar, DOSSIERLEZERS, LEZERS, Route, Toegang};
 use crate::db::aanvragen::{self as db, AanvraagRij, IndieningRij};
 use crate::db::{idempotentie, is_uniek_conflict};
 use crate::toegang::{Gebruiker, Rol};
@@ -120,7 +120,7 @@ pub fn routes() -> Vec<Route> {
             body: None,
             antwoorden: LEZEN,
             basis: Basis::Api,
-            toegang: LEZERS,
+            toegang: DOSSIERLEZERS,
             handler: get(aanvullingen),
         },
         Route {
@@ -130,7 +130,7 @@ pub fn routes() -> Vec<Route> {
             body: None,
             antwoorden: &[(200, "het bewijs"), (404, "bestaat niet"), (409, "nog niet ingediend")],
             basis: Basis::Api,
-            toegang: LEZERS,
+            toegang: DOSSIERLEZERS,
             handler: get(ontvangstbewijs),
         },
         Route {
@@ -150,7 +150,7 @@ pub fn routes() -> Vec<Route> {
             body: None,
             antwoorden: LEZEN,
             basis: Basis::Api,
-            toegang: LEZERS,
+            toegang: DOSSIERLEZERS,
             handler: get(overgangen),
         },
         Route {
@@ -432,9 +432,45 @@ pub(super) async fn haal_rij(s: &AppState, ident: &Identiteit, id: &str) -> Resu
     db::haal(&mut c, id, &ident.gebruiker()?.zicht()).await?.ok_or(ApiFout::NietGevonden)
 }
 
+/// Voor een commissielid: de deelplannen van deze aanvraag die hem zijn toegewezen (hij ziet alleen die); voor
+/// andere rollen `None` (geen beperking).
+pub(super) async fn toegewezen(s: &AppState, ident: &Identiteit, r: &AanvraagRij) -> Result<Option<std::collections::BTreeSet<String>>, ApiFout> {
+    let g = ident.gebruiker()?;
+    if g.rol != Rol::Commissielid {
+        return Ok(None);
+    }
+    let mut c = s.db.pool.acquire().await?;
+    let v = crate::db::toegang::toegewezen(&mut c, &r.ronde, &g.id).await?;
+    Ok(Some(v.into_iter().filter(|(a, _)| *a == r.id).map(|(_, d)| d).collect()))
+}
+
+/// Houdt in een aanvraag of verslag alleen de toegewezen deelplannen over: elke lijst `deelplannen` (op `id` of
+/// `deelplan`) en elke bevinding over een ander deelplan verdwijnt; bevindingen over de hele aanvraag blijven.
+pub(super) fn beperk(v: &mut Value, deelplannen: &std::collections::BTreeSet<String>) {
+    let hoort = |x: &Value, veld: &str| x.get(veld).and_then(Value::as_str).is_some_and(|d| deelplannen.contains(d));
+    match v {
+        Value::Object(o) => {
+            for (k, w) in o.iter_mut() {
+                match (k.as_str(), &mut *w) {
+                    ("deelplannen", Value::Array(a)) => a.retain(|x| hoort(x, "id") || hoort(x, "deelplan")),
+                    ("bevindingen", Value::Array(a)) => a.retain(|x| x.get("deelplan").is_none_or(Value::is_null) || hoort(x, "deelplan")),
+                    _ => {}
+                }
+                beperk(w, deelplannen);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|x| beperk(x, deelplannen)),
+        _ => {}
+    }
+}
+
 async fn haal(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>) -> Result<Response, ApiFout> {
     let r = haal_rij(&s, &ident, &id).await?;
-    Ok(met_versie(StatusCode::OK, volledig(&r)?, r.versie, None))
+    let mut v = volledig(&r)?;
+    if let Some(d) = toegewezen(&s, &ident, &r).await? {
+        beperk(&mut v, &d);
+    }
+    Ok(met_versie(StatusCode::OK, v, r.versie, None))
 }
 
 async fn wijzig(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
@@ -557,13 +593,20 @@ async fn bevindingen(State(s): State<AppState>, ident: Identiteit, Path(id): Pat
     let r = haal_rij(&s, &ident, &id).await?;
     let mut c = s.db.pool.acquire().await?;
     if let Some((volgnummer, op, aanleiding, rapport)) = db::laatste_toetsing(&mut c, &id).await? {
-        let rapport: Value = serde_json::from_str(&rapport).map_err(|e| ApiFout::Intern(e.to_string()))?;
+        let mut rapport: Value = serde_json::from_str(&rapport).map_err(|e| ApiFout::Intern(e.to_string()))?;
+        if let Some(d) = toegewezen(&s, &ident, &r).await? {
+            beperk(&mut rapport, &d);
+        }
         return Ok(axum::Json(json!({ "bewaard": true, "volgnummer": volgnummer, "berekend_op": jiff::Timestamp::from_microsecond(op).ok(), "aanleiding": aanleiding, "rapport": rapport })).into_response());
     }
     let a: Aanvraag = serde_json::from_str(&r.inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?;
     let ronde = &super::rondes::effectief(&mut c, &r.ronde).await?;
     let t = toetsing::toets(&a, ronde, Referentie::ingebouwd(), (s.klok)()).map_err(|e| ApiFout::Intern(e.to_string()))?;
-    Ok(axum::Json(json!({ "bewaard": false, "rapport": t.rapport() })).into_response())
+    let mut rapport = serde_json::to_value(t.rapport()).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    if let Some(d) = toegewezen(&s, &ident, &r).await? {
+        beperk(&mut rapport, &d);
+    }
+    Ok(axum::Json(json!({ "bewaard": false, "rapport": rapport })).into_response())
 }
 
 async fn overgangen(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>) -> Result<Response, ApiFout> {

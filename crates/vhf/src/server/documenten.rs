@@ -231,18 +231,29 @@ async fn upload(
     Ok(r)
 }
 
+/// Mag deze gebruiker dit document zien? Een commissielid alleen documenten van zijn toegewezen deelplannen.
+fn zichtbaar(d: &DocumentRij, toegewezen: &Option<std::collections::BTreeSet<String>>) -> bool {
+    match toegewezen {
+        None => true,
+        Some(t) => d.deelplan.as_ref().is_some_and(|dp| t.contains(dp)),
+    }
+}
+
 async fn lijst(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>) -> Result<Response, ApiFout> {
-    super::aanvragen::haal_rij(&s, &ident, &id).await?;
+    let r = super::aanvragen::haal_rij(&s, &ident, &id).await?;
+    let toegewezen = super::aanvragen::toegewezen(&s, &ident, &r).await?;
     let mut c = s.db.pool.acquire().await?;
-    let v = db::van_aanvraag(&mut c, &id).await?;
+    let mut v = db::van_aanvraag(&mut c, &id).await?;
+    v.retain(|d| zichtbaar(d, &toegewezen));
     Ok(axum::Json(json!({ "data": v })).into_response())
 }
 
 async fn inhoud(State(s): State<AppState>, ident: Identiteit, Path((id, doc)): Path<(String, String)>) -> Result<Response, ApiFout> {
-    super::aanvragen::haal_rij(&s, &ident, &id).await?;
+    let r = super::aanvragen::haal_rij(&s, &ident, &id).await?;
+    let toegewezen = super::aanvragen::toegewezen(&s, &ident, &r).await?;
     let d = {
         let mut c = s.db.pool.acquire().await?;
-        db::haal(&mut c, &id, &doc).await?.ok_or(ApiFout::NietGevonden)?
+        db::haal(&mut c, &id, &doc).await?.filter(|d| zichtbaar(d, &toegewezen)).ok_or(ApiFout::NietGevonden)?
     };
     let r = s.opslag.store.get(&OpslagPad::from(d.sleutel.as_str())).await.map_err(|e| ApiFout::Intern(format!("opslag: {e}")))?;
     let mut resp = Body::from_stream(r.into_stream()).into_response();

@@ -36,6 +36,9 @@ pub struct Route {
 
 /// Iedereen die aanvragen mag lezen (binnen zijn zicht).
 pub const LEZERS: Toegang = Toegang::Rollen(&[Aanvrager, Behandelaar, Commissielid, Beslisser, Auditor]);
+/// Wie het dossier van een aanvraag leest (ontvangstbewijs, aanvullingen, levensloop): niet de commissie, die
+/// alleen haar toegewezen deelplannen ziet.
+pub const DOSSIERLEZERS: Toegang = Toegang::Rollen(&[Aanvrager, Behandelaar, Beslisser, Auditor]);
 /// Alle ingelogde rollen.
 pub const INGELOGD: Toegang = Toegang::Rollen(&Rol::ALLE);
 
