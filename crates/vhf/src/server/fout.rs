@@ -120,7 +120,16 @@ impl IntoResponse for ApiFout {
                 r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconden));
                 return r;
             }
-            ApiFout::Status { code, titel, detail } => return probleem(code, "bestand", &titel, detail, vec![]),
+            ApiFout::Status { code, titel, detail } => {
+                let soort = match code {
+                    StatusCode::FORBIDDEN => "geen-recht",
+                    StatusCode::PAYLOAD_TOO_LARGE => "te-groot",
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE => "soort-niet-ondersteund",
+                    StatusCode::BAD_GATEWAY => "dienst-onbereikbaar",
+                    _ => "verzoek",
+                };
+                return probleem(code, soort, &titel, detail, vec![]);
+            }
             ApiFout::Regel { titel, detail } => return probleem(StatusCode::UNPROCESSABLE_ENTITY, "regeling", &titel, detail, vec![]),
             ApiFout::Intern(e) => {
                 let kenmerk = format!("{:x}", jiff::Timestamp::now().as_microsecond());
