@@ -930,6 +930,23 @@ async fn matrix(app: App) {
     let alle: Value = app.rvo.get(app.url(&format!("/aanvragen/{id}/documenten"))).send().await.unwrap().json().await.unwrap();
     let dp2 = alle["data"].as_array().unwrap().iter().find(|x| x["deelplan"] == "DP2").unwrap()["id"].as_str().unwrap().to_string();
     assert_eq!(l2.get(app.url(&format!("/aanvragen/{id}/documenten/{dp2}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+
+    // Het commissielid scoort zijn eigen deelplan (een nieuwe versie), niet dat van een ander; tegen het kader.
+    let t: Value = l2.get(app.url("/rondes/vhf-2021/toewijzingen")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(t["data"].as_array().unwrap().iter().map(|x| x["deelplan"].as_str().unwrap()).collect::<Vec<_>>(), ["DP1"]);
+    let mijn = |dp: &str, score: &str| json!({"aanvraag": "ZAANSTAD-2021-01", "deelplan": dp, "scores": [{"criterium": "effectiviteit", "score": score, "motivering": "herzien na bezoek"}]});
+    let r = l2.post(app.url("/rondes/vhf-2021/scores")).json(&mijn("DP1", "9")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let versie = r.json::<Value>().await.unwrap()["versie"].as_i64().unwrap();
+    assert_eq!(l2.post(app.url("/rondes/vhf-2021/scores")).json(&mijn("DP2", "9")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let r = l2.post(app.url("/rondes/vhf-2021/scores")).json(&mijn("DP1", "11")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.json::<Value>().await.unwrap()["detail"].as_str().unwrap().contains("buiten de schaal"));
+    let t: Value = l2.get(app.url("/rondes/vhf-2021/toewijzingen")).send().await.unwrap().json().await.unwrap();
+    let scores = t["data"][0]["scores"].as_array().unwrap();
+    assert_eq!(scores.len(), 1, "de nieuwe scores van L2 voor DP1 vervangen de oude: {t}");
+    assert_eq!((scores[0]["criterium"].as_str(), scores[0]["score"].as_str()), (Some("effectiviteit"), Some("9.00")));
+    assert!(versie >= 2);
     // De matrix veranderde niets: de aanvraag is nog ingediend, versie 2.
     let a: Value = app.http.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().json().await.unwrap();
     assert_eq!((a["status"].as_str(), a["versie"].as_i64()), (Some("ingediend"), Some(2)));

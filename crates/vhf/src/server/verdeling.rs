@@ -211,8 +211,28 @@ async fn scores(State(s): State<AppState>, ident: Identiteit, Path(id): Path<Str
     if !b.toewijzingen.iter().any(|t| t.aanvraag == n.aanvraag && t.deelplan == n.deelplan && t.leden.contains(&lid)) {
         return Err(ApiFout::NietGevonden);
     }
-    if n.scores.iter().any(|x| x.motivering.trim().is_empty()) {
-        return Err(ongeldig("Elke score heeft een motivering.".into()));
+    // Tegen het beoordelingskader van de ronde (zoals het geldt op de besluitdatum): bekend criterium, binnen
+    // de schaal, met motivering; anders niets vastgelegd.
+    let ronde = super::rondes::effectief(&mut tx, &id).await?;
+    let kader = ronde.parameters_op(kern::besluitmoment(&ronde)).beoordelingskader.waarde.clone();
+    let mut fouten = Vec::new();
+    for x in &n.scores {
+        if !kader.criteria.iter().any(|c| c.id == x.criterium) {
+            fouten.push(format!(
+                "onbekend criterium '{}' (kies uit {})",
+                x.criterium,
+                kader.criteria.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        if x.score < kader.schaal_min || x.score > kader.schaal_max {
+            fouten.push(format!("{}: score {} ligt buiten de schaal {} tot en met {}", x.criterium, x.score, kader.schaal_min, kader.schaal_max));
+        }
+        if x.motivering.trim().is_empty() {
+            fouten.push(format!("{}: elke score heeft een motivering", x.criterium));
+        }
+    }
+    if !fouten.is_empty() {
+        return Err(ongeldig(format!("Er is niets vastgelegd: {}.", fouten.join("; "))));
     }
     b.scores.retain(|x| !(x.lid == lid && x.aanvraag == n.aanvraag && x.deelplan == n.deelplan));
     b.scores.extend(n.scores.into_iter().map(|x| vhf_core::beoordeling::Score {
