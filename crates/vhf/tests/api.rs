@@ -1161,6 +1161,19 @@ async fn audit_verify_vangt_een_gewijzigde_rij(app: App, omgeving: Vec<(&'static
     assert!(fout.contains("rij 4 ontbreekt"), "{fout}");
 }
 
+#[test]
+fn audit_verify_zonder_database_zegt_dat() {
+    let dir = std::env::temp_dir().join(uniek("vhf-geen-db"));
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_vhf"))
+        .args(["audit", "verify", "--data-dir", dir.to_str().unwrap()])
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("bestaat niet"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!dir.join("vhf.db").exists(), "een controle maakt geen lege database aan");
+}
+
 #[tokio::test]
 async fn audit_verify_op_sqlite() {
     let dir = std::env::temp_dir().join(uniek("vhf-audit"));

@@ -18,9 +18,16 @@ fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio")
 }
 
-async fn verbind(o: &Opdrachtregel) -> Result<Db, String> {
+/// Verbindt met de database van de configuratie. `maken`: een nieuwe SQLite-database mag ontstaan (bij het
+/// aanmaken van de eerste beheerder); anders moet ze er al zijn (een controle op een lege, net gemaakte database
+/// zou niets zeggen).
+async fn verbind(o: &Opdrachtregel, maken: bool) -> Result<Db, String> {
     let c = Configuratie::laad(o, |k| std::env::var(k).ok())?;
     if c.database_url.is_none() {
+        let bestand = c.data_dir.join("vhf.db");
+        if !maken && !bestand.exists() {
+            return Err(format!("{} bestaat niet (is --data-dir goed?)", bestand.display()));
+        }
         std::fs::create_dir_all(&c.data_dir).map_err(|e| format!("datamap {}: {e}", c.data_dir.display()))?;
     }
     Db::verbind(&c.database_url()).await.map_err(|e| e.to_string())
@@ -49,7 +56,7 @@ pub fn gebruiker(o: &Opdrachtregel, id: &str, naam: &str, rol: &str, gemeente: O
         }
     };
     let r: Result<(), String> = runtime().block_on(async {
-        let db = verbind(o).await?;
+        let db = verbind(o, true).await?;
         let mut tx = db.schrijf().await.map_err(|e| e.to_string())?;
         let vorige = crate::db::toegang::sla_op(&mut tx, &g, None, jiff::Timestamp::now().as_microsecond()).await.map_err(|e| e.to_string())?;
         let beschrijf = |g: &Gebruiker| json!({ "naam": g.naam, "rol": g.rol.code(), "gemeente": g.gemeente.map(|x| x.to_string()) }).to_string();
@@ -77,7 +84,7 @@ pub fn token(o: &Opdrachtregel, gebruiker: &str, reikwijdte: &str, omschrijving:
         if !(1..=366).contains(&dagen) || omschrijving.trim().is_empty() {
             return Err("een token is 1 tot en met 366 dagen geldig (--dagen) en heeft een omschrijving".into());
         }
-        let db = verbind(o).await?;
+        let db = verbind(o, false).await?;
         let mut tx = db.schrijf().await.map_err(|e| e.to_string())?;
         crate::db::toegang::haal(&mut tx, gebruiker)
             .await
@@ -106,7 +113,7 @@ pub fn token(o: &Opdrachtregel, gebruiker: &str, reikwijdte: &str, omschrijving:
 /// `vhf audit verify`: 0 als de keten klopt (met het aantal rijen en de kop-hash), 1 met elke afwijking.
 pub fn verifieer(o: &Opdrachtregel, fout: &mut impl Write, uit: &mut impl Write) -> u8 {
     let r = runtime().block_on(async {
-        let db = verbind(o).await?;
+        let db = verbind(o, false).await?;
         let mut c = db.pool.acquire().await.map_err(|e| e.to_string())?;
         crate::server::beheer::verifieer(&mut c).await.map_err(|e| e.to_string())
     });
