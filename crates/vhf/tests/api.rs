@@ -1096,6 +1096,12 @@ async fn sessies_csrf_rotatie_verloop_en_remmen() {
     let r = form(format!("gebruiker=rvo&_csrf={csrf5}"), &s5).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(r.headers().contains_key("retry-after"));
+    // De mislukte pogingen staan in het audittrail, met adres en reden; de geremde niet meer.
+    let trail: Value = app.auditor.get(app.url("/audit?aantal=1000")).send().await.unwrap().json().await.unwrap();
+    let mislukt: Vec<&Value> = trail["data"].as_array().unwrap().iter().filter(|r| r["actie"] == "inloggen.mislukt").collect();
+    assert_eq!(mislukt.len(), 5);
+    assert_eq!(mislukt[0]["object"], "inloggen:127.0.0.1");
+    assert!(mislukt[0]["na"]["reden"].as_str().unwrap().contains("bestaat-niet"));
 
     // Opruimen (de server doet het elke 5 minuten): verlopen sessies en oude pogingen verdwijnen, geldige blijven.
     let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();

@@ -164,10 +164,12 @@ async fn terugkeer(
     match controleer(&s, &oidc, &ident, q.ok().map(|Query(q)| q)).await {
         Ok(g) => super::sessies::log_in(&s, &ident, &g, "oidc", &sleutel).await,
         Err(e) => {
-            super::sessies::mislukt(&s, &sleutel).await?;
-            if let ApiFout::NietIngelogdMet(d) = &e {
-                tracing::warn!(reden = %d, "inloggen via OIDC geweigerd");
-            }
+            let reden = match &e {
+                ApiFout::NietIngelogdMet(d) => d.clone(),
+                _ => "interne fout of inlogdienst onbereikbaar".to_string(),
+            };
+            tracing::warn!(reden = %reden, "inloggen via OIDC geweigerd");
+            super::sessies::mislukt(&s, &ident, &sleutel, &reden).await?;
             Err(e)
         }
     }

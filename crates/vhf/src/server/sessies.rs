@@ -248,9 +248,13 @@ pub async fn rem(s: &AppState, sleutel: &str) -> Result<(), ApiFout> {
     Ok(())
 }
 
-pub async fn mislukt(s: &AppState, sleutel: &str) -> Result<(), ApiFout> {
+/// Een mislukte inlogpoging: telt mee voor het remmen en staat in het audittrail (wie, vanaf welk adres, waarom).
+/// Na het remmen worden pogingen niet meer vastgelegd, zodat een aanval het trail niet kan volschrijven.
+pub async fn mislukt(s: &AppState, ident: &Identiteit, sleutel: &str, reden: &str) -> Result<(), ApiFout> {
+    let nu = (s.klok)().as_microsecond();
     let mut tx = s.db.schrijf().await?;
-    db::voeg_poging_toe(&mut tx, sleutel, (s.klok)().as_microsecond()).await?;
+    db::voeg_poging_toe(&mut tx, sleutel, nu).await?;
+    ident.leg_vast(&mut tx, nu, "inloggen.mislukt", sleutel.to_string(), None, None, Some(json!({ "reden": reden }))).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -293,7 +297,7 @@ async fn ontwikkel_login(State(s): State<AppState>, ident: Identiteit, body: Str
         db::haal(&mut c, &gekozen).await?
     };
     let Some(g) = g else {
-        mislukt(&s, &sleutel).await?;
+        mislukt(&s, &ident, &sleutel, &format!("onbekende of inactieve gebruiker '{gekozen}'")).await?;
         return Err(ApiFout::NietIngelogdMet("Deze gebruiker bestaat niet of is niet actief.".into()));
     };
     log_in(&s, &ident, &g, "ontwikkel-login", &sleutel).await
