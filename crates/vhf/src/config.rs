@@ -51,6 +51,26 @@ struct Bestand {
     achter_proxy: Option<bool>,
     oidc: Option<OidcInstellingen>,
     sessies: Option<SessieInstellingen>,
+    s3: Option<S3Instellingen>,
+}
+
+/// Documenten in een S3-compatibele opslag in plaats van de datamap. De sleutels komen uit de omgeving
+/// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), nooit uit dit bestand.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Instellingen {
+    pub bucket: String,
+    /// Voor een S3-compatibele dienst buiten AWS, bijvoorbeeld https://s3.example.nl.
+    pub endpoint: Option<String>,
+    #[serde(default = "s3_regio")]
+    pub regio: String,
+    /// Alleen voor een test- of interne dienst zonder TLS.
+    #[serde(default)]
+    pub http_toestaan: bool,
+}
+
+fn s3_regio() -> String {
+    "eu-central-1".into()
 }
 
 /// De koppeling met de OIDC-broker.
@@ -111,6 +131,7 @@ pub struct Configuratie {
     /// Achter een eigen proxy of load balancer: het adres van de klant is het laatste in X-Forwarded-For.
     pub achter_proxy: bool,
     pub oidc: Option<OidcInstellingen>,
+    pub s3: Option<S3Instellingen>,
     pub sessiebeleid: crate::server::identiteit::Sessiebeleid,
 }
 
@@ -179,7 +200,7 @@ impl Configuratie {
                 sessiebeleid.max_pogingen = n;
             }
         }
-        let c = Configuratie { modus, data_dir, bind, port, database_url, max_document_mb, ontwikkel_login, achter_proxy, oidc, sessiebeleid };
+        let c = Configuratie { modus, data_dir, bind, port, database_url, max_document_mb, ontwikkel_login, achter_proxy, oidc, s3: bestand.s3, sessiebeleid };
         c.controleer()?;
         Ok(c)
     }
@@ -200,6 +221,11 @@ impl Configuratie {
             && o.client_secret.bloot().is_empty()
         {
             return Err("oidc.client_secret ontbreekt: zet VHF_OIDC_CLIENT_SECRET (of client_secret in het bestand)".into());
+        }
+        if let Some(s3) = &self.s3
+            && (s3.bucket.trim().is_empty() || (self.modus == Modus::Productie && s3.http_toestaan))
+        {
+            return Err("[s3]: een bucket is verplicht, en http_toestaan (zonder TLS) kan niet in productie".into());
         }
         if self.modus == Modus::Productie && self.oidc.is_none() {
             return Err("productie zonder [oidc]: er is dan geen manier om in te loggen (alleen API-tokens). Stel de OIDC-broker in.".into());
@@ -283,6 +309,18 @@ mod tests {
         assert!(e.contains("VHF_OIDC_CLIENT_SECRET"), "{e}");
         let e = Configuratie::laad(&Opdrachtregel::default(), omgeving(&[("VHF_MODUS", "productie")])).unwrap_err();
         assert!(e.contains("[oidc]"), "{e}");
+    }
+
+    #[test]
+    fn s3_zonder_tls_niet_in_productie() {
+        let oidc = "[oidc]\nissuer = \"https://b.example\"\nclient_id = \"vhf\"\nredirect_url = \"https://v.example/auth/oidc/terugkeer\"\n";
+        let s3 = "[s3]\nbucket = \"vhf\"\nendpoint = \"http://minio:9000\"\nhttp_toestaan = true\n";
+        let ontw = Opdrachtregel { config: Some(bestand(s3)), ..Default::default() };
+        let c = Configuratie::laad(&ontw, omgeving(&[])).unwrap();
+        assert_eq!(c.s3.as_ref().map(|s| (s.bucket.as_str(), s.regio.as_str())), Some(("vhf", "eu-central-1")));
+        let prod = Opdrachtregel { config: Some(bestand(&format!("modus = \"productie\"\n{s3}{oidc}"))), ..Default::default() };
+        let e = Configuratie::laad(&prod, omgeving(&[("VHF_OIDC_CLIENT_SECRET", "x")])).unwrap_err();
+        assert!(e.contains("http_toestaan"), "{e}");
     }
 
     #[test]

@@ -92,6 +92,7 @@ fn instellingen(documenten: std::path::PathBuf, max_document_bytes: u64) -> Inst
         ontwikkel_login: true,
         achter_proxy: false,
         oidc: None,
+        s3: None,
         sessiebeleid: Default::default(),
     }
 }
@@ -1197,7 +1198,7 @@ async fn audit_verify_op_postgresql() {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Inloggen via OpenID Connect tegen een echte provider (oidc-provider uit npm, tests/oidc/provider.mjs; .ci/run
+// Inloggen via OpenID Connect tegen een echte provider (oidc-provider uit npm, tests/diensten/provider.mjs; .ci/run
 // installeert hem). Zonder node_modules wordt de test overgeslagen met een melding, behalve in CI.
 
 struct Provider(std::process::Child);
@@ -1252,11 +1253,14 @@ async fn door_de_provider(pc: &reqwest::Client, begin: &str, account: &str, teru
 
 #[tokio::test]
 async fn inloggen_via_oidc_met_een_echte_provider() {
-    let map = gemeenschappelijk_repo().join("tests/oidc");
+    let map = gemeenschappelijk_repo().join("tests/diensten");
     if !map.join("node_modules/oidc-provider").exists() {
-        assert!(std::env::var("CI").is_err(), "CI moet de OIDC-provider installeren (npm ci in tests/oidc)");
+        assert!(std::env::var("CI").is_err(), "CI moet de OIDC-provider installeren (npm ci in tests/diensten)");
         use std::io::Write;
-        let _ = writeln!(std::io::stderr(), "OVERGESLAGEN: tests/oidc/node_modules ontbreekt (npm ci --prefix tests/oidc); .ci/run installeert de provider");
+        let _ = writeln!(
+            std::io::stderr(),
+            "OVERGESLAGEN: tests/diensten/node_modules ontbreekt (npm ci --prefix tests/diensten); .ci/run installeert de provider"
+        );
         return;
     }
     let (pp, sp) = (vrije_poort(), vrije_poort());
@@ -1457,4 +1461,102 @@ async fn samenwerkingsverband_leestoken_en_belangenconflict() {
     let mut c = db.pool.acquire().await.unwrap();
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM beoordelingen").fetch_one(&mut *c).await.unwrap();
     assert_eq!(n, 0);
+}
+
+/// Bestanden van alle objecten onder een map (voor de S3-test: s3rver bewaart elk object als bestand).
+fn bestanden_onder(map: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut uit = Vec::new();
+    if let Ok(lijst) = std::fs::read_dir(map) {
+        for e in lijst.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                uit.extend(bestanden_onder(&p));
+            } else {
+                uit.push(p);
+            }
+        }
+    }
+    uit
+}
+
+/// Documenten in een S3-compatibele opslag (`[s3]` in de configuratie, sleutels uit de omgeving): de echte
+/// server als proces tegen s3rver (het S3-protocol, uit npm). Een upload van 12 MB gaat in delen van 5 MiB
+/// (het minimum van S3) naar de bucket, niet naar de datamap, en komt bit voor bit terug; een nep-PDF laat geen
+/// object achter.
+#[test]
+fn documenten_in_s3() {
+    let map = gemeenschappelijk_repo().join("tests/diensten");
+    if !map.join("node_modules/s3rver").exists() {
+        assert!(std::env::var("CI").is_err(), "CI moet s3rver installeren (npm ci in tests/diensten)");
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "OVERGESLAGEN: tests/diensten/node_modules ontbreekt (npm ci --prefix tests/diensten); .ci/run installeert s3rver");
+        return;
+    }
+    let dir = std::env::temp_dir().join(uniek("vhf-s3"));
+    let emmer = dir.join("s3");
+    std::fs::create_dir_all(&emmer).unwrap();
+    let s3_poort = vrije_poort();
+    let mut s3 = std::process::Command::new("node")
+        .arg("s3.mjs")
+        .current_dir(&map)
+        .env("PORT", s3_poort.to_string())
+        .env("MAP", &emmer)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("node start");
+    let mut regel = String::new();
+    let mut uit = std::io::BufReader::new(s3.stdout.take().unwrap());
+    std::io::BufRead::read_line(&mut uit, &mut regel).unwrap();
+    assert_eq!(regel.trim(), "klaar");
+    std::thread::spawn(move || std::io::copy(&mut uit, &mut std::io::sink()));
+    let _s3 = Provider(s3);
+
+    let token = cli_token(&dir, "zaanstad", "aanvrager", Some("GM0479"));
+    let config = dir.join("vhf.toml");
+    std::fs::write(&config, format!("[s3]\nbucket = \"vhf-test\"\nendpoint = \"http://127.0.0.1:{s3_poort}\"\nhttp_toestaan = true\n")).unwrap();
+    let poort = vrije_poort();
+    let mut kind = std::process::Command::new(env!("CARGO_BIN_EXE_vhf"))
+        .args(["serve", "--data-dir", dir.to_str().unwrap(), "--port", &poort.to_string(), "--config", config.to_str().unwrap()])
+        .args(["--tijdreis", "2021-05-10T10:00:00Z"])
+        .env_remove("DATABASE_URL")
+        .env("AWS_ACCESS_KEY_ID", "S3RVER")
+        .env("AWS_SECRET_ACCESS_KEY", "S3RVER")
+        .env("VHF_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let basis = format!("http://127.0.0.1:{poort}/api/v1");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let uitkomst = rt.block_on(async {
+        let c = client_met(&token);
+        for _ in 0..100 {
+            if c.get(format!("http://127.0.0.1:{poort}/readyz")).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let v: Value = c.post(format!("{basis}/aanvragen")).body(concept()).send().await.unwrap().json().await.unwrap();
+        let id = v["id"].as_str().unwrap().to_string();
+        let mut groot = b"%PDF-1.7\n".to_vec();
+        groot.extend((0..12 * 1024 * 1024u32).map(|i| (i % 253) as u8));
+        let r = c.post(format!("{basis}/aanvragen/{id}/documenten?soort=overig&naam=bijlage.pdf")).body(groot.clone()).send().await.unwrap();
+        let status = r.status();
+        let d: Value = r.json().await.unwrap();
+        let terug = c.get(format!("{basis}/aanvragen/{id}/documenten/{}", d["id"].as_str().unwrap_or(""))).send().await.unwrap().bytes().await.unwrap();
+        let objecten_na_upload = bestanden_onder(&emmer).len();
+        let nep =
+            c.post(format!("{basis}/aanvragen/{id}/documenten?soort=overig&naam=nep.pdf")).body(b"GIF89a nep".repeat(1000)).send().await.unwrap().status();
+        (status, d, sha256_hex(&groot), sha256_hex(&terug), objecten_na_upload, nep)
+    });
+    let _ = kind.kill();
+    let _ = kind.wait();
+    let (status, d, verstuurd, ontvangen, objecten_na_upload, nep) = uitkomst;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    assert_eq!((d["sha256"].as_str(), ontvangen.as_str()), (Some(verstuurd.as_str()), verstuurd.as_str()));
+    assert_eq!(nep, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(bestanden_onder(&emmer).iter().any(|p| p.to_string_lossy().contains(d["id"].as_str().unwrap())), "het document staat in de bucket");
+    assert_eq!(bestanden_onder(&emmer).len(), objecten_na_upload, "de geweigerde upload liet niets achter in S3");
+    assert!(bestanden_onder(&dir.join("documenten")).is_empty(), "niets in de datamap: alles ging naar S3");
 }

@@ -39,6 +39,7 @@ pub fn run(opdrachtregel: &Opdrachtregel, tijdreis: Option<jiff::Timestamp>, dem
         demo,
         ontwikkel_login: c.ontwikkel_login,
         achter_proxy: c.achter_proxy,
+        s3: c.s3.clone(),
         oidc: c.oidc.clone(),
         sessiebeleid: c.sessiebeleid.clone(),
     };

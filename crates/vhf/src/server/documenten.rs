@@ -32,6 +32,8 @@ use crate::db::documenten::{self as db, DocumentRij};
 pub struct Opslag {
     pub store: Arc<dyn ObjectStore>,
     pub max_bytes: u64,
+    /// Grootte van de delen waarin een upload naar de opslag gaat (map: 1 MiB; S3: 5 MiB, het minimum daar).
+    pub deel_bytes: usize,
 }
 
 pub fn routes() -> Vec<Route> {
@@ -166,7 +168,7 @@ async fn upload(
                 }
                 mime = Some(herken(&begin, &g.naam).map_err(|e| status(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Soort bestand niet toegestaan", e))?);
                 let w = s.opslag.store.put_multipart(&pad).await.map_err(|e| ApiFout::Intern(format!("opslag: {e}")))?;
-                let mut w = WriteMultipart::new_with_chunk_size(w, 1024 * 1024);
+                let mut w = WriteMultipart::new_with_chunk_size(w, s.opslag.deel_bytes);
                 w.write(&begin);
                 begin = Vec::new();
                 schrijver = Some(w);
@@ -180,7 +182,7 @@ async fn upload(
         if mime.is_none() {
             mime = Some(herken(&begin, &g.naam).map_err(|e| status(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Soort bestand niet toegestaan", e))?);
             let w = s.opslag.store.put_multipart(&pad).await.map_err(|e| ApiFout::Intern(format!("opslag: {e}")))?;
-            let mut w = WriteMultipart::new_with_chunk_size(w, 1024 * 1024);
+            let mut w = WriteMultipart::new_with_chunk_size(w, s.opslag.deel_bytes);
             w.write(&begin);
             schrijver = Some(w);
         }

@@ -60,6 +60,8 @@ pub struct Instellingen {
     pub ontwikkel_login: bool,
     pub achter_proxy: bool,
     pub oidc: Option<crate::config::OidcInstellingen>,
+    /// Documenten in S3 in plaats van in de map `documenten`.
+    pub s3: Option<crate::config::S3Instellingen>,
     pub sessiebeleid: identiteit::Sessiebeleid,
 }
 
@@ -89,15 +91,29 @@ impl Application {
                 n => tracing::info!(aantal = n, "--demo: demoronde vhf-2021 gezaaid (ingediende aanvragen en beoordelingen)"),
             }
         }
-        std::fs::create_dir_all(&instellingen.documenten).map_err(|e| format!("documentenmap {}: {e}", instellingen.documenten.display()))?;
-        let store = object_store::local::LocalFileSystem::new_with_prefix(&instellingen.documenten).map_err(|e| format!("documentopslag: {e}"))?;
-        let store: Arc<dyn object_store::ObjectStore> = Arc::new(store);
+        let (store, deel_bytes): (Arc<dyn object_store::ObjectStore>, usize) = match &instellingen.s3 {
+            None => {
+                std::fs::create_dir_all(&instellingen.documenten).map_err(|e| format!("documentenmap {}: {e}", instellingen.documenten.display()))?;
+                let store = object_store::local::LocalFileSystem::new_with_prefix(&instellingen.documenten).map_err(|e| format!("documentopslag: {e}"))?;
+                (Arc::new(store), 1024 * 1024)
+            }
+            Some(s3) => {
+                let mut b =
+                    object_store::aws::AmazonS3Builder::from_env().with_bucket_name(&s3.bucket).with_region(&s3.regio).with_allow_http(s3.http_toestaan);
+                if let Some(e) = &s3.endpoint {
+                    b = b.with_endpoint(e);
+                }
+                let store = b.build().map_err(|e| format!("S3-opslag (bucket {}): {e}", s3.bucket))?;
+                // S3 wil delen van ten minste 5 MiB (behalve het laatste).
+                (Arc::new(store), 5 * 1024 * 1024)
+            }
+        };
         match documenten::ruim_wezen_op(&db, store.as_ref()).await {
             Ok(0) => {}
             Ok(n) => tracing::warn!(aantal = n, "documenten zonder databaserij opgeruimd (achtergelaten door een crash)"),
             Err(e) => tracing::warn!("opruimen van de documentopslag mislukt: {e}"),
         }
-        let opslag = documenten::Opslag { store, max_bytes: instellingen.max_document_bytes };
+        let opslag = documenten::Opslag { store, max_bytes: instellingen.max_document_bytes, deel_bytes };
         let oidc = instellingen.oidc.clone().map(oidc::Oidc::nieuw).transpose()?.map(Arc::new);
         let listener = tokio::net::TcpListener::bind(instellingen.adres).await.map_err(|e| format!("kan {} niet openen: {e}", instellingen.adres))?;
         let state = AppState {
