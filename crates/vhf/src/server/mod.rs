@@ -1,4 +1,4 @@
-//! `vhf serve`: de API (en later de webpagina's) boven de kern en de opslag.
+//! `vhf serve`: de API en de webpagina's (inloggen, start) boven de kern en de opslag, met identiteit, rollen en audittrail.
 //!
 //! Naar het voorbeeld van zero2prod: [`Application::build`] bindt de poort (0 in tests), [`Application::run_until_stopped`]
 //! draait tot het stopsignaal en maakt lopende verzoeken af. De server bewaart niets zelf: alles staat in de

@@ -1,7 +1,7 @@
 //! Het register van alle API-routes: pad, methode, omschrijving en (waar van toepassing) het schema van de
 //! body. De router wordt eruit gebouwd en het OpenAPI-document ook, zodat die twee nooit uit elkaar lopen; een
 //! route zonder regel in dit register bestaat niet. Elke route zegt ook wie er mag komen ([`Toegang`]): de router
-//! zet die controle om elke handler, en de autorisatiematrix-test (tests/toegang.rs) loopt dit register af, zodat
+//! zet die controle om elke handler, en de autorisatiematrix-test (`MATRIX` in tests/api.rs) loopt dit register af, zodat
 //! een nieuwe route zonder verwachting in die test de test laat falen.
 
 use axum::Router;
