@@ -1201,12 +1201,47 @@ async fn audit_verify_op_postgresql() {
 // Inloggen via OpenID Connect tegen een echte provider (oidc-provider uit npm, tests/diensten/provider.mjs; .ci/run
 // installeert hem). Zonder node_modules wordt de test overgeslagen met een melding, behalve in CI.
 
-struct Provider(std::process::Child);
-impl Drop for Provider {
+/// Een testdienst uit `tests/diensten` (node-proces); wordt gestopt als de test klaar is.
+struct Dienst(std::process::Child);
+impl Drop for Dienst {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// De map met de testdiensten, als dit npm-pakket er is; anders `None` met een melding (in CI een fout).
+fn diensten(pakket: &str) -> Option<std::path::PathBuf> {
+    let map = gemeenschappelijk_repo().join("tests/diensten");
+    if map.join("node_modules").join(pakket).exists() {
+        return Some(map);
+    }
+    assert!(std::env::var("CI").is_err(), "CI moet {pakket} installeren (npm ci --prefix tests/diensten)");
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "OVERGESLAGEN: {pakket} ontbreekt in tests/diensten/node_modules (npm ci --prefix tests/diensten); .ci/run installeert het"
+    );
+    None
+}
+
+/// Start `node <script>` in de dienstenmap met deze omgeving en wacht op de regel "klaar".
+fn start_dienst(map: &std::path::Path, script: &str, omgeving: &[(&str, &std::ffi::OsStr)]) -> Dienst {
+    let mut kind = std::process::Command::new("node")
+        .arg(script)
+        .current_dir(map)
+        .envs(omgeving.iter().copied())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("node start");
+    let mut regel = String::new();
+    let mut uit = std::io::BufReader::new(kind.stdout.take().unwrap());
+    std::io::BufRead::read_line(&mut uit, &mut regel).unwrap();
+    assert_eq!(regel.trim(), "klaar", "{script} startte niet");
+    // Blijven lezen: een gesloten pijp laat de dienst bij zijn volgende logregel vallen.
+    std::thread::spawn(move || std::io::copy(&mut uit, &mut std::io::sink()));
+    Dienst(kind)
 }
 
 fn vrije_poort() -> u16 {
@@ -1253,36 +1288,12 @@ async fn door_de_provider(pc: &reqwest::Client, begin: &str, account: &str, teru
 
 #[tokio::test]
 async fn inloggen_via_oidc_met_een_echte_provider() {
-    let map = gemeenschappelijk_repo().join("tests/diensten");
-    if !map.join("node_modules/oidc-provider").exists() {
-        assert!(std::env::var("CI").is_err(), "CI moet de OIDC-provider installeren (npm ci in tests/diensten)");
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "OVERGESLAGEN: tests/diensten/node_modules ontbreekt (npm ci --prefix tests/diensten); .ci/run installeert de provider"
-        );
-        return;
-    }
+    let Some(map) = diensten("oidc-provider") else { return };
     let (pp, sp) = (vrije_poort(), vrije_poort());
     let provider = format!("http://127.0.0.1:{pp}");
     let terug = format!("http://127.0.0.1:{sp}/auth/oidc/terugkeer");
-    let mut kind = std::process::Command::new("node")
-        .arg("provider.mjs")
-        .current_dir(&map)
-        .env("PORT", pp.to_string())
-        .env("REDIRECT_URI", &terug)
-        .env("NODE_ENV", "test")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("node start");
-    let mut regel = String::new();
-    let mut uit = std::io::BufReader::new(kind.stdout.take().unwrap());
-    std::io::BufRead::read_line(&mut uit, &mut regel).unwrap();
-    assert_eq!(regel.trim(), "klaar");
-    // Blijven lezen: een gesloten pijp laat de provider bij zijn volgende logregel vallen.
-    std::thread::spawn(move || std::io::copy(&mut uit, &mut std::io::sink()));
-    let _provider = Provider(kind);
+    let pp_tekst = pp.to_string();
+    let _provider = start_dienst(&map, "provider.mjs", &[("PORT", pp_tekst.as_ref()), ("REDIRECT_URI", terug.as_ref()), ("NODE_ENV", "test".as_ref())]);
 
     // vhf met de broker ingesteld: rol uit vhf_rol, gemeente uit de OIN.
     let dir = std::env::temp_dir().join(uniek("vhf-oidc"));
@@ -1485,32 +1496,13 @@ fn bestanden_onder(map: &std::path::Path) -> Vec<std::path::PathBuf> {
 /// object achter.
 #[test]
 fn documenten_in_s3() {
-    let map = gemeenschappelijk_repo().join("tests/diensten");
-    if !map.join("node_modules/s3rver").exists() {
-        assert!(std::env::var("CI").is_err(), "CI moet s3rver installeren (npm ci in tests/diensten)");
-        use std::io::Write;
-        let _ = writeln!(std::io::stderr(), "OVERGESLAGEN: tests/diensten/node_modules ontbreekt (npm ci --prefix tests/diensten); .ci/run installeert s3rver");
-        return;
-    }
+    let Some(map) = diensten("s3rver") else { return };
     let dir = std::env::temp_dir().join(uniek("vhf-s3"));
     let emmer = dir.join("s3");
     std::fs::create_dir_all(&emmer).unwrap();
     let s3_poort = vrije_poort();
-    let mut s3 = std::process::Command::new("node")
-        .arg("s3.mjs")
-        .current_dir(&map)
-        .env("PORT", s3_poort.to_string())
-        .env("MAP", &emmer)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("node start");
-    let mut regel = String::new();
-    let mut uit = std::io::BufReader::new(s3.stdout.take().unwrap());
-    std::io::BufRead::read_line(&mut uit, &mut regel).unwrap();
-    assert_eq!(regel.trim(), "klaar");
-    std::thread::spawn(move || std::io::copy(&mut uit, &mut std::io::sink()));
-    let _s3 = Provider(s3);
+    let s3_poort_tekst = s3_poort.to_string();
+    let _s3 = start_dienst(&map, "s3.mjs", &[("PORT", s3_poort_tekst.as_ref()), ("MAP", emmer.as_os_str())]);
 
     let token = cli_token(&dir, "zaanstad", "aanvrager", Some("GM0479"));
     let config = dir.join("vhf.toml");
