@@ -1,7 +1,7 @@
 //! SQL voor aanvragen, indieningen, statusovergangen en toetsingen. Elke functie werkt binnen de transactie
 //! die de aanroeper meegeeft; meerstapswijzigingen zijn zo alles-of-niets.
 
-use sqlx::{AnyConnection, Row};
+use super::sql::{Rij, Verbinding, query};
 use vhf_core::levensloop::Status;
 
 use super::DbFout;
@@ -45,7 +45,7 @@ macro_rules! velden {
     };
 }
 
-fn rij(r: &sqlx::any::AnyRow) -> Result<AanvraagRij, DbFout> {
+fn rij(r: &Rij) -> Result<AanvraagRij, DbFout> {
     let status: String = r.try_get("status")?;
     Ok(AanvraagRij {
         id: r.try_get("id")?,
@@ -60,8 +60,8 @@ fn rij(r: &sqlx::any::AnyRow) -> Result<AanvraagRij, DbFout> {
     })
 }
 
-pub async fn voeg_toe(c: &mut AnyConnection, a: &AanvraagRij) -> Result<(), sqlx::Error> {
-    sqlx::query(concat!("INSERT INTO aanvragen (", velden!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
+pub async fn voeg_toe(c: &mut impl Verbinding, a: &AanvraagRij) -> Result<(), sqlx::Error> {
+    query(concat!("INSERT INTO aanvragen (", velden!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
         .bind(&a.id)
         .bind(&a.ronde)
         .bind(&a.kenmerk)
@@ -77,9 +77,9 @@ pub async fn voeg_toe(c: &mut AnyConnection, a: &AanvraagRij) -> Result<(), sqlx
 }
 
 /// Een aanvraag, als `zicht` haar laat zien; anders `None` (en de gebruiker krijgt 404, ook als ze bestaat).
-pub async fn haal(c: &mut AnyConnection, id: &str, zicht: &Zicht) -> Result<Option<AanvraagRij>, DbFout> {
+pub async fn haal(c: &mut impl Verbinding, id: &str, zicht: &Zicht) -> Result<Option<AanvraagRij>, DbFout> {
     let (z, g, l) = zicht.parameters();
-    let r = sqlx::query(concat!("SELECT ", velden!(), " FROM aanvragen WHERE id = $1 AND ", crate::zichtfilter!("id", "2", "3", "4")))
+    let r = query(concat!("SELECT ", velden!(), " FROM aanvragen WHERE id = $1 AND ", crate::zichtfilter!("aanvragen.id", "2", "3", "4")))
         .bind(id)
         .bind(z)
         .bind(g)
@@ -90,29 +90,30 @@ pub async fn haal(c: &mut AnyConnection, id: &str, zicht: &Zicht) -> Result<Opti
 }
 
 /// Een aanvraag zonder zichtbeperking: alleen voor werk van het systeem zelf (verdelen, besluiten, herberekenen).
-pub async fn haal_intern(c: &mut AnyConnection, id: &str) -> Result<Option<AanvraagRij>, DbFout> {
+pub async fn haal_intern(c: &mut impl Verbinding, id: &str) -> Result<Option<AanvraagRij>, DbFout> {
     haal(c, id, &Zicht::Alles).await
 }
 
 /// Een pagina aanvragen die `zicht` laat zien, op volgorde van aanmaken, en hun totaal (ook beperkt: het totaal
 /// verraadt niets over aanvragen van anderen).
-pub async fn lijst(c: &mut AnyConnection, ronde: Option<&str>, zicht: &Zicht, pagina: i64, per_pagina: i64) -> Result<(Vec<AanvraagRij>, i64), DbFout> {
+pub async fn lijst(c: &mut impl Verbinding, ronde: Option<&str>, zicht: &Zicht, pagina: i64, per_pagina: i64) -> Result<(Vec<AanvraagRij>, i64), DbFout> {
     // Zonder filter is `$1 = ''` altijd waar; zo blijft het één vaste zin SQL.
     let ronde = ronde.unwrap_or("");
     let (z, g, l) = zicht.parameters();
-    let totaal: i64 = sqlx::query(concat!("SELECT COUNT(*) AS n FROM aanvragen WHERE ($1 = '' OR ronde = $1) AND ", crate::zichtfilter!("id", "2", "3", "4")))
-        .bind(ronde)
-        .bind(z)
-        .bind(g)
-        .bind(l)
-        .fetch_one(&mut *c)
-        .await?
-        .try_get("n")?;
-    let rijen = sqlx::query(concat!(
+    let totaal: i64 =
+        query(concat!("SELECT COUNT(*) AS n FROM aanvragen WHERE ($1 = '' OR ronde = $1) AND ", crate::zichtfilter!("aanvragen.id", "2", "3", "4")))
+            .bind(ronde)
+            .bind(z)
+            .bind(g)
+            .bind(l)
+            .fetch_one(&mut *c)
+            .await?
+            .try_get("n")?;
+    let rijen = query(concat!(
         "SELECT ",
         velden!(),
         " FROM aanvragen WHERE ($1 = '' OR ronde = $1) AND ",
-        crate::zichtfilter!("id", "2", "3", "4"),
+        crate::zichtfilter!("aanvragen.id", "2", "3", "4"),
         " ORDER BY aangemaakt_op, id LIMIT $5 OFFSET $6"
     ))
     .bind(ronde)
@@ -128,7 +129,7 @@ pub async fn lijst(c: &mut AnyConnection, ronde: Option<&str>, zicht: &Zicht, pa
 
 /// Wijzigt de inhoud als de versie nog `verwacht` is (optimistische vergrendeling). `false`: iemand anders was eerder.
 pub async fn wijzig_inhoud(
-    c: &mut AnyConnection,
+    c: &mut impl Verbinding,
     id: &str,
     verwacht: i64,
     kenmerk: &str,
@@ -136,24 +137,23 @@ pub async fn wijzig_inhoud(
     inhoud: &str,
     nu: i64,
 ) -> Result<bool, sqlx::Error> {
-    let r =
-        sqlx::query("UPDATE aanvragen SET kenmerk = $1, penvoerder = $2, inhoud = $3, versie = versie + 1, gewijzigd_op = $4 WHERE id = $5 AND versie = $6")
-            .bind(kenmerk)
-            .bind(penvoerder)
-            .bind(inhoud)
-            .bind(nu)
-            .bind(id)
-            .bind(verwacht)
-            .execute(c)
-            .await?;
+    let r = query("UPDATE aanvragen SET kenmerk = $1, penvoerder = $2, inhoud = $3, versie = versie + 1, gewijzigd_op = $4 WHERE id = $5 AND versie = $6")
+        .bind(kenmerk)
+        .bind(penvoerder)
+        .bind(inhoud)
+        .bind(nu)
+        .bind(id)
+        .bind(verwacht)
+        .execute(c)
+        .await?;
     Ok(r.rows_affected() == 1)
 }
 
 /// Zet de status als de versie nog `verwacht` is; hoogt de versie op.
-pub async fn zet_status(c: &mut AnyConnection, id: &str, verwacht: i64, status: Status, inhoud: Option<&str>, nu: i64) -> Result<bool, sqlx::Error> {
+pub async fn zet_status(c: &mut impl Verbinding, id: &str, verwacht: i64, status: Status, inhoud: Option<&str>, nu: i64) -> Result<bool, sqlx::Error> {
     let r = match inhoud {
         Some(i) => {
-            sqlx::query("UPDATE aanvragen SET status = $1, inhoud = $2, versie = versie + 1, gewijzigd_op = $3 WHERE id = $4 AND versie = $5")
+            query("UPDATE aanvragen SET status = $1, inhoud = $2, versie = versie + 1, gewijzigd_op = $3 WHERE id = $4 AND versie = $5")
                 .bind(status.code())
                 .bind(i)
                 .bind(nu)
@@ -163,7 +163,7 @@ pub async fn zet_status(c: &mut AnyConnection, id: &str, verwacht: i64, status: 
                 .await?
         }
         None => {
-            sqlx::query("UPDATE aanvragen SET status = $1, versie = versie + 1, gewijzigd_op = $2 WHERE id = $3 AND versie = $4")
+            query("UPDATE aanvragen SET status = $1, versie = versie + 1, gewijzigd_op = $2 WHERE id = $3 AND versie = $4")
                 .bind(status.code())
                 .bind(nu)
                 .bind(id)
@@ -176,7 +176,7 @@ pub async fn zet_status(c: &mut AnyConnection, id: &str, verwacht: i64, status: 
 }
 
 pub async fn voeg_overgang_toe(
-    c: &mut AnyConnection,
+    c: &mut impl Verbinding,
     id: &str,
     van: Option<Status>,
     naar: Status,
@@ -184,7 +184,7 @@ pub async fn voeg_overgang_toe(
     reden: &str,
     nu: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    query(
         "INSERT INTO statusovergangen (aanvraag_id, volgnummer, van, naar, actor, reden, op) \
          SELECT $1, COALESCE(MAX(volgnummer), 0) + 1, $2, $3, $4, $5, $6 FROM statusovergangen WHERE aanvraag_id = $1",
     )
@@ -199,11 +199,9 @@ pub async fn voeg_overgang_toe(
     Ok(())
 }
 
-pub async fn overgangen(c: &mut AnyConnection, id: &str) -> Result<Vec<OvergangRij>, DbFout> {
-    let rijen = sqlx::query("SELECT volgnummer, van, naar, actor, reden, op FROM statusovergangen WHERE aanvraag_id = $1 ORDER BY volgnummer")
-        .bind(id)
-        .fetch_all(c)
-        .await?;
+pub async fn overgangen(c: &mut impl Verbinding, id: &str) -> Result<Vec<OvergangRij>, DbFout> {
+    let rijen =
+        query("SELECT volgnummer, van, naar, actor, reden, op FROM statusovergangen WHERE aanvraag_id = $1 ORDER BY volgnummer").bind(id).fetch_all(c).await?;
     rijen
         .iter()
         .map(|r| {
@@ -219,8 +217,8 @@ pub async fn overgangen(c: &mut AnyConnection, id: &str) -> Result<Vec<OvergangR
         .collect()
 }
 
-pub async fn voeg_indiening_toe(c: &mut AnyConnection, i: &IndieningRij) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO indieningen (aanvraag_id, ontvangstnummer, ingediend_op, sha256, inhoud) VALUES ($1, $2, $3, $4, $5)")
+pub async fn voeg_indiening_toe(c: &mut impl Verbinding, i: &IndieningRij) -> Result<(), sqlx::Error> {
+    query("INSERT INTO indieningen (aanvraag_id, ontvangstnummer, ingediend_op, sha256, inhoud) VALUES ($1, $2, $3, $4, $5)")
         .bind(&i.aanvraag_id)
         .bind(&i.ontvangstnummer)
         .bind(i.ingediend_op)
@@ -231,11 +229,9 @@ pub async fn voeg_indiening_toe(c: &mut AnyConnection, i: &IndieningRij) -> Resu
     Ok(())
 }
 
-pub async fn indiening(c: &mut AnyConnection, id: &str) -> Result<Option<IndieningRij>, DbFout> {
-    let r = sqlx::query("SELECT aanvraag_id, ontvangstnummer, ingediend_op, sha256, inhoud FROM indieningen WHERE aanvraag_id = $1")
-        .bind(id)
-        .fetch_optional(c)
-        .await?;
+pub async fn indiening(c: &mut impl Verbinding, id: &str) -> Result<Option<IndieningRij>, DbFout> {
+    let r =
+        query("SELECT aanvraag_id, ontvangstnummer, ingediend_op, sha256, inhoud FROM indieningen WHERE aanvraag_id = $1").bind(id).fetch_optional(c).await?;
     r.map(|r| {
         Ok(IndieningRij {
             aanvraag_id: r.try_get("aanvraag_id")?,
@@ -248,8 +244,8 @@ pub async fn indiening(c: &mut AnyConnection, id: &str) -> Result<Option<Indieni
     .transpose()
 }
 
-pub async fn voeg_toetsing_toe(c: &mut AnyConnection, id: &str, aanleiding: &str, rapport: &str, nu: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub async fn voeg_toetsing_toe(c: &mut impl Verbinding, id: &str, aanleiding: &str, rapport: &str, nu: i64) -> Result<(), sqlx::Error> {
+    query(
         "INSERT INTO toetsingen (aanvraag_id, volgnummer, berekend_op, aanleiding, rapport) \
          SELECT $1, COALESCE(MAX(volgnummer), 0) + 1, $2, $3, $4 FROM toetsingen WHERE aanvraag_id = $1",
     )
@@ -263,8 +259,8 @@ pub async fn voeg_toetsing_toe(c: &mut AnyConnection, id: &str, aanleiding: &str
 }
 
 /// Het laatste verslag van de toetsing: (volgnummer, berekend op, aanleiding, rapport-JSON).
-pub async fn laatste_toetsing(c: &mut AnyConnection, id: &str) -> Result<Option<(i64, i64, String, String)>, DbFout> {
-    let r = sqlx::query("SELECT volgnummer, berekend_op, aanleiding, rapport FROM toetsingen WHERE aanvraag_id = $1 ORDER BY volgnummer DESC LIMIT 1")
+pub async fn laatste_toetsing(c: &mut impl Verbinding, id: &str) -> Result<Option<(i64, i64, String, String)>, DbFout> {
+    let r = query("SELECT volgnummer, berekend_op, aanleiding, rapport FROM toetsingen WHERE aanvraag_id = $1 ORDER BY volgnummer DESC LIMIT 1")
         .bind(id)
         .fetch_optional(c)
         .await?;
@@ -275,10 +271,10 @@ pub async fn laatste_toetsing(c: &mut AnyConnection, id: &str) -> Result<Option<
 }
 
 /// Legt een aanvulling vast en geeft haar volgnummer.
-pub async fn voeg_aanvulling_toe(c: &mut AnyConnection, id: &str, inhoud: &str, sha256: &str, door: &str, op: i64) -> Result<i64, sqlx::Error> {
+pub async fn voeg_aanvulling_toe(c: &mut impl Verbinding, id: &str, inhoud: &str, sha256: &str, door: &str, op: i64) -> Result<i64, sqlx::Error> {
     let n: i64 =
-        sqlx::query("SELECT COALESCE(MAX(volgnummer), 0) + 1 AS n FROM aanvullingen WHERE aanvraag_id = $1").bind(id).fetch_one(&mut *c).await?.try_get("n")?;
-    sqlx::query("INSERT INTO aanvullingen (aanvraag_id, volgnummer, inhoud, sha256, door, op) VALUES ($1, $2, $3, $4, $5, $6)")
+        query("SELECT COALESCE(MAX(volgnummer), 0) + 1 AS n FROM aanvullingen WHERE aanvraag_id = $1").bind(id).fetch_one(&mut *c).await?.try_get("n")?;
+    query("INSERT INTO aanvullingen (aanvraag_id, volgnummer, inhoud, sha256, door, op) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(id)
         .bind(n)
         .bind(inhoud)
@@ -291,7 +287,7 @@ pub async fn voeg_aanvulling_toe(c: &mut AnyConnection, id: &str, inhoud: &str, 
 }
 
 /// De aanvullingen van een aanvraag: (volgnummer, sha256, door, op).
-pub async fn aanvullingen(c: &mut AnyConnection, id: &str) -> Result<Vec<(i64, String, String, i64)>, sqlx::Error> {
-    let r = sqlx::query("SELECT volgnummer, sha256, door, op FROM aanvullingen WHERE aanvraag_id = $1 ORDER BY volgnummer").bind(id).fetch_all(c).await?;
+pub async fn aanvullingen(c: &mut impl Verbinding, id: &str) -> Result<Vec<(i64, String, String, i64)>, sqlx::Error> {
+    let r = query("SELECT volgnummer, sha256, door, op FROM aanvullingen WHERE aanvraag_id = $1 ORDER BY volgnummer").bind(id).fetch_all(c).await?;
     r.iter().map(|r| Ok((r.try_get("volgnummer")?, r.try_get("sha256")?, r.try_get("door")?, r.try_get("op")?))).collect()
 }

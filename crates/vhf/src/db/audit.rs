@@ -1,7 +1,7 @@
 //! SQL van het audittrail. Een nieuwe rij wordt geschreven in de transactie van de wijziging zelf: geen
 //! wijziging zonder rij, geen rij zonder wijziging.
 
-use sqlx::{AnyConnection, Row};
+use super::sql::{Rij, Verbinding, query};
 
 use super::DbFout;
 use crate::audit::AuditRij;
@@ -21,9 +21,9 @@ pub struct Gebeurtenis<'a> {
 
 /// Schrijft de gebeurtenis als volgende schakel. Eerst de kop bijwerken: in PostgreSQL vergrendelt dat de
 /// kop-rij tot de commit, zodat gelijktijdige schrijvers na elkaar aanschuiven en de keten niet vertakt.
-pub async fn schrijf(c: &mut AnyConnection, g: Gebeurtenis<'_>) -> Result<i64, sqlx::Error> {
-    sqlx::query("UPDATE audit_kop SET volgnummer = volgnummer + 1 WHERE id = 1").execute(&mut *c).await?;
-    let kop = sqlx::query("SELECT volgnummer, hash FROM audit_kop WHERE id = 1").fetch_one(&mut *c).await?;
+pub async fn schrijf(c: &mut impl Verbinding, g: Gebeurtenis<'_>) -> Result<i64, sqlx::Error> {
+    query("UPDATE audit_kop SET volgnummer = volgnummer + 1 WHERE id = 1").execute(&mut *c).await?;
+    let kop = query("SELECT volgnummer, hash FROM audit_kop WHERE id = 1").fetch_one(&mut *c).await?;
     let mut rij = AuditRij {
         volgnummer: kop.try_get("volgnummer")?,
         op: g.op,
@@ -39,7 +39,7 @@ pub async fn schrijf(c: &mut AnyConnection, g: Gebeurtenis<'_>) -> Result<i64, s
         hash: String::new(),
     };
     rij.hash = rij.bereken_hash();
-    sqlx::query(
+    query(
         "INSERT INTO audit (volgnummer, op, actor, rol, actie, object, aanvraag_id, voor, na, verzoek_id, vorige_hash, hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
@@ -57,11 +57,11 @@ pub async fn schrijf(c: &mut AnyConnection, g: Gebeurtenis<'_>) -> Result<i64, s
     .bind(&rij.hash)
     .execute(&mut *c)
     .await?;
-    sqlx::query("UPDATE audit_kop SET hash = $1 WHERE id = 1").bind(&rij.hash).execute(&mut *c).await?;
+    query("UPDATE audit_kop SET hash = $1 WHERE id = 1").bind(&rij.hash).execute(&mut *c).await?;
     Ok(rij.volgnummer)
 }
 
-fn rij(r: &sqlx::any::AnyRow) -> Result<AuditRij, DbFout> {
+fn rij(r: &Rij) -> Result<AuditRij, DbFout> {
     Ok(AuditRij {
         volgnummer: r.try_get("volgnummer")?,
         op: r.try_get("op")?,
@@ -81,25 +81,18 @@ fn rij(r: &sqlx::any::AnyRow) -> Result<AuditRij, DbFout> {
 const VELDEN: &str = "volgnummer, op, actor, rol, actie, object, aanvraag_id, voor, na, verzoek_id, vorige_hash, hash";
 
 /// Rijen vanaf `vanaf` (volgnummer), hoogstens `n`, op volgorde.
-pub async fn reeks(c: &mut AnyConnection, vanaf: i64, n: i64) -> Result<Vec<AuditRij>, DbFout> {
-    let rijen = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {VELDEN} FROM audit WHERE volgnummer >= $1 ORDER BY volgnummer LIMIT $2")))
-        .bind(vanaf)
-        .bind(n)
-        .fetch_all(c)
-        .await?;
+pub async fn reeks(c: &mut impl Verbinding, vanaf: i64, n: i64) -> Result<Vec<AuditRij>, DbFout> {
+    let rijen = query(format!("SELECT {VELDEN} FROM audit WHERE volgnummer >= $1 ORDER BY volgnummer LIMIT $2")).bind(vanaf).bind(n).fetch_all(c).await?;
     rijen.iter().map(rij).collect()
 }
 
 /// Het trail van één aanvraag.
-pub async fn van_aanvraag(c: &mut AnyConnection, aanvraag_id: &str) -> Result<Vec<AuditRij>, DbFout> {
-    let rijen = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {VELDEN} FROM audit WHERE aanvraag_id = $1 ORDER BY volgnummer")))
-        .bind(aanvraag_id)
-        .fetch_all(c)
-        .await?;
+pub async fn van_aanvraag(c: &mut impl Verbinding, aanvraag_id: &str) -> Result<Vec<AuditRij>, DbFout> {
+    let rijen = query(format!("SELECT {VELDEN} FROM audit WHERE aanvraag_id = $1 ORDER BY volgnummer")).bind(aanvraag_id).fetch_all(c).await?;
     rijen.iter().map(rij).collect()
 }
 
-pub async fn kop(c: &mut AnyConnection) -> Result<(i64, String), DbFout> {
-    let r = sqlx::query("SELECT volgnummer, hash FROM audit_kop WHERE id = 1").fetch_one(c).await?;
+pub async fn kop(c: &mut impl Verbinding) -> Result<(i64, String), DbFout> {
+    let r = query("SELECT volgnummer, hash FROM audit_kop WHERE id = 1").fetch_one(c).await?;
     Ok((r.try_get("volgnummer")?, r.try_get("hash")?))
 }

@@ -1,6 +1,6 @@
 //! SQL voor documenten (de gegevens; de inhoud staat in de documentopslag).
 
-use sqlx::{AnyConnection, Row};
+use super::sql::{Rij, Verbinding, query};
 
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct DocumentRij {
@@ -19,7 +19,7 @@ pub struct DocumentRij {
     pub aangemaakt_op: i64,
 }
 
-fn rij(r: &sqlx::any::AnyRow) -> Result<DocumentRij, sqlx::Error> {
+fn rij(r: &Rij) -> Result<DocumentRij, sqlx::Error> {
     Ok(DocumentRij {
         id: r.try_get("id")?,
         aanvraag_id: r.try_get("aanvraag_id")?,
@@ -34,8 +34,8 @@ fn rij(r: &sqlx::any::AnyRow) -> Result<DocumentRij, sqlx::Error> {
     })
 }
 
-pub async fn voeg_toe(c: &mut AnyConnection, d: &DocumentRij) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub async fn voeg_toe(c: &mut impl Verbinding, d: &DocumentRij) -> Result<(), sqlx::Error> {
+    query(
         "INSERT INTO documenten (id, aanvraag_id, soort, deelplan, naam, type, grootte, sha256, sleutel, aangemaakt_op) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(&d.id)
@@ -53,16 +53,16 @@ pub async fn voeg_toe(c: &mut AnyConnection, d: &DocumentRij) -> Result<(), sqlx
     Ok(())
 }
 
-pub async fn van_aanvraag(c: &mut AnyConnection, aanvraag: &str) -> Result<Vec<DocumentRij>, sqlx::Error> {
-    let r = sqlx::query("SELECT * FROM documenten WHERE aanvraag_id = $1 ORDER BY aangemaakt_op, id").bind(aanvraag).fetch_all(c).await?;
+pub async fn van_aanvraag(c: &mut impl Verbinding, aanvraag: &str) -> Result<Vec<DocumentRij>, sqlx::Error> {
+    let r = query("SELECT * FROM documenten WHERE aanvraag_id = $1 ORDER BY aangemaakt_op, id").bind(aanvraag).fetch_all(c).await?;
     r.iter().map(rij).collect()
 }
 
-pub async fn haal(c: &mut AnyConnection, aanvraag: &str, id: &str) -> Result<Option<DocumentRij>, sqlx::Error> {
-    let r = sqlx::query("SELECT * FROM documenten WHERE aanvraag_id = $1 AND id = $2").bind(aanvraag).bind(id).fetch_optional(c).await?;
+pub async fn haal(c: &mut impl Verbinding, aanvraag: &str, id: &str) -> Result<Option<DocumentRij>, sqlx::Error> {
+    let r = query("SELECT * FROM documenten WHERE aanvraag_id = $1 AND id = $2").bind(aanvraag).bind(id).fetch_optional(c).await?;
     r.as_ref().map(rij).transpose()
 }
 
-pub async fn sleutel_bestaat(c: &mut AnyConnection, sleutel: &str) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query("SELECT 1 AS x FROM documenten WHERE sleutel = $1").bind(sleutel).fetch_optional(c).await?.is_some())
+pub async fn sleutel_bestaat(c: &mut impl Verbinding, sleutel: &str) -> Result<bool, sqlx::Error> {
+    Ok(query("SELECT 1 AS x FROM documenten WHERE sleutel = $1").bind(sleutel).fetch_optional(c).await?.is_some())
 }

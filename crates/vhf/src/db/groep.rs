@@ -6,6 +6,10 @@
 //! krijgt hij antwoord — een ontvangstbewijs staat dus altijd op schijf. De groep wordt gecommit door wie als
 //! laatste aan de beurt was (niemand wacht meer), of eerder als ze 64 verzoeken of 5 ms oud is.
 //!
+//! De schrijfverbinding is een rusqlite-verbinding: wie aan de beurt is, voert zijn zinnen direct uit op zijn
+//! eigen draad (microseconden per zin, geen overdracht naar een werkdraad per zin); alleen BEGIN en COMMIT, die
+//! op de schijf of op een andere schrijver kunnen wachten, gaan naar een blokkerende draad van tokio.
+//!
 //! Een verzoek dat faalt, rolt alleen zijn eigen savepoint terug; de anderen merken er niets van. Faalt de COMMIT
 //! zelf, dan krijgt iedereen in de groep een fout: niemand kreeg een bevestiging van iets dat niet op schijf staat.
 
@@ -13,8 +17,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use sqlx::{AnyConnection, Executor};
 use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
+
+use super::sql::{Rij, Vraag, lite_fout, lite_rijen, lite_voer_uit};
 
 const MAX_GROEP: usize = 64;
 const MAX_LEEFTIJD: Duration = Duration::from_millis(5);
@@ -26,7 +31,7 @@ pub struct Groepscommit {
 }
 
 struct Groep {
-    conn: AnyConnection,
+    conn: rusqlite::Connection,
     open: Option<Instant>,
     wachtenden: Vec<oneshot::Sender<Result<(), String>>>,
 }
@@ -38,7 +43,7 @@ pub struct Deelname {
 }
 
 impl Groepscommit {
-    pub fn nieuw(conn: AnyConnection) -> Arc<Groepscommit> {
+    pub fn nieuw(conn: rusqlite::Connection) -> Arc<Groepscommit> {
         Arc::new(Groepscommit { slot: Arc::new(Mutex::new(Groep { conn, open: None, wachtenden: Vec::new() })), wachtrij: AtomicUsize::new(0) })
     }
 
@@ -50,33 +55,48 @@ impl Groepscommit {
             self.slot.clone().lock_owned().await
         };
         if guard.open.is_none() {
-            guard.conn.execute("BEGIN IMMEDIATE").await?;
-            guard.open = Some(Instant::now());
+            // Kan wachten op een andere schrijver (busy_timeout), dus niet op een draad van de runtime. De
+            // toestand wordt op die draad bijgewerkt: ook als dit verzoek intussen wordt afgebroken, klopt ze.
+            let (g, r) = blokkerend(guard, |g| {
+                let r = g.conn.execute_batch("BEGIN IMMEDIATE");
+                if r.is_ok() {
+                    g.open = Some(Instant::now());
+                }
+                r
+            })
+            .await?;
+            guard = g;
+            r.map_err(lite_fout)?;
         }
-        let mut d = Deelname { guard, groep: self.clone() };
-        if let Err(e) = d.guard.conn.execute("SAVEPOINT verzoek").await {
+        let d = Deelname { guard, groep: self.clone() };
+        if let Err(e) = d.guard.conn.execute_batch("SAVEPOINT verzoek") {
             d.afronden().await;
-            return Err(e);
+            return Err(lite_fout(e));
         }
         Ok(d)
     }
 }
 
 impl Deelname {
-    pub fn verbinding(&mut self) -> &mut AnyConnection {
-        &mut self.guard.conn
+    pub fn voer_uit(&self, v: &Vraag) -> Result<u64, sqlx::Error> {
+        lite_voer_uit(&self.guard.conn, v)
     }
 
-    pub fn verbinding_ref(&self) -> &AnyConnection {
-        &self.guard.conn
+    pub fn rijen(&self, v: &Vraag) -> Result<Vec<Rij>, sqlx::Error> {
+        lite_rijen(&self.guard.conn, v)
+    }
+
+    /// Een reeks vaste zinnen zonder parameters (migraties).
+    pub fn voer_reeks_uit(&self, sql: &str) -> Result<(), sqlx::Error> {
+        self.guard.conn.execute_batch(sql).map_err(lite_fout)
     }
 
     /// Savepoint vrijgeven en wachten tot de groep op schijf staat.
     pub async fn commit(mut self) -> Result<(), sqlx::Error> {
-        if let Err(e) = self.guard.conn.execute("RELEASE verzoek").await {
-            self.terugdraaien().await;
+        if let Err(e) = self.guard.conn.execute_batch("RELEASE verzoek") {
+            self.terugdraaien();
             self.afronden().await;
-            return Err(e);
+            return Err(lite_fout(e));
         }
         let (tx, rx) = oneshot::channel();
         self.guard.wachtenden.push(tx);
@@ -89,10 +109,10 @@ impl Deelname {
     }
 
     /// Het eigen savepoint terugdraaien (de rest van de groep blijft).
-    async fn terugdraaien(&mut self) {
-        if self.guard.conn.execute("ROLLBACK TO verzoek").await.is_err() || self.guard.conn.execute("RELEASE verzoek").await.is_err() {
+    fn terugdraaien(&mut self) {
+        if self.guard.conn.execute_batch("ROLLBACK TO verzoek").is_err() || self.guard.conn.execute_batch("RELEASE verzoek").is_err() {
             // De verbinding is niet meer te vertrouwen: de hele groep terug, iedereen een fout.
-            let _ = self.guard.conn.execute("ROLLBACK").await;
+            let _ = self.guard.conn.execute_batch("ROLLBACK");
             self.guard.open = None;
             for w in self.guard.wachtenden.drain(..) {
                 let _ = w.send(Err("terugdraaien mislukt; de groep is teruggedraaid".into()));
@@ -101,36 +121,56 @@ impl Deelname {
     }
 
     /// De beurt teruggeven; commit de groep als niemand meer wacht, of als ze vol of oud genoeg is.
-    async fn afronden(mut self) {
-        let g = &mut *self.guard;
-        let Some(begonnen) = g.open else { return };
-        let nu_committen = self.groep.wachtrij.load(Ordering::SeqCst) == 0 || g.wachtenden.len() >= MAX_GROEP || begonnen.elapsed() >= MAX_LEEFTIJD;
+    async fn afronden(self) {
+        let Deelname { guard, groep } = self;
+        let Some(begonnen) = guard.open else { return };
+        let nu_committen = groep.wachtrij.load(Ordering::SeqCst) == 0 || guard.wachtenden.len() >= MAX_GROEP || begonnen.elapsed() >= MAX_LEEFTIJD;
         if nu_committen {
-            commit_groep(g).await;
+            commit_groep(guard).await;
             return;
         }
         // Uitgesteld: wie na ons komt, commit. Mocht die er toch niet komen (afgebroken), dan doet de bezem het
         // na de maximale leeftijd, zodat een bevestiging nooit blijft hangen en de database nooit op slot blijft.
-        let slot = self.groep.slot.clone();
+        drop(guard);
+        let slot = groep.slot.clone();
         tokio::spawn(async move {
             tokio::time::sleep(MAX_LEEFTIJD).await;
-            let mut g = slot.lock_owned().await;
+            let g = slot.lock_owned().await;
             if g.open.is_some_and(|b| b.elapsed() >= MAX_LEEFTIJD) {
-                commit_groep(&mut g).await;
+                commit_groep(g).await;
             }
         });
     }
 }
 
-async fn commit_groep(g: &mut Groep) {
-    let r = g.conn.execute("COMMIT").await.map(|_| ()).map_err(|e| e.to_string());
-    if r.is_err() {
-        let _ = g.conn.execute("ROLLBACK").await;
-    }
-    g.open = None;
-    for w in g.wachtenden.drain(..) {
-        let _ = w.send(r.clone());
-    }
+/// Commit de groep (de fsync, op een blokkerende draad) en geeft iedereen die erop wacht de uitkomst. De beurt
+/// blijft zolang bij de groep: niemand schrijft tussen de laatste RELEASE en de COMMIT. Alles gebeurt op die
+/// draad, zodat een afgebroken verzoek halverwege de groep niet half afgerond achterlaat.
+async fn commit_groep(guard: OwnedMutexGuard<Groep>) {
+    let _ = blokkerend(guard, |g| {
+        let r = g.conn.execute_batch("COMMIT").map_err(|e| e.to_string());
+        if r.is_err() {
+            let _ = g.conn.execute_batch("ROLLBACK");
+        }
+        g.open = None;
+        for w in g.wachtenden.drain(..) {
+            let _ = w.send(r.clone());
+        }
+    })
+    .await;
+}
+
+/// Voert `f` uit op een blokkerende draad met de groep in de hand, en geeft de groep terug.
+async fn blokkerend<T: Send + 'static>(
+    mut guard: OwnedMutexGuard<Groep>,
+    f: impl FnOnce(&mut Groep) -> T + Send + 'static,
+) -> Result<(OwnedMutexGuard<Groep>, T), sqlx::Error> {
+    tokio::task::spawn_blocking(move || {
+        let r = f(&mut guard);
+        (guard, r)
+    })
+    .await
+    .map_err(|e| sqlx::Error::Protocol(format!("schrijfdraad: {e}")))
 }
 
 /// Telt een wachtend verzoek, en telt het af als het wachten eindigt, ook bij afbreken.
@@ -159,7 +199,7 @@ impl Drop for Onvoltooid {
             match tokio::runtime::Handle::try_current() {
                 Ok(h) => {
                     h.spawn(async move {
-                        d.terugdraaien().await;
+                        d.terugdraaien();
                         d.afronden().await;
                     });
                 }

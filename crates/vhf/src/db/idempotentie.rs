@@ -1,7 +1,7 @@
 //! Idempotentiesleutels: het eerste antwoord op een POST met een sleutel wordt bewaard, in dezelfde transactie
 //! als de wijziging zelf, zodat een herhaling nooit twee keer iets doet.
 
-use sqlx::{AnyConnection, Row};
+use super::sql::{Verbinding, query};
 
 pub struct Bewaard {
     pub verzoek_hash: String,
@@ -9,8 +9,8 @@ pub struct Bewaard {
     pub antwoord: String,
 }
 
-pub async fn zoek(c: &mut AnyConnection, sleutel: &str) -> Result<Option<Bewaard>, super::DbFout> {
-    let r = sqlx::query("SELECT verzoek_hash, status, antwoord FROM idempotentie WHERE sleutel = $1").bind(sleutel).fetch_optional(c).await?;
+pub async fn zoek(c: &mut impl Verbinding, sleutel: &str) -> Result<Option<Bewaard>, super::DbFout> {
+    let r = query("SELECT verzoek_hash, status, antwoord FROM idempotentie WHERE sleutel = $1").bind(sleutel).fetch_optional(c).await?;
     Ok(match r {
         Some(r) => {
             let status: i64 = r.try_get("status")?;
@@ -23,25 +23,19 @@ pub async fn zoek(c: &mut AnyConnection, sleutel: &str) -> Result<Option<Bewaard
 /// Claimt de sleutel aan het begin van de transactie (status 0, nog geen antwoord). Een gelijktijdig verzoek
 /// met dezelfde sleutel wacht op deze rij (PostgreSQL) of op de schrijfbeurt (SQLite). `false`: de sleutel was
 /// al van een ander, afgerond verzoek; lees dan het bewaarde antwoord.
-pub async fn claim(c: &mut AnyConnection, sleutel: &str, verzoek_hash: &str, nu: i64) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query(
-        "INSERT INTO idempotentie (sleutel, verzoek_hash, status, antwoord, aangemaakt_op) VALUES ($1, $2, 0, '', $3) ON CONFLICT (sleutel) DO NOTHING",
-    )
-    .bind(sleutel)
-    .bind(verzoek_hash)
-    .bind(nu)
-    .execute(c)
-    .await?;
+pub async fn claim(c: &mut impl Verbinding, sleutel: &str, verzoek_hash: &str, nu: i64) -> Result<bool, sqlx::Error> {
+    let r =
+        query("INSERT INTO idempotentie (sleutel, verzoek_hash, status, antwoord, aangemaakt_op) VALUES ($1, $2, 0, '', $3) ON CONFLICT (sleutel) DO NOTHING")
+            .bind(sleutel)
+            .bind(verzoek_hash)
+            .bind(nu)
+            .execute(c)
+            .await?;
     Ok(r.rows_affected() == 1)
 }
 
 /// Legt het antwoord vast bij de geclaimde sleutel, in dezelfde transactie als de wijziging.
-pub async fn bewaar(c: &mut AnyConnection, sleutel: &str, status: u16, antwoord: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE idempotentie SET status = $1, antwoord = $2 WHERE sleutel = $3")
-        .bind(i64::from(status))
-        .bind(antwoord)
-        .bind(sleutel)
-        .execute(c)
-        .await?;
+pub async fn bewaar(c: &mut impl Verbinding, sleutel: &str, status: u16, antwoord: &str) -> Result<(), sqlx::Error> {
+    query("UPDATE idempotentie SET status = $1, antwoord = $2 WHERE sleutel = $3").bind(i64::from(status)).bind(antwoord).bind(sleutel).execute(c).await?;
     Ok(())
 }

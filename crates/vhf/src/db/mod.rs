@@ -1,5 +1,7 @@
 //! De opslag: de enige plek met SQL. Eén schema, twee databases (SQLite als standaard, PostgreSQL voor schaal),
-//! via sqlx `Any` met draagbare SQL (`$1`-parameters, TEXT en BIGINT). Dezelfde tests draaien tegen beide.
+//! met draagbare SQL (`$1`-parameters, TEXT en BIGINT) die via [`sql::Verbinding`] draait: lezen via sqlx `Any`,
+//! schrijven bij PostgreSQL ook, bij SQLite op de ene schrijfverbinding (rusqlite, groepscommit). Dezelfde tests
+//! draaien tegen beide.
 
 pub mod aanvragen;
 pub mod audit;
@@ -8,6 +10,7 @@ pub mod documenten;
 mod groep;
 pub mod idempotentie;
 pub mod rondes;
+pub mod sql;
 pub mod toegang;
 pub mod verdeling;
 
@@ -15,7 +18,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Connection, Executor};
+use sqlx::{AnyPool, Executor};
+
+pub use sql::{Rij, Verbinding, query};
 
 /// Migraties, op volgorde; ingebouwd in het programma.
 const MIGRATIES: &[(i64, &str, &str)] = &[
@@ -65,23 +70,37 @@ impl Schrijftransactie {
             },
         }
     }
-}
 
-impl std::ops::Deref for Schrijftransactie {
-    type Target = sqlx::AnyConnection;
-    fn deref(&self) -> &Self::Target {
-        match &self.binnen {
-            Binnen::Tx(tx) => tx,
-            Binnen::Groep(o) => o.0.as_ref().expect("deelname tot commit").verbinding_ref(),
+    fn deelname(o: &groep::Onvoltooid) -> Result<&groep::Deelname, sqlx::Error> {
+        o.0.as_ref().ok_or(sqlx::Error::PoolClosed)
+    }
+
+    /// Vaste SQL zonder parameters, zin voor zin (migraties).
+    async fn voer_reeks_uit(&mut self, zinnen: &[String]) -> Result<(), sqlx::Error> {
+        match &mut self.binnen {
+            Binnen::Tx(tx) => {
+                for z in zinnen {
+                    // Vaste tekst uit de ingebouwde migraties, geen invoer van buiten.
+                    (&mut **tx).execute(sqlx::AssertSqlSafe(z.as_str())).await?;
+                }
+                Ok(())
+            }
+            Binnen::Groep(o) => zinnen.iter().try_for_each(|z| Self::deelname(o)?.voer_reeks_uit(z)),
         }
     }
 }
 
-impl std::ops::DerefMut for Schrijftransactie {
-    fn deref_mut(&mut self) -> &mut Self::Target {
+impl Verbinding for Schrijftransactie {
+    async fn voer_uit(&mut self, v: sql::Vraag) -> Result<u64, sqlx::Error> {
         match &mut self.binnen {
-            Binnen::Tx(tx) => tx,
-            Binnen::Groep(o) => o.0.as_mut().expect("deelname tot commit").verbinding(),
+            Binnen::Tx(tx) => (**tx).voer_uit(v).await,
+            Binnen::Groep(o) => Self::deelname(o)?.voer_uit(&v),
+        }
+    }
+    async fn rijen(&mut self, v: sql::Vraag) -> Result<Vec<Rij>, sqlx::Error> {
+        match &mut self.binnen {
+            Binnen::Tx(tx) => (**tx).rijen(v).await,
+            Binnen::Groep(o) => Self::deelname(o)?.rijen(&v),
         }
     }
 }
@@ -90,6 +109,8 @@ impl std::ops::DerefMut for Schrijftransactie {
 pub enum DbFout {
     #[error("database: {0}")]
     Sql(#[from] sqlx::Error),
+    #[error("database: {0}")]
+    Sqlite(String),
     #[error("database-URL '{0}' wordt niet ondersteund: gebruik sqlite://… of postgres://…")]
     OnbekendeUrl(String),
     #[error("opgeslagen gegevens zijn onleesbaar: {0}")]
@@ -124,10 +145,10 @@ impl Db {
         };
         let (pool, schrijfpool, groep) = match soort {
             Soort::Sqlite => {
-                let pool = pool_opties(2).connect_with(opties.clone()).await?;
-                // De schrijfverbinding hoort niet bij een pool: de groep houdt haar vast.
-                let mut conn = sqlx::AnyConnection::connect_with(&opties).await?;
-                conn.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;").await?;
+                let pool = pool_opties(2).connect_with(opties).await?;
+                // De schrijfverbinding hoort niet bij een pool: de groep houdt haar vast. Het bestand bestaat nu
+                // (de pool maakte het zo nodig aan, `mode=rwc`).
+                let conn = schrijfverbinding(url)?;
                 (pool.clone(), pool, Some(groep::Groepscommit::nieuw(conn)))
             }
             Soort::Postgres => {
@@ -142,26 +163,27 @@ impl Db {
 
     async fn migreer(&self) -> Result<(), DbFout> {
         let mut tx = self.schrijf().await?;
-        tx.execute("CREATE TABLE IF NOT EXISTS schema_migraties (versie BIGINT PRIMARY KEY, naam TEXT NOT NULL, toegepast_op BIGINT NOT NULL)").await?;
+        tx.voer_reeks_uit(
+            &["CREATE TABLE IF NOT EXISTS schema_migraties (versie BIGINT PRIMARY KEY, naam TEXT NOT NULL, toegepast_op BIGINT NOT NULL)".into()],
+        )
+        .await?;
         tx.commit().await?;
         for (versie, naam, sql) in MIGRATIES {
             let mut tx = self.schrijf().await?;
-            let al: Option<(i64,)> = sqlx::query_as("SELECT versie FROM schema_migraties WHERE versie = $1").bind(*versie).fetch_optional(&mut *tx).await?;
+            let al = query("SELECT versie FROM schema_migraties WHERE versie = $1").bind(*versie).fetch_optional(&mut tx).await?;
             if al.is_some() {
                 // Afsluiten met een commit, niet laten vallen: bij SQLite houdt een losgelaten deelname de
                 // schrijfverbinding vast tot de runtime haar opruimt.
                 tx.commit().await?;
                 continue;
             }
-            for stuk in zonder_commentaar(sql).split(';').map(str::to_string).filter(|s| !s.trim().is_empty()) {
-                // Vaste tekst uit de ingebouwde migraties, geen invoer van buiten.
-                tx.execute(sqlx::AssertSqlSafe(stuk)).await?;
-            }
-            sqlx::query("INSERT INTO schema_migraties (versie, naam, toegepast_op) VALUES ($1, $2, $3)")
+            let zinnen: Vec<String> = zonder_commentaar(sql).split(';').map(str::to_string).filter(|s| !s.trim().is_empty()).collect();
+            tx.voer_reeks_uit(&zinnen).await?;
+            query("INSERT INTO schema_migraties (versie, naam, toegepast_op) VALUES ($1, $2, $3)")
                 .bind(*versie)
                 .bind(*naam)
                 .bind(jiff::Timestamp::now().as_microsecond())
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
             tx.commit().await?;
         }
@@ -183,6 +205,17 @@ impl Db {
     pub async fn gereed(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
     }
+}
+
+/// De schrijfverbinding van SQLite: hetzelfde bestand, dezelfde instellingen als de leesverbindingen.
+fn schrijfverbinding(url: &str) -> Result<rusqlite::Connection, DbFout> {
+    let pad = sqlx::sqlite::SqliteConnectOptions::from_str(url)?.get_filename().to_path_buf();
+    let fout = |e: rusqlite::Error| DbFout::Sqlite(format!("{}: {e}", pad.display()));
+    let c =
+        rusqlite::Connection::open_with_flags(&pad, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX).map_err(fout)?;
+    c.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;").map_err(fout)?;
+    c.set_prepared_statement_cache_capacity(128);
+    Ok(c)
 }
 
 fn zonder_commentaar(s: &str) -> String {

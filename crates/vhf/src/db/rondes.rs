@@ -1,6 +1,6 @@
 //! SQL voor de gedateerde parameterwijzigingen van een ronde.
 
-use sqlx::{AnyConnection, Row};
+use super::sql::{Verbinding, query};
 use vhf_core::regeling::Wijziging;
 
 pub struct WijzigingRij {
@@ -10,8 +10,8 @@ pub struct WijzigingRij {
     pub op: i64,
 }
 
-pub async fn wijzigingen(c: &mut AnyConnection, ronde: &str) -> Result<Vec<WijzigingRij>, super::DbFout> {
-    let rijen = sqlx::query("SELECT parameter, vanaf, waarde, bron, toelichting, door, op FROM parameterwijzigingen WHERE ronde = $1 ORDER BY volgnummer")
+pub async fn wijzigingen(c: &mut impl Verbinding, ronde: &str) -> Result<Vec<WijzigingRij>, super::DbFout> {
+    let rijen = query("SELECT parameter, vanaf, waarde, bron, toelichting, door, op FROM parameterwijzigingen WHERE ronde = $1 ORDER BY volgnummer")
         .bind(ronde)
         .fetch_all(c)
         .await?;
@@ -35,8 +35,8 @@ pub async fn wijzigingen(c: &mut AnyConnection, ronde: &str) -> Result<Vec<Wijzi
         .collect()
 }
 
-pub async fn voeg_toe(c: &mut AnyConnection, ronde: &str, parameter: &str, w: &Wijziging<serde_json::Value>, door: &str, op: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub async fn voeg_toe(c: &mut impl Verbinding, ronde: &str, parameter: &str, w: &Wijziging<serde_json::Value>, door: &str, op: i64) -> Result<(), sqlx::Error> {
+    query(
         "INSERT INTO parameterwijzigingen (ronde, volgnummer, parameter, vanaf, waarde, bron, toelichting, door, op) \
          SELECT $1, COALESCE(MAX(volgnummer), 0) + 1, $2, $3, $4, $5, $6, $7, $8 FROM parameterwijzigingen WHERE ronde = $1",
     )
@@ -54,8 +54,8 @@ pub async fn voeg_toe(c: &mut AnyConnection, ronde: &str, parameter: &str, w: &W
 }
 
 /// De ingediende aanvragen van een ronde (id, bevroren inhoud), om hun toetsing opnieuw te doen.
-pub async fn ingediende_aanvragen(c: &mut AnyConnection, ronde: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
-    let rijen = sqlx::query(
+pub async fn ingediende_aanvragen(c: &mut impl Verbinding, ronde: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let rijen = query(
         "SELECT a.id AS id, COALESCE((SELECT x.inhoud FROM aanvullingen x WHERE x.aanvraag_id = a.id ORDER BY x.volgnummer DESC LIMIT 1), i.inhoud) AS inhoud \
          FROM aanvragen a JOIN indieningen i ON i.aanvraag_id = a.id WHERE a.ronde = $1 ORDER BY a.id",
     )

@@ -1,11 +1,10 @@
 //! SQL voor beoordelingen, verdelingen en besluiten.
 
-use sqlx::{AnyConnection, Row};
+use super::sql::{Verbinding, query};
 
-pub async fn voeg_beoordeling_toe(c: &mut AnyConnection, ronde: &str, inhoud: &str, door: &str, op: i64) -> Result<i64, sqlx::Error> {
-    let n: i64 =
-        sqlx::query("SELECT COALESCE(MAX(versie), 0) + 1 AS n FROM beoordelingen WHERE ronde = $1").bind(ronde).fetch_one(&mut *c).await?.try_get("n")?;
-    sqlx::query("INSERT INTO beoordelingen (ronde, versie, inhoud, door, op) VALUES ($1, $2, $3, $4, $5)")
+pub async fn voeg_beoordeling_toe(c: &mut impl Verbinding, ronde: &str, inhoud: &str, door: &str, op: i64) -> Result<i64, sqlx::Error> {
+    let n: i64 = query("SELECT COALESCE(MAX(versie), 0) + 1 AS n FROM beoordelingen WHERE ronde = $1").bind(ronde).fetch_one(&mut *c).await?.try_get("n")?;
+    query("INSERT INTO beoordelingen (ronde, versie, inhoud, door, op) VALUES ($1, $2, $3, $4, $5)")
         .bind(ronde)
         .bind(n)
         .bind(inhoud)
@@ -17,8 +16,8 @@ pub async fn voeg_beoordeling_toe(c: &mut AnyConnection, ronde: &str, inhoud: &s
 }
 
 /// De laatste versie van de beoordelingen van een ronde: (versie, inhoud).
-pub async fn laatste_beoordeling(c: &mut AnyConnection, ronde: &str) -> Result<Option<(i64, String)>, sqlx::Error> {
-    let r = sqlx::query("SELECT versie, inhoud FROM beoordelingen WHERE ronde = $1 ORDER BY versie DESC LIMIT 1").bind(ronde).fetch_optional(c).await?;
+pub async fn laatste_beoordeling(c: &mut impl Verbinding, ronde: &str) -> Result<Option<(i64, String)>, sqlx::Error> {
+    let r = query("SELECT versie, inhoud FROM beoordelingen WHERE ronde = $1 ORDER BY versie DESC LIMIT 1").bind(ronde).fetch_optional(c).await?;
     r.map(|r| Ok((r.try_get("versie")?, r.try_get("inhoud")?))).transpose()
 }
 
@@ -33,24 +32,22 @@ pub struct VerdelingRij {
     pub besloten_op: Option<i64>,
 }
 
-pub async fn voeg_verdeling_toe(c: &mut AnyConnection, v: &VerdelingRij) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO verdelingen (id, ronde, beoordeling_versie, peilmoment, resultaat, door, op, besloten_op) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)",
-    )
-    .bind(&v.id)
-    .bind(&v.ronde)
-    .bind(v.beoordeling_versie)
-    .bind(v.peilmoment)
-    .bind(&v.resultaat)
-    .bind(&v.door)
-    .bind(v.op)
-    .execute(c)
-    .await?;
+pub async fn voeg_verdeling_toe(c: &mut impl Verbinding, v: &VerdelingRij) -> Result<(), sqlx::Error> {
+    query("INSERT INTO verdelingen (id, ronde, beoordeling_versie, peilmoment, resultaat, door, op, besloten_op) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)")
+        .bind(&v.id)
+        .bind(&v.ronde)
+        .bind(v.beoordeling_versie)
+        .bind(v.peilmoment)
+        .bind(&v.resultaat)
+        .bind(&v.door)
+        .bind(v.op)
+        .execute(c)
+        .await?;
     Ok(())
 }
 
-pub async fn verdeling(c: &mut AnyConnection, id: &str) -> Result<Option<VerdelingRij>, sqlx::Error> {
-    let r = sqlx::query("SELECT id, ronde, beoordeling_versie, peilmoment, resultaat, door, op, besloten_op FROM verdelingen WHERE id = $1")
+pub async fn verdeling(c: &mut impl Verbinding, id: &str) -> Result<Option<VerdelingRij>, sqlx::Error> {
+    let r = query("SELECT id, ronde, beoordeling_versie, peilmoment, resultaat, door, op, besloten_op FROM verdelingen WHERE id = $1")
         .bind(id)
         .fetch_optional(c)
         .await?;
@@ -70,12 +67,12 @@ pub async fn verdeling(c: &mut AnyConnection, id: &str) -> Result<Option<Verdeli
 }
 
 /// Markeert de verdeling als besloten; `false` als dat al gebeurd was (dan niets doen).
-pub async fn markeer_besloten(c: &mut AnyConnection, id: &str, op: i64) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query("UPDATE verdelingen SET besloten_op = $1 WHERE id = $2 AND besloten_op IS NULL").bind(op).bind(id).execute(c).await?.rows_affected() == 1)
+pub async fn markeer_besloten(c: &mut impl Verbinding, id: &str, op: i64) -> Result<bool, sqlx::Error> {
+    Ok(query("UPDATE verdelingen SET besloten_op = $1 WHERE id = $2 AND besloten_op IS NULL").bind(op).bind(id).execute(c).await?.rows_affected() == 1)
 }
 
 pub async fn voeg_besluit_toe(
-    c: &mut AnyConnection,
+    c: &mut impl Verbinding,
     verdeling: &str,
     gemeente: &str,
     bedrag: &str,
@@ -83,7 +80,7 @@ pub async fn voeg_besluit_toe(
     door: &str,
     op: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO besluiten (verdeling_id, gemeente, bedrag, inhoud, door, op) VALUES ($1, $2, $3, $4, $5, $6)")
+    query("INSERT INTO besluiten (verdeling_id, gemeente, bedrag, inhoud, door, op) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(verdeling)
         .bind(gemeente)
         .bind(bedrag)
@@ -96,8 +93,8 @@ pub async fn voeg_besluit_toe(
 }
 
 /// Alle besluiten (openbaar): (verdeling, ronde, gemeente, bedrag, op).
-pub async fn besluiten(c: &mut AnyConnection, ronde: &str) -> Result<Vec<(String, String, String, String, i64)>, sqlx::Error> {
-    let rijen = sqlx::query(
+pub async fn besluiten(c: &mut impl Verbinding, ronde: &str) -> Result<Vec<(String, String, String, String, i64)>, sqlx::Error> {
+    let rijen = query(
         "SELECT b.verdeling_id AS v, d.ronde AS r, b.gemeente AS g, b.bedrag AS b, b.op AS op FROM besluiten b JOIN verdelingen d ON d.id = b.verdeling_id \
          WHERE ($1 = '' OR d.ronde = $1) ORDER BY b.op, b.gemeente",
     )
@@ -108,8 +105,8 @@ pub async fn besluiten(c: &mut AnyConnection, ronde: &str) -> Result<Vec<(String
 }
 
 /// De ingediende aanvragen van een ronde met hun status en bevroren inhoud: (id, status, inhoud, versie).
-pub async fn ingediend_met_status(c: &mut AnyConnection, ronde: &str) -> Result<Vec<(String, String, String, i64)>, sqlx::Error> {
-    let rijen = sqlx::query(
+pub async fn ingediend_met_status(c: &mut impl Verbinding, ronde: &str) -> Result<Vec<(String, String, String, i64)>, sqlx::Error> {
+    let rijen = query(
         "SELECT a.id AS id, a.status AS status, \
          COALESCE((SELECT x.inhoud FROM aanvullingen x WHERE x.aanvraag_id = a.id ORDER BY x.volgnummer DESC LIMIT 1), i.inhoud) AS inhoud, a.versie AS versie \
          FROM aanvragen a JOIN indieningen i ON i.aanvraag_id = a.id WHERE a.ronde = $1 ORDER BY a.id",

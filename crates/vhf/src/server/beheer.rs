@@ -193,7 +193,7 @@ async fn audit(State(s): State<AppState>, q: Result<Query<Pagina>, axum::extract
 }
 
 /// De hele keten nalopen, in pagina's.
-pub async fn verifieer(c: &mut sqlx::AnyConnection) -> Result<(Result<i64, Vec<crate::audit::Afwijking>>, String), crate::db::DbFout> {
+pub async fn verifieer(c: &mut impl crate::db::Verbinding) -> Result<(Result<i64, Vec<crate::audit::Afwijking>>, String), crate::db::DbFout> {
     let (kop_nr, kop_hash) = db_audit::kop(&mut *c).await?;
     let mut k = crate::audit::Ketencontrole::default();
     let mut vanaf = 1;

@@ -90,7 +90,7 @@ impl Identiteit {
     #[allow(clippy::too_many_arguments)]
     pub async fn leg_vast(
         &self,
-        c: &mut sqlx::AnyConnection,
+        c: &mut impl crate::db::Verbinding,
         op: i64,
         actie: &str,
         object: String,

@@ -2,6 +2,7 @@
 //! parameterwijziging (loket verlengd, budget verhoogd). Na een wijziging worden de bevindingen van de
 //! ingediende aanvragen waarop ze van toepassing is opnieuw berekend en bewaard, met de nieuwe parameters.
 
+use crate::db::Verbinding;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -9,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use sqlx::AnyConnection;
 use vhf_core::referentie::Referentie;
 use vhf_core::regeling::{Ronde, Wijziging};
 
@@ -56,7 +56,7 @@ pub fn routes() -> Vec<Route> {
 }
 
 /// De ronde zoals ze nu geldt: het bestand plus de vastgelegde wijzigingen.
-pub async fn effectief(c: &mut AnyConnection, id: &str) -> Result<Ronde, ApiFout> {
+pub async fn effectief(c: &mut impl Verbinding, id: &str) -> Result<Ronde, ApiFout> {
     let basis = Ronde::zoek(id).ok_or(ApiFout::NietGevonden)?;
     let w = db::wijzigingen(c, id).await?;
     if w.is_empty() {
