@@ -557,6 +557,32 @@ async fn gelijktijdig(app: App) {
     assert_eq!(bewijzen.len(), 1);
     let o: Value = app.http.get(app.url(&format!("/aanvragen/{id}/statusovergangen"))).send().await.unwrap().json().await.unwrap();
     assert_eq!(o["data"].as_array().unwrap().len(), 2, "precies één indiening");
+
+    // Gelijktijdig indienen met verschillende sleutels (twee loketmedewerkers tegelijk): de indiening wordt vooraf
+    // voorbereid en in de schrijfbeurt op versie gecontroleerd; precies één lukt, de rest krijgt 409, en er
+    // staat één ontvangstbewijs.
+    let mut tweede: Value = serde_json::from_str(&concept()).unwrap();
+    tweede["kenmerk"] = json!("ZAANSTAD-2021-02");
+    let r = app.http.post(app.url("/aanvragen")).body(tweede.to_string()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let mut taken = Vec::new();
+    for i in 0..8 {
+        let app = app.clone();
+        let id = id.clone();
+        taken.push(tokio::spawn(async move {
+            let r = app.http.post(app.url(&format!("/aanvragen/{id}/indiening"))).header("Idempotency-Key", format!("eigen-{i}")).send().await.unwrap();
+            r.status()
+        }));
+    }
+    let mut statussen = Vec::new();
+    for t in taken {
+        statussen.push(t.await.unwrap());
+    }
+    assert_eq!(statussen.iter().filter(|s| **s == StatusCode::CREATED).count(), 1, "{statussen:?}");
+    assert!(statussen.iter().all(|s| *s == StatusCode::CREATED || *s == StatusCode::CONFLICT), "{statussen:?}");
+    let o: Value = app.http.get(app.url(&format!("/aanvragen/{id}/statusovergangen"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(o["data"].as_array().unwrap().len(), 2, "precies één indiening");
 }
 
 #[tokio::test]

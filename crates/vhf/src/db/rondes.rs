@@ -64,3 +64,8 @@ pub async fn ingediende_aanvragen(c: &mut impl Verbinding, ronde: &str) -> Resul
     .await?;
     rijen.iter().map(|r| Ok((r.try_get("id")?, r.try_get("inhoud")?))).collect()
 }
+
+/// Hoeveel parameterwijzigingen een ronde heeft (om te zien of er intussen een bij kwam).
+pub async fn aantal_wijzigingen(c: &mut impl Verbinding, ronde: &str) -> Result<i64, sqlx::Error> {
+    query("SELECT COUNT(*) AS n FROM parameterwijzigingen WHERE ronde = $1").bind(ronde).fetch_one(c).await?.try_get("n")
+}

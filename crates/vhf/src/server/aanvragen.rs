@@ -341,6 +341,18 @@ pub(super) async fn begin(
     Ok((tx, sleutel))
 }
 
+/// Een herhaling van een afgerond verzoek (dezelfde Idempotency-Key): het bewaarde antwoord. `None`: nog niet
+/// gedaan (of nog bezig); [`begin`] claimt de sleutel dan in de schrijfbeurt.
+async fn al_beantwoord(s: &AppState, ident: &Identiteit, h: &HeaderMap, route: &str, body: &str) -> Result<Option<Response>, ApiFout> {
+    let wie = ident.gebruiker.as_ref().map_or("", |g| g.id.as_str());
+    let Some(k) = idempotentiesleutel(h)? else { return Ok(None) };
+    let mut c = s.db.pool.acquire().await?;
+    match idempotentie::zoek(&mut c, &format!("{wie}\u{1f}{k}")).await? {
+        Some(b) if b.status != 0 => Ok(Some(herhaling(b, &verzoek_hash(route, body))?)),
+        _ => Ok(None),
+    }
+}
+
 /// Alleen gebruikers van de penvoerder wijzigen, dienen in en vullen aan; mede-aanvragers lezen mee.
 fn penvoerder_van(g: &Gebruiker, penvoerder: &str) -> Result<(), ApiFout> {
     match g.gemeente {
@@ -372,7 +384,7 @@ async fn maak(State(s): State<AppState>, ident: Identiteit, h: HeaderMap, body: 
             velden: vec![OngeldigVeld { name: "ingediend_op".into(), reason: "wordt door het loket gezet".into(), line: None, column: None }],
         });
     }
-    let (mut tx, sleutel) = begin(&s, &ident, &h, "POST /aanvragen", &body).await?;
+    // Alles vooraf klaarzetten; in de schrijfbeurt alleen de rijen.
     let nu = (s.klok)().as_microsecond();
     let rij = AanvraagRij {
         id: nieuw_id(),
@@ -385,6 +397,9 @@ async fn maak(State(s): State<AppState>, ident: Identiteit, h: HeaderMap, body: 
         aangemaakt_op: nu,
         gewijzigd_op: nu,
     };
+    let na = json!({ "status": Status::Concept, "versie": 1, "kenmerk": rij.kenmerk, "penvoerder": rij.penvoerder, "sha256": sha_van(&rij.inhoud) });
+    let antwoord = volledig(&rij)?;
+    let (mut tx, sleutel) = begin(&s, &ident, &h, "POST /aanvragen", &body).await?;
     if let Err(e) = db::voeg_toe(&mut tx, &rij).await {
         return Err(if is_uniek_conflict(&e) {
             ApiFout::Conflict(format!("In ronde {} bestaat al een aanvraag met kenmerk '{}'.", a.ronde, a.kenmerk))
@@ -394,9 +409,7 @@ async fn maak(State(s): State<AppState>, ident: Identiteit, h: HeaderMap, body: 
     }
     crate::db::toegang::zet_aanvraag_gemeenten(&mut tx, &rij.id, &gemeenten(&a)).await?;
     db::voeg_overgang_toe(&mut tx, &rij.id, None, Status::Concept, &ident.actor(), "concept aangemaakt", nu).await?;
-    let na = json!({ "status": Status::Concept, "versie": 1, "kenmerk": rij.kenmerk, "penvoerder": rij.penvoerder, "sha256": sha_van(&rij.inhoud) });
     ident.leg_vast(&mut tx, nu, "aanvraag.aangemaakt", format!("aanvraag/{}", rij.id), Some(&rij.id), None, Some(na)).await?;
-    let antwoord = volledig(&rij)?;
     afronden(tx, sleutel, StatusCode::CREATED, &antwoord).await?;
     Ok(met_versie(StatusCode::CREATED, antwoord, rij.versie, Some(&format!("/api/v1/aanvragen/{}", rij.id))))
 }
@@ -513,55 +526,81 @@ async fn wijzig(State(s): State<AppState>, ident: Identiteit, Path(id): Path<Str
 
 /// Indienen: alleen binnen het loket (klok van de server, Europe/Amsterdam), de inhoud wordt bevroren met een
 /// SHA-256, de toetsing wordt met de gebruikte parameters bewaard, en het ontvangstbewijs volgt pas na de commit.
+///
+/// Lezen, toetsen en het rapport opmaken gebeuren vóór de schrijfbeurt, op een leesverbinding; in de schrijfbeurt
+/// alleen nog de rijen, met twee controles dat wat vooraf gelezen is nog klopt: de versie van de aanvraag
+/// (optimistisch, in de UPDATE) en het aantal parameterwijzigingen van de ronde. Is er intussen iets veranderd,
+/// dan begint het opnieuw met wat er nu staat — net zoals wanneer het verzoek iets later was gekomen. Het moment
+/// van indienen is het moment waarop het loket het verzoek in behandeling nam.
 async fn dien_in(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
     let g = ident.gebruiker()?;
-    let (mut tx, sleutel) = begin(&s, &ident, &h, &format!("POST /aanvragen/{id}/indiening"), &body).await?;
-    let r = db::haal(&mut tx, &id, &g.zicht()).await?.ok_or(ApiFout::NietGevonden)?;
-    penvoerder_van(g, &r.penvoerder)?;
-    if let Some(v) = h.get(header::IF_MATCH).map(|_| if_match(&h)).transpose()?
-        && v.of(r.versie) != r.versie
-    {
-        return Err(ApiFout::VersieVerouderd { huidige: r.versie });
-    }
-    levensloop::overgang(r.status, Status::Ingediend).map_err(|e| ApiFout::Conflict(format!("Indienen kan niet: {e}.")))?;
-    let ronde = &super::rondes::effectief(&mut tx, &r.ronde).await?;
+    let route = format!("POST /aanvragen/{id}/indiening");
     let nu = (s.klok)();
-    let mut a: Aanvraag = serde_json::from_str(&r.inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?;
-    a.ingediend_op = Some(nu);
-    let t = toetsing::toets(&a, ronde, Referentie::ingebouwd(), nu).map_err(|e| ApiFout::Intern(e.to_string()))?;
-    if let Some(b) = t.bevindingen.iter().find(|b| b.regel == Regel::E01 && b.uitkomst == toetsing::Uitkomst::Fout) {
-        return Err(ApiFout::Regel { titel: "Het loket is gesloten".into(), detail: t.uitleg(b) });
+    for _ in 0..3 {
+        // Vooraf, buiten de schrijfbeurt. Weigert het al (ingediend, andere versie, …), dan kan het een herhaling
+        // zijn van een verzoek dat al lukte: dan het bewaarde antwoord.
+        let vooraf = async {
+            let mut c = s.db.pool.acquire().await?;
+            let r = db::haal(&mut c, &id, &g.zicht()).await?.ok_or(ApiFout::NietGevonden)?;
+            let (ronde, wijzigingen) = super::rondes::effectief_met_aantal(&mut c, &r.ronde).await?;
+            penvoerder_van(g, &r.penvoerder)?;
+            if let Some(v) = h.get(header::IF_MATCH).map(|_| if_match(&h)).transpose()?
+                && v.of(r.versie) != r.versie
+            {
+                return Err(ApiFout::VersieVerouderd { huidige: r.versie });
+            }
+            levensloop::overgang(r.status, Status::Ingediend).map_err(|e| ApiFout::Conflict(format!("Indienen kan niet: {e}.")))?;
+            Ok((r, ronde, wijzigingen))
+        };
+        let (r, ronde, wijzigingen) = match vooraf.await {
+            Ok(x) => x,
+            Err(e) => return al_beantwoord(&s, &ident, &h, &route, &body).await?.ok_or(e),
+        };
+        let mut a: Aanvraag = serde_json::from_str(&r.inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?;
+        a.ingediend_op = Some(nu);
+        let t = toetsing::toets(&a, &ronde, Referentie::ingebouwd(), nu).map_err(|e| ApiFout::Intern(e.to_string()))?;
+        if let Some(b) = t.bevindingen.iter().find(|b| b.regel == Regel::E01 && b.uitkomst == toetsing::Uitkomst::Fout) {
+            return Err(ApiFout::Regel { titel: "Het loket is gesloten".into(), detail: t.uitleg(b) });
+        }
+        let rapport = serde_json::to_string(&t.rapport()).expect("JSON");
+        let inhoud = serde_json::to_string(&a).expect("JSON");
+        let sha = levensloop::inhoudshash(&a);
+        let ontvangst = IndieningRij {
+            aanvraag_id: id.clone(),
+            ontvangstnummer: format!("ONT-{}", id.trim_start_matches("AV").to_uppercase()),
+            ingediend_op: nu.as_microsecond(),
+            sha256: sha.clone(),
+            inhoud: inhoud.clone(),
+        };
+        let micro = nu.as_microsecond();
+        let voor = json!({ "status": r.status, "versie": r.versie });
+        let na = json!({ "status": Status::Ingediend, "versie": r.versie + 1, "ontvangstnummer": ontvangst.ontvangstnummer, "sha256": sha });
+        let antwoord = json!({
+            "id": id,
+            "versie": r.versie + 1,
+            "status": Status::Ingediend,
+            "ontvangstbewijs": bewijs(&ontvangst, &ronde),
+            "toetsing": { "ontvankelijk": t.ontvankelijk(), "zonder_fouten": t.zonder_fouten(), "fouten": t.fouten().count() },
+        });
+
+        // De schrijfbeurt.
+        let (mut tx, sleutel) = begin(&s, &ident, &h, &route, &body).await?;
+        if crate::db::rondes::aantal_wijzigingen(&mut tx, &r.ronde).await? != wijzigingen
+            || !db::zet_status(&mut tx, &id, r.versie, Status::Ingediend, Some(&inhoud), micro).await?
+        {
+            // Intussen gewijzigd: niets geschreven; opnieuw met wat er nu staat.
+            drop(tx);
+            continue;
+        }
+        db::voeg_indiening_toe(&mut tx, &ontvangst).await?;
+        db::voeg_overgang_toe(&mut tx, &id, Some(r.status), Status::Ingediend, &ident.actor(), "ingediend via het loket", micro).await?;
+        db::voeg_toetsing_toe(&mut tx, &id, "indiening", &rapport, micro).await?;
+        ident.leg_vast(&mut tx, micro, "aanvraag.ingediend", format!("aanvraag/{id}"), Some(&id), Some(voor), Some(na)).await?;
+        afronden(tx, sleutel, StatusCode::CREATED, &antwoord).await?;
+        tracing::info!(aanvraag = %id, ontvangstnummer = %ontvangst.ontvangstnummer, "aanvraag ingediend");
+        return Ok(met_versie(StatusCode::CREATED, antwoord, r.versie + 1, Some(&format!("/api/v1/aanvragen/{id}/ontvangstbewijs"))));
     }
-    let rapport = serde_json::to_string(&t.rapport()).expect("JSON");
-    let inhoud = serde_json::to_string(&a).expect("JSON");
-    let sha = levensloop::inhoudshash(&a);
-    let ontvangst = IndieningRij {
-        aanvraag_id: id.clone(),
-        ontvangstnummer: format!("ONT-{}", id.trim_start_matches("AV").to_uppercase()),
-        ingediend_op: nu.as_microsecond(),
-        sha256: sha.clone(),
-        inhoud: inhoud.clone(),
-    };
-    let micro = nu.as_microsecond();
-    if !db::zet_status(&mut tx, &id, r.versie, Status::Ingediend, Some(&inhoud), micro).await? {
-        return Err(ApiFout::VersieVerouderd { huidige: r.versie + 1 });
-    }
-    db::voeg_indiening_toe(&mut tx, &ontvangst).await?;
-    db::voeg_overgang_toe(&mut tx, &id, Some(r.status), Status::Ingediend, &ident.actor(), "ingediend via het loket", micro).await?;
-    db::voeg_toetsing_toe(&mut tx, &id, "indiening", &rapport, micro).await?;
-    let voor = json!({ "status": r.status, "versie": r.versie });
-    let na = json!({ "status": Status::Ingediend, "versie": r.versie + 1, "ontvangstnummer": ontvangst.ontvangstnummer, "sha256": sha });
-    ident.leg_vast(&mut tx, micro, "aanvraag.ingediend", format!("aanvraag/{id}"), Some(&id), Some(voor), Some(na)).await?;
-    let antwoord = json!({
-        "id": id,
-        "versie": r.versie + 1,
-        "status": Status::Ingediend,
-        "ontvangstbewijs": bewijs(&ontvangst, ronde),
-        "toetsing": { "ontvankelijk": t.ontvankelijk(), "zonder_fouten": t.zonder_fouten(), "fouten": t.fouten().count() },
-    });
-    afronden(tx, sleutel, StatusCode::CREATED, &antwoord).await?;
-    tracing::info!(aanvraag = %id, ontvangstnummer = %ontvangst.ontvangstnummer, "aanvraag ingediend");
-    Ok(met_versie(StatusCode::CREATED, antwoord, r.versie + 1, Some(&format!("/api/v1/aanvragen/{id}/ontvangstbewijs"))))
+    Err(ApiFout::Conflict("De aanvraag of de ronde werd tijdens het indienen steeds gewijzigd; probeer het opnieuw.".into()))
 }
 
 fn bewijs(i: &IndieningRij, ronde: &Ronde) -> Value {

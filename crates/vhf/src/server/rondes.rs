@@ -57,14 +57,21 @@ pub fn routes() -> Vec<Route> {
 
 /// De ronde zoals ze nu geldt: het bestand plus de vastgelegde wijzigingen.
 pub async fn effectief(c: &mut impl Verbinding, id: &str) -> Result<Ronde, ApiFout> {
+    Ok(effectief_met_aantal(c, id).await?.0)
+}
+
+/// De ronde met haar wijzigingen, en hoeveel wijzigingen dat waren (zie `db::rondes::aantal_wijzigingen`).
+pub async fn effectief_met_aantal(c: &mut impl Verbinding, id: &str) -> Result<(Ronde, i64), ApiFout> {
     let basis = Ronde::zoek(id).ok_or(ApiFout::NietGevonden)?;
     let w = db::wijzigingen(c, id).await?;
+    let n = i64::try_from(w.len()).unwrap_or(i64::MAX);
     if w.is_empty() {
-        return Ok(basis.clone());
+        return Ok((basis.clone(), 0));
     }
-    basis
+    let ronde = basis
         .met_wijzigingen(w.iter().map(|r| (r.parameter.as_str(), r.wijziging.clone())))
-        .map_err(|e| ApiFout::Intern(format!("opgeslagen parameterwijzigingen van {id}: {e}")))
+        .map_err(|e| ApiFout::Intern(format!("opgeslagen parameterwijzigingen van {id}: {e}")))?;
+    Ok((ronde, n))
 }
 
 /// De vaste naam van een parameter, of een duidelijke fout.
