@@ -470,6 +470,16 @@ async fn doorloop(app: App) {
     assert!(m.contains("vhf_http_requests_total{method=\"POST\",route=\"/api/v1/aanvragen/{id}/indiening\",status=\"201\"} 2"), "{m}");
     assert!(m.contains("vhf_http_request_duration_seconds_count{method=\"PUT\",route=\"/api/v1/aanvragen/{id}\"}"), "{m}");
     assert!(!m.contains(&id), "geen kenmerken in de metrieken");
+    // De ene SQLite-schrijver: schrijfbeurten en groepscommits worden geteld (PostgreSQL heeft die niet).
+    let teller = |naam: &str| m.lines().find_map(|l| l.strip_prefix(&format!("{naam} "))).and_then(|v| v.parse::<f64>().ok());
+    if app.database_url.starts_with("sqlite:") {
+        let beurten = teller("vhf_sqlite_schrijfbeurten_total").expect("schrijfbeurten");
+        let commits = teller("vhf_sqlite_groepscommits_total").expect("groepscommits");
+        assert!(beurten >= 10.0 && commits >= 1.0 && commits <= beurten, "{beurten} beurten, {commits} commits");
+        assert_eq!(teller("vhf_sqlite_groepscommits_mislukt_total"), Some(0.0));
+    } else {
+        assert!(teller("vhf_sqlite_groepscommits_total").is_none());
+    }
 }
 
 /// Een back-up terwijl de server draait, teruggezet in een nieuwe datamap: daar staat de ingediende aanvraag

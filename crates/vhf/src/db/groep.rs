@@ -14,7 +14,7 @@
 //! zelf, dan krijgt iedereen in de groep een fout: niemand kreeg een bevestiging van iets dat niet op schijf staat.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
@@ -26,12 +26,24 @@ const MAX_LEEFTIJD: Duration = Duration::from_millis(5);
 
 pub struct Groepscommit {
     slot: Arc<Mutex<Groep>>,
+    pub tellers: Arc<Tellers>,
     /// Hoeveel verzoeken op de verbinding wachten; 0 betekent: wie nu aan de beurt is, is de laatste.
     wachtrij: AtomicUsize,
 }
 
+/// Voor `/metrics`: hoe lang de schrijfbeurt per verzoek duurt en hoe lang een COMMIT (de fsync) van een groep.
+#[derive(Default)]
+pub struct Tellers {
+    pub deelnames: AtomicU64,
+    pub beurt_microseconden: AtomicU64,
+    pub commits: AtomicU64,
+    pub mislukte_commits: AtomicU64,
+    pub commit_microseconden: AtomicU64,
+}
+
 struct Groep {
     conn: rusqlite::Connection,
+    tellers: Arc<Tellers>,
     open: Option<Instant>,
     wachtenden: Vec<oneshot::Sender<Result<(), String>>>,
 }
@@ -40,11 +52,18 @@ struct Groep {
 pub struct Deelname {
     guard: OwnedMutexGuard<Groep>,
     groep: Arc<Groepscommit>,
+    /// Sinds wanneer dit verzoek de beurt heeft.
+    sinds: Instant,
 }
 
 impl Groepscommit {
     pub fn nieuw(conn: rusqlite::Connection) -> Arc<Groepscommit> {
-        Arc::new(Groepscommit { slot: Arc::new(Mutex::new(Groep { conn, open: None, wachtenden: Vec::new() })), wachtrij: AtomicUsize::new(0) })
+        let tellers = Arc::new(Tellers::default());
+        Arc::new(Groepscommit {
+            slot: Arc::new(Mutex::new(Groep { conn, tellers: tellers.clone(), open: None, wachtenden: Vec::new() })),
+            tellers,
+            wachtrij: AtomicUsize::new(0),
+        })
     }
 
     /// Wacht op de beurt, opent zo nodig de groep, en begint een savepoint.
@@ -68,7 +87,7 @@ impl Groepscommit {
             guard = g;
             r.map_err(lite_fout)?;
         }
-        let d = Deelname { guard, groep: self.clone() };
+        let d = Deelname { guard, groep: self.clone(), sinds: Instant::now() };
         if let Err(e) = d.guard.conn.execute_batch("SAVEPOINT verzoek") {
             d.afronden().await;
             return Err(lite_fout(e));
@@ -122,7 +141,9 @@ impl Deelname {
 
     /// De beurt teruggeven; commit de groep als niemand meer wacht, of als ze vol of oud genoeg is.
     async fn afronden(self) {
-        let Deelname { guard, groep } = self;
+        let Deelname { guard, groep, sinds } = self;
+        guard.tellers.deelnames.fetch_add(1, Ordering::Relaxed);
+        guard.tellers.beurt_microseconden.fetch_add(u64::try_from(sinds.elapsed().as_micros()).unwrap_or(u64::MAX), Ordering::Relaxed);
         let Some(begonnen) = guard.open else { return };
         let nu_committen = groep.wachtrij.load(Ordering::SeqCst) == 0 || guard.wachtenden.len() >= MAX_GROEP || begonnen.elapsed() >= MAX_LEEFTIJD;
         if nu_committen {
@@ -148,10 +169,14 @@ impl Deelname {
 /// draad, zodat een afgebroken verzoek halverwege de groep niet half afgerond achterlaat.
 async fn commit_groep(guard: OwnedMutexGuard<Groep>) {
     let _ = blokkerend(guard, |g| {
+        let begin = Instant::now();
         let r = g.conn.execute_batch("COMMIT").map_err(|e| e.to_string());
         if r.is_err() {
             let _ = g.conn.execute_batch("ROLLBACK");
+            g.tellers.mislukte_commits.fetch_add(1, Ordering::Relaxed);
         }
+        g.tellers.commits.fetch_add(1, Ordering::Relaxed);
+        g.tellers.commit_microseconden.fetch_add(u64::try_from(begin.elapsed().as_micros()).unwrap_or(u64::MAX), Ordering::Relaxed);
         g.open = None;
         for w in g.wachtenden.drain(..) {
             let _ = w.send(r.clone());

@@ -7,7 +7,7 @@ pub mod aanvragen;
 pub mod audit;
 pub mod beheer;
 pub mod documenten;
-mod groep;
+pub mod groep;
 pub mod idempotentie;
 pub mod rondes;
 pub mod sql;
@@ -201,6 +201,11 @@ impl Db {
                 None => Binnen::Tx(self.schrijfpool.begin().await?),
             },
         })
+    }
+
+    /// De tellers van de groepscommit (alleen SQLite), voor `/metrics`.
+    pub fn schrijftellers(&self) -> Option<&groep::Tellers> {
+        self.groep.as_deref().map(|g| &*g.tellers)
     }
 
     /// Voor /readyz: kan de database een vraag beantwoorden?

@@ -44,10 +44,38 @@ impl Metrieken {
         d.2 += 1;
     }
 
-    /// Prometheus-tekstformaat.
-    pub fn tekst(&self) -> String {
+    /// Prometheus-tekstformaat; met de tellers van de SQLite-schrijver als die er is.
+    pub fn tekst(&self, schrijver: Option<&crate::db::groep::Tellers>) -> String {
         let m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let mut t = String::new();
+        if let Some(g) = schrijver {
+            use std::sync::atomic::Ordering::Relaxed;
+            let s = |us: &std::sync::atomic::AtomicU64| us.load(Relaxed) as f64 / 1e6;
+            for (naam, help, soort, waarde) in [
+                (
+                    "vhf_sqlite_schrijfbeurten_total",
+                    "Schrijvende transacties (savepoints) op de ene SQLite-schrijver.",
+                    "counter",
+                    g.deelnames.load(Relaxed) as f64,
+                ),
+                (
+                    "vhf_sqlite_schrijfbeurt_seconds_total",
+                    "Tijd dat verzoeken samen de schrijfbeurt hielden (de kritieke sectie).",
+                    "counter",
+                    s(&g.beurt_microseconden),
+                ),
+                ("vhf_sqlite_groepscommits_total", "COMMITs van een groep (elk één fsync).", "counter", g.commits.load(Relaxed) as f64),
+                (
+                    "vhf_sqlite_groepscommits_mislukt_total",
+                    "Mislukte COMMITs (iedereen in de groep kreeg een fout).",
+                    "counter",
+                    g.mislukte_commits.load(Relaxed) as f64,
+                ),
+                ("vhf_sqlite_groepscommit_seconds_total", "Tijd in COMMIT (WAL schrijven en fsync).", "counter", s(&g.commit_microseconden)),
+            ] {
+                let _ = writeln!(t, "# HELP {naam} {help}\n# TYPE {naam} {soort}\n{naam} {waarde}");
+            }
+        }
         t.push_str("# HELP vhf_http_requests_total Afgehandelde HTTP-verzoeken.\n# TYPE vhf_http_requests_total counter\n");
         for ((methode, route, status), n) in &m.verzoeken {
             let _ = writeln!(t, "vhf_http_requests_total{{method=\"{methode}\",route=\"{route}\",status=\"{status}\"}} {n}");

@@ -208,7 +208,7 @@ pub fn bedrijfsroutes() -> Vec<routes::Route> {
             antwoorden: &[(200, "tekstformaat van Prometheus")],
             basis: Basis::Web,
             toegang: Toegang::Rollen(&[Beheerder, Auditor]),
-            handler: get(|axum::extract::State(s): axum::extract::State<AppState>| async move { s.metrieken.tekst() }),
+            handler: get(|axum::extract::State(s): axum::extract::State<AppState>| async move { s.metrieken.tekst(s.db.schrijftellers()) }),
         },
         Route {
             methode: "GET",
