@@ -186,6 +186,11 @@ async fn doorloop(app: App) {
     assert_eq!(r.json::<Value>().await.unwrap()["id"], id.as_str());
     let lijst: Value = c.get(app.url("/aanvragen")).send().await.unwrap().json().await.unwrap();
     assert_eq!(lijst["totaal"], 1);
+    // Het totaal telt per zicht en per ronde hetzelfde als de pagina laat zien.
+    for (client, ronde, verwacht) in [(c, "vhf-2021", 1), (c, "vhf-2023", 0), (&app.rvo, "vhf-2021", 1), (&app.ander, "vhf-2021", 0), (&app.rvo, "", 1)] {
+        let l: Value = client.get(app.url(&format!("/aanvragen?ronde={ronde}"))).send().await.unwrap().json().await.unwrap();
+        assert_eq!((l["totaal"].as_i64(), l["data"].as_array().map(Vec::len)), (Some(verwacht), Some(verwacht as usize)), "ronde '{ronde}': {l}");
+    }
     // Dezelfde sleutel voor een ander verzoek: geweigerd.
     let r = c.post(app.url("/aanvragen")).header("Idempotency-Key", "maak-1").body(body.replace("ZAANSTAD-2021-01", "ZAANSTAD-2021-99")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -1462,6 +1467,8 @@ async fn samenwerkingsverband_leestoken_en_belangenconflict() {
     assert_eq!(r.status(), StatusCode::OK, "de mede-aanvrager leest mee");
     let l: Value = kerkrade.get(app.url("/aanvragen")).send().await.unwrap().json().await.unwrap();
     assert_eq!(l["totaal"], 1);
+    let l: Value = kerkrade.get(app.url("/aanvragen?ronde=vhf-2021")).send().await.unwrap().json().await.unwrap();
+    assert_eq!((l["totaal"].as_i64(), l["data"].as_array().map(Vec::len)), (Some(1), Some(1)), "mede-aanvrager, per ronde: {l}");
     for r in [
         kerkrade.put(app.url(&format!("/aanvragen/{id}"))).header("If-Match", "\"1\"").body(body.clone()).send().await.unwrap(),
         kerkrade.post(app.url(&format!("/aanvragen/{id}/indiening"))).send().await.unwrap(),

@@ -95,23 +95,38 @@ pub async fn haal_intern(c: &mut impl Verbinding, id: &str) -> Result<Option<Aan
 }
 
 /// Een pagina aanvragen die `zicht` laat zien, op volgorde van aanmaken, en hun totaal (ook beperkt: het totaal
-/// verraadt niets over aanvragen van anderen).
+/// verraadt niets over aanvragen van anderen). De rijen hebben een lege `inhoud`: alleen voor een samenvatting.
 pub async fn lijst(c: &mut impl Verbinding, ronde: Option<&str>, zicht: &Zicht, pagina: i64, per_pagina: i64) -> Result<(Vec<AanvraagRij>, i64), DbFout> {
     // Zonder filter is `$1 = ''` altijd waar; zo blijft het één vaste zin SQL.
     let ronde = ronde.unwrap_or("");
     let (z, g, l) = zicht.parameters();
-    let totaal: i64 =
-        query(concat!("SELECT COUNT(*) AS n FROM aanvragen WHERE ($1 = '' OR ronde = $1) AND ", crate::zichtfilter!("aanvragen.id", "2", "3", "4")))
-            .bind(ronde)
-            .bind(z)
-            .bind(g)
-            .bind(l)
-            .fetch_one(&mut *c)
-            .await?
-            .try_get("n")?;
+    // Het totaal vanuit de kleinste bron: de eigen gemeente telt haar rijen in `aanvraag_gemeenten` (index op
+    // gemeente), niet alle aanvragen met per rij een controle. Zelfde betekenis als het zichtfilter hieronder.
+    let telling = match (zicht, ronde.is_empty()) {
+        (Zicht::Niets, _) => None,
+        (Zicht::Alles, true) => Some(query("SELECT COUNT(*) AS n FROM aanvragen")),
+        (Zicht::Alles, false) => Some(query("SELECT COUNT(*) AS n FROM aanvragen WHERE ronde = $1").bind(ronde)),
+        (Zicht::Gemeente(g), true) => Some(query("SELECT COUNT(*) AS n FROM aanvraag_gemeenten WHERE gemeente = $1").bind(g)),
+        (Zicht::Gemeente(g), false) => Some(
+            query("SELECT COUNT(*) AS n FROM aanvraag_gemeenten zg JOIN aanvragen a ON a.id = zg.aanvraag_id WHERE zg.gemeente = $1 AND a.ronde = $2")
+                .bind(g)
+                .bind(ronde),
+        ),
+        (Zicht::Toegewezen(_), _) => Some(
+            query(concat!("SELECT COUNT(*) AS n FROM aanvragen WHERE ($1 = '' OR ronde = $1) AND ", crate::zichtfilter!("aanvragen.id", "2", "3", "4")))
+                .bind(ronde)
+                .bind(z)
+                .bind(g)
+                .bind(l),
+        ),
+    };
+    let totaal: i64 = match telling {
+        Some(q) => q.fetch_one(&mut *c).await?.try_get("n")?,
+        None => 0,
+    };
+    // Zonder inhoud (een lijst toont een samenvatting): de database hoeft de grote JSON niet te lezen.
     let rijen = query(concat!(
-        "SELECT ",
-        velden!(),
+        "SELECT id, ronde, kenmerk, penvoerder, status, versie, '' AS inhoud, aangemaakt_op, gewijzigd_op",
         " FROM aanvragen WHERE ($1 = '' OR ronde = $1) AND ",
         crate::zichtfilter!("aanvragen.id", "2", "3", "4"),
         " ORDER BY aangemaakt_op, id LIMIT $5 OFFSET $6"

@@ -30,6 +30,7 @@ const MIGRATIES: &[(i64, &str, &str)] = &[
     (4, "verdeling", include_str!("../../migrations/0004_verdeling.sql")),
     (5, "aanvullingen", include_str!("../../migrations/0005_aanvullingen.sql")),
     (6, "toegang", include_str!("../../migrations/0006_toegang.sql")),
+    (7, "lijstvolgorde", include_str!("../../migrations/0007_lijstvolgorde.sql")),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
