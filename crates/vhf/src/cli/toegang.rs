@@ -114,7 +114,7 @@ pub fn token(o: &Opdrachtregel, gebruiker: &str, reikwijdte: &str, omschrijving:
 pub fn verifieer(o: &Opdrachtregel, fout: &mut impl Write, uit: &mut impl Write) -> u8 {
     let r = runtime().block_on(async {
         let db = verbind(o, false).await?;
-        let mut c = db.pool.acquire().await.map_err(|e| e.to_string())?;
+        let mut c = db.lees().await.map_err(|e| e.to_string())?;
         crate::server::beheer::verifieer(&mut c).await.map_err(|e| e.to_string())
     });
     match r {

@@ -9,6 +9,7 @@ pub mod beheer;
 pub mod documenten;
 pub mod groep;
 pub mod idempotentie;
+pub mod lezen;
 pub mod rondes;
 pub mod sql;
 pub mod toegang;
@@ -48,6 +49,8 @@ pub struct Db {
     /// Bij SQLite (één schrijver tegelijk): één eigen schrijfverbinding met groepscommit (zie `groep.rs`);
     /// schrijvers wachten er eerlijk op hun beurt, lezers lezen ondertussen door op hun eigen verbindingen (WAL).
     groep: Option<std::sync::Arc<groep::Groepscommit>>,
+    /// Bij SQLite: de leesverbindingen (rusqlite, alleen-lezen), zie [`Db::lees`].
+    lezers: Option<std::sync::Arc<lezen::Lezers>>,
 }
 
 /// Een schrijvende transactie: bij PostgreSQL een gewone transactie, bij SQLite een deelname aan de groep.
@@ -144,7 +147,7 @@ impl Db {
                 p
             }
         };
-        let (pool, schrijfpool, groep) = match soort {
+        let (pool, schrijfpool, groep, lezers) = match soort {
             Soort::Sqlite => {
                 let pool = pool_opties(2).connect_with(opties).await?;
                 // De schrijfverbinding hoort niet bij een pool: de groep houdt haar vast. Het bestand bestaat nu
@@ -152,14 +155,15 @@ impl Db {
                 let conn = schrijfverbinding(url)?;
                 let groep = groep::Groepscommit::nieuw(conn);
                 checkpoints_op_de_achtergrond(url, std::sync::Arc::downgrade(&groep))?;
-                (pool.clone(), pool, Some(groep))
+                let lezers = lezen::Lezers::nieuw(sqlx::sqlite::SqliteConnectOptions::from_str(url)?.get_filename().to_path_buf());
+                (pool.clone(), pool, Some(groep), Some(lezers))
             }
             Soort::Postgres => {
                 let p = pool_opties(16).connect_with(opties).await?;
-                (p.clone(), p, None)
+                (p.clone(), p, None, None)
             }
         };
-        let db = Db { pool, soort, schrijfpool, groep };
+        let db = Db { pool, soort, schrijfpool, groep, lezers };
         db.migreer().await?;
         Ok(db)
     }
@@ -202,6 +206,15 @@ impl Db {
                 None => Binnen::Tx(self.schrijfpool.begin().await?),
             },
         })
+    }
+
+    /// Een verbinding om te lezen. SQLite: een rusqlite-verbinding die de zin direct op de draad van het verzoek
+    /// uitvoert (geen overdracht naar een werkdraad); PostgreSQL: een verbinding uit de pool.
+    pub async fn lees(&self) -> Result<lezen::Leesverbinding, sqlx::Error> {
+        match &self.lezers {
+            Some(l) => Ok(lezen::Leesverbinding::Lite(l.neem().await?)),
+            None => Ok(lezen::Leesverbinding::Sqlx(self.pool.acquire().await?)),
+        }
     }
 
     /// De tellers van de groepscommit (alleen SQLite), voor `/metrics`.

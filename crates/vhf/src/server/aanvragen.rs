@@ -346,7 +346,7 @@ pub(super) async fn begin(
 async fn al_beantwoord(s: &AppState, ident: &Identiteit, h: &HeaderMap, route: &str, body: &str) -> Result<Option<Response>, ApiFout> {
     let wie = ident.gebruiker.as_ref().map_or("", |g| g.id.as_str());
     let Some(k) = idempotentiesleutel(h)? else { return Ok(None) };
-    let mut c = s.db.pool.acquire().await?;
+    let mut c = s.db.lees().await?;
     match idempotentie::zoek(&mut c, &format!("{wie}\u{1f}{k}")).await? {
         Some(b) if b.status != 0 => Ok(Some(herhaling(b, &verzoek_hash(route, body))?)),
         _ => Ok(None),
@@ -428,7 +428,7 @@ async fn lijst(State(s): State<AppState>, ident: Identiteit, q: Result<Query<Pag
     if pagina < 1 || !(1..=500).contains(&per_pagina) {
         return Err(ApiFout::Ongeldig { detail: "pagina is ten minste 1; per_pagina is 1 tot en met 500".into(), velden: vec![] });
     }
-    let mut c = s.db.pool.acquire().await?;
+    let mut c = s.db.lees().await?;
     let (rijen, totaal) = db::lijst(&mut c, q.ronde.as_deref(), &ident.gebruiker()?.zicht(), pagina, per_pagina).await?;
     Ok(axum::Json(json!({
         "data": rijen.iter().map(samenvatting).collect::<Vec<_>>(),
@@ -441,7 +441,7 @@ async fn lijst(State(s): State<AppState>, ident: Identiteit, q: Result<Query<Pag
 
 /// De aanvraag als de gebruiker haar mag zien; anders 404, ook als ze bestaat.
 pub(super) async fn haal_rij(s: &AppState, ident: &Identiteit, id: &str) -> Result<AanvraagRij, ApiFout> {
-    let mut c = s.db.pool.acquire().await?;
+    let mut c = s.db.lees().await?;
     db::haal(&mut c, id, &ident.gebruiker()?.zicht()).await?.ok_or(ApiFout::NietGevonden)
 }
 
@@ -452,7 +452,7 @@ pub(super) async fn toegewezen(s: &AppState, ident: &Identiteit, r: &AanvraagRij
     if g.rol != Rol::Commissielid {
         return Ok(None);
     }
-    let mut c = s.db.pool.acquire().await?;
+    let mut c = s.db.lees().await?;
     let v = crate::db::toegang::toegewezen(&mut c, &r.ronde, &g.id).await?;
     Ok(Some(v.into_iter().filter(|(a, _)| *a == r.id).map(|(_, d)| d).collect()))
 }
@@ -540,7 +540,7 @@ async fn dien_in(State(s): State<AppState>, ident: Identiteit, Path(id): Path<St
         // Vooraf, buiten de schrijfbeurt. Weigert het al (ingediend, andere versie, …), dan kan het een herhaling
         // zijn van een verzoek dat al lukte: dan het bewaarde antwoord.
         let vooraf = async {
-            let mut c = s.db.pool.acquire().await?;
+            let mut c = s.db.lees().await?;
             let r = db::haal(&mut c, &id, &g.zicht()).await?.ok_or(ApiFout::NietGevonden)?;
             let (ronde, wijzigingen) = super::rondes::effectief_met_aantal(&mut c, &r.ronde).await?;
             penvoerder_van(g, &r.penvoerder)?;
@@ -618,7 +618,7 @@ fn bewijs(i: &IndieningRij, ronde: &Ronde) -> Value {
 
 async fn ontvangstbewijs(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>) -> Result<Response, ApiFout> {
     let r = haal_rij(&s, &ident, &id).await?;
-    let mut c = s.db.pool.acquire().await?;
+    let mut c = s.db.lees().await?;
     let i = db::indiening(&mut c, &id).await?.ok_or_else(|| ApiFout::Conflict(format!("De aanvraag is {} en heeft nog geen ontvangstbewijs.", r.status)))?;
     let ronde = Ronde::zoek(&r.ronde).ok_or_else(|| ApiFout::Intern(format!("onbekende ronde {}", r.ronde)))?;
     let mut b = bewijs(&i, ronde);
@@ -630,7 +630,7 @@ async fn ontvangstbewijs(State(s): State<AppState>, ident: Identiteit, Path(id):
 /// op dit moment, niet bewaard.
 async fn bevindingen(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>) -> Result<Response, ApiFout> {
     let r = haal_rij(&s, &ident, &id).await?;
-    let mut c = s.db.pool.acquire().await?;
+    let mut c = s.db.lees().await?;
     if let Some((volgnummer, op, aanleiding, rapport)) = db::laatste_toetsing(&mut c, &id).await? {
         let mut rapport: Value = serde_json::from_str(&rapport).map_err(|e| ApiFout::Intern(e.to_string()))?;
         if let Some(d) = toegewezen(&s, &ident, &r).await? {
@@ -650,7 +650,7 @@ async fn bevindingen(State(s): State<AppState>, ident: Identiteit, Path(id): Pat
 
 async fn overgangen(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>) -> Result<Response, ApiFout> {
     haal_rij(&s, &ident, &id).await?;
-    let mut c = s.db.pool.acquire().await?;
+    let mut c = s.db.lees().await?;
     let v = db::overgangen(&mut c, &id).await?;
     Ok(axum::Json(json!({
         "data": v.iter().map(|o| json!({
@@ -747,7 +747,7 @@ async fn vul_aan(State(s): State<AppState>, ident: Identiteit, Path(id): Path<St
 
 async fn aanvullingen(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>) -> Result<Response, ApiFout> {
     haal_rij(&s, &ident, &id).await?;
-    let mut c = s.db.pool.acquire().await?;
+    let mut c = s.db.lees().await?;
     let v = db::aanvullingen(&mut c, &id).await?;
     Ok(axum::Json(json!({
         "data": v.iter().map(|(n, sha, door, op)| json!({ "volgnummer": n, "sha256": sha, "door": door, "op": jiff::Timestamp::from_microsecond(*op).ok() })).collect::<Vec<_>>()
@@ -758,7 +758,7 @@ async fn aanvullingen(State(s): State<AppState>, ident: Identiteit, Path(id): Pa
 /// Het audittrail van één aanvraag (behandelaar op de zaakpagina, auditor).
 async fn audit(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>) -> Result<Response, ApiFout> {
     haal_rij(&s, &ident, &id).await?;
-    let mut c = s.db.pool.acquire().await?;
+    let mut c = s.db.lees().await?;
     let rijen = crate::db::audit::van_aanvraag(&mut c, &id).await?;
     Ok(axum::Json(json!({ "data": rijen.iter().map(super::beheer::auditregel).collect::<Vec<_>>() })).into_response())
 }

@@ -93,7 +93,7 @@ pub fn auditregel(r: &AuditRij) -> Value {
 }
 
 async fn gebruikers(State(s): State<AppState>) -> Result<Response, ApiFout> {
-    let mut c = s.db.pool.acquire().await?;
+    let mut c = s.db.lees().await?;
     let v = db::lijst(&mut c).await?;
     Ok(Json(json!({ "data": v.iter().map(|g| json!({ "id": g.id, "naam": g.naam, "rol": g.rol.code(), "gemeente": g.gemeente.map(|x| x.to_string()) })).collect::<Vec<_>>() }))
         .into_response())
@@ -186,7 +186,7 @@ async fn audit(State(s): State<AppState>, q: Result<Query<Pagina>, axum::extract
     if vanaf < 1 || !(1..=1000).contains(&aantal) {
         return Err(ongeldig("vanaf is ten minste 1; aantal is 1 tot en met 1000".into()));
     }
-    let mut c = s.db.pool.acquire().await?;
+    let mut c = s.db.lees().await?;
     let rijen = db_audit::reeks(&mut c, vanaf, aantal).await?;
     let (laatste, _) = db_audit::kop(&mut c).await?;
     Ok(Json(json!({ "data": rijen.iter().map(auditregel).collect::<Vec<_>>(), "laatste": laatste })).into_response())
@@ -207,7 +207,7 @@ pub async fn verifieer(c: &mut impl crate::db::Verbinding) -> Result<(Result<i64
 }
 
 async fn controle(State(s): State<AppState>) -> Result<Response, ApiFout> {
-    let mut c = s.db.pool.acquire().await?;
+    let mut c = s.db.lees().await?;
     let (uitkomst, kop) = verifieer(&mut c).await?;
     Ok(Json(match uitkomst {
         Ok(n) => json!({ "in_orde": true, "rijen": n, "kop_hash": kop }),

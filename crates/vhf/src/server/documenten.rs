@@ -136,7 +136,7 @@ async fn upload(
         return Err(ApiFout::Ongeldig { detail: "naam: 1 tot 200 tekens, zonder / of \\".into(), velden: vec![] });
     }
     {
-        let mut c = s.db.pool.acquire().await?;
+        let mut c = s.db.lees().await?;
         let a = db_aanvragen::haal_intern(&mut c, &id).await?.ok_or(ApiFout::NietGevonden)?;
         if !a.status.inhoud_wijzigbaar() {
             return Err(ApiFout::Conflict(format!("De aanvraag is {}; documenten horen bij de ingediende inhoud en veranderen niet meer.", a.status)));
@@ -244,7 +244,7 @@ fn zichtbaar(d: &DocumentRij, toegewezen: &Option<std::collections::BTreeSet<Str
 async fn lijst(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>) -> Result<Response, ApiFout> {
     let r = super::aanvragen::haal_rij(&s, &ident, &id).await?;
     let toegewezen = super::aanvragen::toegewezen(&s, &ident, &r).await?;
-    let mut c = s.db.pool.acquire().await?;
+    let mut c = s.db.lees().await?;
     let mut v = db::van_aanvraag(&mut c, &id).await?;
     v.retain(|d| zichtbaar(d, &toegewezen));
     Ok(axum::Json(json!({ "data": v })).into_response())
@@ -254,7 +254,7 @@ async fn inhoud(State(s): State<AppState>, ident: Identiteit, Path((id, doc)): P
     let r = super::aanvragen::haal_rij(&s, &ident, &id).await?;
     let toegewezen = super::aanvragen::toegewezen(&s, &ident, &r).await?;
     let d = {
-        let mut c = s.db.pool.acquire().await?;
+        let mut c = s.db.lees().await?;
         db::haal(&mut c, &id, &doc).await?.filter(|d| zichtbaar(d, &toegewezen)).ok_or(ApiFout::NietGevonden)?
     };
     let r = s.opslag.store.get(&OpslagPad::from(d.sleutel.as_str())).await.map_err(|e| ApiFout::Intern(format!("opslag: {e}")))?;
@@ -281,7 +281,7 @@ pub async fn ruim_wezen_op(db: &crate::db::Db, store: &dyn ObjectStore) -> Resul
         if meta.last_modified.timestamp() > grens {
             continue;
         }
-        let mut c = db.pool.acquire().await.map_err(|e| e.to_string())?;
+        let mut c = db.lees().await.map_err(|e| e.to_string())?;
         if !db::sleutel_bestaat(&mut c, meta.location.as_ref()).await.map_err(|e| e.to_string())? {
             store.delete(&meta.location).await.map_err(|e| e.to_string())?;
             weg += 1;

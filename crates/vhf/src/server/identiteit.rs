@@ -182,7 +182,7 @@ pub async fn identificeer(State(s): State<AppState>, req: Request, next: Next) -
         let Some(token) = auth.strip_prefix("Bearer ").map(str::trim) else {
             return ApiFout::NietIngelogdMet("De kop Authorization verwacht 'Bearer <token>'.".into()).into_response();
         };
-        let gevonden = match s.db.pool.acquire().await {
+        let gevonden = match s.db.lees().await {
             Ok(mut c) => db::token(&mut c, &sha256_hex(token), nu).await,
             Err(e) => return ApiFout::from(e).into_response(),
         };
@@ -196,7 +196,7 @@ pub async fn identificeer(State(s): State<AppState>, req: Request, next: Next) -
         }
     } else if let Some(id) = cookie_waarde(req.headers(), COOKIE) {
         let id_hash = sha256_hex(&id);
-        let rij = match s.db.pool.acquire().await {
+        let rij = match s.db.lees().await {
             Ok(mut c) => db::sessie(&mut c, &id_hash).await,
             Err(e) => return ApiFout::from(e).into_response(),
         };

@@ -184,7 +184,7 @@ async fn controleer(s: &AppState, oidc: &Oidc, ident: &Identiteit, q: Option<Ter
     let (code, state) = q.code.zip(q.state).ok_or_else(|| geweigerd("De terugkeer mist code of state."))?;
     let hash = ident.sessie().ok_or_else(|| geweigerd("Er is geen sessie bij deze terugkeer (cookie ontbreekt). Begin opnieuw bij de inlogpagina."))?;
     let rij = {
-        let mut c = s.db.pool.acquire().await?;
+        let mut c = s.db.lees().await?;
         db::sessie(&mut c, hash).await?.ok_or_else(|| geweigerd("De sessie bestaat niet meer. Begin opnieuw."))?
     };
     let (verwacht, nonce, verifier) = match (rij.oidc_state, rij.oidc_nonce, rij.oidc_pkce) {

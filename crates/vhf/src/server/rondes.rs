@@ -95,7 +95,7 @@ fn als_json(r: &Ronde) -> Value {
 }
 
 async fn lijst(State(s): State<AppState>) -> Result<Json<Value>, ApiFout> {
-    let mut c = s.db.pool.acquire().await?;
+    let mut c = s.db.lees().await?;
     let mut v = Vec::new();
     for r in Ronde::ingebouwd() {
         v.push(als_json(&effectief(&mut c, &r.id).await?));
@@ -104,7 +104,7 @@ async fn lijst(State(s): State<AppState>) -> Result<Json<Value>, ApiFout> {
 }
 
 async fn een(State(s): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiFout> {
-    let mut c = s.db.pool.acquire().await?;
+    let mut c = s.db.lees().await?;
     Ok(Json(als_json(&effectief(&mut c, &id).await?)))
 }
 

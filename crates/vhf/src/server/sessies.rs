@@ -172,7 +172,7 @@ pub async fn nieuwe_voorsessie(s: &AppState, adres: std::net::IpAddr) -> Result<
     let sleutel = format!("voorsessie:{adres}");
     let nu = (s.klok)().as_microsecond();
     {
-        let mut c = s.db.pool.acquire().await?;
+        let mut c = s.db.lees().await?;
         if db::pogingen(&mut c, &sleutel, nu - s.sessiebeleid.pogingen_venster.as_micros() as i64).await? >= MAX_VOORSESSIES {
             tracing::warn!(%adres, "te veel nieuwe sessies van één adres");
             return Err(ApiFout::TeVeelPogingen(s.sessiebeleid.pogingen_venster.as_secs()));
@@ -204,7 +204,7 @@ async fn inlogpagina(State(s): State<AppState>, ident: Identiteit) -> Result<Res
         inhoud.push_str("<p><a class=\"knop\" href=\"/auth/oidc/start\">Inloggen met eHerkenning of de rijksinlog</a></p>\n");
     }
     if s.ontwikkel_login {
-        let mut c = s.db.pool.acquire().await?;
+        let mut c = s.db.lees().await?;
         let opties: String = db::lijst(&mut c)
             .await?
             .iter()
@@ -239,7 +239,7 @@ async fn inlogpagina(State(s): State<AppState>, ident: Identiteit) -> Result<Res
 pub async fn rem(s: &AppState, sleutel: &str) -> Result<(), ApiFout> {
     let b = &s.sessiebeleid;
     let nu = (s.klok)().as_microsecond();
-    let mut c = s.db.pool.acquire().await?;
+    let mut c = s.db.lees().await?;
     let n = db::pogingen(&mut c, sleutel, nu - b.pogingen_venster.as_micros() as i64).await?;
     if n >= b.max_pogingen {
         tracing::warn!(sleutel, pogingen = n, "inloggen geremd na te veel mislukte pogingen");
@@ -293,7 +293,7 @@ async fn ontwikkel_login(State(s): State<AppState>, ident: Identiteit, body: Str
     let velden = form_urlencoded(body.as_bytes());
     let gekozen = velden.iter().find(|(k, _)| k == "gebruiker").map(|(_, v)| v.clone()).unwrap_or_default();
     let g = {
-        let mut c = s.db.pool.acquire().await?;
+        let mut c = s.db.lees().await?;
         db::haal(&mut c, &gekozen).await?
     };
     let Some(g) = g else {

@@ -163,7 +163,7 @@ async fn beoordelingen(State(s): State<AppState>, ident: Identiteit, Path(id): P
 async fn mijn_toewijzingen(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>) -> Result<Response, ApiFout> {
     vhf_core::regeling::Ronde::zoek(&id).ok_or(ApiFout::NietGevonden)?;
     let lid = ident.gebruiker()?.id.clone();
-    let mut c = s.db.pool.acquire().await?;
+    let mut c = s.db.lees().await?;
     let b = match db::laatste_beoordeling(&mut c, &id).await? {
         Some((_, inhoud)) => serde_json::from_str::<Beoordelingen>(&inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?,
         None => Beoordelingen::default(),
@@ -322,7 +322,7 @@ async fn verdeel(State(s): State<AppState>, ident: Identiteit, Path(id): Path<St
 }
 
 async fn haal(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiFout> {
-    let mut c = s.db.pool.acquire().await?;
+    let mut c = s.db.lees().await?;
     let v = db::verdeling(&mut c, &id).await?.ok_or(ApiFout::NietGevonden)?;
     let mut r: Value = serde_json::from_str(&v.resultaat).map_err(|e| ApiFout::Intern(e.to_string()))?;
     r["besloten_op"] = json!(v.besloten_op.and_then(|t| jiff::Timestamp::from_microsecond(t).ok()));
@@ -405,7 +405,7 @@ struct Filter {
 }
 
 async fn openbaar(State(s): State<AppState>, Query(f): Query<Filter>) -> Result<Response, ApiFout> {
-    let mut c = s.db.pool.acquire().await?;
+    let mut c = s.db.lees().await?;
     let v = db::besluiten(&mut c, f.ronde.as_deref().unwrap_or("")).await?;
     let data: Vec<Value> = v
         .into_iter()
