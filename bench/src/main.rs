@@ -118,11 +118,17 @@ fn stop_server(kind: &mut Child) {
     let _ = kind.wait();
 }
 
+/// Het voorbeeld als concept met `kenmerk`. Het sjabloon wordt één keer gemaakt: de generator deelt de twee
+/// kernen met de server en moet daar zo weinig mogelijk van gebruiken.
 fn concept(kenmerk: &str) -> String {
-    let mut v: Value = serde_json::from_str(include_str!("../../examples/zaanstad-poelenburg-peldersveld.json")).unwrap();
-    v.as_object_mut().unwrap().remove("ingediend_op");
-    v["kenmerk"] = Value::String(kenmerk.to_string());
-    v.to_string()
+    static SJABLOON: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sjabloon = SJABLOON.get_or_init(|| {
+        let mut v: Value = serde_json::from_str(include_str!("../../examples/zaanstad-poelenburg-peldersveld.json")).unwrap();
+        v.as_object_mut().unwrap().remove("ingediend_op");
+        v["kenmerk"] = Value::String("@KENMERK@".to_string());
+        v.to_string()
+    });
+    sjabloon.replacen("@KENMERK@", kenmerk, 1)
 }
 
 #[derive(Clone, Debug)]
@@ -137,7 +143,10 @@ async fn dien_in(c: &reqwest::Client, basis: &str, kenmerk: &str, lat: Option<&M
     if r.status() != 201 {
         return Ok(None);
     }
-    let id = r.json::<Value>().await?["id"].as_str().unwrap_or_default().to_string();
+    // Het id uit de Location-kop (`/api/v1/aanvragen/{id}`); de body (de hele aanvraag) hoeft niet ontleed.
+    let locatie = r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let _ = r.bytes().await?;
+    let Some(id) = locatie.rsplit('/').next().filter(|id| !id.is_empty()).map(str::to_string) else { return Ok(None) };
     let t = Instant::now();
     let r = c.post(format!("{basis}/api/v1/aanvragen/{id}/indiening")).header("Idempotency-Key", format!("dien-{kenmerk}")).send().await?;
     let status = r.status();
