@@ -183,12 +183,6 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-fn nieuw_id() -> String {
-    let mut b = [0u8; 10];
-    getrandom::fill(&mut b).expect("het besturingssysteem levert willekeur");
-    format!("AV{}", b.iter().map(|x| format!("{x:02x}")).collect::<String>())
-}
-
 fn etag(versie: i64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{versie}\"")).expect("getal")
 }
@@ -387,7 +381,7 @@ async fn maak(State(s): State<AppState>, ident: Identiteit, h: HeaderMap, body: 
     // Alles vooraf klaarzetten; in de schrijfbeurt alleen de rijen.
     let nu = (s.klok)().as_microsecond();
     let rij = AanvraagRij {
-        id: nieuw_id(),
+        id: super::nieuw_id("AV"),
         ronde: a.ronde.clone(),
         kenmerk: a.kenmerk.clone(),
         penvoerder: penvoerder(&a),

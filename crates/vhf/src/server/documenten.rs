@@ -103,12 +103,6 @@ fn herken(begin: &[u8], naam: &str) -> Result<&'static str, String> {
     }
 }
 
-fn nieuw_id() -> String {
-    let mut b = [0u8; 10];
-    getrandom::fill(&mut b).expect("willekeur");
-    format!("DOC{}", b.iter().map(|x| format!("{x:02x}")).collect::<String>())
-}
-
 fn status(code: StatusCode, titel: &str, detail: String) -> ApiFout {
     ApiFout::Status { code, titel: titel.to_string(), detail }
 }
@@ -142,7 +136,7 @@ async fn upload(
             return Err(ApiFout::Conflict(format!("De aanvraag is {}; documenten horen bij de ingediende inhoud en veranderen niet meer.", a.status)));
         }
     }
-    let doc_id = nieuw_id();
+    let doc_id = super::nieuw_id("DOC");
     let sleutel = format!("documenten/{id}/{doc_id}");
     let pad = OpslagPad::from(sleutel.as_str());
     let mut stroom = body.into_data_stream();

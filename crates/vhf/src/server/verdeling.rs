@@ -256,12 +256,6 @@ struct NieuweVerdeling {
     eerder_toegekend: Vec<vhf_core::codes::GemeenteCode>,
 }
 
-fn nieuw_id() -> String {
-    let mut b = [0u8; 8];
-    getrandom::fill(&mut b).expect("willekeur");
-    format!("VD{}", b.iter().map(|x| format!("{x:02x}")).collect::<String>())
-}
-
 async fn verdeel(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
     let n: NieuweVerdeling = serde_json::from_str(&body).map_err(|e| ongeldig(format!("Verwacht {{eerder_toegekend?}}: {e}")))?;
     let (mut tx, sleutel) = super::aanvragen::begin(&s, &ident, &h, &format!("POST /rondes/{id}/verdelingen"), &body).await?;
@@ -298,7 +292,7 @@ async fn verdeel(State(s): State<AppState>, ident: Identiteit, Path(id): Path<St
     use vhf_core::regeling::ParameterNaam as P;
     let parameters: Vec<_> =
         [P::budget, P::btw_reserve, P::prioriteitsregel, P::vulwijze, P::beoordelingskader].iter().map(|p| analyse.parameters.gebruikt(*p)).collect();
-    let vid = nieuw_id();
+    let vid = super::nieuw_id("VD");
     let resultaat = json!({
         "id": vid, "ronde": id, "beoordeling_versie": versie, "peilmoment": peilmoment, "parameters": parameters,
         "regels": v.regels, "deelplannen": deelplannen, "uitkeringen": v.uitkeringen, "totalen": v.totalen,
