@@ -253,6 +253,8 @@ fn checkpoints_op_de_achtergrond(url: &str, groep: std::sync::Weak<groep::Groeps
     let pad = sqlx::sqlite::SqliteConnectOptions::from_str(url)?.get_filename().to_path_buf();
     let c = rusqlite::Connection::open_with_flags(&pad, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .map_err(|e| DbFout::Sqlite(format!("{}: {e}", pad.display())))?;
+    // Dezelfde duurzaamheid als de schrijver: de checkpoint synchroniseert WAL en databasebestand.
+    c.execute_batch("PRAGMA synchronous=FULL;").map_err(|e| DbFout::Sqlite(format!("{}: {e}", pad.display())))?;
     std::thread::Builder::new()
         .name("vhf-checkpoint".into())
         .spawn(move || {
