@@ -690,15 +690,7 @@ fn piek_rss_mb(pid: u32) -> f64 {
 fn upload_van_50_mb_met_begrensd_geheugen() {
     let dir = std::env::temp_dir().join(uniek("vhf-50mb"));
     let token = cli_token(&dir, "zaanstad", "aanvrager", Some("GM0479"));
-    let poort = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut kind = std::process::Command::new(env!("CARGO_BIN_EXE_vhf"))
-        .args(["serve", "--data-dir", dir.to_str().unwrap(), "--port", &poort.to_string(), "--tijdreis", "2021-05-10T10:00:00Z"])
-        .env_remove("DATABASE_URL")
-        .env("VHF_LOG", "warn")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let (mut kind, poort) = serve_proces(&dir, &[], &[]);
     let basis = format!("http://127.0.0.1:{poort}/api/v1");
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let uitkomst = rt.block_on(async {
@@ -1289,6 +1281,23 @@ fn vrije_poort() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
+/// `vhf serve` als echt proces op een vrije poort, met de klok op het open loket van 2021 en `extra` argumenten
+/// en omgeving; de uitvoer gaat weg. Geeft het proces en zijn poort.
+fn serve_proces(dir: &std::path::Path, extra: &[&str], omgeving: &[(&str, &str)]) -> (std::process::Child, u16) {
+    let poort = vrije_poort();
+    let kind = std::process::Command::new(env!("CARGO_BIN_EXE_vhf"))
+        .args(["serve", "--data-dir", dir.to_str().unwrap(), "--port", &poort.to_string(), "--tijdreis", "2021-05-10T10:00:00Z"])
+        .args(extra)
+        .env_remove("DATABASE_URL")
+        .env("VHF_LOG", "warn")
+        .envs(omgeving.iter().copied())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    (kind, poort)
+}
+
 /// Volgt de browser door de provider (inlogformulier, toestemming) tot de terugkeer naar vhf; geeft die URL.
 async fn door_de_provider(pc: &reqwest::Client, begin: &str, account: &str, terug: &str, provider: &str) -> String {
     let absoluut = |u: &str| if u.starts_with("http") { u.to_string() } else { format!("{provider}{u}") };
@@ -1550,18 +1559,8 @@ fn documenten_in_s3() {
     let token = cli_token(&dir, "zaanstad", "aanvrager", Some("GM0479"));
     let config = dir.join("vhf.toml");
     std::fs::write(&config, format!("[s3]\nbucket = \"vhf-test\"\nendpoint = \"http://127.0.0.1:{s3_poort}\"\nhttp_toestaan = true\n")).unwrap();
-    let poort = vrije_poort();
-    let mut kind = std::process::Command::new(env!("CARGO_BIN_EXE_vhf"))
-        .args(["serve", "--data-dir", dir.to_str().unwrap(), "--port", &poort.to_string(), "--config", config.to_str().unwrap()])
-        .args(["--tijdreis", "2021-05-10T10:00:00Z"])
-        .env_remove("DATABASE_URL")
-        .env("AWS_ACCESS_KEY_ID", "S3RVER")
-        .env("AWS_SECRET_ACCESS_KEY", "S3RVER")
-        .env("VHF_LOG", "warn")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let (mut kind, poort) =
+        serve_proces(&dir, &["--config", config.to_str().unwrap()], &[("AWS_ACCESS_KEY_ID", "S3RVER"), ("AWS_SECRET_ACCESS_KEY", "S3RVER")]);
     let basis = format!("http://127.0.0.1:{poort}/api/v1");
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let uitkomst = rt.block_on(async {

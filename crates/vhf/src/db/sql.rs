@@ -271,15 +271,8 @@ fn kort(s: &str) -> &str {
 pub(super) fn lite_fout(e: rusqlite::Error) -> sqlx::Error {
     match e {
         rusqlite::Error::SqliteFailure(f, bericht) => {
-            let kind = match f.extended_code {
-                rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY => ErrorKind::UniqueViolation,
-                rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY => ErrorKind::ForeignKeyViolation,
-                rusqlite::ffi::SQLITE_CONSTRAINT_NOTNULL => ErrorKind::NotNullViolation,
-                rusqlite::ffi::SQLITE_CONSTRAINT_CHECK => ErrorKind::CheckViolation,
-                _ => ErrorKind::Other,
-            };
             let bericht = bericht.unwrap_or_else(|| f.to_string());
-            sqlx::Error::Database(Box::new(LiteFout { bericht, code: f.extended_code, kind }))
+            sqlx::Error::Database(Box::new(LiteFout { bericht, code: f.extended_code }))
         }
         e => sqlx::Error::Protocol(format!("sqlite: {e}")),
     }
@@ -288,8 +281,8 @@ pub(super) fn lite_fout(e: rusqlite::Error) -> sqlx::Error {
 #[derive(Debug)]
 struct LiteFout {
     bericht: String,
+    /// De uitgebreide foutcode van SQLite; de soort schending volgt eruit.
     code: i32,
-    kind: ErrorKind,
 }
 
 impl std::fmt::Display for LiteFout {
@@ -317,11 +310,11 @@ impl DatabaseError for LiteFout {
         self
     }
     fn kind(&self) -> ErrorKind {
-        match self.kind {
-            ErrorKind::UniqueViolation => ErrorKind::UniqueViolation,
-            ErrorKind::ForeignKeyViolation => ErrorKind::ForeignKeyViolation,
-            ErrorKind::NotNullViolation => ErrorKind::NotNullViolation,
-            ErrorKind::CheckViolation => ErrorKind::CheckViolation,
+        match self.code {
+            rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY => ErrorKind::UniqueViolation,
+            rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY => ErrorKind::ForeignKeyViolation,
+            rusqlite::ffi::SQLITE_CONSTRAINT_NOTNULL => ErrorKind::NotNullViolation,
+            rusqlite::ffi::SQLITE_CONSTRAINT_CHECK => ErrorKind::CheckViolation,
             _ => ErrorKind::Other,
         }
     }
