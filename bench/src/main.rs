@@ -139,7 +139,13 @@ struct Bewijs {
 
 /// Maakt een concept en dient het in; geeft het bewijs bij een bevestiging (201), of None bij een fout.
 async fn dien_in(c: &reqwest::Client, basis: &str, kenmerk: &str, lat: Option<&Mutex<Vec<f64>>>) -> Result<Option<Bewijs>, reqwest::Error> {
-    let r = c.post(format!("{basis}/api/v1/aanvragen")).header("Idempotency-Key", format!("maak-{kenmerk}")).body(concept(kenmerk)).send().await?;
+    let r = c
+        .post(format!("{basis}/api/v1/aanvragen"))
+        .header("Idempotency-Key", format!("maak-{kenmerk}"))
+        .header("content-type", "application/json")
+        .body(concept(kenmerk))
+        .send()
+        .await?;
     if r.status() != 201 {
         return Ok(None);
     }

@@ -67,6 +67,10 @@ pub struct Planning {
     pub einde: Date,
 }
 
+/// Het grootste aantal woningen van één soort in één maatregel (een grens tegen tikfouten en overloop; ook in
+/// het schema).
+pub const MAX_WONINGEN: u32 = 1_000_000;
+
 /// Een zelfstandig deel van het programma met fysieke maatregelen in één deelgebied.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -151,13 +155,13 @@ impl fmt::Display for Activiteit {
 #[serde(deny_unknown_fields)]
 pub struct Woningen {
     #[serde(default)]
-    #[schemars(range(max = 1000000))]
+    #[schemars(range(max = MAX_WONINGEN))]
     pub eigenaar_bewoner: u32,
     #[serde(default)]
-    #[schemars(range(max = 1000000))]
+    #[schemars(range(max = MAX_WONINGEN))]
     pub particuliere_verhuur: u32,
     #[serde(default)]
-    #[schemars(range(max = 1000000))]
+    #[schemars(range(max = MAX_WONINGEN))]
     pub corporatie: u32,
 }
 

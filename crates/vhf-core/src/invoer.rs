@@ -69,6 +69,15 @@ pub fn lees_aanvraag(tekst: &str) -> Result<Aanvraag, Invoerfout> {
         }
     })?;
     de.end().map_err(|e| Invoerfout { regel: Some(e.line()), kolom: Some(e.column()), veld: None, melding: "na de aanvraag staat nog tekst".into() })?;
+    if let Err((pad, melding)) = vorm(&aanvraag) {
+        let (regel, kolom) = positie::van_stappen(tekst, &pad).unzip();
+        return Err(Invoerfout {
+            regel,
+            kolom,
+            veld: Some(pad.iter().map(ToString::to_string).collect::<String>().trim_start_matches('.').to_string()),
+            melding,
+        });
+    }
     if crate::regeling::Ronde::zoek(&aanvraag.ronde).is_none() {
         let (regel, kolom) = positie::van_veld(tekst, "ronde").unzip();
         let bekend: Vec<_> = crate::regeling::Ronde::ingebouwd().iter().map(|r| format!("\"{}\"", r.id)).collect();
@@ -80,6 +89,67 @@ pub fn lees_aanvraag(tekst: &str) -> Result<Aanvraag, Invoerfout> {
         });
     }
     Ok(aanvraag)
+}
+
+/// Een stap in het pad naar een veld: `.naam` of `[3]`.
+#[derive(Clone, Debug)]
+enum Stap {
+    Veld(&'static str),
+    Plek(usize),
+}
+
+impl fmt::Display for Stap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Stap::Veld(v) => write!(f, ".{v}"),
+            Stap::Plek(i) => write!(f, "[{i}]"),
+        }
+    }
+}
+
+/// De grenzen die het JSON Schema (`schema/aanvraag.schema.json`, uit de `#[schemars(…)]`-attributen van
+/// `aanvraag.rs`) stelt en die het type zelf niet al afdwingt: lengtes van teksten, aantallen in lijsten en
+/// maxima van aantallen. Het schema is de bron: de test `het_schema_en_de_lezer_zijn_het_eens` leidt uit het
+/// schema elke grens af, overtreedt haar in een voorbeeld en eist dat deze lezer weigert, op dat veld.
+fn vorm(a: &Aanvraag) -> Result<(), (Vec<Stap>, String)> {
+    use Stap::{Plek, Veld};
+    fn tekst(pad: &[Stap], waarde: &str, min: usize, max: Option<usize>) -> Result<(), (Vec<Stap>, String)> {
+        let n = waarde.chars().count();
+        if n < min {
+            return Err((pad.to_vec(), if min == 1 { "mag niet leeg zijn".into() } else { format!("is {n} tekens; ten minste {min}") }));
+        }
+        if let Some(max) = max.filter(|m| n > *m) {
+            return Err((pad.to_vec(), format!("is {n} tekens lang; hoogstens {max}")));
+        }
+        Ok(())
+    }
+    fn lijst<T>(pad: &[Stap], v: &[T], wat: &str) -> Result<(), (Vec<Stap>, String)> {
+        if v.is_empty() { Err((pad.to_vec(), format!("ten minste één {wat} nodig"))) } else { Ok(()) }
+    }
+    tekst(&[Veld("kenmerk")], &a.kenmerk, 1, Some(64))?;
+    tekst(&[Veld("titel")], &a.titel, 1, None)?;
+    lijst(&[Veld("aanvragers")], &a.aanvragers, "aanvragende gemeente")?;
+    lijst(&[Veld("deelplannen")], &a.deelplannen, "deelplan")?;
+    for (i, d) in a.deelplannen.iter().enumerate() {
+        tekst(&[Veld("deelplannen"), Plek(i), Veld("id")], &d.id, 1, Some(32))?;
+        lijst(&[Veld("deelplannen"), Plek(i), Veld("maatregelen")], &d.maatregelen, "maatregel")?;
+        for (j, m) in d.maatregelen.iter().enumerate() {
+            tekst(&[Veld("deelplannen"), Plek(i), Veld("maatregelen"), Plek(j), Veld("id")], &m.id, 1, Some(32))?;
+            for (veld, n) in [
+                ("eigenaar_bewoner", m.woningen.eigenaar_bewoner),
+                ("particuliere_verhuur", m.woningen.particuliere_verhuur),
+                ("corporatie", m.woningen.corporatie),
+            ] {
+                if n > crate::aanvraag::MAX_WONINGEN {
+                    return Err((
+                        vec![Veld("deelplannen"), Plek(i), Veld("maatregelen"), Plek(j), Veld("woningen"), Veld(veld)],
+                        format!("{n} woningen in één maatregel; hoogstens {}", crate::aanvraag::MAX_WONINGEN),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Zet de meldingen van de JSON-lezer om in het Nederlands; onze eigen meldingen zijn al Nederlands.
@@ -156,6 +226,20 @@ mod positie {
                 Segment::Map { key } => in_object(b, i, key)?,
                 Segment::Seq { index } => in_lijst(b, i, *index)?,
                 _ => return None,
+            };
+        }
+        Some(regel_kolom(tekst, i))
+    }
+
+    /// De plek van de waarde op een pad van [`super::Stap`]pen.
+    pub fn van_stappen(tekst: &str, pad: &[super::Stap]) -> Option<(usize, usize)> {
+        let b = tekst.as_bytes();
+        let mut i = 0;
+        for stap in pad {
+            i = spatie(b, i);
+            i = match stap {
+                super::Stap::Veld(k) => in_object(b, i, k)?,
+                super::Stap::Plek(n) => in_lijst(b, i, *n)?,
             };
         }
         Some(regel_kolom(tekst, i))

@@ -82,7 +82,12 @@ impl Gebruiker {
     /// Wat deze gebruiker van de aanvragen mag zien.
     pub fn zicht(&self) -> Zicht {
         match self.rol {
-            Rol::Aanvrager => Zicht::Gemeente(self.gemeente.map(|g| g.to_string()).unwrap_or_default()),
+            // Zonder gemeente of zonder id ziet niemand iets: een lege identiteit mag nooit op lege gegevens passen.
+            Rol::Aanvrager => match self.gemeente {
+                Some(g) => Zicht::Gemeente(g.to_string()),
+                None => Zicht::Niets,
+            },
+            Rol::Commissielid if self.id.trim().is_empty() => Zicht::Niets,
             Rol::Commissielid => Zicht::Toegewezen(self.id.clone()),
             Rol::Behandelaar | Rol::Beslisser | Rol::Auditor => Zicht::Alles,
             Rol::Beheerder => Zicht::Niets,
@@ -102,13 +107,15 @@ pub enum Zicht {
 }
 
 impl Zicht {
-    /// De drie parameters van het vaste SQL-filter: (soort, gemeente, lid).
+    /// De drie parameters van het vaste SQL-filter: (soort, gemeente, lid). Een lege gemeente of een leeg lid
+    /// wordt `niets`: het filter past nooit op een lege identiteit, wat er ook in de gegevens staat (het
+    /// SQL-filter zelf sluit lege waarden ook nog eens uit).
     pub fn parameters(&self) -> (&'static str, &str, &str) {
         match self {
             Zicht::Alles => ("alles", "", ""),
-            Zicht::Gemeente(g) => ("beperkt", g.as_str(), ""),
-            Zicht::Toegewezen(l) => ("beperkt", "", l.as_str()),
-            Zicht::Niets => ("niets", "", ""),
+            Zicht::Gemeente(g) if !g.trim().is_empty() => ("beperkt", g.as_str(), ""),
+            Zicht::Toegewezen(l) if !l.trim().is_empty() => ("beperkt", "", l.as_str()),
+            Zicht::Gemeente(_) | Zicht::Toegewezen(_) | Zicht::Niets => ("niets", "", ""),
         }
     }
 }
@@ -179,6 +186,18 @@ mod tests {
         assert!(Gebruiker::nieuw("a", "A", Rol::Aanvrager, Some(g)).is_ok());
         assert!(Gebruiker::nieuw("b", "B", Rol::Behandelaar, Some(g)).is_err());
         assert_eq!(Gebruiker::nieuw("a", "A", Rol::Aanvrager, Some(g)).unwrap().zicht(), Zicht::Gemeente("GM0363".into()));
+    }
+
+    #[test]
+    fn een_lege_identiteit_ziet_niets() {
+        // Ook als iemand de gebruiker buiten `Gebruiker::nieuw` om maakte (een rij in de database).
+        let zonder_gemeente = Gebruiker { id: "a".into(), naam: "A".into(), rol: Rol::Aanvrager, gemeente: None };
+        assert_eq!(zonder_gemeente.zicht(), Zicht::Niets);
+        let zonder_id = Gebruiker { id: " ".into(), naam: "L".into(), rol: Rol::Commissielid, gemeente: None };
+        assert_eq!(zonder_id.zicht(), Zicht::Niets);
+        assert_eq!(Zicht::Gemeente(String::new()).parameters().0, "niets");
+        assert_eq!(Zicht::Toegewezen(String::new()).parameters().0, "niets");
+        assert_eq!(Zicht::Toegewezen("L1".into()).parameters(), ("beperkt", "", "L1"));
     }
 
     #[test]

@@ -30,6 +30,9 @@ struct App {
 fn client_met(token: &str) -> reqwest::Client {
     let mut h = reqwest::header::HeaderMap::new();
     h.insert(reqwest::header::AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
+    // JSON-routes weigeren een body zonder Content-Type: application/json (415); een upload zet zijn eigen soort niet
+    // nodig (de server herkent het bestand aan de inhoud).
+    h.insert(reqwest::header::CONTENT_TYPE, "application/json".parse().unwrap());
     reqwest::Client::builder().default_headers(h).build().unwrap()
 }
 
@@ -39,7 +42,7 @@ async fn gebruiker_met_token(db: &vhf::db::Db, id: &str, rol: vhf::toegang::Rol,
     let mut tx = db.schrijf().await.unwrap();
     vhf::db::toegang::sla_op(&mut tx, &g, None, 0).await.unwrap();
     let (token, hash) = vhf::server::beheer::nieuw_token();
-    vhf::db::toegang::voeg_token_toe(&mut tx, &hash, id, vhf::toegang::Reikwijdte::Schrijven, "test", 0, i64::MAX).await.unwrap();
+    vhf::db::toegang::voeg_token_toe(&mut tx, &hash, &g, vhf::toegang::Reikwijdte::Schrijven, "test", 0, i64::MAX).await.unwrap();
     tx.commit().await.unwrap();
     token
 }
@@ -389,6 +392,14 @@ async fn doorloop(app: App) {
         "toewijzingen": [{"aanvraag": "ZAANSTAD-2021-01", "deelplan": "DP1", "leden": ["L1", "L2"]}],
         "scores": scores,
     }});
+    // Een lid dat (nog) geen gebruiker met de rol commissielid is, kan niet worden toegewezen.
+    let r = app.rvo.post(app.url("/rondes/vhf-2021/beoordelingen")).json(&b).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.json::<Value>().await.unwrap()["detail"].as_str().unwrap().contains("L1 is geen (actieve) gebruiker"));
+    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    for l in ["L1", "L2"] {
+        gebruiker_met_token(&db, l, vhf::toegang::Rol::Commissielid, None).await;
+    }
     let r = app.rvo.post(app.url("/rondes/vhf-2021/beoordelingen")).json(&b).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
     let r = app.bzk.post(app.url("/rondes/vhf-2021/verdelingen")).json(&json!({})).send().await.unwrap();
@@ -794,6 +805,7 @@ const MATRIX: &[(&str, &str)] = &[
     // Het dossier (ontvangstbewijs, aanvullingen, levensloop) is niet voor de commissie.
     ("GET /aanvragen/{id}/aanvullingen", "ATNTVVTTV"),
     ("GET /aanvragen/{id}/ontvangstbewijs", "ATNTVVTTV"),
+    ("GET /aanvragen/{id}/ontvangstbewijs/inhoud", "ATNTVVTTV"),
     ("GET /aanvragen/{id}/bevindingen", "ATNTTNTTV"),
     ("GET /aanvragen/{id}/statusovergangen", "ATNTVVTTV"),
     ("POST /aanvragen/{id}/statusovergangen", "AVVTVVTVV"),
@@ -811,6 +823,15 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /gebruikers", "AVVVVVVTT"),
     ("PUT /gebruikers/{id}", "AVVVVVVVT"),
     ("POST /gebruikers/{id}/tokens", "AVVVVVVVT"),
+    ("GET /gebruikers/{id}/tokens", "AVVVVVVTT"),
+    ("POST /gebruikers/{id}/tokens/{token}/intrekking", "AVVVVVVVT"),
+    ("POST /gebruikers/{id}/deactivering", "AVVVVVVVT"),
+    ("GET /rolverzoeken", "AVVVVVVTT"),
+    ("POST /rolverzoeken/{id}/goedkeuring", "AVVVVVVVT"),
+    ("POST /rolverzoeken/{id}/afwijzing", "AVVVVVVVT"),
+    ("GET /ik/tokens", "ATTTTTTTT"),
+    // Het token van een ander is voor iedereen 404: niet te zien dat het bestaat.
+    ("POST /ik/tokens/{token}/intrekking", "ANNNNNNNN"),
     ("GET /audit", "AVVVVVVTV"),
     ("GET /audit/controle", "AVVVVVVTV"),
     ("GET /ik", "ATTTTTTTT"),
@@ -856,6 +877,11 @@ async fn zaai_voor_matrix(app: &App) -> (String, String, String) {
     assert_eq!(r.status(), StatusCode::CREATED);
     let r = app.http.post(app.url(&format!("/aanvragen/{id}/indiening"))).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
+    // De leden van de commissie zijn gebruikers met die rol (anders weigert de server de toewijzing).
+    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    for l in ["L1", "L2", "L3", "L4"] {
+        gebruiker_met_token(&db, l, vhf::toegang::Rol::Commissielid, None).await;
+    }
     // L1 en L2 beoordelen DP1, L1 en L4 DP2: L2 ziet DP2 niet.
     let scores: Vec<Value> = [("L1", "DP1"), ("L2", "DP1"), ("L1", "DP2"), ("L4", "DP2")]
         .into_iter()
@@ -875,7 +901,6 @@ async fn zaai_voor_matrix(app: &App) -> (String, String, String) {
     assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
     let l: Value = app.bzk.get(app.url("/aanvragen")).send().await.unwrap().json().await.unwrap();
     assert_eq!(l["totaal"], 1);
-    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
     let mut c = db.pool.acquire().await.unwrap();
     let (vid,): (String,) = sqlx::query_as("SELECT id FROM verdelingen").fetch_one(&mut *c).await.unwrap();
     (id, d["id"].as_str().unwrap().to_string(), vid)
@@ -896,6 +921,33 @@ async fn matrix(app: App) {
         ("auditor", app.auditor.clone()),
         ("beheerder", app.beheer.clone()),
     ];
+    // Een gebruiker met een token (om in te trekken en uit te schakelen) en een open verzoek om een rolwijziging
+    // van een andere beheerder (om goed te keuren of af te wijzen).
+    gebruiker_met_token(&db, "matrix-doel", Rol::Aanvrager, Some("GM0479")).await;
+    let token_id = {
+        let mut c = db.lees().await.unwrap();
+        vhf::db::toegang::tokens(&mut c, "matrix-doel").await.unwrap()[0].id.clone()
+    };
+    gebruiker_met_token(&db, "matrix-rol", Rol::Aanvrager, Some("GM0479")).await;
+    {
+        let mut tx = db.schrijf().await.unwrap();
+        let v = vhf::db::toegang::Rolverzoek {
+            id: "RVMATRIX".into(),
+            gebruiker: "matrix-rol".into(),
+            naam: "matrix-rol".into(),
+            rol: "behandelaar".into(),
+            gemeente: None,
+            vorige_rol: Some("aanvrager".into()),
+            vorige_gemeente: Some("GM0479".into()),
+            aangevraagd_door: "beheer-2".into(),
+            aangevraagd_op: 0,
+            besloten_door: None,
+            besloten_op: None,
+            uitkomst: None,
+        };
+        vhf::db::toegang::voeg_rolverzoek_toe(&mut tx, &v).await.unwrap();
+        tx.commit().await.unwrap();
+    }
     let routes = vhf::server::routes::alle();
     let verwacht: std::collections::BTreeMap<&str, &str> = MATRIX.iter().copied().collect();
     let sleutels: Vec<String> = routes.iter().map(|r| format!("{} {}", r.methode, r.pad)).collect();
@@ -910,7 +962,7 @@ async fn matrix(app: App) {
         let sleutel = format!("{} {}", r.methode, r.pad);
         let rij = verwacht[sleutel.as_str()];
         assert_eq!(rij.len(), kolommen.len(), "{sleutel}");
-        let pad = r.pad.replace("{document}", &doc).replace(
+        let pad = r.pad.replace("{document}", &doc).replace("{token}", &token_id).replace(
             "{id}",
             if r.pad.starts_with("/rondes") {
                 "vhf-2021"
@@ -918,6 +970,8 @@ async fn matrix(app: App) {
                 &vid
             } else if r.pad.starts_with("/gebruikers") {
                 "matrix-doel"
+            } else if r.pad.starts_with("/rolverzoeken") {
+                "RVMATRIX"
             } else {
                 &id
             },
@@ -1067,7 +1121,15 @@ async fn sessies_csrf_rotatie_verloop_en_remmen() {
     let r = c.post(app.url("/rondes/vhf-2021/beoordelingen")).header("cookie", met(&na)).body("{}").send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert!(r.json::<Value>().await.unwrap()["title"].as_str().unwrap().contains("CSRF"));
-    let r = c.post(app.url("/rondes/vhf-2021/beoordelingen")).header("cookie", met(&na)).header("x-csrf-token", &csrf2).body("{}").send().await.unwrap();
+    let r = c
+        .post(app.url("/rondes/vhf-2021/beoordelingen"))
+        .header("cookie", met(&na))
+        .header("x-csrf-token", &csrf2)
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     // Beveiligingskoppen op elk soort antwoord: pagina, JSON, 401, 404.
@@ -1492,7 +1554,7 @@ async fn samenwerkingsverband_leestoken_en_belangenconflict() {
     let g = vhf::toegang::Gebruiker::nieuw("heerlen", "heerlen", Rol::Aanvrager, Some(vhf_core::codes::GemeenteCode::parse("GM0917").unwrap())).unwrap();
     let (token, hash) = vhf::server::beheer::nieuw_token();
     let mut tx = db.schrijf().await.unwrap();
-    vhf::db::toegang::voeg_token_toe(&mut tx, &hash, &g.id, Reikwijdte::Lezen, "dashboard", 0, i64::MAX).await.unwrap();
+    vhf::db::toegang::voeg_token_toe(&mut tx, &hash, &g, Reikwijdte::Lezen, "dashboard", 0, i64::MAX).await.unwrap();
     tx.commit().await.unwrap();
     let lezer = client_met(&token);
     assert_eq!(lezer.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().status(), StatusCode::OK);

@@ -54,6 +54,12 @@ enum GebruikerOpdracht {
         #[command(flatten)]
         db: Databasekeuze,
     },
+    /// Schakel een gebruiker uit: inloggen kan niet meer, zijn tokens en sessies houden direct op.
+    Deactiveren {
+        id: String,
+        #[command(flatten)]
+        db: Databasekeuze,
+    },
 }
 
 #[derive(Subcommand)]
@@ -67,6 +73,19 @@ enum TokenOpdracht {
         omschrijving: String,
         #[arg(long, default_value_t = 90)]
         dagen: i64,
+        #[command(flatten)]
+        db: Databasekeuze,
+    },
+    /// De tokens van een gebruiker: id (begin van de hash), rol, reikwijdte, omschrijving, geldig tot, ingetrokken.
+    Lijst {
+        gebruiker: String,
+        #[command(flatten)]
+        db: Databasekeuze,
+    },
+    /// Trek een token in (het id uit `vhf token lijst`); het werkt meteen niet meer.
+    Intrekken {
+        gebruiker: String,
+        token: String,
         #[command(flatten)]
         db: Databasekeuze,
     },
@@ -260,6 +279,11 @@ pub fn main() -> ExitCode {
         Opdracht::Token { opdracht: TokenOpdracht::Maak { gebruiker, reikwijdte, omschrijving, dagen, db } } => {
             toegang::token(&db.opdrachtregel(), &gebruiker, &reikwijdte, &omschrijving, dagen, &mut fout, &mut uit)
         }
+        Opdracht::Token { opdracht: TokenOpdracht::Lijst { gebruiker, db } } => toegang::tokens(&db.opdrachtregel(), &gebruiker, &mut fout, &mut uit),
+        Opdracht::Token { opdracht: TokenOpdracht::Intrekken { gebruiker, token, db } } => {
+            toegang::trek_in(&db.opdrachtregel(), &gebruiker, &token, &mut fout, &mut uit)
+        }
+        Opdracht::Gebruiker { opdracht: GebruikerOpdracht::Deactiveren { id, db } } => toegang::deactiveer(&db.opdrachtregel(), &id, &mut fout, &mut uit),
         Opdracht::Audit { opdracht: AuditOpdracht::Verify { db } } => toegang::verifieer(&db.opdrachtregel(), &mut fout, &mut uit),
         Opdracht::Rounds { ronde, json } => rounds::run(ronde.as_deref(), json, &mut uit, &mut fout),
         Opdracht::Schema { soort } => {

@@ -86,15 +86,16 @@ pub fn token(o: &Opdrachtregel, gebruiker: &str, reikwijdte: &str, omschrijving:
         }
         let db = verbind(o, false).await?;
         let mut tx = db.schrijf().await.map_err(|e| e.to_string())?;
-        crate::db::toegang::haal(&mut tx, gebruiker)
+        let g = crate::db::toegang::haal(&mut tx, gebruiker)
             .await
             .map_err(|e| e.to_string())?
-            .ok_or_else(|| format!("gebruiker '{gebruiker}' bestaat niet (vhf gebruiker opslaan …)"))?;
+            .ok_or_else(|| format!("gebruiker '{gebruiker}' bestaat niet of is uitgeschakeld (vhf gebruiker opslaan …)"))?;
         let (token, hash) = crate::server::beheer::nieuw_token();
         let nu = jiff::Timestamp::now().as_microsecond();
         let verloopt = nu + dagen * 86_400_000_000;
-        crate::db::toegang::voeg_token_toe(&mut tx, &hash, gebruiker, reikwijdte, omschrijving, nu, verloopt).await.map_err(|e| e.to_string())?;
-        let na = json!({ "reikwijdte": reikwijdte.code(), "omschrijving": omschrijving, "dagen": dagen, "hash": &hash[..16] }).to_string();
+        crate::db::toegang::voeg_token_toe(&mut tx, &hash, &g, reikwijdte, omschrijving, nu, verloopt).await.map_err(|e| e.to_string())?;
+        let na =
+            json!({ "token": &hash[..16], "rol": g.rol.code(), "reikwijdte": reikwijdte.code(), "omschrijving": omschrijving, "dagen": dagen }).to_string();
         crate::db::audit::schrijf(&mut tx, gebeurtenis(&wie(), "token.gemaakt", format!("gebruiker/{gebruiker}/token"), None, Some(na)))
             .await
             .map_err(|e| e.to_string())?;
@@ -105,6 +106,98 @@ pub fn token(o: &Opdrachtregel, gebruiker: &str, reikwijdte: &str, omschrijving:
         Ok(t) => schrijf(uit, &t).map_or(2, |_| 0),
         Err(e) => {
             let _ = schrijf(fout, &format!("vhf token: {e}"));
+            2
+        }
+    }
+}
+
+/// Tijd voor de opdrachtregel: Nederlandse tijd.
+fn lokaal(micro: i64) -> String {
+    jiff::Timestamp::from_microsecond(micro)
+        .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap_or(jiff::tz::TimeZone::UTC)).strftime("%d-%m-%Y %H:%M").to_string())
+        .unwrap_or_else(|_| "?".into())
+}
+
+/// `vhf token lijst GEBRUIKER`
+pub fn tokens(o: &Opdrachtregel, gebruiker: &str, fout: &mut impl Write, uit: &mut impl Write) -> u8 {
+    let r: Result<Vec<crate::db::toegang::TokenRij>, String> = runtime().block_on(async {
+        let db = verbind(o, false).await?;
+        let mut c = db.lees().await.map_err(|e| e.to_string())?;
+        if crate::db::toegang::haal_opgeslagen(&mut c, gebruiker).await.map_err(|e| e.to_string())?.is_none() {
+            return Err(format!("gebruiker '{gebruiker}' bestaat niet"));
+        }
+        crate::db::toegang::tokens(&mut c, gebruiker).await.map_err(|e| e.to_string())
+    });
+    match r {
+        Ok(v) if v.is_empty() => schrijf(uit, &format!("{gebruiker} heeft geen tokens")).map_or(2, |_| 0),
+        Ok(v) => {
+            let mut t = format!("{:<16}  {:<12}  {:<9}  {:<16}  {:<16}  omschrijving", "token", "rol", "reikwijdte", "geldig tot", "ingetrokken");
+            for x in v {
+                t.push_str(&format!(
+                    "\n{:<16}  {:<12}  {:<9}  {:<16}  {:<16}  {}",
+                    x.id,
+                    x.rol.unwrap_or_default(),
+                    x.reikwijdte,
+                    lokaal(x.verloopt_op),
+                    x.ingetrokken_op.map(lokaal).unwrap_or_else(|| "-".into()),
+                    x.omschrijving
+                ));
+            }
+            schrijf(uit, &t).map_or(2, |_| 0)
+        }
+        Err(e) => {
+            let _ = schrijf(fout, &format!("vhf token lijst: {e}"));
+            2
+        }
+    }
+}
+
+/// `vhf token intrekken GEBRUIKER TOKEN`
+pub fn trek_in(o: &Opdrachtregel, gebruiker: &str, token: &str, fout: &mut impl Write, uit: &mut impl Write) -> u8 {
+    let r: Result<(), String> = runtime().block_on(async {
+        let db = verbind(o, false).await?;
+        let mut tx = db.schrijf().await.map_err(|e| e.to_string())?;
+        let nu = jiff::Timestamp::now().as_microsecond();
+        if !crate::db::toegang::trek_token_in(&mut tx, gebruiker, token, nu).await.map_err(|e| e.to_string())? {
+            return Err(format!("{gebruiker} heeft geen geldig token '{token}' (zie vhf token lijst {gebruiker})"));
+        }
+        let na = json!({ "token": token }).to_string();
+        crate::db::audit::schrijf(&mut tx, gebeurtenis(&wie(), "token.ingetrokken", format!("gebruiker/{gebruiker}/token/{token}"), None, Some(na)))
+            .await
+            .map_err(|e| e.to_string())?;
+        tx.commit().await.map_err(|e| e.to_string())
+    });
+    match r {
+        Ok(()) => schrijf(uit, &format!("token {token} van {gebruiker} ingetrokken")).map_or(2, |_| 0),
+        Err(e) => {
+            let _ = schrijf(fout, &format!("vhf token intrekken: {e}"));
+            2
+        }
+    }
+}
+
+/// `vhf gebruiker deactiveren ID`
+pub fn deactiveer(o: &Opdrachtregel, id: &str, fout: &mut impl Write, uit: &mut impl Write) -> u8 {
+    let r: Result<(u64, u64), String> = runtime().block_on(async {
+        let db = verbind(o, false).await?;
+        let mut tx = db.schrijf().await.map_err(|e| e.to_string())?;
+        let nu = jiff::Timestamp::now().as_microsecond();
+        let (tokens, sessies) =
+            crate::db::toegang::schakel_uit(&mut tx, id, nu).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("er is geen actieve gebruiker '{id}'"))?;
+        let na = json!({ "actief": false, "tokens_ingetrokken": tokens, "sessies_beeindigd": sessies }).to_string();
+        crate::db::audit::schrijf(
+            &mut tx,
+            gebeurtenis(&wie(), "gebruiker.gedeactiveerd", format!("gebruiker/{id}"), Some(json!({ "actief": true }).to_string()), Some(na)),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        tx.commit().await.map_err(|e| e.to_string())?;
+        Ok((tokens, sessies))
+    });
+    match r {
+        Ok((t, s)) => schrijf(uit, &format!("gebruiker {id} uitgeschakeld; {t} token(s) ingetrokken, {s} sessie(s) beëindigd")).map_or(2, |_| 0),
+        Err(e) => {
+            let _ = schrijf(fout, &format!("vhf gebruiker deactiveren: {e}"));
             2
         }
     }

@@ -104,6 +104,7 @@ pub async fn lijst(c: &mut impl Verbinding, ronde: Option<&str>, zicht: &Zicht, 
     // gemeente), niet alle aanvragen met per rij een controle. Zelfde betekenis als het zichtfilter hieronder.
     let telling = match (zicht, ronde.is_empty()) {
         (Zicht::Niets, _) => None,
+        _ if z == "niets" => None,
         (Zicht::Alles, true) => Some(query("SELECT COUNT(*) AS n FROM aanvragen")),
         (Zicht::Alles, false) => Some(query("SELECT COUNT(*) AS n FROM aanvragen WHERE ronde = $1").bind(ronde)),
         (Zicht::Gemeente(g), true) => Some(query("SELECT COUNT(*) AS n FROM aanvraag_gemeenten WHERE gemeente = $1").bind(g)),
@@ -136,7 +137,8 @@ pub async fn lijst(c: &mut impl Verbinding, ronde: Option<&str>, zicht: &Zicht, 
     .bind(g)
     .bind(l)
     .bind(per_pagina)
-    .bind((pagina - 1) * per_pagina)
+    // De handler controleert dat dit past; hier nooit omslaan naar een negatief of klein getal.
+    .bind(pagina.saturating_sub(1).saturating_mul(per_pagina))
     .fetch_all(c)
     .await?;
     Ok((rijen.iter().map(rij).collect::<Result<_, _>>()?, totaal))

@@ -23,16 +23,31 @@ use sqlx::{AnyPool, Executor};
 
 pub use sql::{Rij, Verbinding, query};
 
-/// Migraties, op volgorde; ingebouwd in het programma.
-const MIGRATIES: &[(i64, &str, &str)] = &[
-    (1, "aanvragen", include_str!("../../migrations/0001_aanvragen.sql")),
-    (2, "documenten", include_str!("../../migrations/0002_documenten.sql")),
-    (3, "parameterwijzigingen", include_str!("../../migrations/0003_parameterwijzigingen.sql")),
-    (4, "verdeling", include_str!("../../migrations/0004_verdeling.sql")),
-    (5, "aanvullingen", include_str!("../../migrations/0005_aanvullingen.sql")),
-    (6, "toegang", include_str!("../../migrations/0006_toegang.sql")),
-    (7, "lijstvolgorde", include_str!("../../migrations/0007_lijstvolgorde.sql")),
+/// Migraties, op volgorde; ingebouwd in het programma. Meestal één draagbare tekst voor beide databases; waar dat
+/// niet kan (SQLite kan geen beperking laten vallen), een tekst per database, met dezelfde uitkomst.
+const MIGRATIES: &[(i64, &str, Migratie)] = &[
+    (1, "aanvragen", Migratie::Draagbaar(include_str!("../../migrations/0001_aanvragen.sql"))),
+    (2, "documenten", Migratie::Draagbaar(include_str!("../../migrations/0002_documenten.sql"))),
+    (3, "parameterwijzigingen", Migratie::Draagbaar(include_str!("../../migrations/0003_parameterwijzigingen.sql"))),
+    (4, "verdeling", Migratie::Draagbaar(include_str!("../../migrations/0004_verdeling.sql"))),
+    (5, "aanvullingen", Migratie::Draagbaar(include_str!("../../migrations/0005_aanvullingen.sql"))),
+    (6, "toegang", Migratie::Draagbaar(include_str!("../../migrations/0006_toegang.sql"))),
+    (7, "lijstvolgorde", Migratie::Draagbaar(include_str!("../../migrations/0007_lijstvolgorde.sql"))),
+    (
+        8,
+        "kenmerk_per_gemeente",
+        Migratie::PerDatabase {
+            sqlite: include_str!("../../migrations/0008_kenmerk_per_gemeente.sqlite.sql"),
+            postgres: include_str!("../../migrations/0008_kenmerk_per_gemeente.postgres.sql"),
+        },
+    ),
+    (9, "rollen_en_tokens", Migratie::Draagbaar(include_str!("../../migrations/0009_rollen_en_tokens.sql"))),
 ];
+
+enum Migratie {
+    Draagbaar(&'static str),
+    PerDatabase { sqlite: &'static str, postgres: &'static str },
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Soort {
@@ -184,6 +199,11 @@ impl Db {
                 tx.commit().await?;
                 continue;
             }
+            let sql = match (sql, self.soort) {
+                (Migratie::Draagbaar(s), _)
+                | (Migratie::PerDatabase { sqlite: s, .. }, Soort::Sqlite)
+                | (Migratie::PerDatabase { postgres: s, .. }, Soort::Postgres) => s,
+            };
             let zinnen: Vec<String> = zonder_commentaar(sql).split(';').map(str::to_string).filter(|s| !s.trim().is_empty()).collect();
             tx.voer_reeks_uit(&zinnen).await?;
             query("INSERT INTO schema_migraties (versie, naam, toegepast_op) VALUES ($1, $2, $3)")

@@ -135,6 +135,16 @@ pub fn routes() -> Vec<Route> {
         },
         Route {
             methode: "GET",
+            pad: "/aanvragen/{id}/ontvangstbewijs/inhoud",
+            samenvatting: "De ingediende inhoud als precies de bytes waarover de SHA-256 van het ontvangstbewijs gaat",
+            body: None,
+            antwoorden: &[(200, "de bytes (application/json)"), (404, "bestaat niet"), (409, "nog niet ingediend")],
+            basis: Basis::Api,
+            toegang: DOSSIERLEZERS,
+            handler: get(ontvangstbewijs_inhoud),
+        },
+        Route {
+            methode: "GET",
             pad: "/aanvragen/{id}/bevindingen",
             samenvatting: "Bevindingen E01–E16 met uitleg en parameters",
             body: None,
@@ -396,7 +406,7 @@ async fn maak(State(s): State<AppState>, ident: Identiteit, h: HeaderMap, body: 
     let (mut tx, sleutel) = begin(&s, &ident, &h, "POST /aanvragen", &body).await?;
     if let Err(e) = db::voeg_toe(&mut tx, &rij).await {
         return Err(if is_uniek_conflict(&e) {
-            ApiFout::Conflict(format!("In ronde {} bestaat al een aanvraag met kenmerk '{}'.", a.ronde, a.kenmerk))
+            ApiFout::Conflict(format!("Uw gemeente heeft in ronde {} al een aanvraag met kenmerk '{}'; kies een ander kenmerk.", a.ronde, a.kenmerk))
         } else {
             e.into()
         });
@@ -421,6 +431,15 @@ async fn lijst(State(s): State<AppState>, ident: Identiteit, q: Result<Query<Pag
     let per_pagina = q.per_pagina.unwrap_or(50);
     if pagina < 1 || !(1..=500).contains(&per_pagina) {
         return Err(ApiFout::Ongeldig { detail: "pagina is ten minste 1; per_pagina is 1 tot en met 500".into(), velden: vec![] });
+    }
+    // Een pagina voorbij het einde is leeg; een pagina waarvan het begin niet eens in een getal past, is een fout
+    // (niet stil omslaan naar pagina 1).
+    if (pagina - 1).checked_mul(per_pagina).is_none() {
+        return Err(ApiFout::Status {
+            code: StatusCode::BAD_REQUEST,
+            titel: "Pagina bestaat niet".into(),
+            detail: format!("Pagina {pagina} met {per_pagina} per pagina begint voorbij elk mogelijk aantal aanvragen."),
+        });
     }
     let mut c = s.db.lees().await?;
     let (rijen, totaal) = db::lijst(&mut c, q.ronde.as_deref(), &ident.gebruiker()?.zicht(), pagina, per_pagina).await?;
@@ -451,8 +470,16 @@ pub(super) async fn toegewezen(s: &AppState, ident: &Identiteit, r: &AanvraagRij
     Ok(Some(v.into_iter().filter(|(a, _)| *a == r.id).map(|(_, d)| d).collect()))
 }
 
-/// Houdt in een aanvraag of verslag alleen de toegewezen deelplannen over: elke lijst `deelplannen` (op `id` of
-/// `deelplan`) en elke bevinding over een ander deelplan verdwijnt; bevindingen over de hele aanvraag blijven.
+/// Wat een commissielid van een bevinding over de hele aanvraag ziet, als uitleg: de getallen van zo'n bevinding
+/// gaan ook over deelplannen die niet aan hem zijn toegewezen.
+const AANVRAAGBREED: &str =
+    "Bevinding over de hele aanvraag. De uitleg en de getallen zijn weggelaten: ze gaan ook over deelplannen die niet aan u zijn toegewezen.";
+
+/// Houdt in een aanvraag of verslag alleen over wat uit de toegewezen deelplannen volgt: elke lijst
+/// `deelplannen` (op `id` of `deelplan`), de `documenten` van die deelplannen (niet die van andere, en niet die
+/// van de hele aanvraag), bevindingen over die deelplannen. Alles wat uit alle deelplannen samen volgt, gaat weg:
+/// de totalen van de indicatoren (anders is een verborgen deelplan er precies uit terug te rekenen), en van een
+/// bevinding over de hele aanvraag blijven alleen regel, titel, uitkomst en bron.
 pub(super) fn beperk(v: &mut Value, deelplannen: &std::collections::BTreeSet<String>) {
     let hoort = |x: &Value, veld: &str| x.get(veld).and_then(Value::as_str).is_some_and(|d| deelplannen.contains(d));
     match v {
@@ -460,7 +487,17 @@ pub(super) fn beperk(v: &mut Value, deelplannen: &std::collections::BTreeSet<Str
             for (k, w) in o.iter_mut() {
                 match (k.as_str(), &mut *w) {
                     ("deelplannen", Value::Array(a)) => a.retain(|x| hoort(x, "id") || hoort(x, "deelplan")),
-                    ("bevindingen", Value::Array(a)) => a.retain(|x| x.get("deelplan").is_none_or(Value::is_null) || hoort(x, "deelplan")),
+                    ("documenten", Value::Array(a)) => a.retain(|x| hoort(x, "deelplan")),
+                    ("bevindingen", Value::Array(a)) => {
+                        a.retain(|x| x.get("deelplan").is_none_or(Value::is_null) || hoort(x, "deelplan"));
+                        for b in a.iter_mut().filter(|x| x.get("deelplan").is_none_or(Value::is_null)) {
+                            if let Value::Object(b) = b {
+                                b.retain(|k, _| matches!(k.as_str(), "regel" | "titel" | "uitkomst" | "niveau" | "bron"));
+                                b.insert("uitleg".into(), Value::String(AANVRAAGBREED.into()));
+                            }
+                        }
+                    }
+                    ("indicatoren", Value::Object(i)) => i.retain(|k, _| k == "deelplannen"),
                     _ => {}
                 }
                 beperk(w, deelplannen);
@@ -506,7 +543,12 @@ async fn wijzig(State(s): State<AppState>, ident: Identiteit, Path(id): Path<Str
     match db::wijzig_inhoud(&mut tx, &id, verwacht, &a.kenmerk, &penvoerder(&a), &inhoud, nu).await {
         Ok(true) => {}
         Ok(false) => return Err(ApiFout::VersieVerouderd { huidige: r.versie + 1 }),
-        Err(e) if is_uniek_conflict(&e) => return Err(ApiFout::Conflict(format!("In ronde {} bestaat al een aanvraag met kenmerk '{}'.", a.ronde, a.kenmerk))),
+        Err(e) if is_uniek_conflict(&e) => {
+            return Err(ApiFout::Conflict(format!(
+                "Uw gemeente heeft in ronde {} al een aanvraag met kenmerk '{}'; kies een ander kenmerk.",
+                a.ronde, a.kenmerk
+            )));
+        }
         Err(e) => return Err(e.into()),
     }
     crate::db::toegang::zet_aanvraag_gemeenten(&mut tx, &id, &gemeenten(&a)).await?;
@@ -606,7 +648,8 @@ fn bewijs(i: &IndieningRij, ronde: &Ronde) -> Value {
         "ingediend_op_lokaal": ronde.lokaal(ts).strftime("%d-%m-%Y %H:%M:%S").to_string(),
         "tijdzone": ronde.tijdzone,
         "sha256": i.sha256,
-        "toelichting": "SHA-256 over de ingediende inhoud (JSON, met de SHA-256 van elk document); met de inhoud na te rekenen.",
+        "toelichting": "SHA-256 over precies de bytes (UTF-8) van inhoud_exact: de ingediende inhoud als JSON-tekst, met de SHA-256 van elk document. Dezelfde bytes staan als bestand op inhoud_url; `sha256sum` daarover geeft deze SHA-256. Het veld inhoud is dezelfde aanvraag om te lezen (opnieuw opgemaakt, dus niet om na te rekenen).",
+        "inhoud_url": format!("/api/v1/aanvragen/{}/ontvangstbewijs/inhoud", i.aanvraag_id),
     })
 }
 
@@ -617,7 +660,22 @@ async fn ontvangstbewijs(State(s): State<AppState>, ident: Identiteit, Path(id):
     let ronde = Ronde::zoek(&r.ronde).ok_or_else(|| ApiFout::Intern(format!("onbekende ronde {}", r.ronde)))?;
     let mut b = bewijs(&i, ronde);
     b["inhoud"] = serde_json::from_str(&i.inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    b["inhoud_exact"] = Value::String(i.inhoud);
     Ok(axum::Json(b).into_response())
+}
+
+/// De ingediende inhoud als precies de bytes waarover de SHA-256 van het ontvangstbewijs gaat, zodat het systeem
+/// van een gemeente (of een rechter) het bewijs zelf kan narekenen.
+async fn ontvangstbewijs_inhoud(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>) -> Result<Response, ApiFout> {
+    let r = haal_rij(&s, &ident, &id).await?;
+    let mut c = s.db.lees().await?;
+    let i = db::indiening(&mut c, &id).await?.ok_or_else(|| ApiFout::Conflict(format!("De aanvraag is {} en heeft nog geen ontvangstbewijs.", r.status)))?;
+    let mut resp = i.inhoud.into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    h.insert(header::ETAG, HeaderValue::from_str(&format!("\"{}\"", i.sha256)).expect("hex"));
+    h.insert("digest-sha256", HeaderValue::from_str(&i.sha256).expect("hex"));
+    Ok(resp)
 }
 
 /// Bevindingen: na indiening het bewaarde verslag (met de parameters van toen); bij een concept een toetsing

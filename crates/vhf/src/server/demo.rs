@@ -63,10 +63,10 @@ pub async fn zaai(database: &Db) -> Result<usize, String> {
         .collect();
     crate::db::toegang::zet_toewijzingen(&mut tx, "vhf-2021", &toewijzingen).await.map_err(|e| e.to_string())?;
     // Een gebruiker per rol, voor de ontwikkel-login. De aanvragers werken bij de penvoerders van de eerste twee
-    // aanvragen; het commissielid is het eerste lid van de commissie (met zijn toewijzingen).
+    // aanvragen; elk lid van de commissie is een commissielid (met zijn toewijzingen).
     let nu = jiff::Timestamp::now().as_microsecond();
     let gm = |i: usize| invoer.aanvragen.get(i).and_then(|a| a.penvoerder());
-    let lid = invoer.beoordelingen.leden.first().map(|l| (l.id.clone(), l.naam.clone()));
+
     let mut gebruikers = vec![
         Gebruiker::nieuw("demo-aanvrager", "Anne Aanvrager", Rol::Aanvrager, gm(0))?,
         Gebruiker::nieuw("demo-aanvrager-2", "Bram Aanvrager", Rol::Aanvrager, gm(1))?,
@@ -75,8 +75,9 @@ pub async fn zaai(database: &Db) -> Result<usize, String> {
         Gebruiker::nieuw("demo-auditor", "Eva Auditor", Rol::Auditor, None)?,
         Gebruiker::nieuw("demo-beheerder", "Frank Beheerder", Rol::Beheerder, None)?,
     ];
-    if let Some((id, naam)) = lid {
-        gebruikers.push(Gebruiker::nieuw(&id, &naam, Rol::Commissielid, None)?);
+    // Elk lid van de commissie kan inloggen (met zijn eigen toewijzingen).
+    for l in &invoer.beoordelingen.leden {
+        gebruikers.push(Gebruiker::nieuw(&l.id, &l.naam, Rol::Commissielid, None)?);
     }
     for g in &gebruikers {
         crate::db::toegang::sla_op(&mut tx, g, None, nu).await.map_err(|e| e.to_string())?;

@@ -135,6 +135,18 @@ async fn upload(
         if !a.status.inhoud_wijzigbaar() {
             return Err(ApiFout::Conflict(format!("De aanvraag is {}; documenten horen bij de ingediende inhoud en veranderen niet meer.", a.status)));
         }
+        // Een document hoort bij een deelplan dat bestaat: anders telt het voor niets (E15) en zou het bij een
+        // deelplan kunnen komen dat later wordt toegevoegd, zonder dat iemand het zag.
+        if let Some(dp) = &g.deelplan {
+            let inhoud: vhf_core::aanvraag::Aanvraag = serde_json::from_str(&a.inhoud).map_err(|e| ApiFout::Intern(format!("inhoud van {id}: {e}")))?;
+            if !inhoud.deelplannen.iter().any(|d| &d.id == dp) {
+                let bekend: Vec<&str> = inhoud.deelplannen.iter().map(|d| d.id.as_str()).collect();
+                return Err(ApiFout::Ongeldig {
+                    detail: format!("De aanvraag heeft geen deelplan '{dp}'; wel: {}.", bekend.join(", ")),
+                    velden: vec![super::fout::OngeldigVeld { name: "deelplan".into(), reason: format!("onbekend deelplan '{dp}'"), line: None, column: None }],
+                });
+            }
+        }
     }
     let doc_id = super::nieuw_id("DOC");
     let sleutel = format!("documenten/{id}/{doc_id}");

@@ -126,6 +126,7 @@ impl IntoResponse for ApiFout {
                     StatusCode::PAYLOAD_TOO_LARGE => "te-groot",
                     StatusCode::UNSUPPORTED_MEDIA_TYPE => "soort-niet-ondersteund",
                     StatusCode::BAD_GATEWAY => "dienst-onbereikbaar",
+                    StatusCode::BAD_REQUEST => "ongeldig-verzoek",
                     _ => "verzoek",
                 };
                 return probleem(code, soort, &titel, detail, vec![]);

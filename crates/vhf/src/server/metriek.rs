@@ -109,7 +109,7 @@ fn verzoek_id(req: &Request) -> String {
 /// Middleware: verzoek-id, logregel met route, status en duur, en de metrieken. De route is het patroon
 /// (`/api/v1/aanvragen/{id}`), nooit het concrete pad, zodat er geen kenmerken in de metrieken lekken.
 pub async fn meet(State(s): State<AppState>, req: Request, next: Next) -> Response {
-    let id = verzoek_id(&req);
+    let id = req.extensions().get::<super::identiteit::VerzoekId>().map_or_else(|| verzoek_id(&req), |v| v.0.clone());
     let methode = req.method().to_string();
     let route = req.extensions().get::<MatchedPath>().map_or_else(|| "onbekend".to_string(), |p| p.as_str().to_string());
     let begin = Instant::now();
@@ -121,6 +121,19 @@ pub async fn meet(State(s): State<AppState>, req: Request, next: Next) -> Respon
     let status = r.status().as_u16();
     s.metrieken.tel(&methode, &route, status, duur);
     span.in_scope(|| tracing::info!(status, duur_ms = duur * 1000.0, "verzoek afgehandeld"));
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        r.headers_mut().insert("x-request-id", v);
+    }
+    r
+}
+
+/// Middleware om de hele router (ook om antwoorden die niet uit een route komen: onbekend pad, verkeerde methode,
+/// een te grote body): elk verzoek krijgt zijn verzoek-id, en elk antwoord draagt het in `X-Request-Id`.
+pub async fn verzoek_id_op_elk_antwoord(req: Request, next: Next) -> Response {
+    let id = verzoek_id(&req);
+    let mut req = req;
+    req.extensions_mut().insert(super::identiteit::VerzoekId(id.clone()));
+    let mut r = next.run(req).await;
     if let Ok(v) = HeaderValue::from_str(&id) {
         r.headers_mut().insert("x-request-id", v);
     }

@@ -251,6 +251,10 @@ async fn controleer(s: &AppState, oidc: &Oidc, ident: &Identiteit, q: Option<Ter
         }
     };
     let g = Gebruiker::nieuw(&id, &naam, rol, gemeente).map_err(geweigerd)?;
+    // Een uitgeschakelde gebruiker komt er ook via de broker niet meer in (inloggen mag hem niet weer aanzetten).
+    if db::haal_opgeslagen(&mut tx, &id).await?.is_some_and(|o| !o.actief) {
+        return Err(geweigerd("Uw account is uitgeschakeld door een beheerder; u kunt niet inloggen."));
+    }
     let vorige = db::sla_op(&mut tx, &g, Some((&issuer, subject.as_str())), nu).await?;
     if vorige.as_ref() != Some(&g) {
         let beschrijf = |g: &Gebruiker| serde_json::json!({ "naam": g.naam, "rol": g.rol.code(), "gemeente": g.gemeente.map(|x| x.to_string()) });

@@ -55,13 +55,50 @@ pub fn alle() -> Vec<Route> {
     v
 }
 
-/// De router van één basis; elke handler krijgt de rolcontrole van zijn regel.
+/// Leest deze route een JSON-body? Elke POST en PUT van de API, behalve het uploaden van een document (de body is
+/// het bestand zelf). Zo'n route weigert een body van een ander soort met 415, in plaats van hem toch als JSON te
+/// lezen.
+pub fn leest_json(r: &Route) -> bool {
+    r.basis == Basis::Api && matches!(r.methode, "POST" | "PUT") && !r.pad.ends_with("/documenten")
+}
+
+/// De router van één basis; elke handler krijgt de rolcontrole van zijn regel (eerst: wie niet mag, hoort niets
+/// over de vorm van zijn verzoek) en, als hij JSON leest, de controle op Content-Type.
 pub fn router(routes: Vec<Route>, basis: Basis) -> Router<AppState> {
     routes.into_iter().filter(|r| r.basis == basis).fold(Router::new(), |r, route| {
         let toegang = route.toegang;
-        let handler = route.handler.route_layer(axum::middleware::from_fn(move |req, next| super::identiteit::vereis(toegang, req, next)));
+        let json = leest_json(&route);
+        let mut handler = route.handler;
+        if json {
+            handler = handler.route_layer(axum::middleware::from_fn(vereis_json));
+        }
+        let handler = handler.route_layer(axum::middleware::from_fn(move |req, next| super::identiteit::vereis(toegang, req, next)));
         r.route(route.pad, handler)
     })
+}
+
+/// 415 als een JSON-route een body krijgt die geen JSON heet (`application/json` of `application/…+json`). Een
+/// verzoek zonder body (indienen, een besluit) hoeft geen Content-Type te hebben.
+async fn vereis_json(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let h = req.headers();
+    let lengte = h.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
+    let heeft_body = h.contains_key(header::TRANSFER_ENCODING) || lengte.is_some_and(|n| n > 0);
+    let soort = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+    let is_json = soort.as_deref().is_some_and(|s| s == "application/json" || (s.starts_with("application/") && s.ends_with("+json")));
+    if heeft_body && !is_json {
+        return super::fout::ApiFout::Status {
+            code: axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            titel: "Soort inhoud niet ondersteund".into(),
+            detail: format!(
+                "Deze route leest JSON: stuur de body met Content-Type: application/json (kreeg {}).",
+                soort.as_deref().filter(|s| !s.is_empty()).unwrap_or("geen Content-Type")
+            ),
+        }
+        .into_response();
+    }
+    next.run(req).await
 }
 
 /// Het OpenAPI 3.1-document, gemaakt uit het register.
@@ -110,6 +147,11 @@ pub fn openapi(routes: &[Route]) -> Value {
                 );
                 antwoorden.entry("403").or_insert(json!({ "description": "rol niet toegestaan, of CSRF-token ontbreekt", "content": { "application/problem+json": { "schema": { "type": "object" } } } }));
             }
+        }
+        if leest_json(r) {
+            op["responses"].as_object_mut().expect("antwoorden").entry("415").or_insert(
+                json!({ "description": "de body is geen JSON (Content-Type: application/json)", "content": { "application/problem+json": { "schema": { "type": "object" } } } }),
+            );
         }
         if matches!(r.methode, "POST") {
             op["parameters"].as_array_mut().expect("lijst").push(json!({

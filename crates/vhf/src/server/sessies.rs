@@ -268,7 +268,7 @@ pub async fn log_in(s: &AppState, ident: &Identiteit, g: &Gebruiker, hoe: &str, 
     if let Some(oud) = ident.sessie() {
         db::verwijder_sessie(&mut tx, oud).await?;
     }
-    db::maak_sessie(&mut tx, &sha256_hex(&id), Some(&g.id), &csrf, nu).await?;
+    db::maak_sessie(&mut tx, &sha256_hex(&id), Some(g), &csrf, nu).await?;
     db::wis_pogingen(&mut tx, pogingsleutel).await?;
     let als = Identiteit { gebruiker: Some(g.clone()), ..ident.clone() };
     als.leg_vast(&mut tx, nu, "sessie.ingelogd", format!("gebruiker/{}", g.id), None, None, Some(json!({ "via": hoe }))).await?;

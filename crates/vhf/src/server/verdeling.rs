@@ -115,14 +115,47 @@ struct NieuweBeoordelingen {
 /// Bewaart een versie van de beoordelingen: eerst de belangenconflicten van de toewijzingen (een lid wordt nooit
 /// toegewezen aan een deelplan waarmee het een band heeft), dan de versie, de toewijzingstabel (waarmee de
 /// zichtbaarheid voor commissieleden in SQL wordt beperkt) en de auditregel, in één transactie.
+/// De ingediende aanvragen van een ronde, elk met het kenmerk waaronder de commissie en de verdeling haar
+/// kennen. Een kenmerk is uniek per gemeente, niet over de ronde: hebben twee gemeenten hetzelfde kenmerk
+/// gekozen, dan heten die aanvragen in de ronde `GM0479/KENMERK` (penvoerder/kenmerk), zodat verwijzingen
+/// nooit dubbelzinnig zijn. Een uniek kenmerk blijft zoals de gemeente het koos.
+fn ronde_aanvragen(rijen: Vec<(String, String, String, i64)>) -> Result<Vec<(String, vhf_core::aanvraag::Aanvraag)>, ApiFout> {
+    let mut v = Vec::with_capacity(rijen.len());
+    let mut aantal: BTreeMap<String, usize> = BTreeMap::new();
+    for (aid, _status, inhoud, _) in rijen {
+        let a: vhf_core::aanvraag::Aanvraag = serde_json::from_str(&inhoud).map_err(|e| ApiFout::Intern(format!("inhoud van {aid}: {e}")))?;
+        *aantal.entry(a.kenmerk.clone()).or_default() += 1;
+        v.push((aid, a));
+    }
+    for (_, a) in &mut v {
+        if aantal[&a.kenmerk] > 1 {
+            let penvoerder = a.penvoerder().map(|g| g.to_string()).unwrap_or_default();
+            a.kenmerk = format!("{penvoerder}/{}", a.kenmerk);
+        }
+    }
+    Ok(v)
+}
+
 async fn bewaar_beoordelingen(tx: &mut crate::db::Schrijftransactie, ident: &Identiteit, ronde: &str, b: &Beoordelingen, nu: i64) -> Result<i64, ApiFout> {
     let mut aanvragers: BTreeMap<String, (String, Vec<vhf_core::codes::GemeenteCode>)> = BTreeMap::new();
-    for (aid, _status, inhoud, _) in db::ingediend_met_status(&mut *tx, ronde).await? {
-        let a: vhf_core::aanvraag::Aanvraag = serde_json::from_str(&inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    for (aid, a) in ronde_aanvragen(db::ingediend_met_status(&mut *tx, ronde).await?)? {
         aanvragers.insert(a.kenmerk.clone(), (aid, a.aanvragers.clone()));
     }
     let leden: BTreeMap<&str, &vhf_core::beoordeling::Commissielid> = b.leden.iter().map(|l| (l.id.as_str(), l)).collect();
     let mut conflicten = Vec::new();
+    // Elk lid is een bestaande, actieve gebruiker met de rol commissielid: een toewijzing aan een leeg of
+    // onbekend id zou anders in het zichtfilter kunnen passen op iemand die het niet is.
+    for l in &b.leden {
+        if l.id.trim().is_empty() {
+            conflicten.push("een lid van de commissie heeft een leeg id".to_string());
+            continue;
+        }
+        match db_toegang::haal(&mut *tx, &l.id).await? {
+            Some(g) if g.rol == crate::toegang::Rol::Commissielid => {}
+            Some(g) => conflicten.push(format!("{} is {}, geen commissielid", l.id, g.rol)),
+            None => conflicten.push(format!("{} is geen (actieve) gebruiker; een beheerder maakt eerst de gebruiker met rol commissielid", l.id)),
+        }
+    }
     let mut rijen = Vec::new();
     for t in &b.toewijzingen {
         let Some((aid, gemeenten)) = aanvragers.get(&t.aanvraag) else {
@@ -131,7 +164,12 @@ async fn bewaar_beoordelingen(tx: &mut crate::db::Schrijftransactie, ident: &Ide
         };
         let d = vhf_core::beoordeling::TeBeoordelen { deelplan: t.deelplan_ref(), aanvragers: gemeenten };
         for lid in &t.leden {
-            if let Some(reden) = leden.get(lid.as_str()).and_then(|l| vhf_core::beoordeling::conflict(l, &d)) {
+            // Alleen leden die in de lijst staan: alleen van hen zijn de belangen bekend en getoetst.
+            let Some(l) = leden.get(lid.as_str()) else {
+                conflicten.push(format!("'{lid}' is toegewezen aan deelplan {} van {} maar staat niet bij de leden van de commissie", t.deelplan, t.aanvraag));
+                continue;
+            };
+            if let Some(reden) = vhf_core::beoordeling::conflict(l, &d) {
                 conflicten.push(format!("{lid} kan deelplan {} van {} niet beoordelen: {reden}", t.deelplan, t.aanvraag));
             }
             rijen.push((lid.clone(), aid.clone(), t.deelplan.clone()));
@@ -266,8 +304,7 @@ async fn verdeel(State(s): State<AppState>, ident: Identiteit, Path(id): Path<St
     };
     let mut aanvragen = Vec::new();
     let mut ids = BTreeMap::new();
-    for (aid, _status, inhoud, _) in db::ingediend_met_status(&mut tx, &id).await? {
-        let a: vhf_core::aanvraag::Aanvraag = serde_json::from_str(&inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    for (aid, a) in ronde_aanvragen(db::ingediend_met_status(&mut tx, &id).await?)? {
         ids.insert(a.kenmerk.clone(), aid);
         aanvragen.push(a);
     }
