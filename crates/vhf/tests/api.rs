@@ -1012,6 +1012,19 @@ async fn matrix(app: App) {
     let b = f["rapport"]["bevindingen"].as_array().unwrap();
     assert!(b.iter().any(|x| x["deelplan"] == "DP1") && !b.iter().any(|x| x["deelplan"] == "DP2"), "{f}");
     assert!(!f["rapport"]["indicatoren"].to_string().contains("DP2"));
+    // Ook niets wat uit DP2 volgt: geen totalen over de hele aanvraag (DP2 = totaal − DP1), geen documenten van DP2
+    // in de inhoud, en bij bevindingen over de hele aanvraag geen getallen.
+    let indicatoren = f["rapport"]["indicatoren"].as_object().unwrap();
+    assert_eq!(indicatoren.keys().collect::<Vec<_>>(), ["deelplannen"], "{f}");
+    for b in f["rapport"]["bevindingen"].as_array().unwrap().iter().filter(|b| b["deelplan"].is_null()) {
+        assert!(b.get("parameters").is_none() && b["uitleg"].as_str().unwrap().contains("weggelaten"), "{b}");
+    }
+    let a: Value = l2.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().json().await.unwrap();
+    for (wat, body) in [("aanvraag", a.to_string()), ("bevindingen", f.to_string())] {
+        for geheim in ["Plan van aanpak Peldersveld.pdf", "19500000.00", "93000000.00", "69000000.00"] {
+            assert!(!body.contains(geheim), "het commissielid van DP1 ziet '{geheim}' van DP2 of de totalen in de {wat}: {body}");
+        }
+    }
     let d: Value = l2.get(app.url(&format!("/aanvragen/{id}/documenten"))).send().await.unwrap().json().await.unwrap();
     let docs = d["data"].as_array().unwrap();
     assert_eq!(docs.iter().map(|x| x["deelplan"].as_str().unwrap()).collect::<Vec<_>>(), ["DP1"]);
@@ -1655,4 +1668,400 @@ fn documenten_in_s3() {
     assert!(bestanden_onder(&emmer).iter().any(|p| p.to_string_lossy().contains(d["id"].as_str().unwrap())), "het document staat in de bucket");
     assert_eq!(bestanden_onder(&emmer).len(), objecten_na_upload, "de geweigerde upload liet niets achter in S3");
     assert!(bestanden_onder(&dir.join("documenten")).is_empty(), "niets in de datamap: alles ging naar S3");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Toegang onder vijandig gebruik (issue 10): elk gevonden gat met een eigen test, op SQLite en PostgreSQL, en een
+// systematische vijandige gebruiker over het hele register.
+
+/// Het audittrail klopt nog (gevraagd als auditor, via de API).
+async fn keten_klopt(app: &App) {
+    let c: Value = app.auditor.get(app.url("/audit/controle")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(c["in_orde"], true, "{c}");
+}
+
+/// Hoeveel auditregels met deze actie er zijn.
+async fn auditregels(app: &App, actie: &str) -> Vec<Value> {
+    let v: Value = app.auditor.get(app.url("/audit?aantal=1000")).send().await.unwrap().json().await.unwrap();
+    v["data"].as_array().unwrap().iter().filter(|r| r["actie"] == actie).cloned().collect()
+}
+
+async fn rollen_en_tokens(app: App) {
+    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    use vhf::toegang::Rol;
+    let beheer2 = client_met(&gebruiker_met_token(&db, "beheer-2", Rol::Beheerder, None).await);
+    // 1. Een beheerder maakt een gebruiker en een token voor een koppeling, en maakt die gebruiker daarna beslisser.
+    let r =
+        app.beheer.put(app.url("/gebruikers/koppeling")).json(&json!({"naam": "Koppeling", "rol": "aanvrager", "gemeente": "GM0479"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let t: Value = app
+        .beheer
+        .post(app.url("/gebruikers/koppeling/tokens"))
+        .json(&json!({"reikwijdte": "schrijven", "omschrijving": "zaaksysteem"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let koppeling = client_met(t["token"].as_str().unwrap());
+    let r = app.beheer.put(app.url("/gebruikers/koppeling")).json(&json!({"naam": "Koppeling", "rol": "beslisser"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::ACCEPTED, "een rolwijziging is een verzoek");
+    let verzoek: Value = r.json().await.unwrap();
+    let vid = verzoek["verzoek"]["id"].as_str().unwrap().to_string();
+    // Zolang niemand goedkeurde, is het token nog een aanvrager: geen verdeling.
+    let r = koppeling.post(app.url("/rondes/vhf-2021/verdelingen")).json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // Dezelfde beheerder keurt zijn eigen verzoek niet goed (en dat staat in het trail).
+    let r = app.beheer.post(app.url(&format!("/rolverzoeken/{vid}/goedkeuring"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // Een tweede beheerder wel; daarna is het oude token dood (het hoort bij de rol waarvoor het gemaakt was).
+    let r = beheer2.post(app.url(&format!("/rolverzoeken/{vid}/goedkeuring"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let r = koppeling.post(app.url("/rondes/vhf-2021/verdelingen")).json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "een rolwijziging geeft een bestaand token nooit meer macht");
+    // Ook als de rol buiten de API om verandert (broker, opdrachtregel): het token hoort bij zijn rol.
+    let t2 = gebruiker_met_token(&db, "stil", Rol::Aanvrager, Some("GM0479")).await;
+    {
+        let mut c = db.pool.acquire().await.unwrap();
+        sqlx::query("UPDATE gebruikers SET rol = 'beslisser', gemeente = NULL WHERE id = 'stil'").execute(&mut *c).await.unwrap();
+    }
+    assert_eq!(client_met(&t2).get(app.url("/ik")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    // Een beheerder wijzigt zijn eigen rol niet, en schakelt zichzelf niet uit.
+    let r = app.beheer.put(app.url("/gebruikers/beheer")).json(&json!({"naam": "Ik", "rol": "beslisser"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.beheer.post(app.url("/gebruikers/beheer/deactivering")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    // Een nieuwe beslisser maken is ook een verzoek; alleen een naam wijzigen gaat direct.
+    assert_eq!(
+        app.beheer.put(app.url("/gebruikers/nieuw-bzk")).json(&json!({"naam": "N", "rol": "beslisser"})).send().await.unwrap().status(),
+        StatusCode::ACCEPTED
+    );
+    assert_eq!(
+        app.beheer.put(app.url("/gebruikers/beheer-2")).json(&json!({"naam": "Tweede beheerder", "rol": "beheerder"})).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    let geweigerd = auditregels(&app, "gebruiker.rolwijziging_geweigerd").await;
+    assert_eq!(geweigerd.len(), 2, "eigen goedkeuring en eigen rol: {geweigerd:?}");
+    assert_eq!(auditregels(&app, "gebruiker.deactivering_geweigerd").await.len(), 1);
+    assert_eq!(auditregels(&app, "gebruiker.rolwijziging_goedgekeurd").await.len(), 1);
+
+    // 5. Tokens inzien en intrekken (beheerder en eigenaar), gebruikers uitschakelen.
+    let lijst: Value = app.beheer.get(app.url("/gebruikers/zaanstad/tokens")).send().await.unwrap().json().await.unwrap();
+    let eerste = lijst["data"][0].clone();
+    assert_eq!((eerste["geldig"].as_bool(), eerste["rol"].as_str()), (Some(true), Some("aanvrager")));
+    assert!(!lijst.to_string().contains("vhf_"), "nooit het token zelf: {lijst}");
+    let extra: Value = app
+        .beheer
+        .post(app.url("/gebruikers/zaanstad/tokens"))
+        .json(&json!({"reikwijdte": "lezen", "omschrijving": "dashboard"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let extra_client = client_met(extra["token"].as_str().unwrap());
+    assert_eq!(extra_client.get(app.url("/aanvragen")).send().await.unwrap().status(), StatusCode::OK);
+    let r = app.beheer.post(app.url(&format!("/gebruikers/zaanstad/tokens/{}/intrekking", extra["id"].as_str().unwrap()))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(extra_client.get(app.url("/aanvragen")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    // De eigenaar ziet en trekt zijn eigen tokens in; dat van een ander is 404.
+    let mijn: Value = app.ander.get(app.url("/ik/tokens")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(mijn["data"].as_array().unwrap().len(), 1);
+    let r = app.ander.post(app.url(&format!("/ik/tokens/{}/intrekking", eerste["id"].as_str().unwrap()))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "een token van Zaanstad trekt Amsterdam niet in");
+    let eigen = mijn["data"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(app.ander.post(app.url(&format!("/ik/tokens/{eigen}/intrekking"))).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(app.ander.get(app.url("/ik")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    // Uitschakelen: token en sessie houden meteen op.
+    let t3 = gebruiker_met_token(&db, "weg", Rol::Behandelaar, None).await;
+    let r = app.beheer.post(app.url("/gebruikers/weg/deactivering")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<Value>().await.unwrap()["tokens_ingetrokken"], 1);
+    assert_eq!(client_met(&t3).get(app.url("/ik")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(app.beheer.post(app.url("/gebruikers/weg/deactivering")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    // Weer inschakelen is ook een verzoek (vier ogen).
+    assert_eq!(
+        app.beheer.put(app.url("/gebruikers/weg")).json(&json!({"naam": "weg", "rol": "behandelaar"})).send().await.unwrap().status(),
+        StatusCode::ACCEPTED
+    );
+    assert_eq!(auditregels(&app, "token.ingetrokken").await.len(), 2);
+    assert_eq!(auditregels(&app, "gebruiker.gedeactiveerd").await.len(), 1);
+    keten_klopt(&app).await;
+}
+
+#[tokio::test]
+async fn rolwijziging_tokens_en_uitschakelen_op_sqlite() {
+    rollen_en_tokens(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn rolwijziging_tokens_en_uitschakelen_op_postgresql() {
+    if let Some(app) = postgres().await {
+        rollen_en_tokens(app).await;
+    }
+}
+
+async fn zicht_en_invoer(app: App) {
+    app.zet_klok("2021-05-10T10:00:00Z");
+    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    let v: Value = app.http.post(app.url("/aanvragen")).body(concept()).send().await.unwrap().json().await.unwrap();
+    let id = v["id"].as_str().unwrap().to_string();
+    // 2. Een toewijzing aan een leeg of onbekend lid wordt geweigerd; en ook als er toch een lege rij staat, past
+    // het zichtfilter er niet op.
+    let b = |lid: &str| json!({"beoordelingen": {"leden": [{"id": lid, "naam": "?"}], "toewijzingen": [{"aanvraag": "ZAANSTAD-2021-01", "deelplan": "DP1", "leden": [lid]}], "scores": []}});
+    for lid in ["", "onbekend", "zaanstad"] {
+        let r = app.rvo.post(app.url("/rondes/vhf-2021/beoordelingen")).json(&b(lid)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "lid '{lid}'");
+    }
+    {
+        let mut c = db.pool.acquire().await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("INSERT INTO toewijzingen (ronde, lid, aanvraag_id, deelplan) VALUES ('vhf-2021', '', '{id}', 'DP1')")))
+            .execute(&mut *c)
+            .await
+            .unwrap();
+        // Een aanvrager zonder gemeente (buiten de code om in de database gezet).
+        sqlx::query("INSERT INTO gebruikers (id, naam, rol, gemeente, actief, aangemaakt_op) VALUES ('leeg', 'Leeg', 'aanvrager', NULL, 1, 0)")
+            .execute(&mut *c)
+            .await
+            .unwrap();
+    }
+    let (token, hash) = vhf::server::beheer::nieuw_token();
+    {
+        let g = vhf::toegang::Gebruiker { id: "leeg".into(), naam: "Leeg".into(), rol: vhf::toegang::Rol::Aanvrager, gemeente: None };
+        let mut tx = db.schrijf().await.unwrap();
+        vhf::db::toegang::voeg_token_toe(&mut tx, &hash, &g, vhf::toegang::Reikwijdte::Lezen, "test", 0, i64::MAX).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    let leeg = client_met(&token);
+    let l: Value = leeg.get(app.url("/aanvragen")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(l["totaal"], 0, "{l}");
+    assert_eq!(leeg.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let l: Value = app.ander.get(app.url("/aanvragen")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(l["totaal"], 0);
+
+    // 4. Het kenmerk van een andere gemeente is vrij (uniek per gemeente): geen 409 dat iets verraadt.
+    let mut amsterdam: Value = serde_json::from_str(&concept()).unwrap();
+    amsterdam["aanvragers"] = json!(["GM0363"]);
+    for dp in amsterdam["deelplannen"].as_array_mut().unwrap() {
+        dp["deelgebied"]["gemeente"] = json!("GM0363");
+    }
+    let r = app.ander.post(app.url("/aanvragen")).json(&amsterdam).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    let r = app.http.post(app.url("/aanvragen")).body(concept()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT, "in de eigen gemeente blijft het kenmerk uniek");
+    assert!(r.json::<Value>().await.unwrap()["detail"].as_str().unwrap().contains("Uw gemeente"));
+
+    // 6. Het schema is wat de server afdwingt; een ander Content-Type dan JSON is 415.
+    let mut v: Value = serde_json::from_str(&concept()).unwrap();
+    for (veld, waarde) in [("kenmerk", json!("K".repeat(65))), ("kenmerk", json!("")), ("titel", json!(""))] {
+        let mut x = v.clone();
+        x[veld] = waarde;
+        let r = app.http.post(app.url("/aanvragen")).json(&x).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{veld}");
+        let p: Value = r.json().await.unwrap();
+        assert_eq!(p["invalid-params"][0]["name"], veld, "{p}");
+    }
+    v["kenmerk"] = json!("ZAANSTAD-2021-02");
+    let r = app.http.post(app.url("/aanvragen")).header("content-type", "text/plain").body(v.to_string()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    let r = app
+        .http
+        .post(app.url(&format!("/aanvragen/{id}/documenten?soort=plan_van_aanpak&deelplan=DP9&naam=plan.pdf")))
+        .body(b"%PDF-1.7\n".repeat(4))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.json::<Value>().await.unwrap()["detail"].as_str().unwrap().contains("geen deelplan 'DP9'"));
+
+    // 7. Paginering slaat niet om.
+    let r = app.rvo.get(app.url("/aanvragen?pagina=9223372036854775807")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let l: Value = app.rvo.get(app.url("/aanvragen?pagina=1000000000")).send().await.unwrap().json().await.unwrap();
+    assert_eq!((l["data"].as_array().unwrap().len(), l["totaal"].as_i64()), (0, Some(2)));
+
+    // 8. Elk antwoord heeft een X-Request-Id, ook wat niet uit een handler komt.
+    for (m, pad) in [
+        ("GET", "/api/v1/bestaat-niet".to_string()),
+        ("DELETE", "/api/v1/aanvragen".into()),
+        ("GET", "/api/v1/aanvragen/%FF".into()),
+        ("GET", "/nergens".into()),
+    ] {
+        let r = app.rvo.request(m.parse().unwrap(), format!("{}{pad}", app.basis)).send().await.unwrap();
+        assert!(r.status().is_client_error(), "{m} {pad}: {}", r.status());
+        assert!(r.headers().contains_key("x-request-id"), "{m} {pad} ({}) zonder X-Request-Id", r.status());
+    }
+
+    // 9. Het ontvangstbewijs is door een derde na te rekenen: de bytes waarover de SHA-256 gaat.
+    let r = app.http.post(app.url(&format!("/aanvragen/{id}/indiening"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let bewijs: Value = app.http.get(app.url(&format!("/aanvragen/{id}/ontvangstbewijs"))).send().await.unwrap().json().await.unwrap();
+    let sha = bewijs["sha256"].as_str().unwrap();
+    assert_eq!(sha256_hex(bewijs["inhoud_exact"].as_str().unwrap().as_bytes()), sha);
+    let bytes = app.http.get(format!("{}{}", app.basis, bewijs["inhoud_url"].as_str().unwrap())).send().await.unwrap().bytes().await.unwrap();
+    assert_eq!(sha256_hex(&bytes), sha, "sha256sum over de opgehaalde bytes geeft het ontvangstbewijs");
+    assert_eq!(app.ander.get(format!("{}{}", app.basis, bewijs["inhoud_url"].as_str().unwrap())).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    keten_klopt(&app).await;
+}
+
+#[tokio::test]
+async fn zicht_kenmerk_schema_paginering_en_ontvangstbewijs_op_sqlite() {
+    zicht_en_invoer(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn zicht_kenmerk_schema_paginering_en_ontvangstbewijs_op_postgresql() {
+    if let Some(app) = postgres().await {
+        zicht_en_invoer(app).await;
+    }
+}
+
+/// Een vijandige gebruiker, systematisch: elke route van het register × elke rol × echte, vreemde, lege, te lange
+/// en rare id's × (bij een wijziging) een kapotte JSON-body, een body van een ander soort en een te grote, met
+/// overlopende paginaparameters. Geen antwoord mag een 5xx zijn; wie een aanvraag niet mag zien, krijgt in geen
+/// enkel antwoord iets van haar inhoud te zien; het audittrail klopt daarna nog.
+async fn vijandig(app: App) {
+    let (id, doc, vid) = zaai_voor_matrix(&app).await;
+    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    use vhf::toegang::Rol;
+    // Amsterdam heeft een eigen aanvraag: dat is het vreemde id voor Zaanstad.
+    let mut amsterdam: Value = serde_json::from_str(&concept()).unwrap();
+    amsterdam["kenmerk"] = json!("AMSTERDAM-2021-01");
+    amsterdam["titel"] = json!("Amsterdam Nieuw-West");
+    amsterdam["aanvragers"] = json!(["GM0363"]);
+    for dp in amsterdam["deelplannen"].as_array_mut().unwrap() {
+        dp["deelgebied"]["gemeente"] = json!("GM0363");
+    }
+    let a: Value = app.ander.post(app.url("/aanvragen")).json(&amsterdam).send().await.unwrap().json().await.unwrap();
+    let vreemd = a["id"].as_str().unwrap().to_string();
+    let kolommen: Vec<(&str, reqwest::Client)> = vec![
+        ("publiek", reqwest::Client::new()),
+        ("aanvrager eigen", app.http.clone()),
+        ("aanvrager ander", app.ander.clone()),
+        ("behandelaar", app.rvo.clone()),
+        ("commissielid toegewezen", client_met(&gebruiker_met_token(&db, "L2", Rol::Commissielid, None).await)),
+        ("commissielid niet toegewezen", client_met(&gebruiker_met_token(&db, "L3", Rol::Commissielid, None).await)),
+        ("beslisser", app.bzk.clone()),
+        ("auditor", app.auditor.clone()),
+        ("beheerder", app.beheer.clone()),
+    ];
+    // Wat alleen wie de aanvraag van Zaanstad mag zien, ooit te zien krijgt (en wat alleen DP2 betreft).
+    // (De aanvraag van Amsterdam is een kopie met dezelfde deelplannen en bedragen; de titel en het kenmerk zijn
+    // van Zaanstad alleen.)
+    let zaanstad = [id.as_str(), "Zaandam Oost: Poelenburg en Peldersveld", "ZAANSTAD-2021-01"];
+    let dp2 = ["Plan van aanpak Peldersveld.pdf", "plan-dp2.pdf", "19500000.00", "93000000.00"];
+    let lang = "x".repeat(5000);
+    let ids = [id.as_str(), vreemd.as_str(), "", "%00", "..%2F..%2Fetc", lang.as_str(), "AV' OR '1'='1"];
+    let routes = vhf::server::routes::alle();
+    let mut fouten = Vec::new();
+    let mut aantal = 0;
+    for r in &routes {
+        let paden: Vec<String> = if r.pad.contains('{') {
+            ids.iter().map(|x| r.pad.replace("{id}", x).replace("{document}", if *x == id { &doc } else { x }).replace("{token}", x)).collect()
+        } else {
+            vec![r.pad.to_string()]
+        };
+        let paden: Vec<String> =
+            paden.into_iter().map(|p| if r.pad.starts_with("/verdelingen") && p.contains(&id) { p.replace(&id, &vid) } else { p }).collect();
+        for pad in paden {
+            let basis = match r.basis {
+                vhf::server::routes::Basis::Api => app.url(&pad),
+                vhf::server::routes::Basis::Web => format!("{}{pad}", app.basis),
+            };
+            let url = format!(
+                "{basis}?pagina=9223372036854775807&per_pagina=-1&vanaf=-9223372036854775808&aantal=99999999999999999999&ronde={}&soort=geen&naam=..%2F..%2Fx&open=ja",
+                "r".repeat(3000)
+            );
+            for (naam, c) in &kolommen {
+                let verzoeken: Vec<reqwest::RequestBuilder> = match r.methode {
+                    "GET" => vec![c.get(&url), c.get(&basis)],
+                    m => {
+                        let m: reqwest::Method = m.parse().unwrap();
+                        vec![
+                            c.request(m.clone(), &basis).header("content-type", "application/json").header("If-Match", "\"-1\"").body("{\"kenmerk\": ["),
+                            c.request(m.clone(), &url).header("content-type", "text/xml").body("<aanvraag/>"),
+                            c.request(m.clone(), &basis).header("content-type", "application/json").body("{\"titel\": \"a\\u0000b\", \"naam\": \"\\u0000\"}"),
+                            c.request(m.clone(), &basis)
+                                .header("content-type", "application/json")
+                                .header("Idempotency-Key", &lang)
+                                .body(format!("{{\"x\": \"{}\"}}", "y".repeat(200_000))),
+                        ]
+                    }
+                };
+                for v in verzoeken {
+                    aantal += 1;
+                    let antwoord = v.send().await.unwrap();
+                    let status = antwoord.status().as_u16();
+                    let body = antwoord.text().await.unwrap_or_default();
+                    if status >= 500 {
+                        fouten.push(format!("{} {pad} als {naam}: {status} {}", r.methode, &body[..body.len().min(200)]));
+                    }
+                    let mag_niet_zien = matches!(*naam, "aanvrager ander" | "commissielid niet toegewezen" | "publiek" | "beheerder");
+                    if r.toegang != vhf::server::routes::Toegang::Openbaar && mag_niet_zien {
+                        for g in zaanstad.iter().filter(|g| body.contains(**g)) {
+                            fouten.push(format!("{} {pad} als {naam}: het antwoord ({status}) bevat '{g}' van Zaanstad", r.methode));
+                        }
+                    }
+                    if *naam == "commissielid toegewezen" {
+                        for g in dp2.iter().filter(|g| body.contains(**g)) {
+                            fouten.push(format!("{} {pad} als {naam}: het antwoord ({status}) bevat '{g}' van DP2 of de totalen", r.methode));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(fouten.is_empty(), "{} van {aantal} verzoeken gingen mis:\n{}", fouten.len(), fouten.join("\n"));
+    assert!(aantal > 3000, "maar {aantal} verzoeken");
+    keten_klopt(&app).await;
+    // En de aanvraag van Zaanstad is na dit alles nog wat ze was: ingediend, versie 2.
+    let a: Value = app.http.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!((a["status"].as_str(), a["versie"].as_i64()), (Some("ingediend"), Some(2)));
+}
+
+#[tokio::test]
+async fn vijandige_gebruiker_op_sqlite() {
+    vijandig(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn vijandige_gebruiker_op_postgresql() {
+    if let Some(app) = postgres().await {
+        vijandig(app).await;
+    }
+}
+
+/// `vhf token lijst`, `vhf token intrekken` en `vhf gebruiker deactiveren` vanaf de opdrachtregel, elk in het
+/// audittrail; `vhf audit verify` daarna in orde.
+#[test]
+fn tokens_intrekken_en_uitschakelen_vanaf_de_opdrachtregel() {
+    let dir = std::env::temp_dir().join(uniek("vhf-cli-token"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let d = dir.to_str().unwrap();
+    let token = cli_token(&dir, "koppeling", "aanvrager", Some("GM0479"));
+    assert!(token.starts_with("vhf_"));
+    let vhf =
+        |args: &[&str]| std::process::Command::new(env!("CARGO_BIN_EXE_vhf")).args(args).args(["--data-dir", d]).env_remove("DATABASE_URL").output().unwrap();
+    let o = vhf(&["token", "lijst", "koppeling"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let lijst = String::from_utf8(o.stdout).unwrap();
+    let id = lijst.lines().nth(1).unwrap().split_whitespace().next().unwrap().to_string();
+    assert_eq!(id, sha256_hex(token.as_bytes())[..16], "{lijst}");
+    assert!(!lijst.contains(&token));
+    let o = vhf(&["token", "intrekken", "koppeling", &id]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = vhf(&["token", "intrekken", "koppeling", &id]);
+    assert_eq!(o.status.code(), Some(2), "een tweede keer intrekken kan niet");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("geen geldig token"));
+    // Nu met een tijd van intrekken naast de tijd van verlopen (twee tijden op de regel, eerst één).
+    assert_eq!(lijst.lines().nth(1).unwrap().matches(':').count(), 1, "{lijst}");
+    let na = String::from_utf8(vhf(&["token", "lijst", "koppeling"]).stdout).unwrap();
+    assert_eq!(na.lines().nth(1).unwrap().matches(':').count(), 2, "{na}");
+    let o = vhf(&["gebruiker", "deactiveren", "koppeling"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(vhf(&["gebruiker", "deactiveren", "koppeling"]).status.code(), Some(2));
+    let o = vhf(&["audit", "verify"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }

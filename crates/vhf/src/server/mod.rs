@@ -171,6 +171,7 @@ pub fn router(state: AppState) -> Router {
             identiteit::beveiligingskoppen(r.headers_mut());
             r
         }))
+        .layer(axum::middleware::from_fn(routes::weiger_nul_in_adres))
         .layer(axum::middleware::from_fn(metriek::verzoek_id_op_elk_antwoord))
         .layer(axum::extract::DefaultBodyLimit::max(vhf_core::invoer::MAX_BESTANDSGROOTTE))
         .with_state(state)

@@ -87,6 +87,24 @@ async fn vereis_json(req: axum::extract::Request, next: axum::middleware::Next) 
     let heeft_body = h.contains_key(header::TRANSFER_ENCODING) || lengte.is_some_and(|n| n > 0);
     let soort = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
     let is_json = soort.as_deref().is_some_and(|s| s == "application/json" || (s.starts_with("application/") && s.ends_with("+json")));
+    if heeft_body && is_json {
+        // Een NUL-teken (`\u0000`) in een JSON-tekst kan PostgreSQL niet opslaan en hoort in geen enkel veld: weiger
+        // het hier, voor elke JSON-route, met een duidelijke melding in plaats van een databasefout.
+        let (delen, body) = req.into_parts();
+        let Ok(bytes) = axum::body::to_bytes(body, vhf_core::invoer::MAX_BESTANDSGROOTTE).await else {
+            return super::fout::ApiFout::Status {
+                code: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                titel: "Verzoek te groot".into(),
+                detail: format!("Een JSON-body is hoogstens {} MiB.", vhf_core::invoer::MAX_BESTANDSGROOTTE / 1024 / 1024),
+            }
+            .into_response();
+        };
+        if bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
+            return super::fout::ApiFout::Ongeldig { detail: "De JSON bevat een NUL-teken (\\u0000); dat hoort in geen enkel veld.".into(), velden: vec![] }
+                .into_response();
+        }
+        return next.run(axum::extract::Request::from_parts(delen, axum::body::Body::from(bytes))).await;
+    }
     if heeft_body && !is_json {
         return super::fout::ApiFout::Status {
             code: axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -187,4 +205,20 @@ pub fn openapi(routes: &[Route]) -> Value {
     .expect("JSON")
     .replace("#/$defs/", "#/components/schemas/");
     serde_json::from_str(&tekst).expect("JSON")
+}
+
+/// Middleware om de hele router: een adres met een NUL-teken (`%00`) in pad of zoekvraag is nooit een geldig id,
+/// kenmerk of filter; 400 voordat het een databasevraag wordt (PostgreSQL kan het niet eens vergelijken).
+pub async fn weiger_nul_in_adres(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let adres = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("");
+    if adres.as_bytes().windows(3).any(|w| w.eq_ignore_ascii_case(b"%00")) {
+        return super::fout::ApiFout::Status {
+            code: axum::http::StatusCode::BAD_REQUEST,
+            titel: "Ongeldig adres".into(),
+            detail: "Het adres bevat een NUL-teken (%00); geen id, kenmerk of filter bevat dat.".into(),
+        }
+        .into_response();
+    }
+    next.run(req).await
 }
