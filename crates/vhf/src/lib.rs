@@ -6,3 +6,4 @@ pub mod config;
 pub mod db;
 pub mod server;
 pub mod toegang;
+pub mod web;
