@@ -68,6 +68,20 @@ pub fn run(opdrachtregel: &Opdrachtregel, tijdreis: Option<jiff::Timestamp>, dem
             }
         };
         tracing::info!(adres = %SocketAddr::new(bind, app.poort()), database = %crate::db::verberg_wachtwoord(&database_url), "vhf serve luistert");
+        if instellingen.demo {
+            // Voor wie alleen de README las: waar het is en met wie je kunt inloggen (de ontwikkel-login).
+            let adres = SocketAddr::new(bind, app.poort());
+            let mut tekst = format!("\nvhf serve --demo luistert op http://{adres}/ — inloggen: http://{adres}/auth/inloggen (kies een demogebruiker)\n");
+            if let Ok(mut c) = app.database().lees().await
+                && let Ok(gebruikers) = crate::db::toegang::lijst(&mut c).await
+            {
+                for g in gebruikers {
+                    let gemeente = g.gemeente.map(|x| format!(", {x}")).unwrap_or_default();
+                    tekst.push_str(&format!("  {:<22} {} ({}{gemeente})\n", g.id, g.naam, g.rol));
+                }
+            }
+            println!("{tekst}");
+        }
         match app.run_until_stopped(stopsignaal()).await {
             Ok(()) => 0,
             Err(e) => {

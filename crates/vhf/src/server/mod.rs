@@ -129,6 +129,11 @@ impl Application {
         Ok(Application { listener, router: router(state.clone()), state })
     }
 
+    /// De database van deze server (voor `vhf serve --demo`, dat de demogebruikers noemt).
+    pub fn database(&self) -> &Db {
+        &self.state.db
+    }
+
     pub fn poort(&self) -> u16 {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
     }
