@@ -1887,11 +1887,13 @@ async fn zicht_en_invoer(app: App) {
         ("GET", "/api/v1/bestaat-niet".to_string()),
         ("DELETE", "/api/v1/aanvragen".into()),
         ("GET", "/api/v1/aanvragen/%FF".into()),
+        ("GET", "/api/v1/aanvragen/%00".into()),
         ("GET", "/nergens".into()),
     ] {
         let r = app.rvo.request(m.parse().unwrap(), format!("{}{pad}", app.basis)).send().await.unwrap();
         assert!(r.status().is_client_error(), "{m} {pad}: {}", r.status());
         assert!(r.headers().contains_key("x-request-id"), "{m} {pad} ({}) zonder X-Request-Id", r.status());
+        assert!(r.headers().contains_key("content-security-policy") && r.headers().contains_key("api-version"), "{m} {pad}: koppen");
     }
 
     // 9. Het ontvangstbewijs is door een derde na te rekenen: de bytes waarover de SHA-256 gaat.

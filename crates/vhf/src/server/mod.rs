@@ -170,13 +170,14 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", routes::router(routes::alle(), routes::Basis::Api))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), identiteit::identificeer))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), metriek::meet))
+        // Binnen de laag hieronder, zodat ook deze 400 de koppen van elk antwoord krijgt.
+        .layer(axum::middleware::from_fn(routes::weiger_nul_in_adres))
         .layer(axum::middleware::map_response(|r: axum::response::Response| async move {
             let mut r = fout::als_probleem(r).await;
             r.headers_mut().insert(HeaderName::from_static("api-version"), HeaderValue::from_static(API_VERSIE));
             identiteit::beveiligingskoppen(r.headers_mut());
             r
         }))
-        .layer(axum::middleware::from_fn(routes::weiger_nul_in_adres))
         .layer(axum::middleware::from_fn(metriek::verzoek_id_op_elk_antwoord))
         .layer(axum::extract::DefaultBodyLimit::max(vhf_core::invoer::MAX_BESTANDSGROOTTE))
         .with_state(state)
