@@ -81,7 +81,8 @@ pub async fn trek_alles_in(c: &mut impl Verbinding, gebruiker_id: &str, nu: i64)
 }
 
 /// Schakelt een gebruiker uit: hij kan niet meer inloggen, zijn tokens en sessies houden direct op. De rij blijft
-/// (het audittrail en de statusovergangen noemen hem). `false` als hij er niet was of al uit stond.
+/// (het audittrail en de statusovergangen noemen hem). Geeft (ingetrokken tokens, beëindigde sessies); `None` als
+/// er geen actieve gebruiker met dit id was.
 pub async fn schakel_uit(c: &mut impl Verbinding, id: &str, nu: i64) -> Result<Option<(u64, u64)>, DbFout> {
     let r = query("UPDATE gebruikers SET actief = 0, gedeactiveerd_op = $1 WHERE id = $2 AND actief = 1").bind(nu).bind(id).execute(&mut *c).await?;
     if r.rows_affected() == 0 {
