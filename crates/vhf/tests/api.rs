@@ -1686,6 +1686,16 @@ async fn auditregels(app: &App, actie: &str) -> Vec<Value> {
     v["data"].as_array().unwrap().iter().filter(|r| r["actie"] == actie).cloned().collect()
 }
 
+/// Het concept van Zaanstad als aanvraag van Amsterdam (GM0363): zelfde kenmerk, zelfde deelplannen.
+fn concept_van_amsterdam() -> Value {
+    let mut v: Value = serde_json::from_str(&concept()).unwrap();
+    v["aanvragers"] = json!(["GM0363"]);
+    for dp in v["deelplannen"].as_array_mut().unwrap() {
+        dp["deelgebied"]["gemeente"] = json!("GM0363");
+    }
+    v
+}
+
 async fn rollen_en_tokens(app: App) {
     let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
     use vhf::toegang::Rol;
@@ -1841,11 +1851,7 @@ async fn zicht_en_invoer(app: App) {
     assert_eq!(l["totaal"], 0);
 
     // 4. Het kenmerk van een andere gemeente is vrij (uniek per gemeente): geen 409 dat iets verraadt.
-    let mut amsterdam: Value = serde_json::from_str(&concept()).unwrap();
-    amsterdam["aanvragers"] = json!(["GM0363"]);
-    for dp in amsterdam["deelplannen"].as_array_mut().unwrap() {
-        dp["deelgebied"]["gemeente"] = json!("GM0363");
-    }
+    let amsterdam = concept_van_amsterdam();
     let r = app.ander.post(app.url("/aanvragen")).json(&amsterdam).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
     let r = app.http.post(app.url("/aanvragen")).body(concept()).send().await.unwrap();
@@ -1929,13 +1935,9 @@ async fn vijandig(app: App) {
     let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
     use vhf::toegang::Rol;
     // Amsterdam heeft een eigen aanvraag: dat is het vreemde id voor Zaanstad.
-    let mut amsterdam: Value = serde_json::from_str(&concept()).unwrap();
+    let mut amsterdam = concept_van_amsterdam();
     amsterdam["kenmerk"] = json!("AMSTERDAM-2021-01");
     amsterdam["titel"] = json!("Amsterdam Nieuw-West");
-    amsterdam["aanvragers"] = json!(["GM0363"]);
-    for dp in amsterdam["deelplannen"].as_array_mut().unwrap() {
-        dp["deelgebied"]["gemeente"] = json!("GM0363");
-    }
     let a: Value = app.ander.post(app.url("/aanvragen")).json(&amsterdam).send().await.unwrap().json().await.unwrap();
     let vreemd = a["id"].as_str().unwrap().to_string();
     let kolommen: Vec<(&str, reqwest::Client)> = vec![
