@@ -421,6 +421,35 @@ async fn doorloop(app: App) {
     let open: Value = c.get(app.url("/besluiten?ronde=vhf-2021")).send().await.unwrap().json().await.unwrap();
     assert_eq!(open["data"][0]["naam"], "Zaanstad");
     assert_eq!(open["data"][0]["bedrag"], "21200000.00");
+    // Het publieke dashboard (zonder login) toont het besluit: op de kaart (een link naar de rij van Zaanstad, met
+    // het bedrag als naam), in de tabel en in de open data, en zegt de bron van de kaart.
+    let publiek = reqwest::Client::new();
+    let r = publiek.get(format!("{}/?ronde=vhf-2021", app.basis)).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r##"<a href="#GM0479" aria-label="Zaanstad: € 21.200.000,00">"##), "kaart zonder Zaanstad");
+    assert!(html.contains(r#"<tr class="rvo-table-row" id="GM0479">"#) && html.contains("Kadaster / CBS"));
+    assert_eq!(html.matches("<a href=\"#GM").count(), 1, "alleen gemeenten met een toekenning zijn een link op de kaart");
+    let csv = publiek.get(format!("{}/openbaar/toekenningen.csv?ronde=vhf-2021", app.basis)).send().await.unwrap().text().await.unwrap();
+    assert_eq!(csv.lines().nth(1), Some("vhf-2021,Zaanstad,GM0479,21200000.00,1,Zaandam Oost"), "{csv}");
+    let j: Value = publiek.get(format!("{}/openbaar/toekenningen.json?ronde=vhf-2021", app.basis)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        (j["besloten"].as_bool(), j["data"][0]["cbs_code"].as_str(), j["data"][0]["bedrag"].as_str()),
+        (Some(true), Some("GM0479"), Some("21200000.00"))
+    );
+    // Een ronde zonder besluit zegt dat; een onbekende ronde is 404 (een Nederlandse pagina voor een browser).
+    let html = publiek.get(format!("{}/?ronde=vhf-2023", app.basis)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Nog geen besluit"));
+    let r = publiek.get(format!("{}/?ronde=bestaat-niet", app.basis)).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(r.text().await.unwrap().contains("<html lang=\"nl\">"));
+    // Een adres zonder route: voor een browser een Nederlandse pagina, voor de API problem+json.
+    let r = publiek.get(format!("{}/bestaat-niet", app.basis)).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(r.text().await.unwrap().contains("Pagina niet gevonden"));
+    let r = publiek.get(app.url("/bestaat-niet")).header("accept", "text/html").send().await.unwrap();
+    assert_eq!((r.status(), r.headers()["content-type"].to_str().unwrap()), (StatusCode::NOT_FOUND, "application/problem+json"));
 
     // Een andere gemeente ziet de aanvraag nergens: 404 op elke plek, niet in de lijst en niet in de telling.
     for pad in ["", "/bevindingen", "/ontvangstbewijs", "/statusovergangen", "/aanvullingen", "/documenten"] {
@@ -837,6 +866,12 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /ik", "ATTTTTTTT"),
     ("GET /", "TTTTTTTTT"),
     ("GET /static/vhf.css", "TTTTTTTTT"),
+    ("GET /static/nlds/vhf-tokens.css", "TTTTTTTTT"),
+    ("GET /static/nlds/component-library-css/index.css", "TTTTTTTTT"),
+    ("GET /static/nlds/vhf-aanvullingen.css", "TTTTTTTTT"),
+    ("GET /openbaar/toekenningen.csv", "TTTTTTTTT"),
+    ("GET /openbaar/toekenningen.json", "TTTTTTTTT"),
+    ("GET /toegankelijkheid", "TTTTTTTTT"),
     ("GET /auth/inloggen", "TTTTTTTTT"),
     // Zonder sessie (dus zonder CSRF-token) weigert de ontwikkel-login iedereen.
     ("POST /auth/ontwikkel", "VVVVVVVVV"),

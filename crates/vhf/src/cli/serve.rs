@@ -10,6 +10,10 @@ use crate::server::{Application, Instellingen};
 
 use super::schrijf;
 
+/// Waar de klok van `vhf serve --demo` begint (UTC): maandag 17 mei 2021, 10:00 in Nederland, twee dagen voor het
+/// (verlengde) loket van ronde 2021 sluit.
+pub const DEMOMOMENT: &str = "2021-05-17T08:00:00Z";
+
 pub fn run(opdrachtregel: &Opdrachtregel, tijdreis: Option<jiff::Timestamp>, demo: bool, fout: &mut impl Write) -> u8 {
     tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_env("VHF_LOG").unwrap_or_else(|_| "info".into())).init();
     let c = match Configuratie::laad(opdrachtregel, |k| std::env::var(k).ok()) {
@@ -51,6 +55,9 @@ pub fn run(opdrachtregel: &Opdrachtregel, tijdreis: Option<jiff::Timestamp>, dem
             return 2;
         }
     };
+    // De demo zonder --tijdreis: de klok op een moment waarop het loket van de demoronde (vhf-2021) open is, zodat
+    // een demogemeente kan indienen. Elke pagina zegt dat de klok verzet is.
+    let tijdreis = tijdreis.or_else(|| demo.then_some(DEMOMOMENT).and_then(|m| m.parse().ok()));
     rt.block_on(async move {
         let klok: crate::server::Klok = match tijdreis {
             None => Arc::new(jiff::Timestamp::now),
@@ -72,6 +79,12 @@ pub fn run(opdrachtregel: &Opdrachtregel, tijdreis: Option<jiff::Timestamp>, dem
             // Voor wie alleen de README las: waar het is en met wie je kunt inloggen (de ontwikkel-login).
             let adres = SocketAddr::new(bind, app.poort());
             let mut tekst = format!("\nvhf serve --demo luistert op http://{adres}/ — inloggen: http://{adres}/auth/inloggen (kies een demogebruiker)\n");
+            if let Some(t) = tijdreis {
+                tekst.push_str(&format!(
+                    "Demoklok: de server rekent met {} (Nederlandse tijd) als nu en loopt door; elke pagina zegt het.\n",
+                    crate::web::pagina::lokaal(t)
+                ));
+            }
             if let Ok(mut c) = app.database().lees().await
                 && let Ok(gebruikers) = crate::db::toegang::lijst(&mut c).await
             {

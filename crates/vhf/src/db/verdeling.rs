@@ -116,3 +116,9 @@ pub async fn ingediend_met_status(c: &mut impl Verbinding, ronde: &str) -> Resul
     .await?;
     rijen.iter().map(|r| Ok((r.try_get("id")?, r.try_get("status")?, r.try_get("inhoud")?, r.try_get("versie")?))).collect()
 }
+
+/// De besloten verdelingen (openbaar, voor het dashboard): (id, ronde, besloten_op), de nieuwste eerst.
+pub async fn besloten(c: &mut impl Verbinding) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
+    let rijen = query("SELECT id, ronde, besloten_op FROM verdelingen WHERE besloten_op IS NOT NULL ORDER BY besloten_op DESC, id DESC").fetch_all(c).await?;
+    rijen.iter().map(|r| Ok((r.try_get("id")?, r.try_get("ronde")?, r.try_get("besloten_op")?))).collect()
+}

@@ -166,10 +166,12 @@ impl Application {
 /// en daaromheen identiteit, metrieken en de koppen die op elk antwoord staan.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .merge(routes::router(routes::alle(), routes::Basis::Web).layer(axum::middleware::from_fn(sessies::fouten_als_pagina)))
+        .merge(routes::router(routes::alle(), routes::Basis::Web).layer(axum::middleware::from_fn(crate::web::pagina::fouten_als_pagina)))
         .nest("/api/v1", routes::router(routes::alle(), routes::Basis::Api))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), identiteit::identificeer))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), metriek::meet))
+        // Een adres zonder route: een Nederlandse pagina voor een browser, problem+json voor de API.
+        .fallback(crate::web::pagina::onbekend_adres)
         // Binnen de laag hieronder, zodat ook deze 400 de koppen van elk antwoord krijgt.
         .layer(axum::middleware::from_fn(routes::weiger_nul_in_adres))
         .layer(axum::middleware::map_response(|r: axum::response::Response| async move {

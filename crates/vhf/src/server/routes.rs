@@ -52,6 +52,7 @@ pub fn alle() -> Vec<Route> {
     v.extend(super::sessies::routes());
     v.extend(super::oidc::routes());
     v.extend(super::bedrijfsroutes());
+    v.extend(crate::web::routes());
     v
 }
 

@@ -9,7 +9,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::json;
 
@@ -22,28 +22,6 @@ use crate::toegang::Gebruiker;
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route {
-            methode: "GET",
-            pad: "/",
-            samenvatting: "Startpagina",
-            body: None,
-            antwoorden: &[(200, "de pagina")],
-            basis: Basis::Web,
-            toegang: Toegang::Openbaar,
-            handler: get(start),
-        },
-        Route {
-            methode: "GET",
-            pad: "/static/vhf.css",
-            samenvatting: "Stijlblad (NL Design System-achtig: Rijksoverheid-kleuren, focusrand, leesbare maten)",
-            body: None,
-            antwoorden: &[(200, "CSS")],
-            basis: Basis::Web,
-            toegang: Toegang::Openbaar,
-            handler: get(|| async {
-                ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("vhf.css"))
-            }),
-        },
         Route {
             methode: "GET",
             pad: "/auth/inloggen",
@@ -87,82 +65,6 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
-}
-
-/// Een pagina in het stramien van de site: taal, titel, kop, hoofdinhoud, voet met bronvermelding.
-pub fn pagina(titel: &str, inhoud: &str) -> Html<String> {
-    Html(format!(
-        r##"<!DOCTYPE html>
-<html lang="nl">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{t} – Volkshuisvestingsfonds</title>
-<link rel="stylesheet" href="/static/vhf.css">
-</head>
-<body>
-<a class="overslaan" href="#inhoud">Naar de inhoud</a>
-<header class="kop"><p class="merk">Volkshuisvestingsfonds</p></header>
-<main id="inhoud">
-<h1>{t}</h1>
-{inhoud}
-</main>
-<footer class="voet"><p>Gemeentegrenzen en -codes: Kadaster / CBS.</p></footer>
-</body>
-</html>
-"##,
-        t = escape(titel)
-    ))
-}
-
-/// Voor de webpagina's: een browser (Accept: text/html) krijgt een fout als Nederlandse pagina met dezelfde
-/// status en koppen, in plaats van problem+json; een API-klant krijgt gewoon problem+json.
-pub async fn fouten_als_pagina(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let browser = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
-    let r = next.run(req).await;
-    let is_probleem = r.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/problem+json"));
-    if !browser || !is_probleem {
-        return r;
-    }
-    let (mut delen, body) = r.into_parts();
-    let p: serde_json::Value = axum::body::to_bytes(body, 64 * 1024).await.ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
-    let titel = p["title"].as_str().unwrap_or("Er ging iets mis");
-    let detail = p["detail"].as_str().unwrap_or("");
-    let inhoud = format!("<p role=\"alert\">{}</p>\n<p><a href=\"/auth/inloggen\">Terug naar inloggen</a> · <a href=\"/\">Startpagina</a></p>", escape(detail));
-    let pagina = pagina(titel, &inhoud).into_response();
-    delen.headers.remove(header::CONTENT_LENGTH);
-    delen.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    Response::from_parts(delen, pagina.into_body())
-}
-
-fn beschrijf(g: &Gebruiker) -> String {
-    match g.gemeente {
-        Some(gm) => format!("{} ({}, {})", g.naam, g.rol, vhf_core::referentie::Referentie::ingebouwd().gemeentenaam(gm)),
-        None => format!("{} ({})", g.naam, g.rol),
-    }
-}
-
-async fn start(ident: Identiteit) -> Response {
-    let inhoud = match (&ident.gebruiker, &ident.via) {
-        (Some(g), Via::Sessie { csrf, .. }) => format!(
-            r#"<p>U bent ingelogd als {}.</p>
-<form method="post" action="/auth/uitloggen"><input type="hidden" name="_csrf" value="{}"><button type="submit">Uitloggen</button></form>"#,
-            escape(&beschrijf(g)),
-            escape(csrf)
-        ),
-        (Some(g), _) => format!("<p>Verzoek met een API-token van {}.</p>", escape(&beschrijf(g))),
-        (None, _) => {
-            let verlopen = if ident.verlopen { "<p role=\"status\">Uw sessie is verlopen. Log opnieuw in.</p>\n" } else { "" };
-            format!(
-                "{verlopen}<p>Gemeenten dienen hier hun aanvraag in; RVO, de commissie en het ministerie behandelen ze.</p>\n<p><a href=\"/auth/inloggen\">Inloggen</a></p>"
-            )
-        }
-    };
-    pagina("Volkshuisvestingsfonds", &inhoud).into_response()
-}
-
 /// Hoeveel voorsessies één adres per venster mag maken: genoeg voor een kantoor achter één NAT-adres, te weinig
 /// om de sessietabel vol te schrijven.
 const MAX_VOORSESSIES: i64 = 300;
@@ -187,6 +89,16 @@ pub async fn nieuwe_voorsessie(s: &AppState, adres: std::net::IpAddr) -> Result<
     Ok((id, hash, csrf))
 }
 
+#[derive(askama::Template)]
+#[template(path = "inloggen.html")]
+struct Inlogpagina {
+    kader: crate::web::pagina::Kader,
+    oidc: bool,
+    /// (id, "naam (rol, gemeente)") van elke actieve gebruiker, alleen als de ontwikkel-login aan staat.
+    ontwikkel: Option<Vec<(String, String)>>,
+    verlopen: bool,
+}
+
 async fn inlogpagina(State(s): State<AppState>, ident: Identiteit) -> Result<Response, ApiFout> {
     // Bestaande (voor)sessie houden; anders een nieuwe, met cookie.
     let (cookie, csrf) = match &ident.via {
@@ -196,39 +108,16 @@ async fn inlogpagina(State(s): State<AppState>, ident: Identiteit) -> Result<Res
             (Some(id), csrf)
         }
     };
-    let mut inhoud = String::new();
-    if let Some(g) = &ident.gebruiker {
-        inhoud.push_str(&format!("<p>U bent al ingelogd als {}.</p>\n", escape(&beschrijf(g))));
-    }
-    if s.oidc.is_some() {
-        inhoud.push_str("<p><a class=\"knop\" href=\"/auth/oidc/start\">Inloggen met eHerkenning of de rijksinlog</a></p>\n");
-    }
-    if s.ontwikkel_login {
+    let ontwikkel = if s.ontwikkel_login {
         let mut c = s.db.lees().await?;
-        let opties: String = db::lijst(&mut c)
-            .await?
-            .iter()
-            .map(|g| format!("<option value=\"{}\">{}</option>", escape(&g.id), escape(&beschrijf(g))))
-            .collect::<Vec<_>>()
-            .join("\n");
-        inhoud.push_str(&format!(
-            r#"<section aria-labelledby="ontwikkel"><h2 id="ontwikkel">Ontwikkel-login</h2>
-<p>Alleen in ontwikkeling en demo: kies een gebruiker. In productie bestaat dit niet.</p>
-<form method="post" action="/auth/ontwikkel">
-<input type="hidden" name="_csrf" value="{}">
-<label for="gebruiker">Gebruiker</label>
-<select id="gebruiker" name="gebruiker" required>
-{opties}
-</select>
-<button type="submit">Inloggen</button>
-</form></section>"#,
-            escape(&csrf)
-        ));
-    }
-    if s.oidc.is_none() && !s.ontwikkel_login {
-        inhoud.push_str("<p>Er is geen inlogmethode ingesteld. Neem contact op met de beheerder.</p>");
-    }
-    let mut r = pagina("Inloggen", &inhoud).into_response();
+        Some(db::lijst(&mut c).await?.iter().map(|g| (g.id.clone(), format!("{} ({})", g.naam, crate::web::pagina::rol_en_gemeente(g)))).collect())
+    } else {
+        None
+    };
+    let mut kader = crate::web::pagina::Kader::nieuw(&s, &ident, "Inloggen", "/auth/inloggen");
+    kader.csrf = csrf;
+    let pagina = Inlogpagina { kader, oidc: s.oidc.is_some(), ontwikkel, verlopen: ident.verlopen };
+    let mut r = crate::web::pagina::html(StatusCode::OK, &pagina);
     if let Some(id) = cookie {
         r.headers_mut().insert(header::SET_COOKIE, sessiecookie(Some(&id)));
     }

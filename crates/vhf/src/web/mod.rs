@@ -1,4 +1,26 @@
-//! Wat de webpagina's nodig hebben boven de kern en de opslag, zonder HTTP: nu de kaart van Nederland voor het
-//! publieke dashboard (issue 15). De pagina's zelf komen als routes in het register, met sjablonen in een eigen map.
+//! De webpagina's: server-gerenderde HTML (askama-sjablonen in `crates/vhf/templates/`) boven dezelfde kern,
+//! opslag, rollen, zichtfilter, CSRF en audittrail als de API. Een pagina is een regel in het routeregister
+//! (`server/routes.rs`, basis [`Basis::Web`](crate::server::routes::Basis)), zodat de autorisatiematrix haar dekt.
+//!
+//! - [`pagina`]: het kader van elke pagina (wie is ingelogd, in welke rol, het menu, de klok), het renderen en de
+//!   Nederlandse foutpagina's;
+//! - [`openbaar`]: het publieke dashboard op `/` met de kaart, de open data (CSV, JSON) en de
+//!   toegankelijkheidsverklaring;
+//! - [`kaart`]: de gemeentegrenzen als SVG-paden en de kleurklassen van de kaart;
+//! - [`stijl`]: de gevendorde NL Design System-stijl als bestanden (geen CDN).
+//!
+//! Alle Nederlandse teksten van een pagina staan in haar sjabloon; een Engelse versie is een tweede sjabloonmap.
 
 pub mod kaart;
+pub mod openbaar;
+pub mod pagina;
+pub mod stijl;
+
+use crate::server::routes::Route;
+
+/// De routes van de webpagina's (de inlogpagina's staan bij de sessies, `server/sessies.rs`).
+pub fn routes() -> Vec<Route> {
+    let mut v = stijl::routes();
+    v.extend(openbaar::routes());
+    v
+}
