@@ -4,6 +4,7 @@ pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod handelingen;
 pub mod server;
 pub mod toegang;
 pub mod web;

@@ -1,5 +1,6 @@
 //! `/api/v1/aanvragen`: concept maken en wijzigen (met If-Match), indienen binnen het loket met ontvangstbewijs,
-//! bevindingen, statusovergangen. Elke POST kan een `Idempotency-Key` meekrijgen: een herhaling met dezelfde
+//! bevindingen, statusovergangen. Maken, wijzigen, indienen en statusovergangen zijn handelingen
+//! (`handelingen/aanvragen.rs`); de handlers hier vertalen HTTP (koppen, JSON, status) naar die aanroepen. Elke POST kan een `Idempotency-Key` meekrijgen: een herhaling met dezelfde
 //! sleutel doet niets opnieuw en krijgt hetzelfde antwoord.
 //!
 //! Een indiening wordt pas bevestigd na de commit (SQLite: WAL met `synchronous=FULL`): wie een ontvangstbewijs
@@ -12,20 +13,20 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use vhf_core::aanvraag::Aanvraag;
 use vhf_core::levensloop::{self, Status};
 use vhf_core::referentie::Referentie;
 use vhf_core::regeling::Ronde;
-use vhf_core::toetsing::{self, Regel};
+use vhf_core::toetsing;
 
 use super::AppState;
 use super::fout::{ApiFout, OngeldigVeld};
 use super::identiteit::Identiteit;
 use super::routes::{Aanvrager, Basis, Behandelaar, DOSSIERLEZERS, LEZERS, Route, Toegang};
 use crate::db::aanvragen::{self as db, AanvraagRij, IndieningRij};
-use crate::db::{idempotentie, is_uniek_conflict};
-use crate::toegang::{Gebruiker, Rol};
+use crate::handelingen::Verzoek;
+use crate::handelingen::aanvragen::{self as handeling, Versie, penvoerder_van, samenvatting, volledig};
+use crate::toegang::Rol;
 
 fn aanvraag_schema() -> schemars::Schema {
     vhf_core::aanvraag_schema()
@@ -205,29 +206,6 @@ fn lees(body: &str) -> Result<Aanvraag, ApiFout> {
     })
 }
 
-fn penvoerder(a: &Aanvraag) -> String {
-    a.penvoerder().or_else(|| a.aanvragers.first().copied()).map(|g| g.to_string()).unwrap_or_default()
-}
-
-fn samenvatting(r: &AanvraagRij) -> Value {
-    json!({
-        "id": r.id,
-        "ronde": r.ronde,
-        "kenmerk": r.kenmerk,
-        "penvoerder": r.penvoerder,
-        "status": r.status,
-        "versie": r.versie,
-        "gewijzigd_op": jiff::Timestamp::from_microsecond(r.gewijzigd_op).ok(),
-    })
-}
-
-fn volledig(r: &AanvraagRij) -> Result<Value, ApiFout> {
-    let inhoud: Value = serde_json::from_str(&r.inhoud).map_err(|e| ApiFout::Intern(format!("inhoud van {}: {e}", r.id)))?;
-    let mut v = samenvatting(r);
-    v["inhoud"] = inhoud;
-    Ok(v)
-}
-
 fn met_versie(status: StatusCode, body: Value, versie: i64, locatie: Option<&str>) -> Response {
     let mut r = (status, axum::Json(body)).into_response();
     r.headers_mut().insert(header::ETAG, etag(versie));
@@ -250,75 +228,20 @@ fn if_match(h: &HeaderMap) -> Result<Versie, ApiFout> {
     })
 }
 
-/// Wat If-Match vraagt: precies deze versie, of (`*`, RFC 9110) welke versie er nu ook is.
-#[derive(Clone, Copy)]
-enum Versie {
-    Precies(i64),
-    Elke,
+/// De sleutel uit de kop Idempotency-Key, als die er is.
+pub(super) fn idempotentiesleutel(h: &HeaderMap) -> Result<Option<String>, ApiFout> {
+    h.get("idempotency-key")
+        .map(|v| v.to_str().map(String::from).map_err(|_| ApiFout::Ongeldig { detail: "Idempotency-Key moet gewone tekst zijn".into(), velden: vec![] }))
+        .transpose()
 }
 
-impl Versie {
-    /// De versie om mee te vergelijken, gegeven de huidige.
-    fn of(self, huidige: i64) -> i64 {
-        match self {
-            Versie::Precies(v) => v,
-            Versie::Elke => huidige,
-        }
-    }
+/// Het verzoek voor een handeling: de sleutel uit de kop, en route en body waarover die gaat.
+pub(super) fn verzoek<'a>(s: &'a AppState, ident: &'a Identiteit, h: &HeaderMap, route: &str, body: &str) -> Result<Verzoek<'a>, ApiFout> {
+    Verzoek::nieuw(s, ident, idempotentiesleutel(h)?, route, body)
 }
 
-fn idempotentiesleutel(h: &HeaderMap) -> Result<Option<String>, ApiFout> {
-    match h.get("idempotency-key") {
-        None => Ok(None),
-        Some(v) => {
-            let s = v.to_str().map_err(|_| ApiFout::Ongeldig { detail: "Idempotency-Key moet gewone tekst zijn".into(), velden: vec![] })?;
-            if s.is_empty() || s.len() > 200 {
-                return Err(ApiFout::Ongeldig { detail: "Idempotency-Key moet 1 tot 200 tekens zijn".into(), velden: vec![] });
-            }
-            Ok(Some(s.to_string()))
-        }
-    }
-}
-
-fn verzoek_hash(route: &str, body: &str) -> String {
-    let h = Sha256::digest(format!("{route}\n{body}").as_bytes());
-    h.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Het bewaarde antwoord op een eerder verzoek met dezelfde sleutel, of een fout als de sleutel bij een ander verzoek hoort.
-fn herhaling(b: idempotentie::Bewaard, hash: &str) -> Result<Response, ApiFout> {
-    if b.verzoek_hash != hash {
-        return Err(ApiFout::Ongeldig {
-            detail: "Deze Idempotency-Key is al gebruikt voor een ander verzoek. Gebruik per verzoek een nieuwe sleutel.".into(),
-            velden: vec![],
-        });
-    }
-    let body: Value = serde_json::from_str(&b.antwoord).map_err(|e| ApiFout::Intern(e.to_string()))?;
-    let status = StatusCode::from_u16(b.status).unwrap_or(StatusCode::OK);
-    let mut r = match body.get("versie").and_then(Value::as_i64) {
-        Some(v) => met_versie(status, body.clone(), v, None),
-        None => (status, axum::Json(body.clone())).into_response(),
-    };
-    if let Some(id) = body.get("id").and_then(Value::as_str) {
-        r.headers_mut().insert(header::LOCATION, HeaderValue::from_str(&format!("/api/v1/aanvragen/{id}")).expect("pad"));
-    }
-    r.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
-    Ok(r)
-}
-
-/// Sluit een transactie met idempotentie af: bewaar het antwoord bij de sleutel en commit.
-pub(super) async fn afronden(mut tx: crate::db::Schrijftransactie, sleutel: Option<(String, String)>, status: StatusCode, body: &Value) -> Result<(), ApiFout> {
-    if let Some((k, _)) = &sleutel {
-        idempotentie::bewaar(&mut tx, k, status.as_u16(), &body.to_string()).await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Begint een schrijvende transactie. Met een Idempotency-Key wordt de sleutel eerst geclaimd; was het verzoek
-/// al gedaan, dan komt het bewaarde antwoord terug als `ApiFout::Herhaald` (geen fout voor de klant).
-///
-/// De sleutel geldt per gebruiker: dezelfde sleutel van een ander levert nooit diens antwoord op.
+/// Begint een schrijvende transactie met de idempotentie van de kop (voor routes die nog geen eigen handeling
+/// hebben); zie [`Verzoek::begin`].
 pub(super) async fn begin(
     s: &AppState,
     ident: &Identiteit,
@@ -326,96 +249,18 @@ pub(super) async fn begin(
     route: &str,
     body: &str,
 ) -> Result<(crate::db::Schrijftransactie, Option<(String, String)>), ApiFout> {
-    let wie = ident.gebruiker.as_ref().map_or("", |g| g.id.as_str());
-    let sleutel = idempotentiesleutel(h)?.map(|k| (format!("{wie}\u{1f}{k}"), verzoek_hash(route, body)));
-    let mut tx = s.db.schrijf().await?;
-    if let Some((k, hash)) = &sleutel
-        && !idempotentie::claim(&mut tx, k, hash, (s.klok)().as_microsecond()).await?
-    {
-        // De sleutel hoort bij een eerder verzoek, dat inmiddels klaar is (de claim wachtte erop). Lezen via de
-        // eigen transactie (bij SQLite kan dat verzoek in dezelfde groepscommit zitten) en pas antwoorden als
-        // wat we herhalen op schijf staat.
-        let bewaard = idempotentie::zoek(&mut tx, k).await?;
-        tx.commit().await?;
-        return match bewaard {
-            Some(b) if b.status != 0 => Err(ApiFout::Herhaald(Box::new(herhaling(b, hash)?))),
-            _ => Err(ApiFout::Conflict("Een gelijktijdig verzoek met dezelfde Idempotency-Key is nog bezig; probeer het zo opnieuw.".into())),
-        };
-    }
-    Ok((tx, sleutel))
+    verzoek(s, ident, h, route, body)?.begin().await
 }
 
-/// Een herhaling van een afgerond verzoek (dezelfde Idempotency-Key): het bewaarde antwoord. `None`: nog niet
-/// gedaan (of nog bezig); [`begin`] claimt de sleutel dan in de schrijfbeurt.
-async fn al_beantwoord(s: &AppState, ident: &Identiteit, h: &HeaderMap, route: &str, body: &str) -> Result<Option<Response>, ApiFout> {
-    let wie = ident.gebruiker.as_ref().map_or("", |g| g.id.as_str());
-    let Some(k) = idempotentiesleutel(h)? else { return Ok(None) };
-    let mut c = s.db.lees().await?;
-    match idempotentie::zoek(&mut c, &format!("{wie}\u{1f}{k}")).await? {
-        Some(b) if b.status != 0 => Ok(Some(herhaling(b, &verzoek_hash(route, body))?)),
-        _ => Ok(None),
-    }
-}
-
-/// Alleen gebruikers van de penvoerder wijzigen, dienen in en vullen aan; mede-aanvragers lezen mee.
-fn penvoerder_van(g: &Gebruiker, penvoerder: &str) -> Result<(), ApiFout> {
-    match g.gemeente {
-        Some(eigen) if eigen.to_string() == penvoerder => Ok(()),
-        _ => Err(ApiFout::GeenRecht(format!(
-            "Alleen de penvoerder ({penvoerder}) maakt, wijzigt en dient deze aanvraag in; u kunt haar als mede-aanvrager lezen."
-        ))),
-    }
-}
-
-/// Alle gemeenten van een aanvraag: aanvragers en penvoerder.
-fn gemeenten(a: &Aanvraag) -> Vec<String> {
-    let mut v: Vec<String> = a.aanvragers.iter().map(|g| g.to_string()).collect();
-    v.push(penvoerder(a));
-    v
-}
-
-fn sha_van(inhoud: &str) -> String {
-    Sha256::digest(inhoud.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+/// Sluit een transactie met idempotentie af (zie [`crate::handelingen::afronden`]).
+pub(super) async fn afronden(tx: crate::db::Schrijftransactie, sleutel: Option<(String, String)>, status: StatusCode, body: &Value) -> Result<(), ApiFout> {
+    crate::handelingen::afronden(tx, sleutel, status.as_u16(), body).await
 }
 
 async fn maak(State(s): State<AppState>, ident: Identiteit, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
-    let g = ident.gebruiker()?;
     let a = lees(&body)?;
-    penvoerder_van(g, &penvoerder(&a))?;
-    if a.ingediend_op.is_some() {
-        return Err(ApiFout::Ongeldig {
-            detail: "Het moment van indienen zet het loket bij de indiening; laat ingediend_op weg in een concept.".into(),
-            velden: vec![OngeldigVeld { name: "ingediend_op".into(), reason: "wordt door het loket gezet".into(), line: None, column: None }],
-        });
-    }
-    // Alles vooraf klaarzetten; in de schrijfbeurt alleen de rijen.
-    let nu = (s.klok)().as_microsecond();
-    let rij = AanvraagRij {
-        id: super::nieuw_id("AV"),
-        ronde: a.ronde.clone(),
-        kenmerk: a.kenmerk.clone(),
-        penvoerder: penvoerder(&a),
-        status: Status::Concept,
-        versie: 1,
-        inhoud: serde_json::to_string(&a).expect("JSON"),
-        aangemaakt_op: nu,
-        gewijzigd_op: nu,
-    };
-    let na = json!({ "status": Status::Concept, "versie": 1, "kenmerk": rij.kenmerk, "penvoerder": rij.penvoerder, "sha256": sha_van(&rij.inhoud) });
-    let antwoord = volledig(&rij)?;
-    let (mut tx, sleutel) = begin(&s, &ident, &h, "POST /aanvragen", &body).await?;
-    if let Err(e) = db::voeg_toe(&mut tx, &rij).await {
-        return Err(if is_uniek_conflict(&e) {
-            ApiFout::Conflict(format!("Uw gemeente heeft in ronde {} al een aanvraag met kenmerk '{}'; kies een ander kenmerk.", a.ronde, a.kenmerk))
-        } else {
-            e.into()
-        });
-    }
-    crate::db::toegang::zet_aanvraag_gemeenten(&mut tx, &rij.id, &gemeenten(&a)).await?;
-    db::voeg_overgang_toe(&mut tx, &rij.id, None, Status::Concept, &ident.actor(), "concept aangemaakt", nu).await?;
-    ident.leg_vast(&mut tx, nu, "aanvraag.aangemaakt", format!("aanvraag/{}", rij.id), Some(&rij.id), None, Some(na)).await?;
-    afronden(tx, sleutel, StatusCode::CREATED, &antwoord).await?;
-    Ok(met_versie(StatusCode::CREATED, antwoord, rij.versie, Some(&format!("/api/v1/aanvragen/{}", rij.id))))
+    let rij = handeling::maak(&verzoek(&s, &ident, &h, "POST /aanvragen", &body)?, a).await?;
+    Ok(met_versie(StatusCode::CREATED, volledig(&rij)?, rij.versie, Some(&format!("/api/v1/aanvragen/{}", rij.id))))
 }
 
 #[derive(Deserialize)]
@@ -518,139 +363,24 @@ async fn haal(State(s): State<AppState>, ident: Identiteit, Path(id): Path<Strin
 }
 
 async fn wijzig(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
-    let g = ident.gebruiker()?;
     let gevraagd = if_match(&h)?;
-    let mut tx = s.db.schrijf().await?;
-    let r = db::haal(&mut tx, &id, &g.zicht()).await?.ok_or(ApiFout::NietGevonden)?;
-    penvoerder_van(g, &r.penvoerder)?;
+    // Eerst zien of de aanvraag er is en van de gebruiker is: wie haar niet mag zien, hoort niets over de body.
+    let r = haal_rij(&s, &ident, &id).await?;
+    penvoerder_van(ident.gebruiker()?, &r.penvoerder)?;
     let a = lees(&body)?;
-    penvoerder_van(g, &penvoerder(&a))?;
-    let verwacht = gevraagd.of(r.versie);
-    if !r.status.inhoud_wijzigbaar() {
-        return Err(ApiFout::Conflict(format!(
-            "De aanvraag is {}; na indiening is de inhoud bevroren. Aanvullingen gaan via een verzoek om aanvulling.",
-            r.status
-        )));
-    }
-    if r.versie != verwacht {
-        return Err(ApiFout::VersieVerouderd { huidige: r.versie });
-    }
-    if a.ronde != r.ronde || a.ingediend_op.is_some() {
-        return Err(ApiFout::Ongeldig { detail: "De ronde van een aanvraag verandert niet, en ingediend_op zet het loket.".into(), velden: vec![] });
-    }
-    let inhoud = serde_json::to_string(&a).expect("JSON");
-    let nu = (s.klok)().as_microsecond();
-    match db::wijzig_inhoud(&mut tx, &id, verwacht, &a.kenmerk, &penvoerder(&a), &inhoud, nu).await {
-        Ok(true) => {}
-        Ok(false) => return Err(ApiFout::VersieVerouderd { huidige: r.versie + 1 }),
-        Err(e) if is_uniek_conflict(&e) => {
-            return Err(ApiFout::Conflict(format!(
-                "Uw gemeente heeft in ronde {} al een aanvraag met kenmerk '{}'; kies een ander kenmerk.",
-                a.ronde, a.kenmerk
-            )));
-        }
-        Err(e) => return Err(e.into()),
-    }
-    crate::db::toegang::zet_aanvraag_gemeenten(&mut tx, &id, &gemeenten(&a)).await?;
-    let nieuw = db::haal_intern(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
-    let voor = json!({ "versie": r.versie, "kenmerk": r.kenmerk, "penvoerder": r.penvoerder, "sha256": sha_van(&r.inhoud) });
-    let na = json!({ "versie": nieuw.versie, "kenmerk": nieuw.kenmerk, "penvoerder": nieuw.penvoerder, "sha256": sha_van(&nieuw.inhoud) });
-    ident.leg_vast(&mut tx, nu, "aanvraag.gewijzigd", format!("aanvraag/{id}"), Some(&id), Some(voor), Some(na)).await?;
-    tx.commit().await?;
+    let nieuw = handeling::wijzig(&s, &ident, &id, gevraagd, a).await?;
     Ok(met_versie(StatusCode::OK, volledig(&nieuw)?, nieuw.versie, None))
 }
 
-/// Indienen: alleen binnen het loket (klok van de server, Europe/Amsterdam), de inhoud wordt bevroren met een
-/// SHA-256, de toetsing wordt met de gebruikte parameters bewaard, en het ontvangstbewijs volgt pas na de commit.
-///
-/// Lezen, toetsen en het rapport opmaken gebeuren vóór de schrijfbeurt, op een leesverbinding; in de schrijfbeurt
-/// alleen nog de rijen, met twee controles dat wat vooraf gelezen is nog klopt: de versie van de aanvraag
-/// (optimistisch, in de UPDATE) en het aantal parameterwijzigingen van de ronde. Is er intussen iets veranderd,
-/// dan begint het opnieuw met wat er nu staat — net zoals wanneer het verzoek iets later was gekomen. Het moment
-/// van indienen is het moment waarop het loket het verzoek in behandeling nam.
 async fn dien_in(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
-    let g = ident.gebruiker()?;
-    let route = format!("POST /aanvragen/{id}/indiening");
-    let nu = (s.klok)();
-    for _ in 0..3 {
-        // Vooraf, buiten de schrijfbeurt. Weigert het al (ingediend, andere versie, …), dan kan het een herhaling
-        // zijn van een verzoek dat al lukte: dan het bewaarde antwoord.
-        let vooraf = async {
-            let mut c = s.db.lees().await?;
-            let r = db::haal(&mut c, &id, &g.zicht()).await?.ok_or(ApiFout::NietGevonden)?;
-            let (ronde, wijzigingen) = super::rondes::effectief_met_aantal(&mut c, &r.ronde).await?;
-            penvoerder_van(g, &r.penvoerder)?;
-            if let Some(v) = h.get(header::IF_MATCH).map(|_| if_match(&h)).transpose()?
-                && v.of(r.versie) != r.versie
-            {
-                return Err(ApiFout::VersieVerouderd { huidige: r.versie });
-            }
-            levensloop::overgang(r.status, Status::Ingediend).map_err(|e| ApiFout::Conflict(format!("Indienen kan niet: {e}.")))?;
-            Ok((r, ronde, wijzigingen))
-        };
-        let (r, ronde, wijzigingen) = match vooraf.await {
-            Ok(x) => x,
-            Err(e) => return al_beantwoord(&s, &ident, &h, &route, &body).await?.ok_or(e),
-        };
-        let mut a: Aanvraag = serde_json::from_str(&r.inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?;
-        a.ingediend_op = Some(nu);
-        let t = toetsing::toets(&a, &ronde, Referentie::ingebouwd(), nu).map_err(|e| ApiFout::Intern(e.to_string()))?;
-        if let Some(b) = t.bevindingen.iter().find(|b| b.regel == Regel::E01 && b.uitkomst == toetsing::Uitkomst::Fout) {
-            return Err(ApiFout::Regel { titel: "Het loket is gesloten".into(), detail: t.uitleg(b) });
-        }
-        let rapport = serde_json::to_string(&t.rapport()).expect("JSON");
-        let inhoud = serde_json::to_string(&a).expect("JSON");
-        let sha = levensloop::inhoudshash(&a);
-        let ontvangst = IndieningRij {
-            aanvraag_id: id.clone(),
-            ontvangstnummer: format!("ONT-{}", id.trim_start_matches("AV").to_uppercase()),
-            ingediend_op: nu.as_microsecond(),
-            sha256: sha.clone(),
-            inhoud: inhoud.clone(),
-        };
-        let micro = nu.as_microsecond();
-        let voor = json!({ "status": r.status, "versie": r.versie });
-        let na = json!({ "status": Status::Ingediend, "versie": r.versie + 1, "ontvangstnummer": ontvangst.ontvangstnummer, "sha256": sha });
-        let antwoord = json!({
-            "id": id,
-            "versie": r.versie + 1,
-            "status": Status::Ingediend,
-            "ontvangstbewijs": bewijs(&ontvangst, &ronde),
-            "toetsing": { "ontvankelijk": t.ontvankelijk(), "zonder_fouten": t.zonder_fouten(), "fouten": t.fouten().count() },
-        });
-
-        // De schrijfbeurt.
-        let (mut tx, sleutel) = begin(&s, &ident, &h, &route, &body).await?;
-        if crate::db::rondes::aantal_wijzigingen(&mut tx, &r.ronde).await? != wijzigingen
-            || !db::zet_status(&mut tx, &id, r.versie, Status::Ingediend, Some(&inhoud), micro).await?
-        {
-            // Intussen gewijzigd: niets geschreven; opnieuw met wat er nu staat.
-            drop(tx);
-            continue;
-        }
-        db::voeg_indiening_toe(&mut tx, &ontvangst).await?;
-        db::voeg_overgang_toe(&mut tx, &id, Some(r.status), Status::Ingediend, &ident.actor(), "ingediend via het loket", micro).await?;
-        db::voeg_toetsing_toe(&mut tx, &id, "indiening", &rapport, micro).await?;
-        ident.leg_vast(&mut tx, micro, "aanvraag.ingediend", format!("aanvraag/{id}"), Some(&id), Some(voor), Some(na)).await?;
-        afronden(tx, sleutel, StatusCode::CREATED, &antwoord).await?;
-        tracing::info!(aanvraag = %id, ontvangstnummer = %ontvangst.ontvangstnummer, "aanvraag ingediend");
-        return Ok(met_versie(StatusCode::CREATED, antwoord, r.versie + 1, Some(&format!("/api/v1/aanvragen/{id}/ontvangstbewijs"))));
-    }
-    Err(ApiFout::Conflict("De aanvraag of de ronde werd tijdens het indienen steeds gewijzigd; probeer het opnieuw.".into()))
+    let gevraagd = h.get(header::IF_MATCH).map(|_| if_match(&h)).transpose()?;
+    let v = verzoek(&s, &ident, &h, &format!("POST /aanvragen/{id}/indiening"), &body)?;
+    let i = handeling::dien_in(&v, &id, gevraagd).await?;
+    Ok(met_versie(StatusCode::CREATED, i.antwoord, i.versie, Some(&format!("/api/v1/aanvragen/{id}/ontvangstbewijs"))))
 }
 
 fn bewijs(i: &IndieningRij, ronde: &Ronde) -> Value {
-    let ts = jiff::Timestamp::from_microsecond(i.ingediend_op).expect("opgeslagen tijd");
-    json!({
-        "ontvangstnummer": i.ontvangstnummer,
-        "aanvraag": i.aanvraag_id,
-        "ingediend_op": ts,
-        "ingediend_op_lokaal": ronde.lokaal(ts).strftime("%d-%m-%Y %H:%M:%S").to_string(),
-        "tijdzone": ronde.tijdzone,
-        "sha256": i.sha256,
-        "toelichting": "SHA-256 over precies de bytes (UTF-8) van inhoud_exact: de ingediende inhoud als JSON-tekst, met de SHA-256 van elk document. Dezelfde bytes staan als bestand op inhoud_url; `sha256sum` daarover geeft deze SHA-256. Het veld inhoud is dezelfde aanvraag om te lezen (opnieuw opgemaakt, dus niet om na te rekenen).",
-        "inhoud_url": format!("/api/v1/aanvragen/{}/ontvangstbewijs/inhoud", i.aanvraag_id),
-    })
+    handeling::bewijs(i, ronde)
 }
 
 async fn ontvangstbewijs(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>) -> Result<Response, ApiFout> {
@@ -720,37 +450,13 @@ struct Overgang {
     reden: String,
 }
 
-/// Een statusovergang door een behandelaar (ontvankelijk, aanvulling gevragd, …), met If-Match en reden.
-/// Indienen gaat niet hier maar via `/indiening` (met het loket en het ontvangstbewijs).
 async fn nieuwe_overgang(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
     let gevraagd = if_match(&h)?;
     let o: Overgang =
         serde_json::from_str(&body).map_err(|e| ApiFout::Ongeldig { detail: format!("Een statusovergang is {{\"naar\", \"reden\"}}: {e}"), velden: vec![] })?;
-    if o.reden.trim().is_empty() {
-        return Err(ApiFout::Ongeldig { detail: "Elke statusovergang heeft een reden.".into(), velden: vec![] });
-    }
-    if o.naar == Status::Ingediend {
-        return Err(ApiFout::Conflict("Indienen gaat via POST /aanvragen/{id}/indiening (loket en ontvangstbewijs).".into()));
-    }
-    let (mut tx, sleutel) = begin(&s, &ident, &h, &format!("POST /aanvragen/{id}/statusovergangen"), &body).await?;
-    let r = db::haal(&mut tx, &id, &ident.gebruiker()?.zicht()).await?.ok_or(ApiFout::NietGevonden)?;
-    let verwacht = gevraagd.of(r.versie);
-    if r.versie != verwacht {
-        return Err(ApiFout::VersieVerouderd { huidige: r.versie });
-    }
-    levensloop::overgang(r.status, o.naar).map_err(|e| ApiFout::Conflict(format!("{e}.")))?;
-    let nu = (s.klok)().as_microsecond();
-    if !db::zet_status(&mut tx, &id, verwacht, o.naar, None, nu).await? {
-        return Err(ApiFout::VersieVerouderd { huidige: r.versie + 1 });
-    }
-    db::voeg_overgang_toe(&mut tx, &id, Some(r.status), o.naar, &ident.actor(), &o.reden, nu).await?;
-    let voor = json!({ "status": r.status, "versie": r.versie });
-    let na = json!({ "status": o.naar, "versie": r.versie + 1, "reden": o.reden });
-    ident.leg_vast(&mut tx, nu, "aanvraag.statusovergang", format!("aanvraag/{id}"), Some(&id), Some(voor), Some(na)).await?;
-    let nieuw = db::haal_intern(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
-    let antwoord = samenvatting(&nieuw);
-    afronden(tx, sleutel, StatusCode::OK, &antwoord).await?;
-    Ok(met_versie(StatusCode::OK, antwoord, nieuw.versie, None))
+    let v = verzoek(&s, &ident, &h, &format!("POST /aanvragen/{id}/statusovergangen"), &body)?;
+    let nieuw = handeling::overgang(&v, &id, gevraagd, o.naar, &o.reden).await?;
+    Ok(met_versie(StatusCode::OK, samenvatting(&nieuw), nieuw.versie, None))
 }
 
 /// Een aanvulling op verzoek: de volledige aanvraag opnieuw, met hetzelfde kenmerk en dezelfde ronde. Het

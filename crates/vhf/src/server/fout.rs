@@ -42,7 +42,7 @@ pub enum ApiFout {
     /// 429: te veel mislukte pogingen; probeer het na zoveel seconden opnieuw.
     TeVeelPogingen(u64),
     /// Geen fout: het bewaarde antwoord op een eerder verzoek met dezelfde Idempotency-Key.
-    Herhaald(Box<Response>),
+    Herhaald(Box<crate::handelingen::Herhaling>),
 }
 
 #[derive(Debug, Serialize)]
@@ -98,7 +98,7 @@ impl IntoResponse for ApiFout {
                 format!("Iemand anders heeft deze aanvraag intussen gewijzigd (nu versie {huidige}). Haal haar opnieuw op en breng uw wijziging daarin aan."),
                 vec![],
             ),
-            ApiFout::Herhaald(r) => return *r,
+            ApiFout::Herhaald(h) => return herhaald(*h),
             ApiFout::NietIngelogd(verlopen) => {
                 let detail = if verlopen {
                     "Uw sessie is verlopen (te lang niet gebruikt of te lang geleden begonnen). Log opnieuw in."
@@ -185,4 +185,21 @@ pub async fn als_probleem(r: Response) -> Response {
     };
     let detail = if tekst.trim().is_empty() { titel.to_string() } else { tekst.trim().to_string() };
     probleem(status, naam, titel, detail, vec![])
+}
+
+/// Het bewaarde antwoord op een eerder verzoek met dezelfde Idempotency-Key, zoals het toen gegeven werd: status,
+/// body, ETag (als er een versie is) en Location (als er een aanvraag-id is), met de kop `Idempotent-Replayed`.
+fn herhaald(h: crate::handelingen::Herhaling) -> Response {
+    let status = StatusCode::from_u16(h.status).unwrap_or(StatusCode::OK);
+    let mut r = (status, axum::Json(&h.antwoord)).into_response();
+    if let Some(v) = h.antwoord.get("versie").and_then(serde_json::Value::as_i64) {
+        r.headers_mut().insert(header::ETAG, HeaderValue::from_str(&format!("\"{v}\"")).expect("getal"));
+    }
+    if let Some(id) = h.antwoord.get("id").and_then(serde_json::Value::as_str)
+        && let Ok(l) = HeaderValue::from_str(&format!("/api/v1/aanvragen/{id}"))
+    {
+        r.headers_mut().insert(header::LOCATION, l);
+    }
+    r.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+    r
 }

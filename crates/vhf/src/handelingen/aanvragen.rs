@@ -1,0 +1,302 @@
+//! Handelingen op een aanvraag: een concept maken en wijzigen, indienen binnen het loket met ontvangstbewijs,
+//! een statusovergang door de behandelaar. Eén keer geschreven, aangeroepen door de API (`server/aanvragen.rs`)
+//! en door de pagina's (`web/`).
+//!
+//! Een indiening wordt pas bevestigd na de commit (SQLite: WAL met `synchronous=FULL`): wie een ontvangstbewijs
+//! heeft, heeft een aanvraag die een crash overleeft. Een mislukt verzoek laat niets half achter: alles gebeurt
+//! in één transactie.
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use vhf_core::aanvraag::Aanvraag;
+use vhf_core::levensloop::{self, Status};
+use vhf_core::referentie::Referentie;
+use vhf_core::regeling::Ronde;
+use vhf_core::toetsing::{self, Regel};
+
+use super::{Verzoek, afronden};
+use crate::db::aanvragen::{self as db, AanvraagRij, IndieningRij};
+use crate::db::is_uniek_conflict;
+use crate::server::AppState;
+use crate::server::fout::{ApiFout, OngeldigVeld};
+use crate::server::identiteit::Identiteit;
+use crate::toegang::Gebruiker;
+
+/// Wat de wijziger zegt te hebben gelezen (If-Match, of het verborgen veld `versie` van een formulier): precies
+/// deze versie, of (`*`, RFC 9110) welke versie er nu ook is.
+#[derive(Clone, Copy, Debug)]
+pub enum Versie {
+    Precies(i64),
+    Elke,
+}
+
+impl Versie {
+    /// De versie om mee te vergelijken, gegeven de huidige.
+    pub fn of(self, huidige: i64) -> i64 {
+        match self {
+            Versie::Precies(v) => v,
+            Versie::Elke => huidige,
+        }
+    }
+}
+
+/// De penvoerder van een aanvraag (of de eerste aanvrager), als CBS-code.
+pub fn penvoerder(a: &Aanvraag) -> String {
+    a.penvoerder().or_else(|| a.aanvragers.first().copied()).map(|g| g.to_string()).unwrap_or_default()
+}
+
+/// Alleen gebruikers van de penvoerder wijzigen, dienen in en vullen aan; mede-aanvragers lezen mee.
+pub fn penvoerder_van(g: &Gebruiker, penvoerder: &str) -> Result<(), ApiFout> {
+    match g.gemeente {
+        Some(eigen) if eigen.to_string() == penvoerder => Ok(()),
+        _ => Err(ApiFout::GeenRecht(format!(
+            "Alleen de penvoerder ({penvoerder}) maakt, wijzigt en dient deze aanvraag in; u kunt haar als mede-aanvrager lezen."
+        ))),
+    }
+}
+
+/// Alle gemeenten van een aanvraag: aanvragers en penvoerder.
+fn gemeenten(a: &Aanvraag) -> Vec<String> {
+    let mut v: Vec<String> = a.aanvragers.iter().map(|g| g.to_string()).collect();
+    v.push(penvoerder(a));
+    v
+}
+
+pub fn sha_van(inhoud: &str) -> String {
+    Sha256::digest(inhoud.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// De aanvraag in het kort, zoals in lijsten en in het antwoord op een statusovergang.
+pub fn samenvatting(r: &AanvraagRij) -> Value {
+    json!({
+        "id": r.id,
+        "ronde": r.ronde,
+        "kenmerk": r.kenmerk,
+        "penvoerder": r.penvoerder,
+        "status": r.status,
+        "versie": r.versie,
+        "gewijzigd_op": jiff::Timestamp::from_microsecond(r.gewijzigd_op).ok(),
+    })
+}
+
+/// De aanvraag met inhoud.
+pub fn volledig(r: &AanvraagRij) -> Result<Value, ApiFout> {
+    let inhoud: Value = serde_json::from_str(&r.inhoud).map_err(|e| ApiFout::Intern(format!("inhoud van {}: {e}", r.id)))?;
+    let mut v = samenvatting(r);
+    v["inhoud"] = inhoud;
+    Ok(v)
+}
+
+/// Het ontvangstbewijs van een indiening.
+pub fn bewijs(i: &IndieningRij, ronde: &Ronde) -> Value {
+    let ts = jiff::Timestamp::from_microsecond(i.ingediend_op).expect("opgeslagen tijd");
+    json!({
+        "ontvangstnummer": i.ontvangstnummer,
+        "aanvraag": i.aanvraag_id,
+        "ingediend_op": ts,
+        "ingediend_op_lokaal": ronde.lokaal(ts).strftime("%d-%m-%Y %H:%M:%S").to_string(),
+        "tijdzone": ronde.tijdzone,
+        "sha256": i.sha256,
+        "toelichting": "SHA-256 over precies de bytes (UTF-8) van inhoud_exact: de ingediende inhoud als JSON-tekst, met de SHA-256 van elk document. Dezelfde bytes staan als bestand op inhoud_url; `sha256sum` daarover geeft deze SHA-256. Het veld inhoud is dezelfde aanvraag om te lezen (opnieuw opgemaakt, dus niet om na te rekenen).",
+        "inhoud_url": format!("/api/v1/aanvragen/{}/ontvangstbewijs/inhoud", i.aanvraag_id),
+    })
+}
+
+/// Een kenmerk dat de gemeente in de ronde al gebruikt.
+fn kenmerk_bezet(a: &Aanvraag) -> ApiFout {
+    ApiFout::Conflict(format!("Uw gemeente heeft in ronde {} al een aanvraag met kenmerk '{}'; kies een ander kenmerk.", a.ronde, a.kenmerk))
+}
+
+/// Een nieuw concept van de gemeente van de gebruiker (penvoerder).
+pub async fn maak(v: &Verzoek<'_>, a: Aanvraag) -> Result<AanvraagRij, ApiFout> {
+    let (s, ident) = (v.s, v.ident);
+    let g = ident.gebruiker()?;
+    penvoerder_van(g, &penvoerder(&a))?;
+    if a.ingediend_op.is_some() {
+        return Err(ApiFout::Ongeldig {
+            detail: "Het moment van indienen zet het loket bij de indiening; laat ingediend_op weg in een concept.".into(),
+            velden: vec![OngeldigVeld { name: "ingediend_op".into(), reason: "wordt door het loket gezet".into(), line: None, column: None }],
+        });
+    }
+    // Alles vooraf klaarzetten; in de schrijfbeurt alleen de rijen.
+    let nu = (s.klok)().as_microsecond();
+    let rij = AanvraagRij {
+        id: crate::server::nieuw_id("AV"),
+        ronde: a.ronde.clone(),
+        kenmerk: a.kenmerk.clone(),
+        penvoerder: penvoerder(&a),
+        status: Status::Concept,
+        versie: 1,
+        inhoud: serde_json::to_string(&a).expect("JSON"),
+        aangemaakt_op: nu,
+        gewijzigd_op: nu,
+    };
+    let na = json!({ "status": Status::Concept, "versie": 1, "kenmerk": rij.kenmerk, "penvoerder": rij.penvoerder, "sha256": sha_van(&rij.inhoud) });
+    let antwoord = volledig(&rij)?;
+    let (mut tx, sleutel) = v.begin().await?;
+    if let Err(e) = db::voeg_toe(&mut tx, &rij).await {
+        return Err(if is_uniek_conflict(&e) { kenmerk_bezet(&a) } else { e.into() });
+    }
+    crate::db::toegang::zet_aanvraag_gemeenten(&mut tx, &rij.id, &gemeenten(&a)).await?;
+    db::voeg_overgang_toe(&mut tx, &rij.id, None, Status::Concept, &ident.actor(), "concept aangemaakt", nu).await?;
+    ident.leg_vast(&mut tx, nu, "aanvraag.aangemaakt", format!("aanvraag/{}", rij.id), Some(&rij.id), None, Some(na)).await?;
+    afronden(tx, sleutel, 201, &antwoord).await?;
+    Ok(rij)
+}
+
+/// Een concept wijzigen: alleen de penvoerder, alleen vóór indiening, alleen op de versie die hij las.
+pub async fn wijzig(s: &AppState, ident: &Identiteit, id: &str, gevraagd: Versie, a: Aanvraag) -> Result<AanvraagRij, ApiFout> {
+    let g = ident.gebruiker()?;
+    let mut tx = s.db.schrijf().await?;
+    let r = db::haal(&mut tx, id, &g.zicht()).await?.ok_or(ApiFout::NietGevonden)?;
+    penvoerder_van(g, &r.penvoerder)?;
+    penvoerder_van(g, &penvoerder(&a))?;
+    let verwacht = gevraagd.of(r.versie);
+    if !r.status.inhoud_wijzigbaar() {
+        return Err(ApiFout::Conflict(format!(
+            "De aanvraag is {}; na indiening is de inhoud bevroren. Aanvullingen gaan via een verzoek om aanvulling.",
+            r.status
+        )));
+    }
+    if r.versie != verwacht {
+        return Err(ApiFout::VersieVerouderd { huidige: r.versie });
+    }
+    if a.ronde != r.ronde || a.ingediend_op.is_some() {
+        return Err(ApiFout::Ongeldig { detail: "De ronde van een aanvraag verandert niet, en ingediend_op zet het loket.".into(), velden: vec![] });
+    }
+    let inhoud = serde_json::to_string(&a).expect("JSON");
+    let nu = (s.klok)().as_microsecond();
+    match db::wijzig_inhoud(&mut tx, id, verwacht, &a.kenmerk, &penvoerder(&a), &inhoud, nu).await {
+        Ok(true) => {}
+        Ok(false) => return Err(ApiFout::VersieVerouderd { huidige: r.versie + 1 }),
+        Err(e) if is_uniek_conflict(&e) => return Err(kenmerk_bezet(&a)),
+        Err(e) => return Err(e.into()),
+    }
+    crate::db::toegang::zet_aanvraag_gemeenten(&mut tx, id, &gemeenten(&a)).await?;
+    let nieuw = db::haal_intern(&mut tx, id).await?.ok_or(ApiFout::NietGevonden)?;
+    let voor = json!({ "versie": r.versie, "kenmerk": r.kenmerk, "penvoerder": r.penvoerder, "sha256": sha_van(&r.inhoud) });
+    let na = json!({ "versie": nieuw.versie, "kenmerk": nieuw.kenmerk, "penvoerder": nieuw.penvoerder, "sha256": sha_van(&nieuw.inhoud) });
+    ident.leg_vast(&mut tx, nu, "aanvraag.gewijzigd", format!("aanvraag/{id}"), Some(id), Some(voor), Some(na)).await?;
+    tx.commit().await?;
+    Ok(nieuw)
+}
+
+/// Het resultaat van een indiening: de nieuwe versie, het ontvangstbewijs en de samenvatting van de toetsing
+/// (`antwoord`, zoals de API het geeft en de idempotentie het bewaart).
+pub struct Indiening {
+    pub versie: i64,
+    pub ontvangst: IndieningRij,
+    pub antwoord: Value,
+}
+
+/// Indienen: alleen binnen het loket (klok van de server, Europe/Amsterdam), de inhoud wordt bevroren met een
+/// SHA-256, de toetsing wordt met de gebruikte parameters bewaard, en het ontvangstbewijs volgt pas na de commit.
+///
+/// Lezen, toetsen en het rapport opmaken gebeuren vóór de schrijfbeurt, op een leesverbinding; in de schrijfbeurt
+/// alleen nog de rijen, met twee controles dat wat vooraf gelezen is nog klopt: de versie van de aanvraag
+/// (optimistisch, in de UPDATE) en het aantal parameterwijzigingen van de ronde. Is er intussen iets veranderd,
+/// dan begint het opnieuw met wat er nu staat — net zoals wanneer het verzoek iets later was gekomen. Het moment
+/// van indienen is het moment waarop het loket het verzoek in behandeling nam.
+pub async fn dien_in(v: &Verzoek<'_>, id: &str, gevraagd: Option<Versie>) -> Result<Indiening, ApiFout> {
+    let (s, ident) = (v.s, v.ident);
+    let g = ident.gebruiker()?;
+    let nu = (s.klok)();
+    for _ in 0..3 {
+        // Vooraf, buiten de schrijfbeurt. Weigert het al (ingediend, andere versie, …), dan kan het een herhaling
+        // zijn van een verzoek dat al lukte: dan het bewaarde antwoord.
+        let vooraf = async {
+            let mut c = s.db.lees().await?;
+            let r = db::haal(&mut c, id, &g.zicht()).await?.ok_or(ApiFout::NietGevonden)?;
+            let (ronde, wijzigingen) = crate::server::rondes::effectief_met_aantal(&mut c, &r.ronde).await?;
+            penvoerder_van(g, &r.penvoerder)?;
+            if let Some(v) = gevraagd
+                && v.of(r.versie) != r.versie
+            {
+                return Err(ApiFout::VersieVerouderd { huidige: r.versie });
+            }
+            levensloop::overgang(r.status, Status::Ingediend).map_err(|e| ApiFout::Conflict(format!("Indienen kan niet: {e}.")))?;
+            Ok((r, ronde, wijzigingen))
+        };
+        let (r, ronde, wijzigingen) = match vooraf.await {
+            Ok(x) => x,
+            Err(e) => return Err(v.al_beantwoord().await?.map(|h| ApiFout::Herhaald(Box::new(h))).unwrap_or(e)),
+        };
+        let mut a: Aanvraag = serde_json::from_str(&r.inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?;
+        a.ingediend_op = Some(nu);
+        let t = toetsing::toets(&a, &ronde, Referentie::ingebouwd(), nu).map_err(|e| ApiFout::Intern(e.to_string()))?;
+        if let Some(b) = t.bevindingen.iter().find(|b| b.regel == Regel::E01 && b.uitkomst == toetsing::Uitkomst::Fout) {
+            return Err(ApiFout::Regel { titel: "Het loket is gesloten".into(), detail: t.uitleg(b) });
+        }
+        let rapport = serde_json::to_string(&t.rapport()).expect("JSON");
+        let inhoud = serde_json::to_string(&a).expect("JSON");
+        let sha = levensloop::inhoudshash(&a);
+        let ontvangst = IndieningRij {
+            aanvraag_id: id.to_string(),
+            ontvangstnummer: format!("ONT-{}", id.trim_start_matches("AV").to_uppercase()),
+            ingediend_op: nu.as_microsecond(),
+            sha256: sha.clone(),
+            inhoud: inhoud.clone(),
+        };
+        let micro = nu.as_microsecond();
+        let voor = json!({ "status": r.status, "versie": r.versie });
+        let na = json!({ "status": Status::Ingediend, "versie": r.versie + 1, "ontvangstnummer": ontvangst.ontvangstnummer, "sha256": sha });
+        let antwoord = json!({
+            "id": id,
+            "versie": r.versie + 1,
+            "status": Status::Ingediend,
+            "ontvangstbewijs": bewijs(&ontvangst, &ronde),
+            "toetsing": { "ontvankelijk": t.ontvankelijk(), "zonder_fouten": t.zonder_fouten(), "fouten": t.fouten().count() },
+        });
+
+        // De schrijfbeurt.
+        let (mut tx, sleutel) = v.begin().await?;
+        if crate::db::rondes::aantal_wijzigingen(&mut tx, &r.ronde).await? != wijzigingen
+            || !db::zet_status(&mut tx, id, r.versie, Status::Ingediend, Some(&inhoud), micro).await?
+        {
+            // Intussen gewijzigd: niets geschreven; opnieuw met wat er nu staat.
+            drop(tx);
+            continue;
+        }
+        db::voeg_indiening_toe(&mut tx, &ontvangst).await?;
+        db::voeg_overgang_toe(&mut tx, id, Some(r.status), Status::Ingediend, &ident.actor(), "ingediend via het loket", micro).await?;
+        db::voeg_toetsing_toe(&mut tx, id, "indiening", &rapport, micro).await?;
+        ident.leg_vast(&mut tx, micro, "aanvraag.ingediend", format!("aanvraag/{id}"), Some(id), Some(voor), Some(na)).await?;
+        afronden(tx, sleutel, 201, &antwoord).await?;
+        tracing::info!(aanvraag = %id, ontvangstnummer = %ontvangst.ontvangstnummer, "aanvraag ingediend");
+        return Ok(Indiening { versie: r.versie + 1, ontvangst, antwoord });
+    }
+    Err(ApiFout::Conflict("De aanvraag of de ronde werd tijdens het indienen steeds gewijzigd; probeer het opnieuw.".into()))
+}
+
+/// Een statusovergang door een behandelaar (ontvankelijk, aanvulling gevraagd, …), met versie en reden.
+/// Indienen gaat niet hier maar via [`dien_in`] (met het loket en het ontvangstbewijs).
+pub async fn overgang(v: &Verzoek<'_>, id: &str, gevraagd: Versie, naar: Status, reden: &str) -> Result<AanvraagRij, ApiFout> {
+    let (s, ident) = (v.s, v.ident);
+    if reden.trim().is_empty() {
+        return Err(ApiFout::Ongeldig {
+            detail: "Elke statusovergang heeft een reden.".into(),
+            velden: vec![OngeldigVeld { name: "reden".into(), reason: "vul een reden in".into(), line: None, column: None }],
+        });
+    }
+    if naar == Status::Ingediend {
+        return Err(ApiFout::Conflict("Indienen gaat via POST /aanvragen/{id}/indiening (loket en ontvangstbewijs).".into()));
+    }
+    let (mut tx, sleutel) = v.begin().await?;
+    let r = db::haal(&mut tx, id, &ident.gebruiker()?.zicht()).await?.ok_or(ApiFout::NietGevonden)?;
+    let verwacht = gevraagd.of(r.versie);
+    if r.versie != verwacht {
+        return Err(ApiFout::VersieVerouderd { huidige: r.versie });
+    }
+    levensloop::overgang(r.status, naar).map_err(|e| ApiFout::Conflict(format!("{e}.")))?;
+    let nu = (s.klok)().as_microsecond();
+    if !db::zet_status(&mut tx, id, verwacht, naar, None, nu).await? {
+        return Err(ApiFout::VersieVerouderd { huidige: r.versie + 1 });
+    }
+    db::voeg_overgang_toe(&mut tx, id, Some(r.status), naar, &ident.actor(), reden, nu).await?;
+    let voor = json!({ "status": r.status, "versie": r.versie });
+    let na = json!({ "status": naar, "versie": r.versie + 1, "reden": reden });
+    ident.leg_vast(&mut tx, nu, "aanvraag.statusovergang", format!("aanvraag/{id}"), Some(id), Some(voor), Some(na)).await?;
+    let nieuw = db::haal_intern(&mut tx, id).await?.ok_or(ApiFout::NietGevonden)?;
+    afronden(tx, sleutel, 200, &samenvatting(&nieuw)).await?;
+    Ok(nieuw)
+}
