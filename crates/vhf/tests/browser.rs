@@ -1,0 +1,172 @@
+//! End-to-end in een echte browser (issue 15): de server draait in dit proces op een willekeurige poort, met de
+//! demoronde en de ontwikkel-login, en `node tests/browser/rondgang.mjs` loopt er met headless Chromium doorheen
+//! (playwright-core uit npm, met de Chromium van Debian; er wordt nooit een browser gedownload). Op elke pagina
+//! draait axe-core (WCAG 2.1 A en AA), en één formulier wordt met alleen het toetsenbord ingevuld. De SQLite-run
+//! schrijft de schermafdrukken naar `docs/schermafdrukken/`; dezelfde rondgang draait op PostgreSQL als
+//! `VHF_TEST_DATABASE_URL` gezet is (.ci/run doet dat).
+//!
+//! Nodig: Chromium (`apt-get install chromium chromium-driver`, of `VHF_CHROMIUM=/pad/naar/chromium`), Node.js ≥ 20
+//! en `npm ci --prefix tests/diensten`. Ontbreekt iets, dan slaat de test over met een melding, behalve in CI
+//! (`CI` gezet): daar is het een fout. De stappen van de rondgang staan in `tests/browser/rondgang.mjs`, de
+//! hulpmiddelen (axe, schermafdrukken, inloggen, toetsenbord, samenvatting) in `tests/browser/hulp.mjs`.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use vhf::server::{Application, Instellingen};
+
+/// Zo lang mag de rondgang duren; daarna wordt node gestopt en faalt de test (een hangende browser mag de
+/// testrun niet eindeloos laten wachten).
+const MAX_DUUR: Duration = Duration::from_secs(300);
+
+/// Het moment van de vaste klok: het loket van de ronde 2021 is open.
+const MOMENT: &str = "2021-05-10T10:00:00Z";
+
+fn werkmap() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("hoofdmap van de repository")
+}
+
+fn uniek(naam: &str) -> String {
+    let mut b = [0u8; 6];
+    getrandom::fill(&mut b).unwrap();
+    format!("{naam}_{}", b.iter().map(|x| format!("{x:02x}")).collect::<String>())
+}
+
+fn meld(tekst: &str) {
+    // Rechtstreeks naar stderr, zodat de melding ook zonder --nocapture te zien is.
+    let _ = writeln!(std::io::stderr(), "{tekst}");
+}
+
+/// Wat de rondgang nodig heeft: het pad van Chromium. Ontbreekt Chromium, node of het npm-pakket, dan `None` met
+/// een melding hoe het te installeren is; in CI is dat een fout.
+fn benodigdheden() -> Option<PathBuf> {
+    let chromium = PathBuf::from(std::env::var_os("VHF_CHROMIUM").unwrap_or_else(|| "/usr/bin/chromium".into()));
+    let modules = werkmap().join("tests/diensten/node_modules");
+    let node = Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
+    let mut ontbreekt = Vec::new();
+    if !chromium.exists() {
+        ontbreekt.push(format!("Chromium op {} (apt-get install chromium chromium-driver, of zet VHF_CHROMIUM op een ander pad)", chromium.display()));
+    }
+    if !node {
+        ontbreekt.push("Node.js ≥ 20 (apt-get install nodejs npm)".to_string());
+    }
+    for pakket in ["playwright-core", "axe-core"] {
+        if !modules.join(pakket).exists() {
+            ontbreekt.push(format!("{pakket} in tests/diensten/node_modules (PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix tests/diensten)"));
+        }
+    }
+    if ontbreekt.is_empty() {
+        return Some(chromium);
+    }
+    let lijst = ontbreekt.join("; ");
+    assert!(std::env::var_os("CI").is_none(), "CI moet de browsertests kunnen draaien (.ci/run installeert alles), maar dit ontbreekt: {lijst}");
+    meld(&format!("OVERGESLAGEN: de browsertest draait niet, want dit ontbreekt: {lijst}"));
+    None
+}
+
+/// Start de server met de demoronde, de ontwikkel-login en een vaste klok; geeft het basisadres.
+async fn start_server(database_url: String, documenten: PathBuf) -> String {
+    let moment: jiff::Timestamp = MOMENT.parse().unwrap();
+    let instellingen = Instellingen {
+        database_url,
+        adres: "127.0.0.1:0".parse().unwrap(),
+        documenten,
+        max_document_bytes: 100 * 1024 * 1024,
+        demo: true,
+        ontwikkel_login: true,
+        achter_proxy: false,
+        oidc: None,
+        s3: None,
+        sessiebeleid: Default::default(),
+    };
+    let app = Application::build(&instellingen, Arc::new(move || moment)).await.expect("server start");
+    let basis = format!("http://127.0.0.1:{}", app.poort());
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    basis
+}
+
+/// Draait `node tests/browser/rondgang.mjs` tegen de server en faalt met de uitvoer van node als die niet met 0
+/// eindigt. Node draait in een eigen draad, zodat de server in deze runtime blijft antwoorden.
+async fn rondgang(basis: &str, database: &str, chromium: &Path, schermafdrukken: &Path) {
+    let map = werkmap();
+    let mut kind = Command::new("node")
+        .arg("tests/browser/rondgang.mjs")
+        .current_dir(&map)
+        .env("VHF_BASIS", basis)
+        .env("VHF_DATABASE", database)
+        .env("VHF_CHROMIUM", chromium)
+        .env("VHF_SCHERMAFDRUKKEN", schermafdrukken)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node start");
+    let lees = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = r.read_to_string(&mut s);
+            s
+        })
+    };
+    let uit = lees(Box::new(kind.stdout.take().unwrap()));
+    let fout = lees(Box::new(kind.stderr.take().unwrap()));
+    let begin = Instant::now();
+    let status = loop {
+        if let Some(s) = kind.try_wait().unwrap() {
+            break Some(s);
+        }
+        if begin.elapsed() > MAX_DUUR {
+            let _ = kind.kill();
+            let _ = kind.wait();
+            break None;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let (uit, fout) = (uit.join().unwrap(), fout.join().unwrap());
+    let duur = begin.elapsed().as_secs_f64();
+    match status {
+        Some(s) if s.success() => println!("{uit}{fout}rondgang in de browser op {database}: geslaagd in {duur:.1} s"),
+        Some(s) => panic!("de rondgang in de browser op {database} faalde ({s}) na {duur:.1} s\n--- stdout ---\n{uit}\n--- stderr ---\n{fout}"),
+        None => panic!(
+            "de rondgang in de browser op {database} duurde langer dan {} s en is gestopt\n--- stdout ---\n{uit}\n--- stderr ---\n{fout}",
+            MAX_DUUR.as_secs()
+        ),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rondgang_in_de_browser_op_sqlite() {
+    let Some(chromium) = benodigdheden() else { return };
+    let dir = std::env::temp_dir().join(uniek("vhf-browser"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let basis = start_server(format!("sqlite://{}?mode=rwc", dir.join("vhf.db").display()), dir.join("documenten")).await;
+    rondgang(&basis, "SQLite", &chromium, &werkmap().join("docs/schermafdrukken")).await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rondgang_in_de_browser_op_postgres() {
+    let url = match std::env::var("VHF_TEST_DATABASE_URL") {
+        Ok(u) if !u.is_empty() => u,
+        _ => {
+            meld("OVERGESLAGEN: VHF_TEST_DATABASE_URL is niet gezet, dus de rondgang in de browser draait niet op PostgreSQL (.ci/run zet hem; zie de README)");
+            return;
+        }
+    };
+    let Some(chromium) = benodigdheden() else { return };
+    // Een eigen schema, zoals de API-tests (t_<hex>; .ci/run ruimt die van eerdere runs op).
+    sqlx::any::install_default_drivers();
+    let schema = uniek("t");
+    let pool = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(&url).await.expect("PostgreSQL bereikbaar op VHF_TEST_DATABASE_URL");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&pool).await.unwrap();
+    let scheiding = if url.contains('?') { '&' } else { '?' };
+    let dir = std::env::temp_dir().join(uniek("vhf-browser-pg"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let basis = start_server(format!("{url}{scheiding}options=-c%20search_path%3D{schema}"), dir.join("documenten")).await;
+    // De schermafdrukken van deze run gaan naar een tijdelijke map: docs/ krijgt die van de SQLite-run.
+    rondgang(&basis, "PostgreSQL", &chromium, &dir.join("schermafdrukken")).await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
