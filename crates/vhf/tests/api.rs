@@ -817,6 +817,14 @@ async fn demo_zaait_een_ronde_die_te_verdelen_is() {
 // toegewezen commissielid), met de verwachte uitkomst. Een route in het register zonder regel hieronder laat de
 // test falen, net als een regel zonder route.
 
+/// De regel van een route in de matrix: `GET /aanvragen` voor de API, `WEB GET /aanvragen` voor een pagina.
+fn sleutel_van(r: &vhf::server::routes::Route) -> String {
+    match r.basis {
+        vhf::server::routes::Basis::Api => format!("{} {}", r.methode, r.pad),
+        vhf::server::routes::Basis::Web => format!("WEB {} {}", r.methode, r.pad),
+    }
+}
+
 /// Uitkomsten: A = 401 (niet ingelogd), V = 403 (rol mag niet), N = 404 (verborgen of bestaat niet),
 /// T = toegelaten (elk ander antwoord behalve 5xx; schrijfverzoeken zijn ongeldig en veranderen niets).
 /// Kolommen: publiek, aanvrager eigen gemeente, aanvrager andere gemeente, behandelaar, commissielid toegewezen,
@@ -864,24 +872,39 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /audit", "AVVVVVVTV"),
     ("GET /audit/controle", "AVVVVVVTV"),
     ("GET /ik", "ATTTTTTTT"),
-    ("GET /", "TTTTTTTTT"),
-    ("GET /static/vhf.css", "TTTTTTTTT"),
-    ("GET /static/nlds/vhf-tokens.css", "TTTTTTTTT"),
-    ("GET /static/nlds/component-library-css/index.css", "TTTTTTTTT"),
-    ("GET /static/nlds/vhf-aanvullingen.css", "TTTTTTTTT"),
-    ("GET /openbaar/toekenningen.csv", "TTTTTTTTT"),
-    ("GET /openbaar/toekenningen.json", "TTTTTTTTT"),
-    ("GET /toegankelijkheid", "TTTTTTTTT"),
-    ("GET /auth/inloggen", "TTTTTTTTT"),
+    ("WEB GET /", "TTTTTTTTT"),
+    ("WEB GET /static/vhf.css", "TTTTTTTTT"),
+    ("WEB GET /static/nlds/vhf-tokens.css", "TTTTTTTTT"),
+    ("WEB GET /static/nlds/component-library-css/index.css", "TTTTTTTTT"),
+    ("WEB GET /static/nlds/vhf-aanvullingen.css", "TTTTTTTTT"),
+    ("WEB GET /openbaar/toekenningen.csv", "TTTTTTTTT"),
+    ("WEB GET /openbaar/toekenningen.json", "TTTTTTTTT"),
+    ("WEB GET /toegankelijkheid", "TTTTTTTTT"),
+    // De pagina's van de balie (gemeente) en de behandeling: dezelfde rollen en hetzelfde 404 voor een andere
+    // gemeente als de API; de commissie ziet het dossier niet.
+    ("WEB GET /aanvragen", "ATTVVVVVV"),
+    ("WEB GET /aanvragen/nieuw", "ATTVVVVVV"),
+    ("WEB POST /aanvragen/nieuw", "ATTVVVVVV"),
+    ("WEB GET /aanvragen/{id}", "ATNTVVTTV"),
+    ("WEB GET /aanvragen/{id}/algemeen", "ATNVVVVVV"),
+    ("WEB POST /aanvragen/{id}/algemeen", "ATNVVVVVV"),
+    ("WEB GET /aanvragen/{id}/deelplannen/{deelplan}", "ATNVVVVVV"),
+    ("WEB POST /aanvragen/{id}/deelplannen/{deelplan}", "ATNVVVVVV"),
+    ("WEB POST /aanvragen/{id}/indienen", "ATNVVVVVV"),
+    ("WEB GET /aanvragen/{id}/bewijs", "ATNTVVTTV"),
+    ("WEB POST /aanvragen/{id}/status", "AVVTVVVVV"),
+    ("WEB GET /behandeling", "AVVTVVTTV"),
+    ("WEB POST /behandeling/ontvankelijk", "AVVTVVVVV"),
+    ("WEB GET /auth/inloggen", "TTTTTTTTT"),
     // Zonder sessie (dus zonder CSRF-token) weigert de ontwikkel-login iedereen.
-    ("POST /auth/ontwikkel", "VVVVVVVVV"),
-    ("POST /auth/uitloggen", "ATTTTTTTT"),
+    ("WEB POST /auth/ontwikkel", "VVVVVVVVV"),
+    ("WEB POST /auth/uitloggen", "ATTTTTTTT"),
     // Deze server heeft geen OIDC ingesteld: de routes bestaan niet.
-    ("GET /auth/oidc/start", "NNNNNNNNN"),
-    ("GET /auth/oidc/terugkeer", "NNNNNNNNN"),
-    ("GET /healthz", "TTTTTTTTT"),
-    ("GET /readyz", "TTTTTTTTT"),
-    ("GET /metrics", "AVVVVVVTT"),
+    ("WEB GET /auth/oidc/start", "NNNNNNNNN"),
+    ("WEB GET /auth/oidc/terugkeer", "NNNNNNNNN"),
+    ("WEB GET /healthz", "TTTTTTTTT"),
+    ("WEB GET /readyz", "TTTTTTTTT"),
+    ("WEB GET /metrics", "AVVVVVVTT"),
     ("GET /openapi.json", "TTTTTTTTT"),
 ];
 
@@ -985,7 +1008,7 @@ async fn matrix(app: App) {
     }
     let routes = vhf::server::routes::alle();
     let verwacht: std::collections::BTreeMap<&str, &str> = MATRIX.iter().copied().collect();
-    let sleutels: Vec<String> = routes.iter().map(|r| format!("{} {}", r.methode, r.pad)).collect();
+    let sleutels: Vec<String> = routes.iter().map(sleutel_van).collect();
     for s in &sleutels {
         assert!(verwacht.contains_key(s.as_str()), "route {s} staat niet in de autorisatiematrix: zeg wie er mag komen");
     }
@@ -994,10 +1017,10 @@ async fn matrix(app: App) {
     }
     let mut fouten = Vec::new();
     for r in &routes {
-        let sleutel = format!("{} {}", r.methode, r.pad);
+        let sleutel = sleutel_van(r);
         let rij = verwacht[sleutel.as_str()];
         assert_eq!(rij.len(), kolommen.len(), "{sleutel}");
-        let pad = r.pad.replace("{document}", &doc).replace("{token}", &token_id).replace(
+        let pad = r.pad.replace("{document}", &doc).replace("{token}", &token_id).replace("{deelplan}", "DP1").replace(
             "{id}",
             if r.pad.starts_with("/rondes") {
                 "vhf-2021"

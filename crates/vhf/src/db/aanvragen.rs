@@ -308,3 +308,68 @@ pub async fn aanvullingen(c: &mut impl Verbinding, id: &str) -> Result<Vec<(i64,
     let r = query("SELECT volgnummer, sha256, door, op FROM aanvullingen WHERE aanvraag_id = $1 ORDER BY volgnummer").bind(id).fetch_all(c).await?;
     r.iter().map(|r| Ok((r.try_get("volgnummer")?, r.try_get("sha256")?, r.try_get("door")?, r.try_get("op")?))).collect()
 }
+
+/// Filters van de werkvoorraad; een leeg filter laat alles door.
+#[derive(Clone, Debug, Default)]
+pub struct Werkfilter {
+    pub ronde: String,
+    pub status: String,
+    pub gemeente: String,
+}
+
+/// De werkvoorraad van de behandelaar: aanvragen met filters (ronde, status, gemeente als penvoerder of
+/// mede-aanvrager), binnen het zicht van de gebruiker, in volgorde van binnenkomst (of op kenmerk), per pagina.
+pub async fn werkvoorraad(
+    c: &mut impl Verbinding,
+    f: &Werkfilter,
+    zicht: &Zicht,
+    op_kenmerk: bool,
+    pagina: i64,
+    per_pagina: i64,
+) -> Result<(Vec<AanvraagRij>, i64), DbFout> {
+    let (z, g, l) = zicht.parameters();
+    macro_rules! waar {
+        () => {
+            concat!(
+                " FROM aanvragen WHERE ($1 = '' OR ronde = $1) AND ($2 = '' OR status = $2)",
+                " AND ($3 = '' OR EXISTS (SELECT 1 FROM aanvraag_gemeenten wg WHERE wg.aanvraag_id = aanvragen.id AND wg.gemeente = $3)) AND ",
+                crate::zichtfilter!("aanvragen.id", "4", "5", "6")
+            )
+        };
+    }
+    let totaal: i64 = query(concat!("SELECT COUNT(*) AS n", waar!()))
+        .bind(&f.ronde)
+        .bind(&f.status)
+        .bind(&f.gemeente)
+        .bind(z)
+        .bind(g)
+        .bind(l)
+        .fetch_one(&mut *c)
+        .await?
+        .try_get("n")?;
+    let zin = if op_kenmerk {
+        concat!(
+            "SELECT id, ronde, kenmerk, penvoerder, status, versie, '' AS inhoud, aangemaakt_op, gewijzigd_op",
+            waar!(),
+            " ORDER BY kenmerk, id LIMIT $7 OFFSET $8"
+        )
+    } else {
+        concat!(
+            "SELECT id, ronde, kenmerk, penvoerder, status, versie, '' AS inhoud, aangemaakt_op, gewijzigd_op",
+            waar!(),
+            " ORDER BY aangemaakt_op, id LIMIT $7 OFFSET $8"
+        )
+    };
+    let rijen = query(zin)
+        .bind(&f.ronde)
+        .bind(&f.status)
+        .bind(&f.gemeente)
+        .bind(z)
+        .bind(g)
+        .bind(l)
+        .bind(per_pagina)
+        .bind(pagina.saturating_sub(1).saturating_mul(per_pagina))
+        .fetch_all(c)
+        .await?;
+    Ok((rijen.iter().map(rij).collect::<Result<_, _>>()?, totaal))
+}

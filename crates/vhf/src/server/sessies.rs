@@ -163,7 +163,8 @@ pub async fn log_in(s: &AppState, ident: &Identiteit, g: &Gebruiker, hoe: &str, 
     als.leg_vast(&mut tx, nu, "sessie.ingelogd", format!("gebruiker/{}", g.id), None, None, Some(json!({ "via": hoe }))).await?;
     tx.commit().await?;
     tracing::info!(gebruiker = %g.id, rol = %g.rol, via = hoe, "ingelogd");
-    let mut r = (StatusCode::SEE_OTHER, [(header::LOCATION, HeaderValue::from_static("/"))]).into_response();
+    // Door naar het werk van de rol.
+    let mut r = (StatusCode::SEE_OTHER, [(header::LOCATION, HeaderValue::from_static(crate::web::pagina::startpagina(g.rol)))]).into_response();
     r.headers_mut().insert(header::SET_COOKIE, sessiecookie(Some(&id)));
     Ok(r)
 }

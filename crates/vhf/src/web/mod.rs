@@ -11,6 +11,9 @@
 //!
 //! Alle Nederlandse teksten van een pagina staan in haar sjabloon; een Engelse versie is een tweede sjabloonmap.
 
+pub mod aanvragen;
+pub mod behandeling;
+pub mod formulier;
 pub mod kaart;
 pub mod openbaar;
 pub mod pagina;
@@ -22,5 +25,7 @@ use crate::server::routes::Route;
 pub fn routes() -> Vec<Route> {
     let mut v = stijl::routes();
     v.extend(openbaar::routes());
+    v.extend(aanvragen::routes());
+    v.extend(behandeling::routes());
     v
 }

@@ -47,6 +47,15 @@ pub fn rol_en_gemeente(g: &Gebruiker) -> String {
     }
 }
 
+/// Waar een rol na het inloggen begint: zijn werk, of het dashboard.
+pub fn startpagina(rol: Rol) -> &'static str {
+    match rol {
+        Rol::Aanvrager => "/aanvragen",
+        Rol::Behandelaar => "/behandeling",
+        _ => "/",
+    }
+}
+
 /// Het menu: het dashboard voor iedereen, daarna het werk van de rol. Alleen pagina's die bestaan.
 fn menu(rol: Option<Rol>, pad: &str) -> Vec<Menupunt> {
     let mut v: Vec<(&'static str, &'static str)> = vec![("/", "Dashboard")];

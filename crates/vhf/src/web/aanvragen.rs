@@ -1,0 +1,908 @@
+//! De balie van de gemeente en de zaakpagina van de behandelaar: mijn aanvragen, een nieuwe aanvraag, de
+//! algemene gegevens en de deelplannen (met maatregelen en cofinanciering) als stappen die elk apart worden
+//! opgeslagen, het dossier met de berekende indicatoren en de bevindingen van de toetsing naast het deelplan of
+//! de maatregel waar ze over gaan, indienen met bevestiging en een ontvangstbewijs om af te drukken, en voor de
+//! behandelaar de statusovergangen met reden.
+//!
+//! Elke wijziging gaat via dezelfde handeling als de API (`handelingen/aanvragen.rs`): dezelfde rolcontrole,
+//! hetzelfde zichtfilter, dezelfde versiecontrole (verborgen veld `versie`), hetzelfde audittrail. Het formulier
+//! wordt naar het bestandsformaat (JSON) vertaald en door dezelfde lezer van de kern gecontroleerd, zodat een
+//! fout op het scherm dezelfde grens noemt als de API. Na elke geslaagde POST volgt een 303 naar een GET-pagina,
+//! zodat de terugknop van de browser niets opnieuw verstuurt.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use vhf_core::aanvraag::{Aanvraag, Activiteit};
+use vhf_core::codes::EnergieLabel;
+use vhf_core::levensloop::{self, Status};
+use vhf_core::referentie::Referentie;
+use vhf_core::regeling::Ronde;
+use vhf_core::toetsing;
+
+use super::formulier::{Formulier, bedrag_invoer};
+use super::pagina::{Kader, euro, getal, html, lokaal};
+use crate::db::aanvragen::{self as db, AanvraagRij};
+use crate::handelingen::Verzoek;
+use crate::handelingen::aanvragen::{self as handeling, Versie};
+use crate::server::AppState;
+use crate::server::fout::ApiFout;
+use crate::server::identiteit::Identiteit;
+use crate::server::routes::{Aanvrager, Basis, Behandelaar, DOSSIERLEZERS, Route, Toegang};
+use crate::toegang::Rol;
+
+pub fn routes() -> Vec<Route> {
+    let r = |methode, pad, samenvatting, toegang, handler| Route {
+        methode,
+        pad,
+        samenvatting,
+        body: None,
+        antwoorden: &[(200, "de pagina"), (303, "opgeslagen, door naar de pagina")],
+        basis: Basis::Web,
+        toegang,
+        handler,
+    };
+    const GEMEENTE: Toegang = Toegang::Rollen(&[Aanvrager]);
+    vec![
+        r("GET", "/aanvragen", "Mijn aanvragen (gemeente), per pagina", GEMEENTE, get(lijst)),
+        r("GET", "/aanvragen/nieuw", "Nieuwe aanvraag: ronde, algemene gegevens en het eerste deelplan", GEMEENTE, get(nieuw)),
+        r("POST", "/aanvragen/nieuw", "Nieuwe aanvraag opslaan als concept", GEMEENTE, axum::routing::post(nieuw_opslaan)),
+        r(
+            "GET",
+            "/aanvragen/{id}",
+            "Het dossier: gegevens, indicatoren, bevindingen, documenten, geschiedenis en de acties van uw rol",
+            DOSSIERLEZERS,
+            get(dossier),
+        ),
+        r("GET", "/aanvragen/{id}/algemeen", "Stap: algemene gegevens van een concept", GEMEENTE, get(algemeen)),
+        r("POST", "/aanvragen/{id}/algemeen", "Stap opslaan: algemene gegevens", GEMEENTE, axum::routing::post(algemeen_opslaan)),
+        r(
+            "GET",
+            "/aanvragen/{id}/deelplannen/{deelplan}",
+            "Stap: een deelplan met deelgebied, maatregelen en cofinanciering (deelplan 'nieuw' voegt er een toe)",
+            GEMEENTE,
+            get(deelplan),
+        ),
+        r("POST", "/aanvragen/{id}/deelplannen/{deelplan}", "Stap opslaan: een deelplan", GEMEENTE, axum::routing::post(deelplan_opslaan)),
+        r(
+            "POST",
+            "/aanvragen/{id}/indienen",
+            "Indienen na bevestiging (binnen het loket), door naar het ontvangstbewijs",
+            GEMEENTE,
+            axum::routing::post(indienen),
+        ),
+        r("GET", "/aanvragen/{id}/bewijs", "Het ontvangstbewijs om af te drukken", DOSSIERLEZERS, get(bewijs)),
+        r("POST", "/aanvragen/{id}/status", "Statusovergang met reden (behandelaar)", Toegang::Rollen(&[Behandelaar]), axum::routing::post(status)),
+    ]
+}
+
+/// 303 naar een pagina (na een geslaagde POST).
+pub fn naar(pad: &str) -> Response {
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    r.headers_mut().insert(header::LOCATION, HeaderValue::from_str(pad).unwrap_or(HeaderValue::from_static("/")));
+    r
+}
+
+/// Een willekeurige sleutel voor een formulier: het verborgen veld `_sleutel` wordt de Idempotency-Key van de
+/// handeling, zodat twee keer op "Indienen" drukken één indiening is.
+fn formuliersleutel() -> String {
+    crate::server::identiteit::geheim()
+}
+
+#[derive(Deserialize)]
+struct Paginakeuze {
+    pagina: Option<i64>,
+}
+
+pub struct Lijstrij {
+    pub id: String,
+    pub kenmerk: String,
+    pub ronde: String,
+    pub status: String,
+    pub status_soort: &'static str,
+    pub gewijzigd: String,
+}
+
+/// De soort tag bij een status (kleur én tekst, nooit alleen kleur).
+pub fn statussoort(s: Status) -> &'static str {
+    match s {
+        Status::Concept | Status::AanvullingGevraagd => "rvo-tag--warning",
+        Status::NietOntvankelijk | Status::Afgewezen | Status::Teruggevorderd => "rvo-tag--error",
+        Status::Toegekend | Status::GedeeltelijkToegekend | Status::Ontvankelijk | Status::Uitbetaald | Status::Afgerond => "rvo-tag--success",
+        _ => "rvo-tag--info",
+    }
+}
+
+pub fn lijstrij(r: &AanvraagRij) -> Lijstrij {
+    Lijstrij {
+        id: r.id.clone(),
+        kenmerk: r.kenmerk.clone(),
+        ronde: Ronde::zoek(&r.ronde).map(|x| x.naam.clone()).unwrap_or_else(|| r.ronde.clone()),
+        status: r.status.to_string(),
+        status_soort: statussoort(r.status),
+        gewijzigd: lokaal(jiff::Timestamp::from_microsecond(r.gewijzigd_op).unwrap_or_default()),
+    }
+}
+
+/// Vorige/volgende en de paginanummers.
+pub struct Paginering {
+    pub pagina: i64,
+    pub paginas: i64,
+    pub totaal: i64,
+    /// Het adres zonder `pagina=` (met `?` of `&` erachter), voor de links.
+    pub basis: String,
+}
+
+impl Paginering {
+    pub fn nummers(&self) -> Vec<i64> {
+        let mut v: Vec<i64> = (1..=self.paginas).filter(|p| *p == 1 || *p == self.paginas || (p - self.pagina).abs() <= 2).collect();
+        v.dedup();
+        v
+    }
+}
+
+const PER_PAGINA: i64 = 25;
+
+#[derive(Template)]
+#[template(path = "aanvragen/lijst.html")]
+struct Lijst {
+    kader: Kader,
+    rijen: Vec<Lijstrij>,
+    paginering: Paginering,
+}
+
+async fn lijst(State(s): State<AppState>, ident: Identiteit, Query(q): Query<Paginakeuze>) -> Result<Response, ApiFout> {
+    let pagina = q.pagina.unwrap_or(1).clamp(1, 1_000_000);
+    let mut c = s.db.lees().await?;
+    let (rijen, totaal) = db::lijst(&mut c, None, &ident.gebruiker()?.zicht(), pagina, PER_PAGINA).await?;
+    let paginering = Paginering { pagina, paginas: (totaal + PER_PAGINA - 1) / PER_PAGINA, totaal, basis: "/aanvragen?".into() };
+    Ok(html(
+        StatusCode::OK,
+        &Lijst { kader: Kader::nieuw(&s, &ident, "Mijn aanvragen", "/aanvragen"), rijen: rijen.iter().map(lijstrij).collect(), paginering },
+    ))
+}
+
+/// Een bevinding om te tonen, bij het deelplan of de maatregel waar ze over gaat.
+pub struct Bevindingregel {
+    pub deelplan: Option<String>,
+    pub maatregel: Option<String>,
+    pub regel: String,
+    pub titel: String,
+    /// "fout", "waarschuwing" of "voldaan".
+    pub uitkomst: String,
+    pub uitleg: String,
+    pub bron: String,
+}
+
+fn bevindingen(t: &toetsing::Toetsing<'_>) -> Vec<Bevindingregel> {
+    let r = serde_json::to_value(t.rapport()).unwrap_or_default();
+    r["bevindingen"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|b| Bevindingregel {
+            deelplan: b["deelplan"].as_str().map(String::from),
+            maatregel: b["maatregel"].as_str().map(String::from),
+            regel: b["regel"].as_str().unwrap_or("").into(),
+            titel: b["titel"].as_str().unwrap_or("").into(),
+            uitkomst: b["uitkomst"].as_str().unwrap_or("").into(),
+            uitleg: b["uitleg"].as_str().unwrap_or("").into(),
+            bron: b["bron"].as_str().unwrap_or("").into(),
+        })
+        .collect()
+}
+
+/// Toetst de aanvraag zoals ze nu is: een concept op het moment van nu (klok van de server), een ingediende
+/// aanvraag op haar moment van indienen; met de parameters van de ronde inclusief haar gedateerde wijzigingen.
+async fn toets_nu<'a>(s: &AppState, a: &'a Aanvraag, ronde: &'a Ronde) -> Result<toetsing::Toetsing<'a>, ApiFout> {
+    toetsing::toets(a, ronde, Referentie::ingebouwd(), (s.klok)()).map_err(|e| ApiFout::Intern(e.to_string()))
+}
+
+/// De aanvraag als de gebruiker haar mag zien (zichtfilter in SQL), met haar inhoud.
+async fn laad(s: &AppState, ident: &Identiteit, id: &str) -> Result<(AanvraagRij, Aanvraag, Ronde), ApiFout> {
+    let mut c = s.db.lees().await?;
+    let r = db::haal(&mut c, id, &ident.gebruiker()?.zicht()).await?.ok_or(ApiFout::NietGevonden)?;
+    let a: Aanvraag = serde_json::from_str(&r.inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    let ronde = crate::server::rondes::effectief(&mut c, &r.ronde).await?;
+    Ok((r, a, ronde))
+}
+
+/// De berekende cijfers van een deelplan, als (label, waarde).
+fn cijfers(i: &vhf_core::indicatoren::DeelplanIndicatoren) -> Vec<(&'static str, String)> {
+    let pct = |p: Option<vhf_core::geld::Percentage>| {
+        p.and_then(|p| serde_json::to_value(p).ok()).and_then(|v| v.as_str().map(|s| s.replace('.', ","))).unwrap_or_else(|| "–".into())
+    };
+    vec![
+        ("Kosten van de maatregelen", i.kosten.to_string()),
+        ("Opbrengsten", i.opbrengsten.to_string()),
+        ("Tekort (kosten − opbrengsten)", i.tekort.to_string()),
+        ("Maximale Rijksbijdrage fysiek", i.max_bijdrage_fysiek.to_string()),
+        ("Gevraagde bijdrage (fysiek + projectkosten)", i.gevraagd.to_string()),
+        ("Aandeel van het tekort", pct(i.aandeel_van_tekort)),
+        ("Cofinanciering", i.cofinanciering.to_string()),
+        ("Nog te dekken (cofinancieringsgat)", i.cofinancieringsgat.to_string()),
+        ("Woningen", getal(i.woningen.totaal())),
+        ("Aandeel particulier", pct(i.aandeel_particulier)),
+        ("Bijdrage per woning", i.bijdrage_per_woning.map(|b| b.to_string()).unwrap_or_else(|| "–".into())),
+    ]
+}
+
+pub struct Deelplanblok {
+    pub id: String,
+    pub naam: String,
+    pub pc4: String,
+    pub prioriteitsgebied: String,
+    pub maatregelen: Vec<(String, String, String, String, String)>,
+    pub cijfers: Vec<(&'static str, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "aanvragen/dossier.html")]
+struct Dossier {
+    kader: Kader,
+    r: Lijstrij,
+    versie: i64,
+    titel: String,
+    contact: String,
+    planning: String,
+    deelplannen: Vec<Deelplanblok>,
+    bevindingen: Vec<Bevindingregel>,
+    fouten: usize,
+    geschiedenis: Vec<(String, String, String, String)>,
+    documenten: Vec<(String, String, String)>,
+    /// Concept en de gebruiker is van de penvoerder: wijzigen en indienen.
+    bewerkbaar: bool,
+    ingediend: bool,
+    loket: String,
+    sleutel: String,
+    /// Voor een behandelaar: de statussen waarnaar het dossier kan.
+    overgangen: Vec<(String, String)>,
+    melding: Option<String>,
+    formulier: Formulier,
+}
+
+impl Dossier {
+    fn bij(&self, deelplan: &str) -> Vec<&Bevindingregel> {
+        self.bevindingen.iter().filter(|b| b.deelplan.as_deref() == Some(deelplan) && b.uitkomst != "voldaan").collect()
+    }
+    fn algemeen(&self) -> Vec<&Bevindingregel> {
+        self.bevindingen.iter().filter(|b| b.deelplan.is_none() && b.uitkomst != "voldaan").collect()
+    }
+}
+
+#[derive(Deserialize)]
+struct Melding {
+    opgeslagen: Option<String>,
+}
+
+async fn dossier(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, Query(m): Query<Melding>) -> Result<Response, ApiFout> {
+    let p = dossierpagina(&s, &ident, &id, Formulier::default()).await?;
+    let mut p = p;
+    p.melding = m.opgeslagen.map(|w| match w.as_str() {
+        "status" => "De status is gewijzigd en vastgelegd in het audittrail.".to_string(),
+        _ => "Opgeslagen. U kunt op elk moment verder; niets gaat verloren.".to_string(),
+    });
+    Ok(html(StatusCode::OK, &p))
+}
+
+async fn dossierpagina(s: &AppState, ident: &Identiteit, id: &str, formulier: Formulier) -> Result<Dossier, ApiFout> {
+    let (r, a, ronde) = laad(s, ident, id).await?;
+    let g = ident.gebruiker()?;
+    let t = toets_nu(s, &a, &ronde).await?;
+    let bev = bevindingen(&t);
+    let gebieden = Referentie::ingebouwd();
+    let lijst = t.parameters.prioriteitslijst.waarde.clone();
+    let deelplannen = a
+        .deelplannen
+        .iter()
+        .zip(&t.indicatoren.deelplannen)
+        .map(|(d, i)| Deelplanblok {
+            id: d.id.clone(),
+            naam: d.naam.clone(),
+            pc4: d.deelgebied.pc4.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", "),
+            prioriteitsgebied: d
+                .deelgebied
+                .prioriteitsgebied
+                .as_ref()
+                .map(|p| gebieden.lijst(&lijst).and_then(|l| l.get(p)).map(|x| x.naam.clone()).unwrap_or_else(|| p.clone()))
+                .unwrap_or_else(|| "geen".into()),
+            maatregelen: d
+                .maatregelen
+                .iter()
+                .map(|m| {
+                    (
+                        m.activiteit.naam().to_string(),
+                        m.omschrijving.clone(),
+                        getal(u64::from(m.woningen.eigenaar_bewoner) + u64::from(m.woningen.particuliere_verhuur) + u64::from(m.woningen.corporatie)),
+                        m.kosten.to_string(),
+                        m.opbrengsten.to_string(),
+                    )
+                })
+                .collect(),
+            cijfers: cijfers(i),
+        })
+        .collect();
+    let mut c = s.db.lees().await?;
+    let geschiedenis = db::overgangen(&mut c, id)
+        .await?
+        .iter()
+        .map(|o| {
+            let naar: String = o.naar.parse::<Status>().map(|x| x.to_string()).unwrap_or_else(|_| o.naar.clone());
+            (lokaal(jiff::Timestamp::from_microsecond(o.op).unwrap_or_default()), naar, o.actor.clone(), o.reden.clone())
+        })
+        .collect();
+    let documenten = crate::db::documenten::van_aanvraag(&mut c, id)
+        .await?
+        .iter()
+        .map(|d| (d.naam.clone(), d.soort.clone(), d.deelplan.clone().unwrap_or_else(|| "hele aanvraag".into())))
+        .collect();
+    let bewerkbaar = g.rol == Rol::Aanvrager && r.status.inhoud_wijzigbaar() && g.gemeente.map(|x| x.to_string()) == Some(r.penvoerder.clone());
+    let overgangen = if g.rol == Rol::Behandelaar {
+        Status::ALLE
+            .iter()
+            .filter(|x| **x != Status::Ingediend && levensloop::overgang(r.status, **x).is_ok())
+            .map(|x| (x.code().to_string(), x.to_string()))
+            .collect()
+    } else {
+        vec![]
+    };
+    let p = ronde.parameters_op((s.klok)());
+    Ok(Dossier {
+        kader: Kader::nieuw(s, ident, format!("Aanvraag {}", r.kenmerk), if g.rol == Rol::Aanvrager { "/aanvragen/" } else { "/behandeling/" }),
+        versie: r.versie,
+        titel: a.titel.clone(),
+        contact: format!("{} ({})", a.contactpersoon.naam, a.contactpersoon.email),
+        planning: format!("{} tot en met {}", a.planning.start.strftime("%d-%m-%Y"), a.planning.einde.strftime("%d-%m-%Y")),
+        deelplannen,
+        fouten: bev.iter().filter(|b| b.uitkomst == "fout").count(),
+        bevindingen: bev,
+        geschiedenis,
+        documenten,
+        bewerkbaar,
+        ingediend: !r.status.inhoud_wijzigbaar(),
+        loket: format!("{} tot {}", p.loket_open.waarde.strftime("%d-%m-%Y %H:%M"), p.loket_sluit.waarde.strftime("%d-%m-%Y %H:%M")),
+        sleutel: formuliersleutel(),
+        overgangen,
+        melding: None,
+        formulier,
+        r: lijstrij(&r),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Stap: algemene gegevens (ook de eerste stap van een nieuwe aanvraag).
+
+#[derive(Template)]
+#[template(path = "aanvragen/algemeen.html")]
+struct Algemeen {
+    kader: Kader,
+    /// `None` bij een nieuwe aanvraag.
+    id: Option<String>,
+    f: Formulier,
+    rondes: Vec<(String, String)>,
+    versie: i64,
+}
+
+fn algemene_waarden(f: &mut Formulier, a: &Aanvraag) {
+    f.zet("kenmerk", &a.kenmerk);
+    f.zet("titel", &a.titel);
+    f.zet("contact_naam", &a.contactpersoon.naam);
+    f.zet("contact_email", &a.contactpersoon.email);
+    f.zet("contact_telefoon", a.contactpersoon.telefoon.clone().unwrap_or_default());
+    f.zet("start", a.planning.start.to_string());
+    f.zet("einde", a.planning.einde.to_string());
+}
+
+async fn nieuw(State(s): State<AppState>, ident: Identiteit) -> Response {
+    let mut f = Formulier::default();
+    f.zet(
+        "ronde",
+        Ronde::ingebouwd()
+            .iter()
+            .rev()
+            .find(|r| *r.parameters_op((s.klok)()).loket_open.waarde <= r.lokaal((s.klok)()).datetime())
+            .map(|r| r.id.clone())
+            .unwrap_or_default(),
+    );
+    f.zet("_sleutel", formuliersleutel());
+    let kader = Kader::nieuw(&s, &ident, "Nieuwe aanvraag", "/aanvragen/nieuw");
+    html(StatusCode::OK, &Algemeen { kader, id: None, f, rondes: rondes(), versie: 0 })
+}
+
+fn rondes() -> Vec<(String, String)> {
+    Ronde::ingebouwd().iter().map(|r| (r.id.clone(), r.naam.clone())).collect()
+}
+
+/// Zet de algemene velden in de JSON van de aanvraag.
+fn algemeen_in_json(f: &Formulier, a: &mut Value) {
+    a["kenmerk"] = json!(f.w("kenmerk"));
+    a["titel"] = json!(f.w("titel"));
+    a["contactpersoon"] = json!({ "naam": f.w("contact_naam"), "email": f.w("contact_email") });
+    if !f.w("contact_telefoon").is_empty() {
+        a["contactpersoon"]["telefoon"] = json!(f.w("contact_telefoon"));
+    }
+    a["planning"] = json!({ "start": f.w("start"), "einde": f.w("einde") });
+}
+
+/// Leest de JSON met de lezer van de kern (dezelfde grenzen als de API); een fout komt bij het veld van het
+/// formulier dat erover gaat.
+fn lees(f: &mut Formulier, a: &Value, veldnaam: impl Fn(&str) -> String) -> Option<Aanvraag> {
+    if !f.fouten.is_empty() {
+        return None;
+    }
+    match vhf_core::invoer::lees_aanvraag(&a.to_string()) {
+        Ok(a) => Some(a),
+        Err(e) => {
+            let veld = e.veld.clone().unwrap_or_default();
+            f.fout(veldnaam(&veld), e.melding.clone());
+            None
+        }
+    }
+}
+
+fn algemeen_veld(pad: &str) -> String {
+    match pad {
+        p if p.starts_with("contactpersoon.naam") => "contact_naam".into(),
+        p if p.starts_with("contactpersoon.email") => "contact_email".into(),
+        p if p.starts_with("contactpersoon.telefoon") => "contact_telefoon".into(),
+        p if p.starts_with("planning.start") => "start".into(),
+        p if p.starts_with("planning") => "einde".into(),
+        p if p.starts_with("deelplannen[0].deelgebied.pc4") => "pc4".into(),
+        p if p.starts_with("deelplannen[0].naam") => "deelplan_naam".into(),
+        "kenmerk" | "titel" | "ronde" => pad.into(),
+        _ => "kenmerk".into(),
+    }
+}
+
+/// Een fout van een handeling bij het formulier: versie, kenmerk, rol. Anders gewoon de fout (foutpagina).
+fn fout_in_formulier(f: &mut Formulier, e: ApiFout, veld: &str) -> Result<(), ApiFout> {
+    match e {
+        ApiFout::Conflict(m) => f.fout(veld, m),
+        ApiFout::VersieVerouderd { huidige } => f.fout(
+            veld,
+            format!("Iemand anders heeft deze aanvraag intussen gewijzigd (nu versie {huidige}). Uw invoer staat hieronder nog; open de aanvraag opnieuw in een ander tabblad en neem uw wijziging daarin over."),
+        ),
+        ApiFout::Ongeldig { detail, velden } => f.fout(velden.first().map(|v| algemeen_veld(&v.name)).unwrap_or_else(|| veld.to_string()), detail),
+        ApiFout::Regel { detail, .. } => f.fout(veld, detail),
+        e => return Err(e),
+    }
+    Ok(())
+}
+
+async fn nieuw_opslaan(State(s): State<AppState>, ident: Identiteit, body: String) -> Result<Response, ApiFout> {
+    let g = ident.gebruiker()?;
+    let mut f = Formulier::uit_body(body.as_bytes());
+    let gemeente = g.gemeente.map(|x| x.to_string()).unwrap_or_default();
+    if Ronde::zoek(f.w("ronde")).is_none() {
+        f.fout("ronde", "Kies de ronde waarvoor u aanvraagt.");
+    }
+    for (veld, wat) in [
+        ("kenmerk", "een kenmerk"),
+        ("titel", "een titel"),
+        ("contact_naam", "de naam van de contactpersoon"),
+        ("contact_email", "het e-mailadres van de contactpersoon"),
+        ("deelplan_naam", "de naam van het eerste deelplan"),
+        ("pc4", "ten minste één PC4-postcodegebied"),
+    ] {
+        if f.w(veld).is_empty() {
+            f.fout(veld, format!("Vul {wat} in."));
+        }
+    }
+    let pc4: Vec<String> = f.w("pc4").split(|c: char| c == ',' || c.is_whitespace()).filter(|x| !x.is_empty()).map(String::from).collect();
+    // Een eerste deelplan met één lege maatregel: de toetsing zegt daarna per veld wat er nog ontbreekt.
+    let mut a = json!({
+        "ronde": f.w("ronde"), "aanvragers": [gemeente],
+        "deelplannen": [{
+            "id": "DP1", "naam": f.w("deelplan_naam"),
+            "deelgebied": { "gemeente": gemeente, "pc4": pc4 },
+            "maatregelen": [{ "id": "M1", "activiteit": "renovatie", "omschrijving": "(nog in te vullen)", "woningen": { "eigenaar_bewoner": 0, "particuliere_verhuur": 0, "corporatie": 0 }, "kosten": "0.00", "opbrengsten": "0.00" }],
+            "bijdrage_fysiek": "0.00",
+        }],
+    });
+    algemeen_in_json(&f, &mut a);
+    if let Some(aanvraag) = lees(&mut f, &a, algemeen_veld) {
+        let v = Verzoek::nieuw(&s, &ident, Some(f.w("_sleutel").to_string()).filter(|k| !k.is_empty()), "POST /aanvragen", a.to_string())?;
+        match handeling::maak(&v, aanvraag).await {
+            Ok(rij) => return Ok(naar(&format!("/aanvragen/{}?opgeslagen=1", rij.id))),
+            Err(ApiFout::Herhaald(h)) => {
+                return Ok(naar(&format!("/aanvragen/{}", h.antwoord["id"].as_str().unwrap_or(""))));
+            }
+            Err(e) => fout_in_formulier(&mut f, e, "kenmerk")?,
+        }
+    }
+    let kader = Kader::nieuw(&s, &ident, "Nieuwe aanvraag", "/aanvragen/nieuw");
+    Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &Algemeen { kader, id: None, f, rondes: rondes(), versie: 0 }))
+}
+
+async fn algemeen(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>) -> Result<Response, ApiFout> {
+    let (r, a, _) = laad(&s, &ident, &id).await?;
+    let mut f = Formulier::default();
+    algemene_waarden(&mut f, &a);
+    let kader = Kader::nieuw(&s, &ident, format!("Algemene gegevens – {}", r.kenmerk), "/aanvragen/");
+    Ok(html(StatusCode::OK, &Algemeen { kader, id: Some(id), f, rondes: rondes(), versie: r.versie }))
+}
+
+async fn algemeen_opslaan(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, body: String) -> Result<Response, ApiFout> {
+    let (r, oud, _) = laad(&s, &ident, &id).await?;
+    let mut f = Formulier::uit_body(body.as_bytes());
+    let versie = f.w("versie").parse::<i64>().unwrap_or(r.versie);
+    let mut a = serde_json::to_value(&oud).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    algemeen_in_json(&f, &mut a);
+    if let Some(nieuw) = lees(&mut f, &a, algemeen_veld) {
+        match handeling::wijzig(&s, &ident, &id, Versie::Precies(versie), nieuw).await {
+            Ok(_) => return Ok(naar(&format!("/aanvragen/{id}?opgeslagen=1"))),
+            Err(e) => fout_in_formulier(&mut f, e, "kenmerk")?,
+        }
+    }
+    let kader = Kader::nieuw(&s, &ident, format!("Algemene gegevens – {}", r.kenmerk), "/aanvragen/");
+    Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &Algemeen { kader, id: Some(id), f, rondes: rondes(), versie }))
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Stap: een deelplan.
+
+#[derive(Template)]
+#[template(path = "aanvragen/deelplan.html")]
+struct Deelplanpagina {
+    kader: Kader,
+    id: String,
+    deelplan: String,
+    kenmerk: String,
+    f: Formulier,
+    versie: i64,
+    /// Aantal rijen maatregelen en cofinanciering in het formulier (de bestaande plus één lege).
+    maatregelen: Vec<usize>,
+    cofinanciering: Vec<usize>,
+    gebieden: Vec<(String, String)>,
+    bevindingen: Vec<Bevindingregel>,
+}
+
+impl Deelplanpagina {
+    /// De naam van het veld in rij `i`: `m_kosten_2`.
+    fn n(&self, naam: &str, i: &usize) -> String {
+        format!("{naam}_{i}")
+    }
+    fn v(&self, naam: &str, i: &usize) -> &str {
+        self.f.w(&format!("{naam}_{i}"))
+    }
+    fn fout(&self, naam: &str, i: &usize) -> Option<&str> {
+        self.f.fout_bij(&format!("{naam}_{i}"))
+    }
+    fn gekozen(&self, naam: &str, i: &usize, waarde: &str) -> bool {
+        self.v(naam, i) == waarde
+    }
+    fn bij_maatregel(&self, i: &usize) -> Vec<&Bevindingregel> {
+        let mid = self.v("m_id", i);
+        self.bevindingen.iter().filter(|b| !mid.is_empty() && b.maatregel.as_deref() == Some(mid) && b.uitkomst != "voldaan").collect()
+    }
+    fn bij_deelplan(&self) -> Vec<&Bevindingregel> {
+        self.bevindingen.iter().filter(|b| b.deelplan.as_deref() == Some(self.deelplan.as_str()) && b.maatregel.is_none() && b.uitkomst != "voldaan").collect()
+    }
+}
+
+const ACTIVITEITEN: [Activiteit; 5] = Activiteit::ALLE;
+
+fn code<T: serde::Serialize>(x: T) -> String {
+    serde_json::to_value(x).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+}
+
+fn deelplan_waarden(f: &mut Formulier, d: &vhf_core::aanvraag::Deelplan) {
+    f.zet("naam", &d.naam);
+    f.zet("pc4", d.deelgebied.pc4.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", "));
+    f.zet("prioriteitsgebied", d.deelgebied.prioriteitsgebied.clone().unwrap_or_default());
+    f.zet("bijdrage_fysiek", bedrag_invoer(d.bijdrage_fysiek));
+    f.zet("projectkosten", bedrag_invoer(d.projectkosten));
+    f.zet("minimum_werkbaar", d.minimum_werkbaar.map(bedrag_invoer).unwrap_or_default());
+    for (i, m) in d.maatregelen.iter().enumerate() {
+        f.zet(format!("m_id_{i}"), &m.id);
+        f.zet(format!("m_activiteit_{i}"), code(m.activiteit));
+        f.zet(format!("m_omschrijving_{i}"), &m.omschrijving);
+        f.zet(format!("m_eb_{i}"), m.woningen.eigenaar_bewoner.to_string());
+        f.zet(format!("m_pv_{i}"), m.woningen.particuliere_verhuur.to_string());
+        f.zet(format!("m_co_{i}"), m.woningen.corporatie.to_string());
+        f.zet(format!("m_label_voor_{i}"), m.label_voor.map(|l| l.naam().to_string()).unwrap_or_default());
+        f.zet(format!("m_label_na_{i}"), m.label_na.map(|l| l.naam().to_string()).unwrap_or_default());
+        f.zet(format!("m_kosten_{i}"), bedrag_invoer(m.kosten));
+        f.zet(format!("m_opbrengsten_{i}"), bedrag_invoer(m.opbrengsten));
+    }
+    for (i, c) in d.cofinanciering.iter().enumerate() {
+        f.zet(format!("c_financier_{i}"), code(c.financier));
+        f.zet(format!("c_naam_{i}"), &c.naam);
+        f.zet(format!("c_bedrag_{i}"), bedrag_invoer(c.bedrag));
+    }
+}
+
+/// Rijen in het formulier: zoveel als er ingevuld zijn, plus één lege om toe te voegen.
+fn rijen(f: &Formulier, prefix: &str) -> Vec<usize> {
+    let n = (0..200).take_while(|i| f.waarden.contains_key(&format!("{prefix}_{i}"))).count();
+    (0..=n).collect()
+}
+
+fn gebieden(ronde: &Ronde, nu: jiff::Timestamp, gemeente: Option<vhf_core::codes::GemeenteCode>) -> Vec<(String, String)> {
+    let lijst = ronde.parameters_op(nu).prioriteitslijst.waarde.clone();
+    Referentie::ingebouwd()
+        .lijst(&lijst)
+        .into_iter()
+        .flat_map(|l| l.values())
+        .filter(|g| gemeente.is_none_or(|gm| g.gemeenten.contains_key(&gm)))
+        .map(|g| (g.id.clone(), format!("{} ({})", g.naam, g.soort.omschrijving())))
+        .collect()
+}
+
+async fn deelplan(State(s): State<AppState>, ident: Identiteit, Path((id, dp)): Path<(String, String)>) -> Result<Response, ApiFout> {
+    let (r, a, ronde) = laad(&s, &ident, &id).await?;
+    let mut f = Formulier::default();
+    if dp != "nieuw" {
+        let d = a.deelplannen.iter().find(|d| d.id == dp).ok_or(ApiFout::NietGevonden)?;
+        deelplan_waarden(&mut f, d);
+    }
+    let t = toets_nu(&s, &a, &ronde).await?;
+    let pagina = Deelplanpagina {
+        kader: Kader::nieuw(&s, &ident, if dp == "nieuw" { "Nieuw deelplan".to_string() } else { format!("Deelplan {dp}") }, "/aanvragen/"),
+        maatregelen: rijen(&f, "m_id"),
+        cofinanciering: rijen(&f, "c_naam"),
+        gebieden: gebieden(&ronde, (s.klok)(), ident.gebruiker()?.gemeente),
+        bevindingen: bevindingen(&t),
+        id,
+        deelplan: dp,
+        kenmerk: r.kenmerk,
+        f,
+        versie: r.versie,
+    };
+    Ok(html(StatusCode::OK, &pagina))
+}
+
+/// Het veld van het deelplanformulier bij een pad van de kernlezer (`deelplannen[2].maatregelen[1].kosten`).
+fn deelplan_veld(plek: usize) -> impl Fn(&str) -> String {
+    move |pad: &str| {
+        let voor = format!("deelplannen[{plek}].");
+        let Some(rest) = pad.strip_prefix(&voor) else { return "naam".into() };
+        let index = |r: &str| r.split(']').next().and_then(|x| x.parse::<usize>().ok()).unwrap_or(0);
+        if let Some(m) = rest.strip_prefix("maatregelen[") {
+            let i = index(m);
+            let veld = m.split("].").nth(1).unwrap_or("omschrijving");
+            let naam = match veld.split('.').next().unwrap_or("") {
+                "woningen" => match veld.rsplit('.').next().unwrap_or("") {
+                    "particuliere_verhuur" => "pv",
+                    "corporatie" => "co",
+                    _ => "eb",
+                },
+                "label_voor" => "label_voor",
+                "label_na" => "label_na",
+                "kosten" => "kosten",
+                "opbrengsten" => "opbrengsten",
+                "activiteit" => "activiteit",
+                _ => "omschrijving",
+            };
+            return format!("m_{naam}_{i}");
+        }
+        if let Some(c) = rest.strip_prefix("cofinanciering[") {
+            let i = index(c);
+            let veld = c.split("].").nth(1).unwrap_or("naam");
+            return format!(
+                "c_{}_{i}",
+                if veld.starts_with("bedrag") {
+                    "bedrag"
+                } else if veld.starts_with("financier") {
+                    "financier"
+                } else {
+                    "naam"
+                }
+            );
+        }
+        match rest.split(['.', '[']).next().unwrap_or("") {
+            "deelgebied" if rest.contains("prioriteitsgebied") => "prioriteitsgebied".into(),
+            "deelgebied" => "pc4".into(),
+            "bijdrage_fysiek" => "bijdrage_fysiek".into(),
+            "projectkosten" => "projectkosten".into(),
+            "minimum_werkbaar" => "minimum_werkbaar".into(),
+            _ => "naam".into(),
+        }
+    }
+}
+
+async fn deelplan_opslaan(State(s): State<AppState>, ident: Identiteit, Path((id, dp)): Path<(String, String)>, body: String) -> Result<Response, ApiFout> {
+    let (r, oud, ronde) = laad(&s, &ident, &id).await?;
+    let g = ident.gebruiker()?;
+    let mut f = Formulier::uit_body(body.as_bytes());
+    let versie = f.w("versie").parse::<i64>().unwrap_or(r.versie);
+    let mut a = serde_json::to_value(&oud).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    let plek = match oud.deelplannen.iter().position(|d| d.id == dp) {
+        Some(p) => p,
+        None if dp == "nieuw" => oud.deelplannen.len(),
+        None => return Err(ApiFout::NietGevonden),
+    };
+    let nieuw_id =
+        if dp == "nieuw" { (1..).map(|n| format!("DP{n}")).find(|x| oud.deelplannen.iter().all(|d| &d.id != x)).unwrap_or_default() } else { dp.clone() };
+    if f.w("naam").is_empty() {
+        f.fout("naam", "Vul de naam van het deelplan in.");
+    }
+    let pc4: Vec<String> = f.w("pc4").split(|c: char| c == ',' || c.is_whitespace()).filter(|x| !x.is_empty()).map(String::from).collect();
+    if pc4.is_empty() {
+        f.fout("pc4", "Noem ten minste één PC4-postcodegebied (vier cijfers, bijvoorbeeld 1504).");
+    }
+    let mut maatregelen = Vec::new();
+    for i in rijen(&f, "m_id") {
+        let leeg = ["m_omschrijving", "m_kosten", "m_eb", "m_pv", "m_co"].iter().all(|p| f.w(&format!("{p}_{i}")).is_empty());
+        if leeg || f.aan(&format!("m_weg_{i}")) {
+            continue;
+        }
+        let mid = Some(f.w(&format!("m_id_{i}")).to_string())
+            .filter(|x| !x.is_empty())
+            .unwrap_or_else(|| (1..).map(|n| format!("M{n}")).find(|x| (0..200).all(|j| f.w(&format!("m_id_{j}")) != x)).unwrap_or_default());
+        let mut m = json!({
+            "id": mid,
+            "activiteit": f.w(&format!("m_activiteit_{i}")),
+            "omschrijving": f.w(&format!("m_omschrijving_{i}")),
+            "woningen": {
+                "eigenaar_bewoner": f.aantal(&format!("m_eb_{i}"), "Woningen eigenaar-bewoner"),
+                "particuliere_verhuur": f.aantal(&format!("m_pv_{i}"), "Woningen particuliere verhuur"),
+                "corporatie": f.aantal(&format!("m_co_{i}"), "Woningen corporatie"),
+            },
+            "kosten": f.bedrag(&format!("m_kosten_{i}"), "Kosten"),
+            "opbrengsten": f.bedrag(&format!("m_opbrengsten_{i}"), "Opbrengsten"),
+        });
+        for l in ["label_voor", "label_na"] {
+            let w = f.w(&format!("m_{l}_{i}")).to_string();
+            if !w.is_empty() {
+                m[l] = json!(w);
+            }
+        }
+        maatregelen.push(m);
+    }
+    if maatregelen.is_empty() {
+        f.fout("m_omschrijving_0", "Een deelplan heeft ten minste één maatregel: vul de eerste rij in.");
+    }
+    let mut cofinanciering = Vec::new();
+    for i in rijen(&f, "c_naam") {
+        if f.w(&format!("c_naam_{i}")).is_empty() && f.w(&format!("c_bedrag_{i}")).is_empty() {
+            continue;
+        }
+        cofinanciering.push(json!({
+            "financier": f.w(&format!("c_financier_{i}")),
+            "naam": f.w(&format!("c_naam_{i}")),
+            "bedrag": f.bedrag(&format!("c_bedrag_{i}"), "Bedrag van de cofinanciering"),
+        }));
+    }
+    let mut d = json!({
+        "id": nieuw_id,
+        "naam": f.w("naam"),
+        "deelgebied": { "gemeente": g.gemeente.map(|x| x.to_string()).unwrap_or_default(), "pc4": pc4 },
+        "maatregelen": maatregelen,
+        "bijdrage_fysiek": f.bedrag("bijdrage_fysiek", "Gevraagde bijdrage fysiek"),
+        "projectkosten": f.bedrag("projectkosten", "Projectkosten"),
+        "cofinanciering": cofinanciering,
+    });
+    if !f.w("prioriteitsgebied").is_empty() {
+        d["deelgebied"]["prioriteitsgebied"] = json!(f.w("prioriteitsgebied"));
+    }
+    if !f.w("minimum_werkbaar").is_empty() {
+        d["minimum_werkbaar"] = json!(f.bedrag("minimum_werkbaar", "Minimum werkbaar bedrag"));
+    }
+    let lijst = a["deelplannen"].as_array_mut().ok_or_else(|| ApiFout::Intern("deelplannen".into()))?;
+    if plek < lijst.len() {
+        lijst[plek] = d;
+    } else {
+        lijst.push(d);
+    }
+    if let Some(nieuw) = lees(&mut f, &a, deelplan_veld(plek)) {
+        match handeling::wijzig(&s, &ident, &id, Versie::Precies(versie), nieuw).await {
+            Ok(_) => return Ok(naar(&format!("/aanvragen/{id}?opgeslagen=1#{nieuw_id}"))),
+            Err(e) => fout_in_formulier(&mut f, e, "naam")?,
+        }
+    }
+    let t = toets_nu(&s, &oud, &ronde).await?;
+    let pagina = Deelplanpagina {
+        kader: Kader::nieuw(&s, &ident, if dp == "nieuw" { "Nieuw deelplan".to_string() } else { format!("Deelplan {dp}") }, "/aanvragen/"),
+        maatregelen: rijen(&f, "m_id").into_iter().chain(std::iter::once(usize::MAX)).filter(|i| *i != usize::MAX).collect(),
+        cofinanciering: rijen(&f, "c_naam"),
+        gebieden: gebieden(&ronde, (s.klok)(), g.gemeente),
+        bevindingen: bevindingen(&t),
+        id,
+        deelplan: dp,
+        kenmerk: r.kenmerk,
+        f,
+        versie,
+    };
+    Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &pagina))
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Indienen en het ontvangstbewijs.
+
+async fn indienen(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, body: String) -> Result<Response, ApiFout> {
+    let mut f = Formulier::uit_body(body.as_bytes());
+    if !f.aan("bevestig") {
+        f.fout("bevestig", "Vink aan dat u de aanvraag namens uw gemeente indient en dat de gegevens kloppen.");
+    } else {
+        let versie = f.w("versie").parse::<i64>().ok().map(Versie::Precies);
+        let sleutel = Some(f.w("_sleutel").to_string()).filter(|k| !k.is_empty());
+        let v = Verzoek::nieuw(&s, &ident, sleutel, format!("POST /aanvragen/{id}/indiening"), "")?;
+        match handeling::dien_in(&v, &id, versie).await {
+            Ok(_) | Err(ApiFout::Herhaald(_)) => return Ok(naar(&format!("/aanvragen/{id}/bewijs"))),
+            Err(e) => fout_in_formulier(&mut f, e, "bevestig")?,
+        }
+    }
+    let p = dossierpagina(&s, &ident, &id, f).await?;
+    Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &p))
+}
+
+#[derive(Template)]
+#[template(path = "aanvragen/bewijs.html")]
+struct Bewijs {
+    kader: Kader,
+    id: String,
+    kenmerk: String,
+    titel: String,
+    gemeente: String,
+    ontvangstnummer: String,
+    moment: String,
+    sha256: String,
+}
+
+async fn bewijs(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>) -> Result<Response, ApiFout> {
+    let (r, a, ronde) = laad(&s, &ident, &id).await?;
+    let mut c = s.db.lees().await?;
+    let i = db::indiening(&mut c, &id).await?.ok_or_else(|| ApiFout::Conflict(format!("De aanvraag is {} en heeft nog geen ontvangstbewijs.", r.status)))?;
+    let ts = jiff::Timestamp::from_microsecond(i.ingediend_op).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    let gemeente =
+        vhf_core::codes::GemeenteCode::parse(&r.penvoerder).map(|g| Referentie::ingebouwd().gemeentenaam(g)).unwrap_or_else(|_| r.penvoerder.clone());
+    let pagina = Bewijs {
+        kader: Kader::nieuw(&s, &ident, "Ontvangstbewijs", "/aanvragen/"),
+        kenmerk: r.kenmerk.clone(),
+        titel: a.titel.clone(),
+        gemeente,
+        ontvangstnummer: i.ontvangstnummer,
+        moment: format!("{} ({})", ronde.lokaal(ts).strftime("%d-%m-%Y om %H:%M:%S"), ronde.tijdzone),
+        sha256: i.sha256,
+        id,
+    };
+    Ok(html(StatusCode::OK, &pagina))
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// De behandelaar: een statusovergang met reden.
+
+async fn status(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, body: String) -> Result<Response, ApiFout> {
+    let mut f = Formulier::uit_body(body.as_bytes());
+    let naar_status: Option<Status> = f.w("naar").parse().ok();
+    let versie = f.w("versie").parse::<i64>().unwrap_or(0);
+    match naar_status {
+        None => f.fout("naar", "Kies de nieuwe status."),
+        Some(st) => {
+            let sleutel = Some(f.w("_sleutel").to_string()).filter(|k| !k.is_empty());
+            let body = json!({ "naar": st, "reden": f.w("reden") }).to_string();
+            let v = Verzoek::nieuw(&s, &ident, sleutel, format!("POST /aanvragen/{id}/statusovergangen"), body)?;
+            match handeling::overgang(&v, &id, Versie::Precies(versie), st, f.w("reden")).await {
+                Ok(_) | Err(ApiFout::Herhaald(_)) => return Ok(naar(&format!("/aanvragen/{id}?opgeslagen=status"))),
+                Err(ApiFout::Ongeldig { detail, .. }) => f.fout("reden", detail),
+                Err(e) => fout_in_formulier(&mut f, e, "naar")?,
+            }
+        }
+    }
+    let p = dossierpagina(&s, &ident, &id, f).await?;
+    Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &p))
+}
+
+/// De energielabels voor de keuzelijsten.
+pub fn labels() -> Vec<&'static str> {
+    EnergieLabel::ALLE.iter().map(|l| l.naam()).collect()
+}
+
+/// De activiteiten voor de keuzelijsten: (code, naam).
+pub fn activiteiten() -> Vec<(String, &'static str)> {
+    ACTIVITEITEN.iter().map(|a| (code(*a), a.naam())).collect()
+}
+
+/// De soorten financiers: (code, naam).
+pub fn financiers() -> Vec<(&'static str, &'static str)> {
+    vec![("gemeente", "gemeente"), ("corporatie", "woningcorporatie"), ("eigenaren", "eigenaren"), ("provincie", "provincie"), ("overig", "overig")]
+}
+
+pub fn bedrag_centen(c: i64) -> String {
+    euro(c)
+}

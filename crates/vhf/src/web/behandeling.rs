@@ -1,0 +1,153 @@
+//! De werkvoorraad van de behandelaar (RVO): alle aanvragen met filters (ronde, status, gemeente) en sortering,
+//! per pagina, met de zaakpagina als dossier (`web/aanvragen.rs`), en één actie voor veel aanvragen tegelijk:
+//! de gekozen aanvragen ontvankelijk verklaren. Elke aanvraag gaat daarbij afzonderlijk door dezelfde
+//! handeling als de API (eigen versiecontrole, eigen statusovergang met reden, eigen auditregel); wat niet kan
+//! (een andere status, intussen gewijzigd), wordt overgeslagen en gemeld, de rest gaat door.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use serde::Deserialize;
+use vhf_core::levensloop::Status;
+use vhf_core::referentie::Referentie;
+use vhf_core::regeling::Ronde;
+
+use super::aanvragen::{Lijstrij, Paginering, lijstrij, naar};
+use super::formulier::Formulier;
+use super::pagina::{Kader, html};
+use crate::db::aanvragen::{self as db, Werkfilter};
+use crate::handelingen::Verzoek;
+use crate::handelingen::aanvragen::{self as handeling, Versie};
+use crate::server::AppState;
+use crate::server::fout::ApiFout;
+use crate::server::identiteit::Identiteit;
+use crate::server::routes::{Auditor, Basis, Behandelaar, Beslisser, Route, Toegang};
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route {
+            methode: "GET",
+            pad: "/behandeling",
+            samenvatting: "Werkvoorraad: aanvragen met filters (?ronde, ?status, ?gemeente, ?sorteer, ?pagina)",
+            body: None,
+            antwoorden: &[(200, "de pagina")],
+            basis: Basis::Web,
+            toegang: Toegang::Rollen(&[Behandelaar, Beslisser, Auditor]),
+            handler: get(werkvoorraad),
+        },
+        Route {
+            methode: "POST",
+            pad: "/behandeling/ontvankelijk",
+            samenvatting: "De gekozen aanvragen ontvankelijk verklaren (elk met eigen statusovergang en auditregel)",
+            body: None,
+            antwoorden: &[(303, "verwerkt, terug naar de werkvoorraad met de uitkomst")],
+            basis: Basis::Web,
+            toegang: Toegang::Rollen(&[Behandelaar]),
+            handler: axum::routing::post(ontvankelijk),
+        },
+    ]
+}
+
+const PER_PAGINA: i64 = 50;
+
+#[derive(Deserialize, Default)]
+struct Keuze {
+    ronde: Option<String>,
+    status: Option<String>,
+    gemeente: Option<String>,
+    sorteer: Option<String>,
+    pagina: Option<i64>,
+    verwerkt: Option<usize>,
+    overgeslagen: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "behandeling/werkvoorraad.html")]
+struct Werkvoorraad {
+    kader: Kader,
+    rijen: Vec<(Lijstrij, String, i64)>,
+    paginering: Paginering,
+    rondes: Vec<(String, String)>,
+    statussen: Vec<(String, String)>,
+    gemeenten: Vec<(String, String)>,
+    filter: Werkfilter,
+    op_kenmerk: bool,
+    /// Mag deze gebruiker de bulkactie doen (behandelaar)?
+    bulk: bool,
+    uitkomst: Option<(usize, Vec<String>)>,
+    sleutel: String,
+}
+
+fn urlcodeer(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+async fn werkvoorraad(State(s): State<AppState>, ident: Identiteit, Query(k): Query<Keuze>) -> Result<Response, ApiFout> {
+    let g = ident.gebruiker()?;
+    let filter = Werkfilter {
+        ronde: k.ronde.clone().unwrap_or_default(),
+        status: k.status.clone().unwrap_or_default(),
+        gemeente: k.gemeente.clone().unwrap_or_default(),
+    };
+    let op_kenmerk = k.sorteer.as_deref() == Some("kenmerk");
+    let pagina = k.pagina.unwrap_or(1).clamp(1, 1_000_000);
+    let mut c = s.db.lees().await?;
+    let (rijen, totaal) = db::werkvoorraad(&mut c, &filter, &g.zicht(), op_kenmerk, pagina, PER_PAGINA).await?;
+    let basis = format!(
+        "/behandeling?ronde={}&status={}&gemeente={}&sorteer={}&",
+        urlcodeer(&filter.ronde),
+        urlcodeer(&filter.status),
+        urlcodeer(&filter.gemeente),
+        if op_kenmerk { "kenmerk" } else { "binnenkomst" }
+    );
+    let naam = |code: &str| vhf_core::codes::GemeenteCode::parse(code).map(|c| Referentie::ingebouwd().gemeentenaam(c)).unwrap_or_else(|_| code.to_string());
+    let pagina_ = Werkvoorraad {
+        kader: Kader::nieuw(&s, &ident, "Werkvoorraad", "/behandeling"),
+        rijen: rijen.iter().map(|r| (lijstrij(r), naam(&r.penvoerder), r.versie)).collect(),
+        paginering: Paginering { pagina, paginas: (totaal + PER_PAGINA - 1) / PER_PAGINA, totaal, basis },
+        rondes: Ronde::ingebouwd().iter().map(|r| (r.id.clone(), r.naam.clone())).collect(),
+        statussen: Status::ALLE.iter().map(|x| (x.code().to_string(), x.to_string())).collect(),
+        gemeenten: {
+            let mut v: Vec<(String, String)> = Referentie::ingebouwd().gemeenten().map(|x| (x.code.to_string(), x.naam.clone())).collect();
+            v.sort_by(|a, b| a.1.cmp(&b.1));
+            v
+        },
+        filter,
+        op_kenmerk,
+        bulk: g.rol == crate::toegang::Rol::Behandelaar,
+        uitkomst: k.verwerkt.map(|n| (n, k.overgeslagen.unwrap_or_default().split(',').filter(|x| !x.is_empty()).map(String::from).collect())),
+        sleutel: crate::server::identiteit::geheim(),
+    };
+    Ok(html(StatusCode::OK, &pagina_))
+}
+
+/// Elke aangevinkte aanvraag (`kies_<id>` met `versie_<id>`) ontvankelijk, elk als eigen handeling.
+async fn ontvankelijk(State(s): State<AppState>, ident: Identiteit, body: String) -> Result<Response, ApiFout> {
+    let f = Formulier::uit_body(body.as_bytes());
+    let reden = match f.w("reden") {
+        "" => "volledig en tijdig; ontvankelijk (werkvoorraad, meerdere tegelijk)".to_string(),
+        r => r.to_string(),
+    };
+    let sleutel = f.w("_sleutel").to_string();
+    let mut verwerkt = 0;
+    let mut overgeslagen = Vec::new();
+    for id in f.waarden.keys().filter_map(|k| k.strip_prefix("kies_")).map(String::from).collect::<Vec<_>>() {
+        let versie = f.w(&format!("versie_{id}")).parse::<i64>().unwrap_or(0);
+        // Een sleutel per aanvraag: opnieuw versturen (terugknop, dubbelklik) doet niets twee keer.
+        let k = Some(format!("{sleutel}/{id}")).filter(|_| !sleutel.is_empty());
+        let v = Verzoek::nieuw(&s, &ident, k, format!("POST /aanvragen/{id}/statusovergangen"), format!("ontvankelijk\n{reden}"))?;
+        match handeling::overgang(&v, &id, Versie::Precies(versie), Status::Ontvankelijk, &reden).await {
+            Ok(_) | Err(ApiFout::Herhaald(_)) => verwerkt += 1,
+            Err(ApiFout::Intern(e)) => return Err(ApiFout::Intern(e)),
+            Err(e) => {
+                tracing::info!(aanvraag = %id, "bulk ontvankelijk overgeslagen: {e:?}");
+                overgeslagen.push(id);
+            }
+        }
+    }
+    let terug = f.w("terug");
+    let terug = if terug.starts_with("/behandeling?") { terug.to_string() } else { "/behandeling?".to_string() };
+    Ok(naar(&format!("{terug}verwerkt={verwerkt}&overgeslagen={}", overgeslagen.join(","))))
+}
