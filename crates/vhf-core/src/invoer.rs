@@ -50,6 +50,9 @@ pub fn lees_aanvraag(tekst: &str) -> Result<Aanvraag, Invoerfout> {
             melding: format!("het bestand is groter dan {} MiB", MAX_BESTANDSGROOTTE / 1024 / 1024),
         });
     }
+    if tekst.trim().is_empty() {
+        return Err(Invoerfout { regel: None, kolom: None, veld: None, melding: "het bestand is leeg".into() });
+    }
     let mut de = serde_json::Deserializer::from_str(tekst);
     let aanvraag: Aanvraag = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         // Bij een fout in een waarde meldt de JSON-lezer de plek waar hij ophield (soms pas aan het einde van
@@ -58,7 +61,8 @@ pub fn lees_aanvraag(tekst: &str) -> Result<Aanvraag, Invoerfout> {
             serde_json::error::Category::Data => positie::van_pad(tekst, e.path()),
             _ => None,
         };
-        let pad = e.path().to_string();
+        // Bij een syntaxisfout weet de lezer de naam van het laatste veld nog niet ("contactpersoon.?").
+        let pad = e.path().to_string().trim_end_matches(".?").trim_end_matches('?').to_string();
         let inner = e.into_inner();
         let (regel, kolom) = plek.unwrap_or((inner.line(), inner.column()));
         Invoerfout {
@@ -152,63 +156,15 @@ fn vorm(a: &Aanvraag) -> Result<(), (Vec<Stap>, String)> {
     Ok(())
 }
 
-/// Zet de meldingen van de JSON-lezer om in het Nederlands; onze eigen meldingen zijn al Nederlands.
+/// De melding van de JSON-lezer in het Nederlands ([`crate::melding::nederlands`]); bij een fout in de
+/// syntaxis zeggen we erbij dat het bestand geen geldige JSON is.
 fn vertaal(e: &serde_json::Error) -> String {
     use serde_json::error::Category;
-    let tekst = e.to_string();
-    // serde_json voegt " at line X column Y" toe; die staan al apart in de fout.
-    let kaal = match tekst.rfind(" at line ") {
-        Some(i) => &tekst[..i],
-        None => &tekst,
-    };
+    let nl = crate::melding::nederlands(&e.to_string());
     match e.classify() {
-        Category::Syntax => format!("geen geldige JSON ({kaal})"),
-        Category::Eof => "het bestand houdt midden in de aanvraag op".into(),
-        Category::Io => format!("lezen mislukt ({kaal})"),
-        Category::Data => {
-            if let Some(veld) = kaal.strip_prefix("missing field ") {
-                format!("verplicht veld {veld} ontbreekt")
-            } else if let Some(rest) = kaal.strip_prefix("unknown field ") {
-                let veld = rest.split(',').next().unwrap_or(rest);
-                format!("onbekend veld {veld}")
-            } else if let Some(rest) = kaal.strip_prefix("unknown variant ") {
-                let (waarde, verwacht) = rest.split_once(", expected ").unwrap_or((rest, ""));
-                format!("onbekende waarde {}; toegestaan: {}", waarde.replace('`', "\""), verwacht.replace("one of ", "").replace('`', "\""))
-            } else if let Some(rest) = kaal.strip_prefix("invalid type: ") {
-                let (kreeg, verwacht) = rest.split_once(", expected ").unwrap_or((rest, "?"));
-                format!("verkeerd soort waarde: {} gekregen, {} verwacht", soort(kreeg), soort(verwacht))
-            } else if kaal.starts_with("invalid length") && kaal.contains("expected struct") {
-                "verkeerd soort waarde: lijst gekregen, object verwacht".into()
-            } else if let Some(rest) = kaal.strip_prefix("invalid length ") {
-                format!("verkeerd aantal elementen ({rest})")
-            } else if kaal.starts_with("invalid value: integer") && kaal.contains("u32") {
-                "geen geldig aantal: een heel getal van 0 tot 4294967295".into()
-            } else {
-                kaal.to_string()
-            }
-        }
-    }
-}
-
-fn soort(s: &str) -> String {
-    let s = s.trim();
-    let s = s.strip_prefix("a ").or_else(|| s.strip_prefix("an ")).unwrap_or(s);
-    if s.starts_with("string") {
-        s.replacen("string", "tekst", 1)
-    } else if s.starts_with("integer") || s.starts_with("floating point") {
-        format!("getal{}", s.split_once(' ').map(|(_, r)| r).filter(|r| !r.starts_with("point")).map_or(String::new(), |r| format!(" {r}")))
-    } else if s == "u32" {
-        "heel getal".into()
-    } else if s.starts_with("sequence") {
-        "lijst".into()
-    } else if s.starts_with("map") || s.starts_with("struct") {
-        "object".into()
-    } else if s == "null" {
-        "null".into()
-    } else if s == "boolean" || s.starts_with("boolean") {
-        "waar/onwaar".into()
-    } else {
-        s.to_string()
+        Category::Syntax => format!("geen geldige JSON: {nl}"),
+        Category::Io => format!("lezen mislukt: {nl}"),
+        Category::Eof | Category::Data => nl,
     }
 }
 
@@ -406,17 +362,20 @@ mod tests {
     #[test]
     fn kapotte_json_en_ontbrekende_velden() {
         let e = fout("{\n  \"kenmerk\": \"X\",\n  \"ronde\": ");
-        assert!(e.melding.contains("houdt midden in de aanvraag op"), "{e}");
+        assert!(e.melding.contains("het bestand houdt midden in een waarde op"), "{e}");
         let e = fout("{\n  \"kenmerk\": \"X\" \"ronde\": 1 }");
         assert!(e.melding.contains("geen geldige JSON") && e.regel == Some(2), "{e}");
         let e = fout("{\"kenmerk\": \"X\"}");
-        assert!(e.melding.contains("verplicht veld `ronde` ontbreekt"), "{e}");
+        assert!(e.melding.contains("het veld `ronde` ontbreekt"), "{e}");
         let e = fout("[]");
         assert!(e.melding.contains("verkeerd soort waarde"), "{e}");
         let e = fout(&format!("{GOED} x"));
         assert!(e.melding.contains("nog tekst"), "{e}");
         let e = fout("");
-        assert!(e.melding.contains("houdt midden"), "{e}");
+        assert_eq!(e.melding, "het bestand is leeg");
+        let e = fout("{\n  \"contactpersoon\": {\"naam\": \"J\" \"email\": \"x\"}}");
+        assert_eq!((e.regel, e.veld.as_deref()), (Some(2), Some("contactpersoon")), "{e}");
+        assert!(e.melding.contains("hier hoort een komma of het einde van het object"), "{e}");
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub mod gevoeligheid;
 pub mod indicatoren;
 pub mod invoer;
 pub mod levensloop;
+pub mod melding;
 mod reeks;
 pub mod referentie;
 pub mod regeling;

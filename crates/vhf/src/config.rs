@@ -252,8 +252,8 @@ impl Configuratie {
 }
 
 fn lees_bestand(pad: &Path) -> Result<Bestand, String> {
-    let tekst = std::fs::read_to_string(pad).map_err(|e| format!("configuratie {}: {e}", pad.display()))?;
-    toml::from_str(&tekst).map_err(|e| format!("configuratie {}: {e}", pad.display()))
+    let tekst = std::fs::read_to_string(pad).map_err(|e| format!("configuratie {}: {}", pad.display(), crate::cli::io_melding(&e)))?;
+    toml::from_str(&tekst).map_err(|e| format!("configuratie {}: {}", pad.display(), vhf_core::melding::toml_fout(&tekst, &e)))
 }
 
 #[cfg(test)]
@@ -267,7 +267,10 @@ mod tests {
     }
 
     fn bestand(tekst: &str) -> PathBuf {
-        let p = std::env::temp_dir().join(format!("vhf-config-{}-{}.toml", std::process::id(), tekst.len()));
+        // Elk bestand een eigen naam: de tests lopen tegelijk.
+        static VOLGNUMMER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = VOLGNUMMER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let p = std::env::temp_dir().join(format!("vhf-config-{}-{n}.toml", std::process::id()));
         std::fs::write(&p, tekst).unwrap();
         p
     }
@@ -326,9 +329,25 @@ mod tests {
     #[test]
     fn fouten_zijn_duidelijk() {
         let e = Configuratie::laad(&Opdrachtregel { config: Some(bestand("poort = 9000\n")), ..Default::default() }, omgeving(&[])).unwrap_err();
-        assert!(e.contains("unknown field") && e.contains("poort"), "{e}");
+        let geen_engels = |e: &str| {
+            for engels in ["parse error", "unknown field", "invalid type", "expected", "duplicate", "line"] {
+                assert!(!e.contains(engels), "{engels} in {e}");
+            }
+        };
+        assert!(e.contains("regel 1, kolom 1: onbekend veld `poort`; toegestaan zijn: `modus`, `data_dir`"), "{e}");
+        geen_engels(&e);
         let e = Configuratie::laad(&Opdrachtregel { config: Some(bestand("port = \"acht\"\n\n")), ..Default::default() }, omgeving(&[])).unwrap_err();
-        assert!(e.contains("line 1") || e.contains("1:"), "{e}");
+        assert!(e.contains("regel 1, kolom 8: verkeerd soort waarde: tekst \"acht\", verwacht een geheel getal van 0 tot en met 65535"), "{e}");
+        assert!(e.contains("1 | port = \"acht\""), "{e}");
+        geen_engels(&e);
+        let e = Configuratie::laad(&Opdrachtregel { config: Some(bestand("modus = \"test\"\n")), ..Default::default() }, omgeving(&[])).unwrap_err();
+        assert!(e.contains("onbekende waarde \"test\"; toegestaan zijn: \"ontwikkeling\" of \"productie\""), "{e}");
+        geen_engels(&e);
+        let e = Configuratie::laad(&Opdrachtregel { config: Some(bestand("port = 8080\nport = 9090\n")), ..Default::default() }, omgeving(&[])).unwrap_err();
+        assert!(e.contains("regel 2, kolom 1: deze sleutel staat er al"), "{e}");
+        geen_engels(&e);
+        let e = Configuratie::laad(&Opdrachtregel { config: Some(PathBuf::from("/bestaat/niet.toml")), ..Default::default() }, omgeving(&[])).unwrap_err();
+        assert_eq!(e, "configuratie /bestaat/niet.toml: bestand bestaat niet");
         assert!(Configuratie::laad(&Opdrachtregel::default(), omgeving(&[("VHF_PORT", "80800")])).unwrap_err().contains("VHF_PORT"));
         assert!(Configuratie::laad(&Opdrachtregel::default(), omgeving(&[("VHF_MODUS", "test")])).unwrap_err().contains("ontwikkeling of productie"));
         assert!(Configuratie::laad(&Opdrachtregel::default(), omgeving(&[("DATABASE_URL", "mysql://x")])).unwrap_err().contains("sqlite://"));

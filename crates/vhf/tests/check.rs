@@ -96,7 +96,7 @@ fn slechte_invoer_geeft_afsluitcode_2_met_bestand_regel_en_veld() {
         ("label-z", goed.replacen("\"label_na\": \"B\"", "\"label_na\": \"Z\"", 1), "veld deelplannen[0].maatregelen[0].label_na: 'Z' is geen energielabel"),
         ("drie-decimalen", goed.replacen("\"28000000.00\"", "\"28000000.001\"", 1), "heeft meer dan 2 decimalen"),
         ("onbekende-ronde", goed.replacen("\"vhf-2021\"", "\"vhf-2022\"", 1), ":3:12: veld ronde: onbekende ronde \"vhf-2022\""),
-        ("leeg", String::new(), "houdt midden in de aanvraag op"),
+        ("leeg", String::new(), "het bestand is leeg"),
         ("geen-utf8", "\u{0}".to_string() + &goed, "geen geldige JSON"),
     ];
     let dir = tijdelijk("slecht");

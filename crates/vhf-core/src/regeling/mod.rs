@@ -306,7 +306,7 @@ macro_rules! parameters {
             pub fn wijzig(&mut self, naam: &str, w: Wijziging<serde_json::Value>) -> Result<(), String> {
                 match naam {
                     $(stringify!($naam) => {
-                        let waarde: $t = serde_json::from_value(w.waarde).map_err(|e| format!("{naam}: {e}"))?;
+                        let waarde: $t = serde_json::from_value(w.waarde).map_err(|e| format!("{naam}: {}", crate::melding::nederlands(&e.to_string())))?;
                         self.$naam.wijzig(Wijziging { vanaf: w.vanaf, waarde, bron: w.bron, toelichting: w.toelichting }).map_err(|e| format!("{naam}: {e}"))
                     })*
                     _ => Err(format!("onbekende parameter '{naam}'; bekend: {}", ParameterNaam::ALLE.iter().map(|p| p.naam()).collect::<Vec<_>>().join(", "))),
@@ -404,7 +404,7 @@ impl Ronde {
 
     /// Leest en controleert een ronde uit TOML. De fout noemt het bestand en wat er mis is.
     pub fn lees(bestand: &str, tekst: &str) -> Result<Ronde, String> {
-        let mut r: Ronde = toml::from_str(tekst).map_err(|e| format!("{bestand}: {e}"))?;
+        let mut r: Ronde = toml::from_str(tekst).map_err(|e| format!("{bestand}: {}", crate::melding::toml_fout(tekst, &e)))?;
         r.tz = Some(TimeZone::get(&r.tijdzone).map_err(|e| format!("{bestand}: tijdzone {}: {e}", r.tijdzone))?);
         r.controleer().map_err(|e| format!("{bestand}: {e}"))?;
         Ok(r)

@@ -11,7 +11,7 @@ use vhf_core::referentie::Referentie;
 use vhf_core::regeling::{Beschrijf, Ronde};
 use vhf_core::verdeling::{self, Analyse, Uitkomst, Verdeelinvoer, Verdeling, WatAls};
 
-use super::schrijf;
+use super::{io_melding, schrijf};
 
 pub struct Opties {
     pub ronde: Option<String>,
@@ -27,17 +27,27 @@ pub struct Opties {
 }
 
 fn lees(pad: &PathBuf) -> Result<Verdeelinvoer, String> {
-    let meta = std::fs::metadata(pad).map_err(|e| format!("{}: kan het bestand niet openen: {e}", pad.display()))?;
+    let meta = std::fs::metadata(pad).map_err(|e| format!("{}: kan het bestand niet openen: {}", pad.display(), io_melding(&e)))?;
+    if meta.is_dir() {
+        return Err(format!("{}: dit is een map, geen bestand", pad.display()));
+    }
     if meta.len() > 256 * 1024 * 1024 {
         return Err(format!("{}: het bestand is groter dan 256 MiB", pad.display()));
     }
-    let tekst = std::fs::read_to_string(pad).map_err(|e| format!("{}: kan het bestand niet lezen: {e}", pad.display()))?;
+    let tekst = std::fs::read_to_string(pad).map_err(|e| format!("{}: kan het bestand niet lezen: {}", pad.display(), io_melding(&e)))?;
+    if tekst.trim().is_empty() {
+        return Err(format!("{}: het bestand is leeg", pad.display()));
+    }
     let mut de = serde_json::Deserializer::from_str(&tekst);
     serde_path_to_error::deserialize(&mut de)
         .map_err(|e| {
-            let pad_in = e.path().to_string();
+            // Bij een syntaxisfout kent de lezer het laatste veld nog niet ("aanvragen[0].?").
+            let pad_in = e.path().to_string().trim_end_matches(".?").trim_end_matches('?').to_string();
             let inner = e.into_inner();
-            format!("{}:{}:{}: veld {pad_in}: {inner}", pad.display(), inner.line(), inner.column())
+            let veld = if pad_in.is_empty() || pad_in == "." { String::new() } else { format!(" veld {pad_in}:") };
+            let melding = vhf_core::melding::nederlands(&inner.to_string());
+            let melding = if inner.is_syntax() { format!("geen geldige JSON: {melding}") } else { melding };
+            format!("{}:{}:{}:{veld} {melding}", pad.display(), inner.line(), inner.column())
         })
         .and_then(|v: Verdeelinvoer| {
             de.end().map_err(|e| format!("{}:{}:{}: na de invoer staat nog tekst", pad.display(), e.line(), e.column()))?;

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::schrijf;
+use super::{io_melding, schrijf};
 
 fn sqlite_url(pad: &Path) -> String {
     format!("sqlite://{}", pad.display())
@@ -58,18 +58,22 @@ pub fn restore(data_dir: &Path, van: &Path, fout: &mut impl Write) -> u8 {
         let _ = schrijf(fout, "vhf restore: voor PostgreSQL: `pg_restore --clean --dbname=\"$DATABASE_URL\" vhf.dump`.");
         return 2;
     }
+    if !van.is_file() {
+        let _ = schrijf(fout, &format!("vhf restore: {} bestaat niet of is geen bestand", van.display()));
+        return 2;
+    }
     let resultaat = runtime().block_on(crate::db::beheer::controleer_bestand(van)).and_then(|n| {
-        std::fs::create_dir_all(data_dir).map_err(|e| e.to_string())?;
+        std::fs::create_dir_all(data_dir).map_err(|e| format!("kan de datamap {} niet maken: {}", data_dir.display(), io_melding(&e)))?;
         let db = data_dir.join("vhf.db");
         if db.exists() {
             let bewaar = data_dir.join(format!("vhf.db.voor-herstel-{}", jiff::Timestamp::now().as_second()));
-            std::fs::rename(&db, &bewaar).map_err(|e| e.to_string())?;
+            std::fs::rename(&db, &bewaar).map_err(|e| format!("kan {} niet bewaren als {}: {}", db.display(), bewaar.display(), io_melding(&e)))?;
             let _ = schrijf(fout, &format!("de huidige database is bewaard als {}", bewaar.display()));
         }
         for bijbestand in ["vhf.db-wal", "vhf.db-shm"] {
             let _ = std::fs::remove_file(data_dir.join(bijbestand));
         }
-        std::fs::copy(van, &db).map_err(|e| e.to_string())?;
+        std::fs::copy(van, &db).map_err(|e| format!("kan {} niet kopiëren naar {}: {}", van.display(), db.display(), io_melding(&e)))?;
         Ok(n)
     });
     match resultaat {

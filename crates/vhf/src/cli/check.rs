@@ -14,7 +14,7 @@ use vhf_core::referentie::Referentie;
 use vhf_core::regeling::Ronde;
 use vhf_core::toetsing::{self, Niveau, Rapport, Regel, Toetsing, Uitkomst};
 
-use super::schrijf;
+use super::{io_melding, schrijf};
 
 pub struct Opties {
     pub ronde: Option<String>,
@@ -60,14 +60,6 @@ fn lees(pad: &PathBuf) -> Result<Aanvraag, Invoerfout> {
         Invoerfout { regel: Some(regel), kolom: None, veld: None, melding: "de tekst is geen UTF-8".into() }
     })?;
     invoer::lees_aanvraag(tekst.strip_prefix('\u{feff}').unwrap_or(&tekst))
-}
-
-fn io_melding(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "bestand bestaat niet".into(),
-        std::io::ErrorKind::PermissionDenied => "geen toegang".into(),
-        _ => e.to_string(),
-    }
 }
 
 pub fn run(o: &Opties, uit: &mut impl Write, fout: &mut impl Write) -> u8 {

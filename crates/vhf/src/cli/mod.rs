@@ -3,10 +3,14 @@
 //! Afsluitcodes van `vhf check`: 0 = geen fouten, 1 = ten minste één fout (aanvraag niet ontvankelijk of een
 //! deelplan niet subsidiabel), 2 = een bestand is niet te lezen of geen geldige aanvraag (met bestand, regel,
 //! kolom en veld in de melding).
+//!
+//! De hulp en de foutmeldingen van de opdrachtregel zelf zijn Nederlands (`hulp.rs`); een verkeerde
+//! opdrachtregel geeft afsluitcode 2.
 
 mod allocate;
 mod backup;
 mod check;
+mod hulp;
 mod rounds;
 mod serve;
 mod toegang;
@@ -27,9 +31,11 @@ struct Cli {
 /// Welke database: dezelfde configuratie als `vhf serve`.
 #[derive(clap::Args)]
 struct Databasekeuze {
-    #[arg(long)]
+    /// Configuratiebestand (TOML, zie vhf.example.toml); ook via VHF_CONFIG.
+    #[arg(long, value_name = "BESTAND")]
     config: Option<PathBuf>,
-    #[arg(long = "data-dir")]
+    /// Datamap met de SQLite-database (standaard vhf-data).
+    #[arg(long = "data-dir", value_name = "MAP")]
     data_dir: Option<PathBuf>,
 }
 
@@ -43,9 +49,12 @@ impl Databasekeuze {
 enum GebruikerOpdracht {
     /// Maak of wijzig een gebruiker (rollen: aanvrager, behandelaar, commissielid, beslisser, auditor, beheerder).
     Opslaan {
+        /// Het id van de gebruiker (waarmee hij inlogt).
         id: String,
+        /// De naam zoals die in het systeem en het audittrail staat.
         #[arg(long)]
         naam: String,
+        /// Aanvrager, behandelaar, commissielid, beslisser, auditor of beheerder.
         #[arg(long)]
         rol: String,
         /// Alleen bij een aanvrager: de CBS-code van de gemeente (GM0363).
@@ -56,6 +65,7 @@ enum GebruikerOpdracht {
     },
     /// Schakel een gebruiker uit: inloggen kan niet meer, zijn tokens en sessies houden direct op.
     Deactiveren {
+        /// Het id van de gebruiker.
         id: String,
         #[command(flatten)]
         db: Databasekeuze,
@@ -66,11 +76,15 @@ enum GebruikerOpdracht {
 enum TokenOpdracht {
     /// Maak een token; het wordt één keer afgedrukt en alleen als SHA-256 bewaard.
     Maak {
+        /// Het id van de gebruiker voor wie het token is; het token krijgt zijn rol.
         gebruiker: String,
+        /// Lezen of schrijven.
         #[arg(long, default_value = "lezen")]
         reikwijdte: String,
+        /// Waarvoor het token is (bijvoorbeeld de naam van de koppeling).
         #[arg(long)]
         omschrijving: String,
+        /// Hoeveel dagen het token geldig is (1 tot en met 366).
         #[arg(long, default_value_t = 90)]
         dagen: i64,
         #[command(flatten)]
@@ -78,13 +92,16 @@ enum TokenOpdracht {
     },
     /// De tokens van een gebruiker: id (begin van de hash), rol, reikwijdte, omschrijving, geldig tot, ingetrokken.
     Lijst {
+        /// Het id van de gebruiker.
         gebruiker: String,
         #[command(flatten)]
         db: Databasekeuze,
     },
     /// Trek een token in (het id uit `vhf token lijst`); het werkt meteen niet meer.
     Intrekken {
+        /// Het id van de gebruiker.
         gebruiker: String,
+        /// Het id van het token (uit `vhf token lijst`).
         token: String,
         #[command(flatten)]
         db: Databasekeuze,
@@ -125,6 +142,7 @@ enum Opdracht {
         /// Ronde (standaard: de ronde in het bestand).
         #[arg(long = "round", value_name = "RONDE")]
         ronde: Option<String>,
+        /// Machineleesbare uitvoer (JSON) met parameters, regels, deelplannen, uitkeringen en totalen.
         #[arg(long)]
         json: bool,
         /// Toon per deelplan de uitleg van rang en bedrag.
@@ -157,16 +175,16 @@ enum Opdracht {
     /// Met DATABASE_URL=postgres://… draait hij op PostgreSQL.
     Serve {
         /// Configuratiebestand (TOML, zie vhf.example.toml); ook via VHF_CONFIG.
-        #[arg(long)]
+        #[arg(long, value_name = "BESTAND")]
         config: Option<PathBuf>,
         /// Datamap voor SQLite en documenten (standaard vhf-data).
-        #[arg(long = "data-dir")]
+        #[arg(long = "data-dir", value_name = "MAP")]
         data_dir: Option<PathBuf>,
         /// Poort (standaard 8080).
-        #[arg(long)]
+        #[arg(long, value_name = "POORT")]
         port: Option<u16>,
         /// Adres om op te luisteren (standaard 127.0.0.1).
-        #[arg(long)]
+        #[arg(long, value_name = "ADRES")]
         bind: Option<std::net::IpAddr>,
         /// Alleen voor demo, crash- en lasttests: de klok van de server begint op dit moment (RFC 3339) en loopt
         /// dan gewoon door, zodat een loket van een oude ronde open is. Wordt luid gelogd.
@@ -178,15 +196,18 @@ enum Opdracht {
     },
     /// Maak een consistente back-up van de SQLite-database terwijl de server draait (PostgreSQL: pg_dump).
     Backup {
-        #[arg(long = "data-dir", default_value = "vhf-data")]
+        /// Datamap met de SQLite-database.
+        #[arg(long = "data-dir", value_name = "MAP", default_value = "vhf-data")]
         data_dir: PathBuf,
         /// Het nieuwe back-upbestand (wordt nooit overschreven).
         naar: PathBuf,
     },
     /// Zet een back-up terug (stop de server eerst); de huidige database blijft bewaard.
     Restore {
-        #[arg(long = "data-dir", default_value = "vhf-data")]
+        /// Datamap waarin de database wordt teruggezet.
+        #[arg(long = "data-dir", value_name = "MAP", default_value = "vhf-data")]
         data_dir: PathBuf,
+        /// Het back-upbestand (van `vhf backup`).
         van: PathBuf,
     },
     /// Gebruikers: `vhf gebruiker opslaan ID --naam … --rol … [--gemeente GM….]` (maakt of wijzigt).
@@ -213,11 +234,13 @@ enum Opdracht {
     Rounds {
         /// Alleen deze ronde.
         ronde: Option<String>,
+        /// Machineleesbare uitvoer (JSON).
         #[arg(long)]
         json: bool,
     },
     /// Druk het JSON Schema af van het aanvraagbestand (standaard) of van de invoer van `vhf allocate`.
     Schema {
+        /// Welk schema: het aanvraagbestand of de invoer van `vhf allocate`.
         #[arg(value_enum, default_value = "aanvraag")]
         soort: SchemaSoort,
     },
@@ -233,17 +256,23 @@ enum SchemaSoort {
 enum DemoOpdracht {
     /// Maak een synthetische ronde (aanvragen en beoordelingen) als invoer voor `vhf allocate`.
     Generate {
+        /// Aantal deelplannen.
         #[arg(long, default_value_t = 75)]
         deelplannen: usize,
+        /// Zaadwaarde (zelfde zaad, zelfde ronde).
         #[arg(long = "seed", default_value_t = 2021)]
         zaad: u64,
+        /// De ronde van de synthetische aanvragen.
         #[arg(long = "round", value_name = "RONDE", default_value = "vhf-2021")]
         ronde: String,
     },
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli: Cli = match hulp::ontleed(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(afbreken) => return afbreken.toon(),
+    };
     // De server logt vanuit vele draden; hij mag stdout en stderr dus niet voor de hele looptijd vasthouden.
     if let Opdracht::Serve { config, data_dir, port, bind, tijdreis, demo } = &cli.opdracht {
         let opdrachtregel = crate::config::Opdrachtregel { config: config.clone(), data_dir: data_dir.clone(), bind: *bind, port: *port };
@@ -302,5 +331,40 @@ pub(crate) fn schrijf(w: &mut impl Write, tekst: &str) -> std::io::Result<()> {
     match writeln!(w, "{tekst}") {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         r => r,
+    }
+}
+
+/// Een fout van het bestandssysteem in het Nederlands (std meldt in het Engels, met de code van het
+/// besturingssysteem). Een soort die we niet kennen, noemt die code.
+pub(crate) fn io_melding(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as S;
+    let vast = match e.kind() {
+        S::NotFound => "bestand bestaat niet",
+        S::PermissionDenied => "geen toegang",
+        S::AlreadyExists => "bestaat al",
+        S::IsADirectory => "dit is een map, geen bestand",
+        S::NotADirectory => "een deel van het pad is geen map",
+        S::DirectoryNotEmpty => "de map is niet leeg",
+        S::ReadOnlyFilesystem => "het bestandssysteem is alleen-lezen",
+        S::StorageFull => "de schijf is vol",
+        S::QuotaExceeded => "het schijfquotum is op",
+        S::FileTooLarge => "het bestand is te groot",
+        S::CrossesDevices => "het pad ligt op een ander bestandssysteem",
+        S::InvalidFilename => "ongeldige bestandsnaam",
+        S::InvalidData => "de inhoud is geen geldige tekst (UTF-8)",
+        S::Interrupted => "onderbroken",
+        S::UnexpectedEof => "het bestand houdt onverwacht op",
+        S::ResourceBusy => "het bestand is in gebruik",
+        S::ExecutableFileBusy => "het bestand is in gebruik",
+        S::TooManyLinks => "te veel koppelingen",
+        S::Deadlock => "wederzijdse blokkade bij het vergrendelen",
+        S::OutOfMemory => "te weinig geheugen",
+        S::BrokenPipe => "de uitvoer is gesloten",
+        _ => "",
+    };
+    match (vast, e.raw_os_error()) {
+        ("", Some(code)) => format!("fout van het besturingssysteem (code {code})"),
+        ("", None) => "fout bij lezen of schrijven".into(),
+        (v, _) => v.into(),
     }
 }

@@ -30,7 +30,7 @@ pub fn run(opdrachtregel: &Opdrachtregel, tijdreis: Option<jiff::Timestamp>, dem
     if c.database_url.is_none()
         && let Err(e) = std::fs::create_dir_all(&c.data_dir)
     {
-        let _ = schrijf(fout, &format!("vhf serve: kan de datamap {} niet maken: {e}", c.data_dir.display()));
+        let _ = schrijf(fout, &format!("vhf serve: kan de datamap {} niet maken: {}", c.data_dir.display(), super::io_melding(&e)));
         return 2;
     }
     tracing::info!(configuratie = ?c, "configuratie");

@@ -28,7 +28,7 @@ async fn verbind(o: &Opdrachtregel, maken: bool) -> Result<Db, String> {
         if !maken && !bestand.exists() {
             return Err(format!("{} bestaat niet (is --data-dir goed?)", bestand.display()));
         }
-        std::fs::create_dir_all(&c.data_dir).map_err(|e| format!("datamap {}: {e}", c.data_dir.display()))?;
+        std::fs::create_dir_all(&c.data_dir).map_err(|e| format!("datamap {}: {}", c.data_dir.display(), super::io_melding(&e)))?;
     }
     Db::verbind(&c.database_url()).await.map_err(|e| e.to_string())
 }
