@@ -895,6 +895,14 @@ const MATRIX: &[(&str, &str)] = &[
     ("WEB POST /aanvragen/{id}/status", "AVVTVVVVV"),
     ("WEB GET /behandeling", "AVVTVVTTV"),
     ("WEB POST /behandeling/ontvankelijk", "AVVTVVVVV"),
+    // De commissie: alleen het toegewezen deelplan (een ander: 404); het ministerie: verdelen en besluiten.
+    ("WEB GET /beoordeling", "AVVVTTVVV"),
+    ("WEB GET /beoordeling/{id}/{aanvraag}/{deelplan}", "AVVVTNVVV"),
+    ("WEB POST /beoordeling/{id}/{aanvraag}/{deelplan}", "AVVVTNVVV"),
+    ("WEB GET /verdeling", "AVVVVVTTV"),
+    ("WEB POST /verdeling/maken", "AVVVVVTVV"),
+    ("WEB GET /verdeling/{id}", "AVVVVVTTV"),
+    ("WEB POST /verdeling/{id}/besluit", "AVVVVVTVV"),
     ("WEB GET /auth/inloggen", "TTTTTTTTT"),
     // Zonder sessie (dus zonder CSRF-token) weigert de ontwikkel-login iedereen.
     ("WEB POST /auth/ontwikkel", "VVVVVVVVV"),
@@ -1020,20 +1028,21 @@ async fn matrix(app: App) {
         let sleutel = sleutel_van(r);
         let rij = verwacht[sleutel.as_str()];
         assert_eq!(rij.len(), kolommen.len(), "{sleutel}");
-        let pad = r.pad.replace("{document}", &doc).replace("{token}", &token_id).replace("{deelplan}", "DP1").replace(
-            "{id}",
-            if r.pad.starts_with("/rondes") {
-                "vhf-2021"
-            } else if r.pad.starts_with("/verdelingen") {
-                &vid
-            } else if r.pad.starts_with("/gebruikers") {
-                "matrix-doel"
-            } else if r.pad.starts_with("/rolverzoeken") {
-                "RVMATRIX"
-            } else {
-                &id
-            },
-        );
+        let pad =
+            r.pad.replace("{document}", &doc).replace("{token}", &token_id).replace("{deelplan}", "DP1").replace("{aanvraag}", "ZAANSTAD-2021-01").replace(
+                "{id}",
+                if r.pad.starts_with("/rondes") || r.pad.starts_with("/beoordeling") {
+                    "vhf-2021"
+                } else if r.pad.starts_with("/verdeling") {
+                    &vid
+                } else if r.pad.starts_with("/gebruikers") {
+                    "matrix-doel"
+                } else if r.pad.starts_with("/rolverzoeken") {
+                    "RVMATRIX"
+                } else {
+                    &id
+                },
+            );
         let url = match r.basis {
             vhf::server::routes::Basis::Api => app.url(&pad),
             vhf::server::routes::Basis::Web => format!("{}{pad}", app.basis),

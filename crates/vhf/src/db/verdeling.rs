@@ -122,3 +122,9 @@ pub async fn besloten(c: &mut impl Verbinding) -> Result<Vec<(String, String, i6
     let rijen = query("SELECT id, ronde, besloten_op FROM verdelingen WHERE besloten_op IS NOT NULL ORDER BY besloten_op DESC, id DESC").fetch_all(c).await?;
     rijen.iter().map(|r| Ok((r.try_get("id")?, r.try_get("ronde")?, r.try_get("besloten_op")?))).collect()
 }
+
+/// De verdelingen van een ronde (zonder resultaat): (id, door, op, besloten_op), de nieuwste eerst.
+pub async fn van_ronde(c: &mut impl Verbinding, ronde: &str) -> Result<Vec<(String, String, i64, Option<i64>)>, sqlx::Error> {
+    let rijen = query("SELECT id, door, op, besloten_op FROM verdelingen WHERE ronde = $1 ORDER BY op DESC, id DESC").bind(ronde).fetch_all(c).await?;
+    rijen.iter().map(|r| Ok((r.try_get("id")?, r.try_get("door")?, r.try_get("op")?, r.try_get("besloten_op")?))).collect()
+}

@@ -42,6 +42,23 @@ pub fn ronde_aanvragen(rijen: Vec<(String, String, String, i64)>) -> Result<Vec<
     Ok(v)
 }
 
+/// De invoer van een verdeling: de ingediende aanvragen van de ronde met de beoordelingen, en per kenmerk het
+/// id van de aanvraag.
+pub fn invoer_van(
+    rijen: Vec<(String, String, String, i64)>,
+    ronde: &str,
+    beoordelingen: Beoordelingen,
+    eerder_toegekend: Vec<vhf_core::codes::GemeenteCode>,
+) -> Result<(Verdeelinvoer, BTreeMap<String, String>), ApiFout> {
+    let mut aanvragen = Vec::new();
+    let mut ids = BTreeMap::new();
+    for (aid, a) in ronde_aanvragen(rijen)? {
+        ids.insert(a.kenmerk.clone(), aid);
+        aanvragen.push(a);
+    }
+    Ok((Verdeelinvoer { ronde: ronde.to_string(), aanvragen, beoordelingen, eerder_toegekend }, ids))
+}
+
 /// Bewaart een versie van de beoordelingen: eerst de belangenconflicten van de toewijzingen (een lid wordt nooit
 /// toegewezen aan een deelplan waarmee het een band heeft), dan de versie, de toewijzingstabel (waarmee de
 /// zichtbaarheid voor commissieleden in SQL wordt beperkt) en de auditregel, in één transactie.
@@ -165,13 +182,7 @@ pub async fn verdeel(v: &Verzoek<'_>, ronde_id: &str, eerder_toegekend: Vec<vhf_
         Some((v, inhoud)) => (v, serde_json::from_str::<Beoordelingen>(&inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?),
         None => (0, Beoordelingen::default()),
     };
-    let mut aanvragen = Vec::new();
-    let mut ids = BTreeMap::new();
-    for (aid, a) in ronde_aanvragen(db::ingediend_met_status(&mut tx, &id).await?)? {
-        ids.insert(a.kenmerk.clone(), aid);
-        aanvragen.push(a);
-    }
-    let invoer = Verdeelinvoer { ronde: id.clone(), aanvragen, beoordelingen, eerder_toegekend };
+    let (invoer, ids) = invoer_van(db::ingediend_met_status(&mut tx, &id).await?, &id, beoordelingen, eerder_toegekend)?;
     let peilmoment = kern::besluitmoment(&ronde);
     let analyse =
         kern::analyseer(&invoer, &ronde, peilmoment, None).map_err(|f| ongeldig(format!("De verdeling kan niet worden gemaakt: {}", f.join("; "))))?;

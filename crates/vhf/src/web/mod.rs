@@ -13,11 +13,13 @@
 
 pub mod aanvragen;
 pub mod behandeling;
+pub mod commissie;
 pub mod formulier;
 pub mod kaart;
 pub mod openbaar;
 pub mod pagina;
 pub mod stijl;
+pub mod verdeling;
 
 use crate::server::routes::Route;
 
@@ -27,5 +29,7 @@ pub fn routes() -> Vec<Route> {
     v.extend(openbaar::routes());
     v.extend(aanvragen::routes());
     v.extend(behandeling::routes());
+    v.extend(commissie::routes());
+    v.extend(verdeling::routes());
     v
 }

@@ -52,6 +52,8 @@ pub fn startpagina(rol: Rol) -> &'static str {
     match rol {
         Rol::Aanvrager => "/aanvragen",
         Rol::Behandelaar => "/behandeling",
+        Rol::Commissielid => "/beoordeling",
+        Rol::Beslisser => "/verdeling",
         _ => "/",
     }
 }
@@ -62,6 +64,9 @@ fn menu(rol: Option<Rol>, pad: &str) -> Vec<Menupunt> {
     match rol {
         Some(Rol::Aanvrager) => v.push(("/aanvragen", "Mijn aanvragen")),
         Some(Rol::Behandelaar) => v.push(("/behandeling", "Werkvoorraad")),
+        Some(Rol::Commissielid) => v.push(("/beoordeling", "Beoordelen")),
+        Some(Rol::Beslisser) => v.extend([("/verdeling", "Verdeling"), ("/behandeling", "Aanvragen")]),
+        Some(Rol::Auditor) => v.extend([("/behandeling", "Aanvragen"), ("/verdeling", "Verdeling")]),
         _ => {}
     }
     v.into_iter().map(|(href, tekst)| Menupunt { href, tekst, huidig: pad == href || (href != "/" && pad.starts_with(&format!("{href}/"))) }).collect()
