@@ -893,8 +893,9 @@ const MATRIX: &[(&str, &str)] = &[
     ("WEB POST /aanvragen/{id}/indienen", "ATNVVVVVV"),
     ("WEB GET /aanvragen/{id}/bewijs", "ATNTVVTTV"),
     ("WEB POST /aanvragen/{id}/status", "AVVTVVVVV"),
+    ("WEB POST /aanvragen/{id}/toewijzing", "AVVTVVVVV"),
     ("WEB GET /behandeling", "AVVTVVTTV"),
-    ("WEB POST /behandeling/ontvankelijk", "AVVTVVVVV"),
+    ("WEB POST /behandeling/statusovergang", "AVVTVVVVV"),
     // De commissie: alleen het toegewezen deelplan (een ander: 404); het ministerie: verdelen en besluiten.
     ("WEB GET /beoordeling", "AVVVTTVVV"),
     ("WEB GET /beoordeling/{id}/{aanvraag}/{deelplan}", "AVVVTNVVV"),

@@ -288,3 +288,22 @@ pub async fn besluit(v: &Verzoek<'_>, id: &str, reden: &str) -> Result<Value, Ap
     afronden(tx, sleutel, 201, &antwoord).await?;
     Ok(antwoord)
 }
+
+/// De behandelaar wijst leden van de commissie toe aan één deelplan (vervangt de toewijzing van dat deelplan),
+/// als nieuwe versie van de beoordelingen; een lid met een belangenconflict of dat niet bij de commissie hoort
+/// wordt geweigerd en er verandert niets. `kenmerk` is het kenmerk waaronder de ronde de aanvraag kent.
+pub async fn wijs_toe(v: &Verzoek<'_>, ronde: &str, kenmerk: &str, deelplan: &str, leden: Vec<String>) -> Result<i64, ApiFout> {
+    let (s, ident) = (v.s, v.ident);
+    let (mut tx, sleutel) = v.begin().await?;
+    let mut b = match db::laatste_beoordeling(&mut tx, ronde).await? {
+        Some((_, inhoud)) => serde_json::from_str::<Beoordelingen>(&inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?,
+        None => Beoordelingen::default(),
+    };
+    b.toewijzingen.retain(|t| !(t.aanvraag == kenmerk && t.deelplan == deelplan));
+    if !leden.is_empty() {
+        b.toewijzingen.push(vhf_core::beoordeling::Toewijzing { aanvraag: kenmerk.to_string(), deelplan: deelplan.to_string(), leden });
+    }
+    let versie = bewaar_beoordelingen(&mut tx, ident, ronde, &b, (s.klok)().as_microsecond()).await?;
+    afronden(tx, sleutel, 201, &json!({ "ronde": ronde, "versie": versie, "aanvraag": kenmerk, "deelplan": deelplan })).await?;
+    Ok(versie)
+}

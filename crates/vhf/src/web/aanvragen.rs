@@ -77,6 +77,13 @@ pub fn routes() -> Vec<Route> {
         ),
         r("GET", "/aanvragen/{id}/bewijs", "Het ontvangstbewijs om af te drukken", DOSSIERLEZERS, get(bewijs)),
         r("POST", "/aanvragen/{id}/status", "Statusovergang met reden (behandelaar)", Toegang::Rollen(&[Behandelaar]), axum::routing::post(status)),
+        r(
+            "POST",
+            "/aanvragen/{id}/toewijzing",
+            "Leden van de commissie toewijzen aan een deelplan (behandelaar; belangenconflicten geweigerd)",
+            Toegang::Rollen(&[Behandelaar]),
+            axum::routing::post(toewijzing),
+        ),
     ]
 }
 
@@ -263,9 +270,14 @@ struct Dossier {
     overgangen: Vec<(String, String)>,
     melding: Option<String>,
     formulier: Formulier,
+    /// Voor een behandelaar: per deelplan de leden van de commissie (id, naam, toegewezen).
+    commissie: Vec<(String, Vec<(String, String, bool)>)>,
 }
 
 impl Dossier {
+    fn n(&self, dp: &str, lid: &str) -> String {
+        format!("lid_{dp}_{lid}")
+    }
     fn bij(&self, deelplan: &str) -> Vec<&Bevindingregel> {
         self.bevindingen.iter().filter(|b| b.deelplan.as_deref() == Some(deelplan) && b.uitkomst != "voldaan").collect()
     }
@@ -284,6 +296,7 @@ async fn dossier(State(s): State<AppState>, ident: Identiteit, Path(id): Path<St
     let mut p = p;
     p.melding = m.opgeslagen.map(|w| match w.as_str() {
         "status" => "De status is gewijzigd en vastgelegd in het audittrail.".to_string(),
+        "toewijzing" => "De toewijzing is vastgelegd als nieuwe versie van de beoordelingen (getoetst op belangenconflicten).".to_string(),
         _ => "Opgeslagen. U kunt op elk moment verder; niets gaat verloren.".to_string(),
     });
     Ok(html(StatusCode::OK, &p))
@@ -350,8 +363,22 @@ async fn dossierpagina(s: &AppState, ident: &Identiteit, id: &str, formulier: Fo
     } else {
         vec![]
     };
+    let commissie = if g.rol == Rol::Behandelaar && r.status != Status::Concept {
+        let (kenmerk, b) = ronde_kenmerk(s, &r).await?;
+        a.deelplannen
+            .iter()
+            .map(|d| {
+                let toegewezen: Vec<String> =
+                    b.toewijzingen.iter().filter(|t| t.aanvraag == kenmerk && t.deelplan == d.id).flat_map(|t| t.leden.clone()).collect();
+                (d.id.clone(), b.leden.iter().map(|l| (l.id.clone(), l.naam.clone(), toegewezen.contains(&l.id))).collect())
+            })
+            .collect()
+    } else {
+        vec![]
+    };
     let p = ronde.parameters_op((s.klok)());
     Ok(Dossier {
+        commissie,
         kader: Kader::nieuw(s, ident, format!("Aanvraag {}", r.kenmerk), if g.rol == Rol::Aanvrager { "/aanvragen/" } else { "/behandeling/" }),
         versie: r.versie,
         titel: a.titel.clone(),
@@ -883,6 +910,45 @@ async fn status(State(s): State<AppState>, ident: Identiteit, Path(id): Path<Str
                 Err(e) => fout_in_formulier(&mut f, e, "naar")?,
             }
         }
+    }
+    let p = dossierpagina(&s, &ident, &id, f).await?;
+    Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &p))
+}
+
+/// Het kenmerk waaronder de ronde deze aanvraag kent (bij een dubbel kenmerk `GM…/KENMERK`) en de laatste
+/// versie van de beoordelingen.
+async fn ronde_kenmerk(s: &AppState, r: &AanvraagRij) -> Result<(String, vhf_core::beoordeling::Beoordelingen), ApiFout> {
+    let mut c = s.db.lees().await?;
+    let kenmerk = crate::handelingen::verdeling::ronde_aanvragen(crate::db::verdeling::ingediend_met_status(&mut c, &r.ronde).await?)?
+        .into_iter()
+        .find(|(aid, _)| *aid == r.id)
+        .map(|(_, a)| a.kenmerk)
+        .unwrap_or_else(|| r.kenmerk.clone());
+    let b = match crate::db::verdeling::laatste_beoordeling(&mut c, &r.ronde).await? {
+        Some((_, inhoud)) => serde_json::from_str(&inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?,
+        None => vhf_core::beoordeling::Beoordelingen::default(),
+    };
+    Ok((kenmerk, b))
+}
+
+async fn toewijzing(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, body: String) -> Result<Response, ApiFout> {
+    let (r, a, _) = laad(&s, &ident, &id).await?;
+    let mut f = Formulier::uit_body(body.as_bytes());
+    let dp = f.w("deelplan").to_string();
+    if !a.deelplannen.iter().any(|d| d.id == dp) {
+        f.fout("commissie-kop", format!("Deze aanvraag heeft geen deelplan '{dp}'."));
+        let p = dossierpagina(&s, &ident, &id, f).await?;
+        return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &p));
+    }
+    let (kenmerk, _) = ronde_kenmerk(&s, &r).await?;
+    let voorvoegsel = format!("lid_{dp}_");
+    let leden: Vec<String> = f.waarden.keys().filter_map(|k| k.strip_prefix(&voorvoegsel)).map(String::from).collect();
+    let sleutel = Some(f.w("_sleutel").to_string()).filter(|k| !k.is_empty()).map(|k| format!("{k}/{dp}"));
+    let v = Verzoek::nieuw(&s, &ident, sleutel, format!("POST /rondes/{}/beoordelingen", r.ronde), body.clone())?;
+    match crate::handelingen::verdeling::wijs_toe(&v, &r.ronde, &kenmerk, &dp, leden).await {
+        Ok(_) | Err(ApiFout::Herhaald(_)) => return Ok(naar(&format!("/aanvragen/{id}?opgeslagen=toewijzing#commissie-kop"))),
+        Err(ApiFout::Ongeldig { detail, .. }) => f.fout(format!("toewijzing-{dp}"), detail),
+        Err(e) => return Err(e),
     }
     let p = dossierpagina(&s, &ident, &id, f).await?;
     Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &p))

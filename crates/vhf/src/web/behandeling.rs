@@ -1,6 +1,6 @@
 //! De werkvoorraad van de behandelaar (RVO): alle aanvragen met filters (ronde, status, gemeente) en sortering,
 //! per pagina, met de zaakpagina als dossier (`web/aanvragen.rs`), en één actie voor veel aanvragen tegelijk:
-//! de gekozen aanvragen ontvankelijk verklaren. Elke aanvraag gaat daarbij afzonderlijk door dezelfde
+//! de gekozen aanvragen naar een nieuwe status (ontvankelijk, in beoordeling, beoordeeld, …). Elke aanvraag gaat daarbij afzonderlijk door dezelfde
 //! handeling als de API (eigen versiecontrole, eigen statusovergang met reden, eigen auditregel); wat niet kan
 //! (een andere status, intussen gewijzigd), wordt overgeslagen en gemeld, de rest gaat door.
 
@@ -39,13 +39,13 @@ pub fn routes() -> Vec<Route> {
         },
         Route {
             methode: "POST",
-            pad: "/behandeling/ontvankelijk",
-            samenvatting: "De gekozen aanvragen ontvankelijk verklaren (elk met eigen statusovergang en auditregel)",
+            pad: "/behandeling/statusovergang",
+            samenvatting: "De gekozen aanvragen naar één nieuwe status (ontvankelijk, in beoordeling, beoordeeld, …), elk met eigen statusovergang en auditregel",
             body: None,
             antwoorden: &[(303, "verwerkt, terug naar de werkvoorraad met de uitkomst")],
             basis: Basis::Web,
             toegang: Toegang::Rollen(&[Behandelaar]),
-            handler: axum::routing::post(ontvankelijk),
+            handler: axum::routing::post(statusovergang),
         },
     ]
 }
@@ -60,6 +60,7 @@ struct Keuze {
     sorteer: Option<String>,
     pagina: Option<i64>,
     verwerkt: Option<usize>,
+    naar: Option<String>,
     overgeslagen: Option<String>,
 }
 
@@ -77,6 +78,9 @@ struct Werkvoorraad {
     /// Mag deze gebruiker de bulkactie doen (behandelaar)?
     bulk: bool,
     uitkomst: Option<(usize, Vec<String>)>,
+    /// Naar welke status de laatste bulkactie ging.
+    uitkomst_status: String,
+    bulkstatussen: Vec<(String, String)>,
     sleutel: String,
 }
 
@@ -118,16 +122,25 @@ async fn werkvoorraad(State(s): State<AppState>, ident: Identiteit, Query(k): Qu
         op_kenmerk,
         bulk: g.rol == crate::toegang::Rol::Behandelaar,
         uitkomst: k.verwerkt.map(|n| (n, k.overgeslagen.unwrap_or_default().split(',').filter(|x| !x.is_empty()).map(String::from).collect())),
+        uitkomst_status: k.naar.as_deref().and_then(|n| n.parse::<Status>().ok()).map(|x| x.to_string()).unwrap_or_default(),
+        bulkstatussen: BULK.iter().map(|x| (x.code().to_string(), x.to_string())).collect(),
         sleutel: crate::server::identiteit::geheim(),
     };
     Ok(html(StatusCode::OK, &pagina_))
 }
 
-/// Elke aangevinkte aanvraag (`kies_<id>` met `versie_<id>`) ontvankelijk, elk als eigen handeling.
-async fn ontvankelijk(State(s): State<AppState>, ident: Identiteit, body: String) -> Result<Response, ApiFout> {
+/// De statussen die de werkvoorraad voor meerdere aanvragen tegelijk aanbiedt (de levensloop beslist per aanvraag
+/// of de overgang mag).
+pub const BULK: [Status; 5] = [Status::Ontvankelijk, Status::AanvullingGevraagd, Status::NietOntvankelijk, Status::InBeoordeling, Status::Beoordeeld];
+
+/// Elke aangevinkte aanvraag (`kies_<id>` met `versie_<id>`) naar de gekozen status, elk als eigen handeling.
+async fn statusovergang(State(s): State<AppState>, ident: Identiteit, body: String) -> Result<Response, ApiFout> {
     let f = Formulier::uit_body(body.as_bytes());
+    let Some(naar_status) = BULK.into_iter().find(|x| x.code() == f.w("naar")) else {
+        return Err(ApiFout::Ongeldig { detail: format!("Kies de nieuwe status: {}.", BULK.map(|x| x.to_string()).join(", ")), velden: vec![] });
+    };
     let reden = match f.w("reden") {
-        "" => "volledig en tijdig; ontvankelijk (werkvoorraad, meerdere tegelijk)".to_string(),
+        "" => format!("{naar_status} (werkvoorraad, meerdere tegelijk)"),
         r => r.to_string(),
     };
     let sleutel = f.w("_sleutel").to_string();
@@ -137,8 +150,8 @@ async fn ontvankelijk(State(s): State<AppState>, ident: Identiteit, body: String
         let versie = f.w(&format!("versie_{id}")).parse::<i64>().unwrap_or(0);
         // Een sleutel per aanvraag: opnieuw versturen (terugknop, dubbelklik) doet niets twee keer.
         let k = Some(format!("{sleutel}/{id}")).filter(|_| !sleutel.is_empty());
-        let v = Verzoek::nieuw(&s, &ident, k, format!("POST /aanvragen/{id}/statusovergangen"), format!("ontvankelijk\n{reden}"))?;
-        match handeling::overgang(&v, &id, Versie::Precies(versie), Status::Ontvankelijk, &reden).await {
+        let v = Verzoek::nieuw(&s, &ident, k, format!("POST /aanvragen/{id}/statusovergangen"), format!("{}\n{reden}", naar_status.code()))?;
+        match handeling::overgang(&v, &id, Versie::Precies(versie), naar_status, &reden).await {
             Ok(_) | Err(ApiFout::Herhaald(_)) => verwerkt += 1,
             Err(ApiFout::Intern(e)) => return Err(ApiFout::Intern(e)),
             Err(e) => {
@@ -149,5 +162,5 @@ async fn ontvankelijk(State(s): State<AppState>, ident: Identiteit, body: String
     }
     let terug = f.w("terug");
     let terug = if terug.starts_with("/behandeling?") { terug.to_string() } else { "/behandeling?".to_string() };
-    Ok(naar(&format!("{terug}verwerkt={verwerkt}&overgeslagen={}", overgeslagen.join(","))))
+    Ok(naar(&format!("{terug}verwerkt={verwerkt}&naar={}&overgeslagen={}", naar_status.code(), overgeslagen.join(","))))
 }
