@@ -238,6 +238,9 @@ fn cijfers(i: &vhf_core::indicatoren::DeelplanIndicatoren) -> Vec<(&'static str,
     ]
 }
 
+/// Een lid van de commissie bij de toewijzing: (id, naam, nu toegewezen).
+pub type Lidkeuze = (String, String, bool);
+
 pub struct Deelplanblok {
     pub id: String,
     pub naam: String,
@@ -270,8 +273,8 @@ struct Dossier {
     overgangen: Vec<(String, String)>,
     melding: Option<String>,
     formulier: Formulier,
-    /// Voor een behandelaar: per deelplan de leden van de commissie (id, naam, toegewezen).
-    commissie: Vec<(String, Vec<(String, String, bool)>)>,
+    /// Voor een behandelaar: per deelplan de leden van de commissie.
+    commissie: Vec<(String, Vec<Lidkeuze>)>,
 }
 
 impl Dossier {
