@@ -172,11 +172,24 @@ export async function bezoek(page, naam, { status = 200 } = {}) {
   return { schendingen, fouten };
 }
 
-/** Bewaart een schermafdruk van de hele pagina als VHF_SCHERMAFDRUKKEN/<naam>.png (als die map gezet is). */
-export async function schermafdruk(page, naam) {
+/**
+ * Bewaart een schermafdruk van de hele pagina als VHF_SCHERMAFDRUKKEN/<naam>.png (als die map gezet is).
+ * `afdekken`: locators van wat per run anders is (wat het willekeurige id van een aanvraag toont, zoals het
+ * ontvangstnummer); die worden met een grijs vlak afgedekt, zodat dezelfde pagina dezelfde afbeelding geeft.
+ */
+export async function schermafdruk(page, naam, { afdekken = [] } = {}) {
   if (!SCHERMAFDRUKKEN) return;
   fs.mkdirSync(SCHERMAFDRUKKEN, { recursive: true });
-  await page.screenshot({ path: path.join(SCHERMAFDRUKKEN, `${naam}.png`), fullPage: true, animations: 'disabled', caret: 'hide' });
+  // De muis staat nog waar de laatste klik was; wat daar nu ligt, zou een hover-stijl krijgen (en per run net anders).
+  await page.mouse.move(0, 0);
+  await page.screenshot({
+    path: path.join(SCHERMAFDRUKKEN, `${naam}.png`),
+    fullPage: true,
+    animations: 'disabled',
+    caret: 'hide',
+    mask: afdekken,
+    maskColor: '#b2b2b2',
+  });
 }
 
 /** Wie is er ingelogd in deze browser? Het id van de gebruiker (via GET /api/v1/ik met het sessiecookie), of null. */
@@ -190,22 +203,32 @@ export async function ingelogd_als(page) {
 /**
  * Doet `actie` (een klik, een toets) en wacht tot de pagina die daarop volgt geladen is. Ook als het adres
  * hetzelfde blijft (uitloggen op / gaat naar /): page.waitForURL() zou dan meteen klaar zijn, en de volgende
- * page.goto() breekt de nog lopende navigatie af (net::ERR_ABORTED). Met `naar` (een pad) controleert hij het adres.
+ * page.goto() breekt de nog lopende navigatie af (net::ERR_ABORTED). Met `naar` controleert hij het adres: een pad
+ * (precies, met ?zoekdeel en #anker), of een RegExp op pad + ?zoekdeel + #anker (voor een adres met een nieuw id).
+ * Geeft het pad waar de browser nu staat.
  */
 export async function wacht_op_navigatie(page, actie, { naar } = {}) {
   const genavigeerd = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() });
   await actie();
   await genavigeerd;
   await page.waitForLoadState('load');
-  if (naar !== undefined && page.url() !== `${BASIS}${naar}`) throw new Error(`na de navigatie op ${pad_van(page.url())}, verwacht ${naar}`);
+  const u = new URL(page.url());
+  const hier = u.pathname + u.search + u.hash;
+  const klopt = naar === undefined || (naar instanceof RegExp ? u.origin === BASIS && naar.test(hier) : page.url() === `${BASIS}${naar}`);
+  if (!klopt) throw new Error(`na de navigatie op ${pad_van(page.url())}, verwacht ${naar}`);
+  return hier;
 }
 
-/** Logt in met de ontwikkel-login (formulier op /auth/inloggen, met de muis) en controleert dat het lukte. */
-export async function log_in_als(page, gebruikerId) {
+/**
+ * Logt in met de ontwikkel-login (formulier op /auth/inloggen, met de muis) en controleert dat het lukte en dat de
+ * browser op `naar` uitkomt: de startpagina van de rol (aanvrager /aanvragen, behandelaar /behandeling, de
+ * anderen /; web/pagina.rs, startpagina()).
+ */
+export async function log_in_als(page, gebruikerId, { naar = '/' } = {}) {
   await page.goto(`${BASIS}/auth/inloggen`);
   await page.locator('select[name="gebruiker"]').selectOption(gebruikerId);
   const formulier = page.locator('form[action="/auth/ontwikkel"]');
-  await wacht_op_navigatie(page, () => formulier.locator('button[type="submit"]').click(), { naar: '/' });
+  await wacht_op_navigatie(page, () => formulier.locator('button[type="submit"]').click(), { naar });
   const wie = await ingelogd_als(page);
   if (wie !== gebruikerId) throw new Error(`inloggen als ${gebruikerId}: nu ingelogd als ${wie}`);
 }
@@ -295,9 +318,9 @@ export async function klaar() {
   const breed = (s, n) => String(s).padEnd(n);
   const regels = [];
   regels.push('', `Rondgang in de browser (${DATABASE}, axe-core ${AXE_VERSIE}, ${WCAG.join(' ')})`, '');
-  regels.push(`${breed('pagina', 28)} ${breed('pad', 22)} ${breed('status', 6)} ${breed('axe', 4)} ${breed('bekend', 6)} ${breed('meldingen', 9)} stap`);
+  regels.push(`${breed('pagina', 28)} ${breed('pad', 44)} ${breed('status', 6)} ${breed('axe', 4)} ${breed('bekend', 6)} ${breed('meldingen', 9)} stap`);
   for (const b of bezocht) {
-    regels.push(`${breed(b.naam, 28)} ${breed(b.pad, 22)} ${breed(b.status, 6)} ${breed(b.schendingen.length, 4)} ${breed(b.bekend.length, 6)} ${breed(b.fouten.length, 9)} ${b.stap}`);
+    regels.push(`${breed(b.naam, 28)} ${breed(b.pad, 44)} ${breed(b.status, 6)} ${breed(b.schendingen.length, 4)} ${breed(b.bekend.length, 6)} ${breed(b.fouten.length, 9)} ${b.stap}`);
   }
   const fouten = [];
   for (const b of bezocht) {

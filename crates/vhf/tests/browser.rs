@@ -1,7 +1,9 @@
 //! End-to-end in een echte browser (issue 15): de server draait in dit proces op een willekeurige poort, met de
 //! demoronde en de ontwikkel-login, en `node tests/browser/rondgang.mjs` loopt er met headless Chromium doorheen
-//! (playwright-core uit npm, met de Chromium van Debian; er wordt nooit een browser gedownload). Op elke pagina
-//! draait axe-core (WCAG 2.1 A en AA), en één formulier wordt met alleen het toetsenbord ingevuld. De SQLite-run
+//! (playwright-core uit npm, met de Chromium van Debian; er wordt nooit een browser gedownload): elke rol op zijn
+//! startpagina, een aanvraag van nieuw (eerst met een fout) via deelplan en indienen tot ontvangstbewijs, de
+//! behandelaar die er drie tegelijk ontvankelijk verklaart, en wie iets niet mag zien (404, 401). Op elke pagina
+//! draait axe-core (WCAG 2.1 A en AA); inloggen en indienen gaan met alleen het toetsenbord. De SQLite-run
 //! schrijft de schermafdrukken naar `docs/schermafdrukken/`; dezelfde rondgang draait op PostgreSQL als
 //! `VHF_TEST_DATABASE_URL` gezet is (.ci/run doet dat).
 //!
