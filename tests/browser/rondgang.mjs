@@ -41,8 +41,8 @@ const BEKEND = [];
 const ROLLEN = [
   { rol: 'aanvrager', id: 'demo-aanvrager', start: '/aanvragen' },
   { rol: 'behandelaar', id: 'demo-behandelaar', start: '/behandeling' },
-  { rol: 'commissielid', id: 'L1', start: '/' },
-  { rol: 'beslisser', id: 'demo-beslisser', start: '/' },
+  { rol: 'commissielid', id: 'L1', start: '/beoordeling' },
+  { rol: 'beslisser', id: 'demo-beslisser', start: '/verdeling' },
   { rol: 'auditor', id: 'demo-auditor', start: '/' },
   { rol: 'beheerder', id: 'demo-beheerder', start: '/' },
 ];
@@ -315,11 +315,13 @@ await stap('behandelaar: werkvoorraad filteren en drie aanvragen tegelijk ontvan
   await eigen.check();
   for (const a of anderen) await page.locator(`[id="${a}"]`).check();
   const gekozen = [id, ...anderen.map((a) => a.slice('kies_'.length))];
-  const bulk = () => page.getByRole('button', { name: 'Gekozen aanvragen ontvankelijk verklaren' }).click();
-  await wacht_op_navigatie(page, bulk, { naar: /^\/behandeling\?.*verwerkt=3&overgeslagen=$/ });
+  await page.locator('#naar').selectOption('ontvankelijk');
+  await page.locator('#reden').fill('volledig en tijdig; ontvankelijk');
+  const bulk = () => page.getByRole('button', { name: 'Status van de gekozen aanvragen wijzigen' }).click();
+  await wacht_op_navigatie(page, bulk, { naar: /^\/behandeling\?.*verwerkt=3&naar=ontvankelijk&overgeslagen=$/ });
   await bezoek(page, 'werkvoorraad-na-ontvankelijk');
   const uitkomst = await tekst(page.getByRole('status'));
-  if (!uitkomst.includes('3 aanvragen ontvankelijk verklaard')) throw new Error(`de melding is '${uitkomst}', verwacht '3 aanvragen ontvankelijk verklaard'`);
+  if (!uitkomst.includes('3 aanvragen naar ontvankelijk')) throw new Error(`de melding is '${uitkomst}', verwacht '3 aanvragen naar ontvankelijk'`);
   if (uitkomst.includes('Overgeslagen')) throw new Error(`er is iets overgeslagen: '${uitkomst}'`);
   // Het filter blijft staan (status=ingediend), dus de drie zijn uit de lijst.
   for (const g of gekozen) {
