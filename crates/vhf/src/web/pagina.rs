@@ -35,7 +35,7 @@ pub struct Kader {
 pub fn rol_en_gemeente(g: &Gebruiker) -> String {
     let rol = match g.rol {
         Rol::Aanvrager => "aanvrager",
-        Rol::Behandelaar => "behandelaar (RVO)",
+        Rol::Behandelaar => "behandelaar",
         Rol::Commissielid => "lid van de beoordelingscommissie",
         Rol::Beslisser => "beslisser (ministerie)",
         Rol::Auditor => "auditor",
