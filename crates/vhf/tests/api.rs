@@ -890,6 +890,7 @@ const MATRIX: &[(&str, &str)] = &[
     ("WEB POST /aanvragen/{id}/algemeen", "ATNVVVVVV"),
     ("WEB GET /aanvragen/{id}/deelplannen/{deelplan}", "ATNVVVVVV"),
     ("WEB POST /aanvragen/{id}/deelplannen/{deelplan}", "ATNVVVVVV"),
+    ("WEB POST /aanvragen/{id}/documenten", "ATNVVVVVV"),
     ("WEB POST /aanvragen/{id}/indienen", "ATNVVVVVV"),
     ("WEB GET /aanvragen/{id}/bewijs", "ATNTVVTTV"),
     ("WEB POST /aanvragen/{id}/status", "AVVTVVVVV"),

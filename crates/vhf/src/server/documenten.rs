@@ -77,11 +77,12 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
+/// Wat bij een document hoort: soort, naam en (bij een plan van aanpak) het deelplan.
 #[derive(Deserialize)]
-struct Gegevens {
-    soort: DocumentSoort,
-    naam: String,
-    deelplan: Option<String>,
+pub struct Gegevens {
+    pub soort: DocumentSoort,
+    pub naam: String,
+    pub deelplan: Option<String>,
 }
 
 /// Het soort bestand volgens de eerste bytes, als het past bij de extensie van de naam.
@@ -114,18 +115,40 @@ async fn upload(
     g: Result<Query<Gegevens>, QueryRejection>,
     body: Body,
 ) -> Result<Response, ApiFout> {
-    let gebruiker = ident.gebruiker()?;
-    // Eerst of de gebruiker de aanvraag mag zien (anders 404), dan pas de rest.
-    let penvoerder = super::aanvragen::haal_rij(&s, &ident, &id).await?.penvoerder;
-    if gebruiker.gemeente.map(|g| g.to_string()).as_deref() != Some(penvoerder.as_str()) {
-        return Err(ApiFout::GeenRecht(format!("Alleen de penvoerder ({penvoerder}) voegt documenten toe.")));
-    }
+    // Eerst of de gebruiker de aanvraag mag zien (anders 404) en haar penvoerder is, dan pas de rest.
+    mag_toevoegen(&s, &ident, &id).await?;
     let Query(g) = g.map_err(|e| ApiFout::Ongeldig {
         detail: format!(
             "Geef ?soort=…&naam=… (en bij een plan van aanpak &deelplan=…); soort is plan_van_aanpak, begroting, intentieverklaring_corporatie of overig. ({e})"
         ),
         velden: vec![],
     })?;
+    let rij = bewaar(&s, &ident, &id, g, body.into_data_stream()).await?;
+    let mut r = (StatusCode::CREATED, axum::Json(json!(rij))).into_response();
+    r.headers_mut().insert(header::LOCATION, HeaderValue::from_str(&format!("/api/v1/aanvragen/{id}/documenten/{}", rij.id)).expect("pad"));
+    Ok(r)
+}
+
+/// Alleen de penvoerder voegt documenten toe; wie de aanvraag niet mag zien, krijgt 404.
+pub async fn mag_toevoegen(s: &AppState, ident: &Identiteit, id: &str) -> Result<(), ApiFout> {
+    let gebruiker = ident.gebruiker()?;
+    let penvoerder = super::aanvragen::haal_rij(s, ident, id).await?.penvoerder;
+    if gebruiker.gemeente.map(|g| g.to_string()).as_deref() != Some(penvoerder.as_str()) {
+        return Err(ApiFout::GeenRecht(format!("Alleen de penvoerder ({penvoerder}) voegt documenten toe.")));
+    }
+    Ok(())
+}
+
+/// Slaat een document op dat als stroom binnenkomt (de body van de API, of het bestandsveld van een formulier):
+/// gestroomd in delen naar de documentopslag, SHA-256 onderweg, soort herkend aan de eerste bytes, grootte
+/// begrensd; dan de rij en de auditregel in één transactie. Mislukt iets, dan blijft er niets achter.
+pub async fn bewaar<S, E>(s: &AppState, ident: &Identiteit, id: &str, g: Gegevens, mut stroom: S) -> Result<DocumentRij, ApiFout>
+where
+    S: futures_util::Stream<Item = Result<axum::body::Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    let id = id.to_string();
+    mag_toevoegen(s, ident, &id).await?;
     if g.naam.is_empty() || g.naam.len() > 200 || g.naam.contains(['/', '\\', '\0']) {
         return Err(ApiFout::Ongeldig { detail: "naam: 1 tot 200 tekens, zonder / of \\".into(), velden: vec![] });
     }
@@ -151,7 +174,6 @@ async fn upload(
     let doc_id = super::nieuw_id("DOC");
     let sleutel = format!("documenten/{id}/{doc_id}");
     let pad = OpslagPad::from(sleutel.as_str());
-    let mut stroom = body.into_data_stream();
     // Het begin vasthouden tot er genoeg is om het soort te herkennen.
     let mut begin: Vec<u8> = Vec::new();
     let mut mime = None;
@@ -234,9 +256,7 @@ async fn upload(
         return Err(e);
     }
     tracing::info!(aanvraag = %id, document = %rij.id, grootte = rij.grootte, "document opgeslagen");
-    let mut r = (StatusCode::CREATED, axum::Json(json!(rij))).into_response();
-    r.headers_mut().insert(header::LOCATION, HeaderValue::from_str(&format!("/api/v1/aanvragen/{id}/documenten/{}", rij.id)).expect("pad"));
-    Ok(r)
+    Ok(rij)
 }
 
 /// Mag deze gebruiker dit document zien? Een commissielid alleen documenten van zijn toegewezen deelplannen.

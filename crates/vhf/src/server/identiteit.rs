@@ -272,8 +272,11 @@ async fn csrf_uit(req: Request) -> Result<(Request, Option<String>), Response> {
         let t = t.to_string();
         return Ok((req, Some(t)));
     }
-    let is_formulier =
-        req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let soort = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    if soort.starts_with("multipart/form-data") {
+        return Ok(csrf_uit_multipart(req, &soort).await);
+    }
+    let is_formulier = soort.starts_with("application/x-www-form-urlencoded");
     if !is_formulier {
         return Ok((req, None));
     }
@@ -288,6 +291,51 @@ async fn csrf_uit(req: Request) -> Result<(Request, Option<String>), Response> {
     })?;
     let token = form_veld(&bytes, "_csrf");
     Ok((Request::from_parts(parts, axum::body::Body::from(bytes)), token))
+}
+
+/// Een formulier met een bestand (`multipart/form-data`): het CSRF-token moet het eerste deel zijn (`_csrf`, zo
+/// staat het bovenaan elk formulier). Alleen het begin van de body wordt gelezen (hoogstens 16 KB, tot dat deel
+/// compleet is) en daarna weer vóór de rest gezet, zodat een groot bestand gewoon doorstroomt.
+async fn csrf_uit_multipart(req: Request, soort: &str) -> (Request, Option<String>) {
+    use futures_util::StreamExt;
+    let Some(grens) = soort.split(';').filter_map(|d| d.trim().strip_prefix("boundary=")).next().map(|g| g.trim_matches('"').to_string()) else {
+        return (req, None);
+    };
+    let (delen, body) = req.into_parts();
+    let mut stroom = body.into_data_stream();
+    let mut begin: Vec<u8> = Vec::new();
+    let scheiding = format!("\r\n--{grens}");
+    while begin.len() < 16 * 1024 {
+        match stroom.next().await {
+            Some(Ok(b)) => begin.extend_from_slice(&b),
+            _ => break,
+        }
+        // Het eerste deel is compleet als na de eerste grens een tweede volgt.
+        if begin.windows(scheiding.len()).filter(|w| *w == scheiding.as_bytes()).count() >= 1 {
+            break;
+        }
+    }
+    let token = eerste_deel(&begin, &grens).filter(|(naam, _)| naam == "_csrf").map(|(_, w)| w);
+    let voor = axum::body::Bytes::from(begin);
+    let rest = futures_util::stream::once(async move { Ok::<_, axum::Error>(voor) }).chain(stroom);
+    (Request::from_parts(delen, axum::body::Body::from_stream(rest)), token)
+}
+
+/// Naam en waarde van het eerste deel van een multipart-body (als het een gewoon tekstveld is).
+fn eerste_deel(body: &[u8], grens: &str) -> Option<(String, String)> {
+    let tekst = std::str::from_utf8(body.get(..body.len().min(16 * 1024))?).ok().or_else(|| {
+        // Het begin kan midden in een bestand eindigen: alleen het geldige UTF-8-deel.
+        let n = std::str::from_utf8(body).err()?.valid_up_to();
+        std::str::from_utf8(&body[..n]).ok()
+    })?;
+    let na_grens = tekst.strip_prefix(&format!("--{grens}\r\n"))?;
+    let (koppen, rest) = na_grens.split_once("\r\n\r\n")?;
+    if koppen.to_ascii_lowercase().contains("filename=") {
+        return None;
+    }
+    let naam = koppen.split("name=\"").nth(1)?.split('"').next()?.to_string();
+    let waarde = rest.split_once(&format!("\r\n--{grens}"))?.0.to_string();
+    Some((naam, waarde))
 }
 
 fn form_veld(body: &[u8], naam: &str) -> Option<String> {
@@ -372,6 +420,17 @@ pub fn beveiligingskoppen(h: &mut HeaderMap) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn csrf_als_eerste_deel_van_een_formulier_met_bestand() {
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nab/c\r\n--XyZ\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"a.pdf\"\r\n\r\n%PDF\xff\xfe";
+        assert_eq!(super::eerste_deel(body, "XyZ"), Some(("_csrf".into(), "ab/c".into())));
+        // Een bestand als eerste deel is geen token; een ander veld ook niet (de aanroeper eist de naam _csrf).
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"; filename=\"x\"\r\n\r\nab\r\n--XyZ";
+        assert_eq!(super::eerste_deel(body, "XyZ"), None);
+        assert_eq!(super::eerste_deel(b"--XyZ\r\nContent-Disposition: form-data; name=\"soort\"\r\n\r\nx\r\n--XyZ", "XyZ").map(|d| d.0), Some("soort".into()));
+        assert_eq!(super::eerste_deel(b"rommel", "XyZ"), None);
+    }
+
     #[test]
     fn formulieren_en_cookies_lezen() {
         let v = super::form_urlencoded(b"_csrf=ab%2Fc&naam=Jan+de+Vries&leeg=&x=%zz&%C3%A9=%C3%A9");

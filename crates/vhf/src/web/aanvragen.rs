@@ -70,6 +70,14 @@ pub fn routes() -> Vec<Route> {
         r("POST", "/aanvragen/{id}/deelplannen/{deelplan}", "Stap opslaan: een deelplan", GEMEENTE, axum::routing::post(deelplan_opslaan)),
         r(
             "POST",
+            "/aanvragen/{id}/documenten",
+            "Een document uploaden (formulier met bestand: _csrf eerst, soort, deelplan, bestand); het komt ook in de documentenlijst van de aanvraag",
+            GEMEENTE,
+            // Het bestand stroomt door naar de opslag, die de grootte zelf begrenst (max_document_bytes).
+            axum::routing::post(document).layer(axum::extract::DefaultBodyLimit::disable()),
+        ),
+        r(
+            "POST",
             "/aanvragen/{id}/indienen",
             "Indienen na bevestiging (binnen het loket), door naar het ontvangstbewijs",
             GEMEENTE,
@@ -299,6 +307,7 @@ async fn dossier(State(s): State<AppState>, ident: Identiteit, Path(id): Path<St
     let mut p = p;
     p.melding = m.opgeslagen.map(|w| match w.as_str() {
         "status" => "De status is gewijzigd en vastgelegd in het audittrail.".to_string(),
+        "document" => "Het document is opgeslagen (met zijn SHA-256) en staat in de documentenlijst van de aanvraag.".to_string(),
         "toewijzing" => "De toewijzing is vastgelegd als nieuwe versie van de beoordelingen (getoetst op belangenconflicten).".to_string(),
         _ => "Opgeslagen. U kunt op elk moment verder; niets gaat verloren.".to_string(),
     });
@@ -955,6 +964,75 @@ async fn toewijzing(State(s): State<AppState>, ident: Identiteit, Path(id): Path
     }
     let p = dossierpagina(&s, &ident, &id, f).await?;
     Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &p))
+}
+
+/// Een document uploaden vanaf het dossier: dezelfde opslag en controles als de API (`server/documenten.rs`:
+/// alleen de penvoerder, alleen een concept, soort bestand aan de eerste bytes, grootte begrensd, SHA-256), en
+/// daarna in de documentenlijst van de aanvraag (soort, deelplan, naam, SHA-256), zodat de toetsing (E15) ziet
+/// wat er echt is geüpload.
+async fn document(
+    State(s): State<AppState>,
+    ident: Identiteit,
+    Path(id): Path<String>,
+    m: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, ApiFout> {
+    crate::server::documenten::mag_toevoegen(&s, &ident, &id).await?;
+    let mut f = Formulier::default();
+    let mut opgeslagen = None;
+    match m {
+        Err(_) => f.fout("bestand", "Kies een bestand om te uploaden."),
+        Ok(mut m) => loop {
+            let veld = match m.next_field().await {
+                Ok(Some(v)) => v,
+                Ok(None) => break,
+                Err(e) => {
+                    f.fout("bestand", format!("Het formulier kwam niet goed aan: {e}. Probeer het opnieuw."));
+                    break;
+                }
+            };
+            if veld.name() != Some("bestand") {
+                let naam = veld.name().unwrap_or("").to_string();
+                let waarde = veld.text().await.unwrap_or_default();
+                f.zet(naam, waarde);
+                continue;
+            }
+            let naam = veld.file_name().unwrap_or("").trim().to_string();
+            if naam.is_empty() {
+                f.fout("bestand", "Kies een bestand om te uploaden.");
+                break;
+            }
+            let Ok(soort) = serde_json::from_value::<vhf_core::aanvraag::DocumentSoort>(Value::String(f.w("soort").to_string())) else {
+                f.fout("soort", "Kies de soort document.");
+                break;
+            };
+            let deelplan = Some(f.w("deelplan").to_string()).filter(|d| !d.is_empty());
+            let g = crate::server::documenten::Gegevens { soort, naam, deelplan };
+            match crate::server::documenten::bewaar(&s, &ident, &id, g, Box::pin(veld)).await {
+                Ok(rij) => opgeslagen = Some(rij),
+                Err(ApiFout::Status { detail, .. } | ApiFout::Ongeldig { detail, .. } | ApiFout::Conflict(detail)) => f.fout("bestand", detail),
+                Err(e) => return Err(e),
+            }
+            break;
+        },
+    }
+    if let Some(rij) = opgeslagen {
+        let (_, mut a, _) = laad(&s, &ident, &id).await?;
+        let document = serde_json::from_value::<vhf_core::aanvraag::Document>(json!({
+            "soort": rij.soort, "deelplan": rij.deelplan, "naam": rij.naam, "sha256": rij.sha256,
+        }))
+        .map_err(|e| ApiFout::Intern(e.to_string()))?;
+        a.documenten.push(document);
+        handeling::wijzig(&s, &ident, &id, Versie::Elke, a).await?;
+        return Ok(naar(&format!("/aanvragen/{id}?opgeslagen=document#documenten-kop")));
+    }
+    let p = dossierpagina(&s, &ident, &id, f).await?;
+    Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &p))
+}
+
+/// De soorten documenten voor de keuzelijst: (code, omschrijving).
+pub fn documentsoorten() -> Vec<(String, &'static str)> {
+    use vhf_core::aanvraag::DocumentSoort as D;
+    [D::PlanVanAanpak, D::Begroting, D::IntentieverklaringCorporatie, D::Overig].iter().map(|d| (code(*d), d.omschrijving())).collect()
 }
 
 /// De energielabels voor de keuzelijsten.
