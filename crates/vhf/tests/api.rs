@@ -905,6 +905,8 @@ const MATRIX: &[(&str, &str)] = &[
     ("WEB POST /verdeling/maken", "AVVVVVTVV"),
     ("WEB GET /verdeling/{id}", "AVVVVVTTV"),
     ("WEB POST /verdeling/{id}/besluit", "AVVVVVTVV"),
+    ("WEB GET /beheer", "AVVVVVVTT"),
+    ("WEB POST /beheer/rolverzoeken/{id}", "AVVVVVVVT"),
     ("WEB GET /auth/inloggen", "TTTTTTTTT"),
     // Zonder sessie (dus zonder CSRF-token) weigert de ontwikkel-login iedereen.
     ("WEB POST /auth/ontwikkel", "VVVVVVVVV"),

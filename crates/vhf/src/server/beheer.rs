@@ -325,7 +325,7 @@ async fn rolverzoeken(State(s): State<AppState>, q: Result<Query<Open>, axum::ex
 
 /// Goedkeuren: door een andere beheerder dan wie het vroeg, en niet door de gebruiker om wie het gaat. Alleen als
 /// de gebruiker nog is zoals toen het verzoek werd gedaan.
-async fn keur_goed(State(s): State<AppState>, ident: Identiteit, Path(vid): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
+pub(crate) async fn keur_goed(State(s): State<AppState>, ident: Identiteit, Path(vid): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
     let ik = ident.gebruiker()?.clone();
     let (mut tx, sleutel) = super::aanvragen::begin(&s, &ident, &h, &format!("POST /rolverzoeken/{vid}/goedkeuring"), &body).await?;
     let v = db::rolverzoek_haal(&mut tx, &vid).await?.ok_or(ApiFout::NietGevonden)?;
@@ -374,7 +374,7 @@ struct Afwijzing {
     reden: String,
 }
 
-async fn wijs_af(State(s): State<AppState>, ident: Identiteit, Path(vid): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
+pub(crate) async fn wijs_af(State(s): State<AppState>, ident: Identiteit, Path(vid): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
     let ik = ident.gebruiker()?.clone();
     let a: Afwijzing = serde_json::from_str(&body).map_err(|e| ongeldig(format!("Verwacht {{reden}}: {e}")))?;
     if a.reden.trim().is_empty() {

@@ -13,6 +13,7 @@
 
 pub mod aanvragen;
 pub mod behandeling;
+pub mod beheer;
 pub mod commissie;
 pub mod formulier;
 pub mod kaart;
@@ -31,5 +32,6 @@ pub fn routes() -> Vec<Route> {
     v.extend(behandeling::routes());
     v.extend(commissie::routes());
     v.extend(verdeling::routes());
+    v.extend(beheer::routes());
     v
 }

@@ -54,6 +54,7 @@ pub fn startpagina(rol: Rol) -> &'static str {
         Rol::Behandelaar => "/behandeling",
         Rol::Commissielid => "/beoordeling",
         Rol::Beslisser => "/verdeling",
+        Rol::Beheerder => "/beheer",
         _ => "/",
     }
 }
@@ -66,7 +67,8 @@ fn menu(rol: Option<Rol>, pad: &str) -> Vec<Menupunt> {
         Some(Rol::Behandelaar) => v.push(("/behandeling", "Werkvoorraad")),
         Some(Rol::Commissielid) => v.push(("/beoordeling", "Beoordelen")),
         Some(Rol::Beslisser) => v.extend([("/verdeling", "Verdeling"), ("/behandeling", "Aanvragen")]),
-        Some(Rol::Auditor) => v.extend([("/behandeling", "Aanvragen"), ("/verdeling", "Verdeling")]),
+        Some(Rol::Auditor) => v.extend([("/behandeling", "Aanvragen"), ("/verdeling", "Verdeling"), ("/beheer", "Beheer")]),
+        Some(Rol::Beheerder) => v.push(("/beheer", "Beheer")),
         _ => {}
     }
     v.into_iter().map(|(href, tekst)| Menupunt { href, tekst, huidig: pad == href || (href != "/" && pad.starts_with(&format!("{href}/"))) }).collect()
