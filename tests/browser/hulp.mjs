@@ -253,7 +253,10 @@ export async function log_uit(page) {
  *   await t.typ('tekst');                           // typen in het gefocuste veld
  *   await t.druk('Enter', { naar: '/' });           // toets, wacht op de volgende pagina, controleer het adres
  * Elke tab_naar controleert ook dat het gefocuste element een zichtbare focusrand heeft (WCAG 2.4.7; axe
- * controleert dat niet).
+ * controleert dat niet): standaard een outline of box-shadow. Een element dat zijn focus anders toont (een link op
+ * de SVG-kaart kleurt de rand van zijn vlak), geeft met `focusstijl` een eigen controle mee: een functie die in de
+ * pagina draait met het gefocuste element en true geeft als de focus zichtbaar is, en anders een tekst met wat
+ * er ontbreekt.
  */
 export function met_toetsenbord(page) {
   const actief = () =>
@@ -264,12 +267,17 @@ export function met_toetsenbord(page) {
       return e.tagName.toLowerCase() + (e.id ? `#${e.id}` : '') + a('name') + a('href');
     });
   return {
-    async tab_naar(selector, { max = 40, terug = false } = {}) {
+    async tab_naar(selector, { max = 40, terug = false, focusstijl = null } = {}) {
       const langs = [];
       for (let i = 1; i <= max; i++) {
         await page.keyboard.press(terug ? 'Shift+Tab' : 'Tab');
         const hier = await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector);
         if (hier) {
+          if (focusstijl) {
+            const uitslag = await page.locator(':focus').evaluate(focusstijl);
+            if (uitslag !== true) throw new Error(`${selector} heeft focus maar geen zichtbare focusstijl: ${uitslag}`);
+            return i;
+          }
           const zichtbaar = await page.evaluate(() => {
             const st = getComputedStyle(document.activeElement);
             return (st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) > 0) || st.boxShadow !== 'none';
@@ -337,8 +345,12 @@ export async function klaar() {
   const gebruikt = [...bekende].filter(([, g]) => g).map(([k]) => k);
   regels.push('', `stappen: ${stappen.length}, mislukt: ${stappen.filter((s) => !s.ok).length}; pagina's gecontroleerd: ${bezocht.length}`);
   if (gebruikt.length) regels.push(`bekende afwijkingen (tijdelijk geen fout): ${gebruikt.join(', ')}`, ...bekendLijst);
-  const onbeslist = [...new Set(bezocht.flatMap((b) => b.onbeslist))];
-  if (onbeslist.length) regels.push(`axe kon niet beslissen (met de hand nakijken): ${onbeslist.join(', ')}`);
+  const onbeslist = new Map();
+  for (const b of bezocht) for (const id of b.onbeslist) onbeslist.set(id, [...(onbeslist.get(id) ?? []), b.naam]);
+  if (onbeslist.size) {
+    const lijst = [...onbeslist].map(([id, paginas]) => `${id} (${paginas.length > 4 ? `${paginas.slice(0, 4).join(', ')} en ${paginas.length - 4} meer` : paginas.join(', ')})`);
+    regels.push(`axe kon niet beslissen (met de hand nakijken): ${lijst.join('; ')}`);
+  }
   if (SCHERMAFDRUKKEN) regels.push(`schermafdrukken in ${SCHERMAFDRUKKEN}`);
   if (fouten.length) regels.push('', 'FOUTEN:', ...fouten.map((f) => `  - ${f}`));
   console.log(regels.join('\n'));

@@ -3,12 +3,18 @@
 // server met de demoronde (vhf serve --demo) en de ontwikkel-login, met een vaste klok (2021-05-10 12:00, het
 // loket is open).
 //
-// De volgorde: elke rol op zijn startpagina; de aanvrager maakt een aanvraag (eerst met een fout in het formulier),
-// vult deelplan DP1 in en dient in met alleen het toetsenbord (ontvangstbewijs); de behandelaar filtert de
-// werkvoorraad, verklaart die aanvraag en twee andere tegelijk ontvankelijk en opent de zaakpagina; zonder in te
-// loggen het dashboard en de toegankelijkheidsverklaring; een andere aanvrager krijgt 404 op dat dossier, wie niet
-// is ingelogd 401 op /aanvragen, en een onbekend adres een Nederlandse 404. De stappen na de eerste aanvraagstap
-// gebruiken de aanvraag die die stap maakte (aanvraagId).
+// De volgorde, de hele ronde: elke rol op zijn startpagina; de aanvrager maakt een aanvraag (eerst met een fout in
+// het formulier), vult deelplan DP1 in, voegt de verplichte documenten toe (via de API) en dient in met alleen het
+// toetsenbord (ontvangstbewijs); de behandelaar filtert de werkvoorraad, verklaart die aanvraag en twee andere
+// tegelijk ontvankelijk, opent de zaakpagina en wijst twee leden van de commissie (L1, L2) toe aan DP1; die scoren
+// elk criterium met motivering (eerst één zonder: 422); de behandelaar brengt alle aanvragen van de ronde naar
+// beoordeeld (ontvankelijk, in beoordeling, beoordeeld, telkens alle tegelijk); de beslisser maakt de verdeling
+// (rangorde, budgetlijn, uitleg), rekent een wat-als door (budget 150 miljoen) en stelt haar vast als besluit (eerst
+// zonder reden: 422); zonder in te loggen toont het dashboard de toekenningen op de kaart en in de tabel (een
+// gemeente op de kaart met de Tab-toets, met zichtbare focus) en de toegankelijkheidsverklaring; een andere
+// aanvrager krijgt 404 op dat dossier, wie niet is ingelogd 401 op /aanvragen, en een onbekend adres een Nederlandse
+// 404. De stappen na de eerste aanvraagstap gebruiken de aanvraag die die stap maakte (aanvraagId), die na het
+// besluit de verdeling die de beslisser maakte (verdelingId).
 //
 // Een pagina toevoegen: een stap erbij met page.goto(...), dan bezoek(page, 'naam') (HTML, lang="nl", axe WCAG 2.1
 // A/AA, geen consolefouten of CSP-weigeringen) en, voor een hoofdpagina, schermafdruk(page, 'naam') (komt in
@@ -48,6 +54,7 @@ const ROLLEN = [
 ];
 const START = Object.fromEntries(ROLLEN.map((r) => [r.id, r.start]));
 START['demo-aanvrager-2'] = '/aanvragen';
+START.L2 = '/beoordeling';
 
 /** De aanvraag die de rondgang zelf maakt en indient (de database is per run nieuw, dus het kenmerk is vrij). */
 const NIEUW = {
@@ -115,10 +122,10 @@ async function geschiedenis() {
     .evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent.trim())));
 }
 
-await stap('startpagina (dashboard) zonder in te loggen', async () => {
+await stap('startpagina (dashboard) zonder in te loggen, voor het besluit', async () => {
   await page.goto(`${BASIS}/`);
-  await bezoek(page, 'dashboard');
-  await schermafdruk(page, 'dashboard');
+  await bezoek(page, 'dashboard-voor-besluit');
+  await schermafdruk(page, 'dashboard-voor-besluit');
   if ((await ingelogd_als(page)) !== null) throw new Error('zonder inloggen toch ingelogd');
 });
 
@@ -223,7 +230,8 @@ await stap('aanvrager: deelplan DP1 invullen (maatregel, bijdrage, cofinancierin
   await page.locator('#projectkosten').fill('100.000');
   await page.locator('#c_financier_0').selectOption('gemeente');
   await page.locator('#c_naam_0').fill('Gemeente (eigen middelen)');
-  await page.locator('#c_bedrag_0').fill('1.500.000');
+  // De cofinanciering dekt de rest van het tekort (E10: ≥ tekort − bijdrage fysiek = 8 − 2 miljoen).
+  await page.locator('#c_bedrag_0').fill('6.000.000');
   await schermafdruk(page, 'deelplan');
   await wacht_op_navigatie(page, () => page.getByRole('button', { name: 'Deelplan opslaan' }).click(), { naar: `/aanvragen/${id}?opgeslagen=1#DP1` });
   await bezoek(page, 'dossier-met-cijfers');
@@ -233,7 +241,7 @@ await stap('aanvrager: deelplan DP1 invullen (maatregel, bijdrage, cofinancierin
     Opbrengsten: '€ 1.000.000,00',
     'Tekort (kosten − opbrengsten)': '€ 8.000.000,00',
     'Gevraagde bijdrage (fysiek + projectkosten)': '€ 2.100.000,00',
-    Cofinanciering: '€ 1.500.000,00',
+    Cofinanciering: '€ 6.000.000,00',
     Woningen: '70',
   };
   for (const [k, w] of Object.entries(verwacht)) {
@@ -241,6 +249,55 @@ await stap('aanvrager: deelplan DP1 invullen (maatregel, bijdrage, cofinancierin
   }
   const maatregel = await tekst(page.locator('#DP1 tbody tr').first());
   if (!maatregel.includes('Renovatie van 70 portiekwoningen')) throw new Error(`de maatregel staat niet in het dossier: '${maatregel}'`);
+  // Wat bij het deelplan nog fout is, is alleen het ontbrekende plan van aanpak (E15, de volgende stap).
+  const fouten = (await page.locator('#DP1 .vhf-bevinding').allInnerTexts()).map((b) => b.trim()).filter((b) => / fout$/m.test(b.split('\n')[0]));
+  if (fouten.some((b) => !b.startsWith('E15 '))) throw new Error(`fouten bij deelplan DP1: ${fouten.join(' | ')}`);
+});
+
+await stap('aanvrager: de verplichte documenten bijvoegen (via de API: de site heeft nog geen uploadformulier)', async () => {
+  const id = aanvraag();
+  await als('demo-aanvrager');
+  await page.goto(`${BASIS}/aanvragen/${id}`);
+  const voor = await page.locator('.vhf-bevinding').allInnerTexts();
+  if (!voor.some((b) => b.trim().startsWith('E15 '))) throw new Error(`zonder documenten geen bevinding E15 in het dossier; wel: ${voor.join(' | ') || 'niets'}`);
+  // Wat de ronde vraagt (E15): een plan van aanpak per deelplan, een begroting, en een intentieverklaring omdat een
+  // corporatie meedoet (10 corporatiewoningen). Met het sessiecookie en het CSRF-token van de pagina, zoals een
+  // script op de site het zou doen.
+  const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
+  const geupload = [];
+  const pdf = (titel) => Buffer.from(`%PDF-1.4\n% ${titel} (browsertest)\n%%EOF\n`);
+  for (const [soort, naam, deelplan] of [
+    ['plan_van_aanpak', 'plan-van-aanpak-vogelbuurt.pdf', 'DP1'],
+    ['begroting', 'begroting.pdf', null],
+    ['intentieverklaring_corporatie', 'intentieverklaring-corporatie.pdf', null],
+  ]) {
+    const q = new URLSearchParams({ soort, naam, ...(deelplan ? { deelplan } : {}) });
+    const r = await page.request.post(`${BASIS}/api/v1/aanvragen/${id}/documenten?${q}`, {
+      headers: { 'x-csrf-token': csrf, 'content-type': 'application/pdf' },
+      data: pdf(naam),
+    });
+    if (r.status() !== 201) throw new Error(`uploaden van ${naam}: status ${r.status()}: ${await r.text()}`);
+    const d = await r.json();
+    geupload.push({ soort, ...(deelplan ? { deelplan } : {}), naam, sha256: d.sha256 });
+  }
+  // Een upload staat nog niet in de inhoud van de aanvraag: de gemeente noemt haar documenten (met hun SHA-256) in de
+  // aanvraag zelf, met PUT en If-Match, zoals elke client van de API. Pas dan telt E15 ze.
+  const a = await page.request.get(`${BASIS}/api/v1/aanvragen/${id}`);
+  if (!a.ok()) throw new Error(`/api/v1/aanvragen/${id}: status ${a.status()}`);
+  const { versie, inhoud } = await a.json();
+  const put = await page.request.put(`${BASIS}/api/v1/aanvragen/${id}`, {
+    headers: { 'x-csrf-token': csrf, 'content-type': 'application/json', 'if-match': `"${versie}"` },
+    data: JSON.stringify({ ...inhoud, documenten: geupload }),
+  });
+  if (put.status() !== 200) throw new Error(`de documenten in de aanvraag zetten: status ${put.status()}: ${await put.text()}`);
+  await page.goto(`${BASIS}/aanvragen/${id}`);
+  await bezoek(page, 'dossier-met-documenten');
+  const documenten = await page.locator('section[aria-labelledby="documenten-kop"] li').allInnerTexts();
+  if (documenten.length !== 3) throw new Error(`het dossier toont ${documenten.length} documenten, verwacht 3: ${documenten.join(' | ')}`);
+  const na = await page.locator('.vhf-bevinding').allInnerTexts();
+  if (na.some((b) => b.trim().startsWith('E15 '))) throw new Error(`met de documenten nog een bevinding E15: ${na.filter((b) => b.trim().startsWith('E15 ')).join(' | ')}`);
+  const toetsing = await tekst(page.locator('section[aria-labelledby="toetsing-kop"]'));
+  if (!toetsing.includes('Geen fouten gevonden')) throw new Error(`de toetsing vindt nog fouten: '${toetsing}'`);
 });
 
 await stap('aanvrager: indienen zonder bevestiging geeft een fout bij het vinkje', async () => {
@@ -354,12 +411,406 @@ await stap('behandelaar: de zaakpagina van de nieuwe aanvraag, met ontvankelijk 
 });
 
 // ---------------------------------------------------------------------------------------------------------------
+// De rest van de ronde: de behandelaar wijst twee leden van de commissie toe, die scoren; de behandelaar brengt
+// alle aanvragen van de ronde naar beoordeeld; de beslisser maakt de verdeling, rekent een wat-als door en besluit;
+// het publieke dashboard toont de toekenningen op de kaart.
+
+/** De twee leden van de commissie die het deelplan van de rondgang beoordelen (zonder belangenconflict met de
+ * gemeente van demo-aanvrager; de demo geeft elk lid een band met een of twee gemeenten). */
+const BEOORDELAARS = ['L1', 'L2'];
+/** Het scoreformulier van dat deelplan (het kenmerk is uniek in de ronde, dus zonder GM…/ ervoor). */
+const SCOREN = `/beoordeling/${NIEUW.ronde}/${NIEUW.kenmerk}/DP1`;
+/** De scores per lid, per criterium in de volgorde van het formulier (schaal 0 tot en met 10, een komma mag). */
+const SCORES = { L1: ['8', '7,5', '7', '8'], L2: ['7', '8', '6,5', '7,5'] };
+/** Het id van de verdeling die de beslisser maakt, zodra die stap geslaagd is. */
+let verdelingId = null;
+/** De CBS-code van de gemeente (penvoerder) van de aanvraag van de rondgang, zodra over haar besloten is. */
+let gemeente = null;
+
+function verdeling() {
+  if (!verdelingId) throw new Error('de verdeling van de rondgang bestaat niet: de stap die hem maakt, mislukte');
+  return verdelingId;
+}
+
+/** Doet `actie` (een knop van een formulier met method="post") en controleert dat de server met 303 antwoordt en
+ * de browser op `naar` uitkomt (Post/Redirect/Get). Geeft het pad waar de browser nu staat. */
+async function verstuur_303(actie, naar) {
+  const post = page.waitForResponse((r) => r.request().method() === 'POST' && r.frame() === page.mainFrame());
+  const pad = await wacht_op_navigatie(page, actie, { naar });
+  const r = await post;
+  if (r.status() !== 303) throw new Error(`POST ${new URL(r.url()).pathname}: status ${r.status()}, verwacht 303`);
+  return pad;
+}
+
+/** De rij van het deelplan van de rondgang in /beoordeling: { mijn, voortgang } (de kolommen Mijn scores en
+ * Voortgang commissie). */
+async function beoordelingsrij() {
+  const rij = page.locator('tbody tr', { has: page.locator(`a[href="${SCOREN}"]`) });
+  if ((await rij.count()) !== 1) throw new Error(`deelplan DP1 van ${NIEUW.kenmerk} staat niet (één keer) in de lijst van toegewezen deelplannen`);
+  const cellen = (await rij.locator('td').allInnerTexts()).map((c) => c.replace(/\s+/g, ' ').trim());
+  return { mijn: cellen[2], voortgang: cellen[3] };
+}
+
+/** De statusmelding (role=status) op de pagina, of '' als er geen is. */
+async function statusmelding() {
+  const m = page.getByRole('status');
+  return (await m.count()) ? tekst(m.first()) : '';
+}
+
+await stap('behandelaar: leden L1 en L2 van de commissie toewijzen aan deelplan DP1', async () => {
+  const id = aanvraag();
+  await als('demo-behandelaar');
+  await page.goto(`${BASIS}/aanvragen/${id}`);
+  await bezoek(page, 'zaakpagina-commissie');
+  const kop = await tekst(page.locator('#commissie-kop'));
+  if (kop !== 'Commissie: wie beoordeelt welk deelplan') throw new Error(`de kop van de commissie is '${kop}'`);
+  const sectie = page.locator('section[aria-labelledby="commissie-kop"]');
+  if ((await sectie.locator('form').count()) !== 1) throw new Error(`${await sectie.locator('form').count()} formulieren voor de toewijzing, verwacht één (één deelplan)`);
+  const vakjes = await sectie.locator('input[type="checkbox"]').evaluateAll((xs) => xs.map((x) => [x.id, x.checked]));
+  const verwacht = Array.from({ length: 9 }, (_, i) => `lid_DP1_L${i + 1}`);
+  if (JSON.stringify(vakjes.map((v) => v[0])) !== JSON.stringify(verwacht)) {
+    throw new Error(`de vakjes zijn ${vakjes.map((v) => v[0]).join(', ')}, verwacht ${verwacht.join(', ')}`);
+  }
+  if (vakjes.some((v) => v[1])) throw new Error(`al toegewezen voor de toewijzing: ${vakjes.filter((v) => v[1]).map((v) => v[0]).join(', ')}`);
+  for (const l of BEOORDELAARS) await page.locator(`#lid_DP1_${l}`).check();
+  const knop = () => page.getByRole('button', { name: 'Toewijzing deelplan DP1 vastleggen' }).click();
+  await verstuur_303(knop, `/aanvragen/${id}?opgeslagen=toewijzing#commissie-kop`);
+  await bezoek(page, 'zaakpagina-toegewezen');
+  const melding = await statusmelding();
+  if (!melding.includes('De toewijzing is vastgelegd')) throw new Error(`de melding is '${melding}', verwacht 'De toewijzing is vastgelegd …'`);
+  const nu = await sectie.locator('input[type="checkbox"]:checked').evaluateAll((xs) => xs.map((x) => x.id));
+  const moet = BEOORDELAARS.map((l) => `lid_DP1_${l}`);
+  if (JSON.stringify(nu) !== JSON.stringify(moet)) throw new Error(`na de toewijzing aangevinkt: ${nu.join(', ') || 'niets'}, verwacht ${moet.join(', ')}`);
+});
+
+for (const [i, lid] of BEOORDELAARS.entries()) {
+  const eerste = i === 0;
+  const titel = eerste ? ', eerst zonder motivering (422)' : '';
+  await stap(`commissielid ${lid}: toegewezen deelplannen, deelplan DP1 scoren${titel}`, async () => {
+    aanvraag();
+    await log_in_als(page, lid, { naar: '/beoordeling' });
+    await bezoek(page, `beoordelen-${lid}`);
+    const voor = await beoordelingsrij();
+    if (voor.mijn !== '0 van 4 criteria' || voor.voortgang !== `${i} van ${BEOORDELAARS.length} leden`) {
+      throw new Error(`voor het scoren: mijn scores '${voor.mijn}', voortgang '${voor.voortgang}'; verwacht '0 van 4 criteria' en '${i} van ${BEOORDELAARS.length} leden'`);
+    }
+    await wacht_op_navigatie(page, () => page.locator(`a[href="${SCOREN}"]`).click(), { naar: SCOREN });
+    await bezoek(page, `scoren-${lid}`);
+    const kop = await tekst(page.locator('h1'));
+    if (!kop.startsWith(NIEUW.deelplan_naam)) throw new Error(`het scoreformulier heet '${kop}', verwacht '${NIEUW.deelplan_naam} (…)'`);
+    if (!(await tekst(page.locator('main table tbody'))).includes('Renovatie van 70 portiekwoningen')) {
+      throw new Error('de maatregel van het deelplan staat niet bij het scoreformulier');
+    }
+    const criteria = await page.locator('input[id^="score_"]').evaluateAll((xs) => xs.map((x) => x.id.slice('score_'.length)));
+    if (criteria.length !== SCORES[lid].length) throw new Error(`het formulier heeft ${criteria.length} criteria (${criteria.join(', ')}), verwacht ${SCORES[lid].length}`);
+    const motivering = (c) => `${lid} over ${c}: onderbouwd met het plan van aanpak en de begroting.`;
+    for (const [j, c] of criteria.entries()) {
+      await page.locator(`#score_${c}`).fill(SCORES[lid][j]);
+      await page.locator(`#motivering_${c}`).fill(motivering(c));
+    }
+    const vastleggen = () => page.getByRole('button', { name: 'Scores vastleggen' }).click();
+    if (eerste) {
+      await page.evaluate(() => document.activeElement?.blur());
+      await schermafdruk(page, 'scoren');
+      // Eén motivering leeg: niets vastgelegd, een foutoverzicht, de melding bij het veld en de invoer bewaard.
+      const leeg = criteria[criteria.length - 1];
+      await page.locator(`#motivering_${leeg}`).fill('');
+      await wacht_op_navigatie(page, vastleggen, { naar: SCOREN });
+      await bezoek(page, 'scoren-zonder-motivering', { status: 422 });
+      await foutoverzicht([`motivering_${leeg}`]);
+      const veld = page.locator(`#motivering_${leeg}`);
+      if (!(await tekst(page.locator(`#motivering_${leeg}-fout`))).includes('motivering')) throw new Error('geen melding over de motivering bij het veld');
+      if ((await veld.getAttribute('aria-invalid')) !== 'true') throw new Error(`#motivering_${leeg} heeft geen aria-invalid="true"`);
+      if (!((await veld.getAttribute('aria-describedby')) ?? '').split(/\s+/).includes(`motivering_${leeg}-fout`)) {
+        throw new Error(`#motivering_${leeg} wijst niet naar zijn melding`);
+      }
+      for (const [j, c] of criteria.entries()) {
+        const score = await page.locator(`#score_${c}`).inputValue();
+        const m = await page.locator(`#motivering_${c}`).inputValue();
+        if (score !== SCORES[lid][j] || (c !== leeg && m !== motivering(c))) {
+          throw new Error(`na de fout staat bij ${c} '${score}' / '${m}', getypt was '${SCORES[lid][j]}' / '${motivering(c)}'`);
+        }
+      }
+      await veld.fill(motivering(leeg));
+    }
+    await verstuur_303(vastleggen, `/beoordeling?ronde=${NIEUW.ronde}&opgeslagen=1`);
+    await bezoek(page, `beoordelen-na-scoren-${lid}`);
+    const melding = await statusmelding();
+    if (!melding.includes('Uw scores zijn vastgelegd')) throw new Error(`de melding is '${melding}', verwacht 'Uw scores zijn vastgelegd …'`);
+    const na = await beoordelingsrij();
+    if (na.mijn !== 'compleet' || na.voortgang !== `${i + 1} van ${BEOORDELAARS.length} leden`) {
+      throw new Error(`na het scoren: mijn scores '${na.mijn}', voortgang '${na.voortgang}'; verwacht 'compleet' en '${i + 1} van ${BEOORDELAARS.length} leden'`);
+    }
+    if (!eerste) await schermafdruk(page, 'beoordelen');
+    await log_uit(page);
+  });
+}
+
+/**
+ * Zet als behandelaar elke aanvraag van de ronde met status `van` op `naar`, met het formulier van de
+ * werkvoorraad: filter op ronde en status, elk vinkje op de pagina aan, de nieuwe status, versturen; opnieuw tot
+ * er met die status niets meer over is (50 per pagina). Niets mag worden overgeslagen. Geeft het aantal.
+ */
+async function alle_naar(van, naar, reden) {
+  await page.goto(`${BASIS}/behandeling`);
+  await page.locator('#f-ronde').selectOption(NIEUW.ronde);
+  await page.locator('#f-status').selectOption(van);
+  const lijst = new RegExp(`^/behandeling\\?ronde=${NIEUW.ronde}&status=${van}&gemeente=&sorteer=binnenkomst$`);
+  await wacht_op_navigatie(page, () => page.getByRole('button', { name: 'Filter toepassen' }).click(), { naar: lijst });
+  await bezoek(page, `werkvoorraad-${van}`);
+  const totaal = Number((await tekst(page.locator('main table caption'))).match(/^(\d+) aanvra/)?.[1]);
+  if (!(totaal > 0)) throw new Error(`geen aanvragen met status ${van} in ${NIEUW.ronde}`);
+  let verwerkt = 0;
+  for (let keer = 1; verwerkt < totaal; keer++) {
+    if (keer > 3) throw new Error(`na ${keer - 1} keer zijn ${verwerkt} van de ${totaal} aanvragen met status ${van} verwerkt`);
+    const vinkjes = page.locator('input[type="checkbox"][id^="kies_"]');
+    const n = await vinkjes.count();
+    const statussen = new Set((await page.locator('tbody .rvo-tag').allInnerTexts()).map((s) => s.trim()));
+    if (n === 0 || statussen.size !== 1) throw new Error(`de werkvoorraad met status ${van} toont ${n} vinkjes en de statussen ${[...statussen].join(', ')}`);
+    for (let j = 0; j < n; j++) await vinkjes.nth(j).check();
+    await page.locator('#naar').selectOption(naar);
+    await page.locator('#reden').fill(reden);
+    const bulk = () => page.getByRole('button', { name: 'Status van de gekozen aanvragen wijzigen' }).click();
+    const pad = await verstuur_303(bulk, new RegExp(`^/behandeling\\?ronde=${NIEUW.ronde}&status=${van}&.*&verwerkt=\\d+&naar=${naar}&overgeslagen=[^&]*$`));
+    await bezoek(page, `werkvoorraad-naar-${naar}${keer > 1 ? `-${keer}` : ''}`);
+    const q = new URL(`${BASIS}${pad}`).searchParams;
+    const melding = await statusmelding();
+    if (q.get('overgeslagen')) throw new Error(`overgeslagen bij ${van} → ${naar}: ${q.get('overgeslagen')}; de melding: '${melding}'`);
+    if (Number(q.get('verwerkt')) !== n) throw new Error(`${q.get('verwerkt')} van de ${n} gekozen aanvragen verwerkt`);
+    // De naam van de status uit het filter (het formulier met #naar staat er niet meer als de lijst leeg is).
+    const naam = (await page.locator(`#f-status option[value="${naar}"]`).textContent()).trim();
+    if (!melding.includes(`${n} aanvragen naar ${naam}`) || melding.includes('Overgeslagen')) {
+      throw new Error(`de melding is '${melding}', verwacht '${n} aanvragen naar ${naam}'`);
+    }
+    verwerkt += n;
+  }
+  const rest = await tekst(page.locator('main table caption'));
+  if (rest !== '0 aanvragen') throw new Error(`na ${van} → ${naar} staat er nog: '${rest}'`);
+  return verwerkt;
+}
+
+await stap('behandelaar: alle aanvragen van de ronde tegelijk naar ontvankelijk, in beoordeling en beoordeeld', async () => {
+  const id = aanvraag();
+  await als('demo-behandelaar');
+  await page.goto(`${BASIS}/behandeling?ronde=${NIEUW.ronde}`);
+  await bezoek(page, 'werkvoorraad-ronde');
+  const alle = Number((await tekst(page.locator('main table caption'))).match(/^(\d+) aanvra/)?.[1]);
+  // De levensloop (vhf-core/src/levensloop.rs): ingediend → ontvankelijk → in beoordeling → beoordeeld. De drie die
+  // al ontvankelijk zijn (stap hierboven), gaan bij de tweede keer mee.
+  const a = await alle_naar('ingediend', 'ontvankelijk', 'volledig en tijdig; ontvankelijk');
+  const b = await alle_naar('ontvankelijk', 'in_beoordeling', 'naar de commissie');
+  const c = await alle_naar('in_beoordeling', 'beoordeeld', 'de commissie heeft gescoord');
+  if (a !== alle - 3 || b !== alle || c !== alle) {
+    throw new Error(`van de ${alle} aanvragen van de ronde: ${a} ontvankelijk (verwacht ${alle - 3}), ${b} in beoordeling, ${c} beoordeeld`);
+  }
+  await page.goto(`${BASIS}/behandeling?ronde=${NIEUW.ronde}&status=beoordeeld`);
+  await bezoek(page, 'werkvoorraad-beoordeeld');
+  const beoordeeld = await tekst(page.locator('main table caption'));
+  if (beoordeeld !== `${alle} aanvragen`) throw new Error(`met status beoordeeld: '${beoordeeld}', verwacht '${alle} aanvragen'`);
+  if ((await page.locator(`[id="kies_${id}"]`).count()) !== 1) throw new Error(`de aanvraag van de rondgang (${id}) is niet beoordeeld`);
+  console.log(`      ${alle} aanvragen: ${a} naar ontvankelijk, ${b} naar in beoordeling, ${c} naar beoordeeld`);
+  await log_uit(page);
+});
+
+/** De rijen van de rangorde op de verdelingspagina (zonder de budgetlijn): [rang, deelplan, gemeente, score,
+ * gevraagd, toegekend, uitkomst en uitleg], met de uitkomst en de klasse van haar tag (rvo-tag--success: toegekend, …) en
+ * de uitleg. */
+async function rangorde() {
+  return page.locator('table:has(caption:text-is("Rangorde en uitkomst per deelplan")) tbody tr:not(.vhf-budgetlijn)').evaluateAll((trs) =>
+    trs.map((tr) => ({
+      cellen: [...tr.cells].map((c) => c.textContent.replace(/\s+/g, ' ').trim()),
+      soort: tr.querySelector('.rvo-tag')?.className ?? '',
+      uitkomst: tr.querySelector('.rvo-tag')?.textContent.trim() ?? '',
+      uitleg: tr.querySelector('details p')?.textContent.trim() ?? '',
+      samenvatting: tr.querySelector('details summary') !== null,
+    })),
+  );
+}
+
+/** Wat op de verdelingspagina het (willekeurige) id van de verdeling toont: het laatste deel van het kruimelpad. Het
+ * id staat in een proportionele letter, dus het grijze vlak zou per run een paar pixels breder of smaller zijn: het
+ * krijgt voor de schermafdruk een vaste breedte (via CSSOM, wat de CSP toestaat). */
+async function met_verdeling_id(page) {
+  const l = page.locator('nav[aria-label="Kruimelpad"] [aria-current="page"]');
+  await l.evaluate((e) => {
+    e.style.display = 'inline-block';
+    e.style.width = '16em';
+  });
+  return l;
+}
+
+/** De cijfers bovenaan de verdelingspagina en het dashboard (dl.vhf-cijfers) als { label: waarde }. */
+async function kerncijfers() {
+  return page.locator('dl.vhf-cijfers').evaluate((dl) =>
+    Object.fromEntries([...dl.querySelectorAll('dt')].map((dt) => [dt.textContent.trim(), dt.nextElementSibling.textContent.replace(/\s+/g, ' ').trim()])),
+  );
+}
+
+const EURO = /^€ \d{1,3}(\.\d{3})*,\d\d$/;
+
+await stap('beslisser: verdeling maken, rangorde met budgetlijn en uitleg', async () => {
+  aanvraag();
+  await log_in_als(page, 'demo-beslisser', { naar: '/verdeling' });
+  await bezoek(page, 'verdelingen');
+  if ((await page.locator('main').getByText('Voor deze ronde is nog geen verdeling gemaakt.').count()) !== 1) throw new Error('er is al een verdeling van de ronde');
+  const pad = await verstuur_303(() => page.getByRole('button', { name: 'Verdeling maken' }).click(), /^\/verdeling\/VD[A-Za-z0-9]+$/);
+  verdelingId = pad.split('/')[2];
+  await bezoek(page, 'verdeling');
+  const c = await kerncijfers();
+  for (const k of ['Plafond', 'Toegekend', 'Restant']) if (!EURO.test(c[k] ?? '')) throw new Error(`${k} is '${c[k]}', geen bedrag (alles: ${JSON.stringify(c)})`);
+  if (c.Besluit !== 'nog niet') throw new Error(`Besluit: '${c.Besluit}', verwacht 'nog niet'`);
+  const rijen = await rangorde();
+  if (rijen.length < 50) throw new Error(`de rangorde heeft ${rijen.length} rijen; de ronde heeft 75 demodeelplannen en het nieuwe`);
+  const zonder = rijen.filter((r) => !r.samenvatting || r.uitleg === '');
+  if (zonder.length) throw new Error(`${zonder.length} rijen zonder uitleg, o.a. ${zonder[0].cellen[1]}`);
+  const lijn = page.locator('tr.vhf-budgetlijn');
+  if ((await lijn.count()) !== 1 || !(await tekst(lijn)).startsWith('Budgetlijn')) {
+    throw new Error(`${await lijn.count()} rijen met de budgetlijn, verwacht één die met 'Budgetlijn' begint`);
+  }
+  // Een rangorde: op rang (1 eerst), de deelplannen zonder rang (niet ontvankelijk, negatief advies) onderaan.
+  const rangen = rijen.map((r) => r.cellen[0]);
+  const streep = rangen.indexOf('–');
+  const genummerd = (streep < 0 ? rangen : rangen.slice(0, streep)).map(Number);
+  if ((streep >= 0 && rangen.slice(streep).some((x) => x !== '–')) || genummerd.some((x, i) => !(x >= 1) || (i > 0 && x < genummerd[i - 1]))) {
+    throw new Error(`de tabel staat niet op rang: ${rangen.join(' ')}`);
+  }
+  // De budgetlijn ligt boven het eerste deelplan dat niet volledig is toegekend: alles erboven is toegekend.
+  const boven = await lijn.evaluate((tr) => [...tr.parentElement.children].indexOf(tr));
+  if (rijen.slice(0, boven).some((r) => !r.soort.includes('rvo-tag--success'))) throw new Error('boven de budgetlijn staat een deelplan dat niet volledig is toegekend');
+  if (boven >= rijen.length || rijen[boven].soort.includes('rvo-tag--success') || rangen[boven] === '–') {
+    throw new Error(`direct onder de budgetlijn staat ${rijen[boven]?.cellen.join(' | ') ?? 'niets'}, verwacht het eerste deelplan met een rang dat niet volledig past`);
+  }
+  const eigen = page.locator('tbody tr', { hasText: `${NIEUW.kenmerk} DP1` });
+  if ((await eigen.count()) !== 1) throw new Error(`deelplan DP1 van ${NIEUW.kenmerk} staat niet in de rangorde`);
+  await eigen.locator('summary').click();
+  if (!(await eigen.locator('details p').isVisible())) throw new Error('de uitleg van het deelplan gaat niet open');
+  await page.evaluate(() => document.activeElement?.blur());
+  const r = rijen.find((x) => x.cellen[1] === `${NIEUW.kenmerk} DP1`);
+  const [rang, , , score, , toegekend] = r.cellen;
+  console.log(`      verdeling: plafond ${c.Plafond}, toegekend ${c.Toegekend}; ${NIEUW.kenmerk} DP1: rang ${rang}, score ${score}, ${r.uitkomst}, ${toegekend}`);
+  await schermafdruk(page, 'verdeling', { afdekken: [await met_verdeling_id(page)] });
+});
+
+await stap('beslisser: wat als het budget 150 miljoen is', async () => {
+  const vid = verdeling();
+  await als('demo-beslisser');
+  await page.goto(`${BASIS}/verdeling/${vid}`);
+  await page.locator('#budget').fill('150.000.000');
+  await wacht_op_navigatie(page, () => page.getByRole('button', { name: 'Doorrekenen' }).click(), {
+    naar: new RegExp(`^/verdeling/${vid}\\?budget=150\\.000\\.000&btw_reserve=&prioriteit=&vulwijze=#watals-kop$`),
+  });
+  await bezoek(page, 'wat-als');
+  const melding = await statusmelding();
+  if (!melding.startsWith('Wat als budget=150000000.00') || !/Plafond € [\d.,]+ \(was € [\d.,]+\)/.test(melding)) throw new Error(`de melding is '${melding}'`);
+  if ((await page.locator('#budget').inputValue()) !== '150.000.000') throw new Error('het budget staat niet meer in het veld');
+  for (const t of ['Verschillen per gemeente', 'Verschillen per deelplan']) {
+    const n = await page.locator(`table:has(caption:text-is("${t}")) tbody tr`).count();
+    if (n === 0) throw new Error(`geen tabel '${t}' (of zonder rijen)`);
+  }
+  // De wat-als bewaart niets: de verdeling zelf is dezelfde.
+  if ((await kerncijfers()).Besluit !== 'nog niet') throw new Error('na de wat-als is de verdeling besloten?');
+  console.log(`      ${melding}`);
+  await schermafdruk(page, 'wat-als', { afdekken: [await met_verdeling_id(page)] });
+});
+
+await stap('beslisser: de verdeling vaststellen als besluit (eerst zonder reden: 422)', async () => {
+  const id = aanvraag();
+  const vid = verdeling();
+  await als('demo-beslisser');
+  await page.goto(`${BASIS}/verdeling/${vid}`);
+  const vaststellen = () => page.getByRole('button', { name: 'Verdeling vaststellen als besluit' }).click();
+  await wacht_op_navigatie(page, vaststellen, { naar: `/verdeling/${vid}/besluit` });
+  await bezoek(page, 'besluit-zonder-reden', { status: 422 });
+  await foutoverzicht(['reden']);
+  if ((await kerncijfers()).Besluit !== 'nog niet') throw new Error('zonder reden toch besloten');
+  await page.locator('#reden').fill('Verdeling volgens de rangorde van de commissie (browsertest)');
+  await verstuur_303(vaststellen, `/verdeling/${vid}`);
+  await bezoek(page, 'verdeling-besloten');
+  const fout = page.locator('#foutoverzicht');
+  if (await fout.count()) throw new Error(`het besluit is geweigerd: ${await tekst(fout)}`);
+  const besluit = (await kerncijfers()).Besluit;
+  if (!besluit || besluit === 'nog niet') throw new Error(`na het besluit staat bij Besluit '${besluit}'`);
+  if ((await page.locator('#besluit-kop').count()) !== 0) throw new Error('na het besluit staat het formulier Besluiten er nog');
+  // De aanvraag van de rondgang kreeg de uitkomst van haar deelplan.
+  const eigen = (await rangorde()).find((x) => x.cellen[1] === `${NIEUW.kenmerk} DP1`);
+  const verwacht = eigen.soort.includes('rvo-tag--success') ? 'toegekend' : eigen.soort.includes('rvo-tag--info') ? 'gedeeltelijk_toegekend' : 'afgewezen';
+  const api = await page.request.get(`${BASIS}/api/v1/aanvragen/${id}`);
+  if (!api.ok()) throw new Error(`/api/v1/aanvragen/${id}: status ${api.status()}`);
+  const { status, penvoerder } = await api.json();
+  gemeente = penvoerder;
+  if (status !== verwacht) throw new Error(`de aanvraag van de rondgang heeft na het besluit status ${status}, verwacht ${verwacht} (${eigen.uitkomst})`);
+  await page.goto(`${BASIS}/verdeling?ronde=${NIEUW.ronde}`);
+  await bezoek(page, 'verdelingen-besloten');
+  const tag = await tekst(page.locator('tbody tr', { has: page.locator(`a[href="/verdeling/${vid}"]`) }).locator('.rvo-tag'));
+  if (!tag.startsWith('besloten')) throw new Error(`in de lijst van verdelingen staat bij ${vid} '${tag}', verwacht 'besloten …'`);
+  console.log(`      besloten op ${besluit}; ${NIEUW.kenmerk}: ${status}`);
+  await log_uit(page);
+});
+
+/** In de pagina, met de gefocuste link op de kaart: is de rand van zijn vlak anders dan die van een vlak zonder
+ * focus (vhf.css: .vhf-kaart a:focus path)? true, of wat er mis is. */
+const kaartfocus = (a) => {
+  const p = a.querySelector('path');
+  if (!p) return 'de link heeft geen <path>';
+  const st = getComputedStyle(p);
+  const ander = [...document.querySelectorAll('svg.vhf-kaart path.vhf-vlak')].find((x) => x !== p && !x.closest('a:focus'));
+  const gewoon = getComputedStyle(ander);
+  if (st.stroke === 'none' || parseFloat(st.strokeWidth) < 2) return `de rand van het vlak is ${st.stroke} ${st.strokeWidth}`;
+  if (st.stroke === gewoon.stroke && st.strokeWidth === gewoon.strokeWidth) return `de rand (${st.stroke} ${st.strokeWidth}) is gelijk aan die zonder focus`;
+  return true;
+};
+
+await stap('zonder in te loggen: het dashboard toont de toekenningen op de kaart en in de tabel', async () => {
+  verdeling();
+  if ((await ingelogd_als(page)) !== null) await log_uit(page);
+  await page.goto(`${BASIS}/?ronde=${NIEUW.ronde}`);
+  await bezoek(page, 'dashboard');
+  const c = await kerncijfers();
+  if (!EURO.test(c.Toegekend ?? '') || c.Toegekend === '€ 0,00') throw new Error(`Toegekend is '${c.Toegekend}' (alles: ${JSON.stringify(c)})`);
+  if (!(await tekst(page.locator('main'))).includes('besloten op')) throw new Error("het dashboard zegt niet wanneer er 'besloten op' is");
+  if ((await tekst(page.locator('#tabel-kop'))) !== 'Per gemeente') throw new Error('geen kop Per gemeente');
+  const rijen = await page.locator('section[aria-labelledby="tabel-kop"] tbody tr[id^="GM"]').evaluateAll((trs) =>
+    Object.fromEntries(trs.map((tr) => [tr.id, tr.cells[1].textContent.replace(/\s+/g, ' ').trim()])),
+  );
+  const links = await page.locator('svg.vhf-kaart a[href^="#GM"]').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.getAttribute('aria-label')]));
+  if (links.length === 0) throw new Error('de kaart heeft geen links naar gemeenten met een toekenning');
+  for (const [href, label] of links) {
+    const m = /^(.+): (€ [\d.]+,\d\d)$/.exec(label ?? '');
+    if (!m) throw new Error(`de link ${href} op de kaart heeft aria-label '${label}', verwacht 'Naam: € …'`);
+    if (!(href.slice(1) in rijen)) throw new Error(`de link ${href} op de kaart wijst naar een rij die niet in de tabel Per gemeente staat`);
+    if (rijen[href.slice(1)] !== m[2]) throw new Error(`de kaart zegt ${label}, de tabel ${rijen[href.slice(1)]}`);
+  }
+  if (links.length !== Object.keys(rijen).length) throw new Error(`${links.length} gemeenten op de kaart, ${Object.keys(rijen).length} in de tabel`);
+  // De gemeente van de aanvraag van de rondgang kreeg (minstens) haar € 2.100.000,00.
+  if (!gemeente) throw new Error('de gemeente van de aanvraag van de rondgang is onbekend: de stap van het besluit mislukte');
+  const eigen = rijen[gemeente];
+  if (!eigen || !links.some(([h]) => h === `#${gemeente}`)) throw new Error(`${gemeente} (de aanvraag van de rondgang) staat niet op de kaart en in de tabel`);
+  const centen = (b) => Number(b.replace(/[€\s.]/g, '').replace(',', ''));
+  if (centen(eigen) < 210_000_000) throw new Error(`${gemeente} kreeg ${eigen}, minder dan de € 2.100.000,00 van de aanvraag van de rondgang`);
+  const som = Object.values(rijen).reduce((s, b) => s + centen(b), 0);
+  if (som !== centen(c.Toegekend)) throw new Error(`de rijen tellen op tot ${som} cent, Toegekend is ${c.Toegekend}`);
+  console.log(`      dashboard: toegekend ${c.Toegekend} aan ${links.length} gemeenten, ${gemeente} ${eigen}`);
+  await schermafdruk(page, 'dashboard');
+
+  // Met het toetsenbord naar die gemeente op de kaart (langs de gemeenten ervoor): de rand van het vlak is de
+  // focusstijl; Enter gaat naar haar rij in de tabel.
+  await page.mouse.move(0, 0);
+  const t = met_toetsenbord(page);
+  const href = `#${gemeente}`;
+  await t.tab_naar(`svg.vhf-kaart a[href="${href}"]`, { max: 20 + links.length, focusstijl: kaartfocus });
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((h) => location.hash === h, href);
+  const doel = await page.evaluate(() => document.querySelector(':target')?.tagName.toLowerCase() + '#' + document.querySelector(':target')?.id);
+  if (doel !== `tr${href}`) throw new Error(`Enter op ${href} brengt naar ${doel}, verwacht de rij ${href} in de tabel`);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
 // Zonder in te loggen, en wie iets niet mag zien.
 
-await stap('zonder in te loggen: dashboard en toegankelijkheidsverklaring', async () => {
+await stap('zonder in te loggen: de toegankelijkheidsverklaring, via de voettekst', async () => {
   if ((await ingelogd_als(page)) !== null) await log_uit(page);
   await page.goto(`${BASIS}/`);
-  await bezoek(page, 'dashboard-na-behandeling');
+  await bezoek(page, 'dashboard-voettekst');
   await wacht_op_navigatie(page, () => page.locator('footer').getByRole('link', { name: 'Toegankelijkheid' }).click(), { naar: '/toegankelijkheid' });
   await bezoek(page, 'toegankelijkheid');
   await schermafdruk(page, 'toegankelijkheid');

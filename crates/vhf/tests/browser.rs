@@ -2,8 +2,10 @@
 //! demoronde en de ontwikkel-login, en `node tests/browser/rondgang.mjs` loopt er met headless Chromium doorheen
 //! (playwright-core uit npm, met de Chromium van Debian; er wordt nooit een browser gedownload): elke rol op zijn
 //! startpagina, een aanvraag van nieuw (eerst met een fout) via deelplan en indienen tot ontvangstbewijs, de
-//! behandelaar die er drie tegelijk ontvankelijk verklaart, en wie iets niet mag zien (404, 401). Op elke pagina
-//! draait axe-core (WCAG 2.1 A en AA); inloggen en indienen gaan met alleen het toetsenbord. De SQLite-run
+//! behandelaar die er drie tegelijk ontvankelijk verklaart en twee commissieleden toewijst, die scoren, alle
+//! aanvragen van de ronde naar beoordeeld, de beslisser die verdeelt, een wat-als doorrekent en besluit, het
+//! dashboard met de toekenning op de kaart, en wie iets niet mag zien (404, 401). Op elke pagina draait axe-core
+//! (WCAG 2.1 A en AA); inloggen, indienen en de kaart gaan met alleen het toetsenbord. De SQLite-run
 //! schrijft de schermafdrukken naar `docs/schermafdrukken/`; dezelfde rondgang draait op PostgreSQL als
 //! `VHF_TEST_DATABASE_URL` gezet is (.ci/run doet dat).
 //!

@@ -259,11 +259,13 @@ async fn verdelingpagina(s: &AppState, ident: &Identiteit, id: &str, mut f: Form
         db::verdeling(&mut c, id).await?.ok_or(ApiFout::NietGevonden)?
     };
     let r: Value = serde_json::from_str(&rij.resultaat).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    // De rangorde: op rang (1 eerst), de deelplannen zonder rang (niet ontvankelijk, negatief advies) daarna; het
+    // resultaat zelf staat in de volgorde van de aanvragen. Pas zo ligt de budgetlijn tussen wat past en wat niet.
+    let mut deelplannen: Vec<&Value> = r["deelplannen"].as_array().into_iter().flatten().collect();
+    deelplannen.sort_by_key(|d| d["rang"].as_u64().unwrap_or(u64::MAX));
     let mut lijn_gezet = false;
-    let regels = r["deelplannen"]
-        .as_array()
+    let regels = deelplannen
         .into_iter()
-        .flatten()
         .map(|d| {
             let u = d["uitkomst"].as_str().unwrap_or("").to_string();
             let lijn = !lijn_gezet && d["rang"].is_number() && u != "toegekend";
