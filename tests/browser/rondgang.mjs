@@ -4,7 +4,7 @@
 // loket is open).
 //
 // De volgorde, de hele ronde: elke rol op zijn startpagina; de aanvrager maakt een aanvraag (eerst met een fout in
-// het formulier), vult deelplan DP1 in, voegt de verplichte documenten toe (via de API) en dient in met alleen het
+// het formulier), vult deelplan DP1 in, uploadt de verplichte documenten op het dossier en dient in met alleen het
 // toetsenbord (ontvangstbewijs); de behandelaar filtert de werkvoorraad, verklaart die aanvraag en twee andere
 // tegelijk ontvankelijk, opent de zaakpagina en wijst twee leden van de commissie (L1, L2) toe aan DP1; die scoren
 // elk criterium met motivering (eerst één zonder: 422); de behandelaar brengt alle aanvragen van de ronde naar
@@ -50,7 +50,7 @@ const ROLLEN = [
   { rol: 'commissielid', id: 'L1', start: '/beoordeling' },
   { rol: 'beslisser', id: 'demo-beslisser', start: '/verdeling' },
   { rol: 'auditor', id: 'demo-auditor', start: '/' },
-  { rol: 'beheerder', id: 'demo-beheerder', start: '/' },
+  { rol: 'beheerder', id: 'demo-beheerder', start: '/beheer' },
 ];
 const START = Object.fromEntries(ROLLEN.map((r) => [r.id, r.start]));
 START['demo-aanvrager-2'] = '/aanvragen';
@@ -254,42 +254,34 @@ await stap('aanvrager: deelplan DP1 invullen (maatregel, bijdrage, cofinancierin
   if (fouten.some((b) => !b.startsWith('E15 '))) throw new Error(`fouten bij deelplan DP1: ${fouten.join(' | ')}`);
 });
 
-await stap('aanvrager: de verplichte documenten bijvoegen (via de API: de site heeft nog geen uploadformulier)', async () => {
+await stap('aanvrager: de verplichte documenten uploaden op het dossier', async () => {
   const id = aanvraag();
   await als('demo-aanvrager');
   await page.goto(`${BASIS}/aanvragen/${id}`);
   const voor = await page.locator('.vhf-bevinding').allInnerTexts();
   if (!voor.some((b) => b.trim().startsWith('E15 '))) throw new Error(`zonder documenten geen bevinding E15 in het dossier; wel: ${voor.join(' | ') || 'niets'}`);
   // Wat de ronde vraagt (E15): een plan van aanpak per deelplan, een begroting, en een intentieverklaring omdat een
-  // corporatie meedoet (10 corporatiewoningen). Met het sessiecookie en het CSRF-token van de pagina, zoals een
-  // script op de site het zou doen.
-  const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
-  const geupload = [];
+  // corporatie meedoet (10 corporatiewoningen). Met het uploadformulier van het dossier (multipart, CSRF als eerste
+  // deel); eerst een bestand dat zich voor een PDF uitgeeft maar het niet is: de fout staat bij het veld.
   const pdf = (titel) => Buffer.from(`%PDF-1.4\n% ${titel} (browsertest)\n%%EOF\n`);
+  const upload = async (soort, naam, deelplan, inhoud) => {
+    await page.locator('#soort').selectOption(soort);
+    await page.locator('#deelplan').selectOption(deelplan ?? '');
+    await page.locator('#bestand').setInputFiles({ name: naam, mimeType: 'application/pdf', buffer: inhoud });
+    return page.getByRole('button', { name: 'Document uploaden' }).click();
+  };
+  await wacht_op_navigatie(page, () => upload('begroting', 'nep.pdf', null, Buffer.from('geen pdf')), { naar: `/aanvragen/${id}/documenten` });
+  await bezoek(page, 'document-met-fout', { status: 422 });
+  const fout = await tekst(page.locator('#bestand-fout'));
+  if (!fout.includes('nep.pdf')) throw new Error(`de fout bij het bestand is '${fout}'`);
+  await page.goto(`${BASIS}/aanvragen/${id}`);
   for (const [soort, naam, deelplan] of [
     ['plan_van_aanpak', 'plan-van-aanpak-vogelbuurt.pdf', 'DP1'],
     ['begroting', 'begroting.pdf', null],
     ['intentieverklaring_corporatie', 'intentieverklaring-corporatie.pdf', null],
   ]) {
-    const q = new URLSearchParams({ soort, naam, ...(deelplan ? { deelplan } : {}) });
-    const r = await page.request.post(`${BASIS}/api/v1/aanvragen/${id}/documenten?${q}`, {
-      headers: { 'x-csrf-token': csrf, 'content-type': 'application/pdf' },
-      data: pdf(naam),
-    });
-    if (r.status() !== 201) throw new Error(`uploaden van ${naam}: status ${r.status()}: ${await r.text()}`);
-    const d = await r.json();
-    geupload.push({ soort, ...(deelplan ? { deelplan } : {}), naam, sha256: d.sha256 });
+    await wacht_op_navigatie(page, () => upload(soort, naam, deelplan, pdf(naam)), { naar: new RegExp(`^/aanvragen/${id}\\?opgeslagen=document`) });
   }
-  // Een upload staat nog niet in de inhoud van de aanvraag: de gemeente noemt haar documenten (met hun SHA-256) in de
-  // aanvraag zelf, met PUT en If-Match, zoals elke client van de API. Pas dan telt E15 ze.
-  const a = await page.request.get(`${BASIS}/api/v1/aanvragen/${id}`);
-  if (!a.ok()) throw new Error(`/api/v1/aanvragen/${id}: status ${a.status()}`);
-  const { versie, inhoud } = await a.json();
-  const put = await page.request.put(`${BASIS}/api/v1/aanvragen/${id}`, {
-    headers: { 'x-csrf-token': csrf, 'content-type': 'application/json', 'if-match': `"${versie}"` },
-    data: JSON.stringify({ ...inhoud, documenten: geupload }),
-  });
-  if (put.status() !== 200) throw new Error(`de documenten in de aanvraag zetten: status ${put.status()}: ${await put.text()}`);
   await page.goto(`${BASIS}/aanvragen/${id}`);
   await bezoek(page, 'dossier-met-documenten');
   const documenten = await page.locator('section[aria-labelledby="documenten-kop"] li').allInnerTexts();
@@ -701,7 +693,7 @@ await stap('beslisser: wat als het budget 150 miljoen is', async () => {
   });
   await bezoek(page, 'wat-als');
   const melding = await statusmelding();
-  if (!melding.startsWith('Wat als budget=150000000.00') || !/Plafond € [\d.,]+ \(was € [\d.,]+\)/.test(melding)) throw new Error(`de melding is '${melding}'`);
+  if (!melding.startsWith('Wat als budget € 150.000.000,00') || !/Plafond € [\d.,]+ \(was € [\d.,]+\)/.test(melding)) throw new Error(`de melding is '${melding}'`);
   if ((await page.locator('#budget').inputValue()) !== '150.000.000') throw new Error('het budget staat niet meer in het veld');
   for (const t of ['Verschillen per gemeente', 'Verschillen per deelplan']) {
     const n = await page.locator(`table:has(caption:text-is("${t}")) tbody tr`).count();

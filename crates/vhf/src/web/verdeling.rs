@@ -236,7 +236,7 @@ async fn wat_als(s: &AppState, ronde_id: &str, f: &mut Formulier) -> Result<Opti
     let na = kern::verdeel(&variant.kandidaten, &regels_na);
     let v = kern::vergelijk(&voor, &na);
     Ok(Some(Watalsuitkomst {
-        beschrijving: regels.join(", "),
+        beschrijving: beschrijf_wat_als(f),
         plafond: format!("{} (was {})", na.regels.plafond, voor.regels.plafond),
         deelplannen: v
             .deelplannen
@@ -251,6 +251,22 @@ async fn wat_als(s: &AppState, ronde_id: &str, f: &mut Formulier) -> Result<Opti
             .collect(),
         gemeenten: v.gemeenten.iter().map(|g| (Referentie::ingebouwd().gemeentenaam(g.gemeente), g.voor.to_string(), g.na.to_string())).collect(),
     }))
+}
+
+/// "budget € 150.000.000,00, vulwijze doorgaan": wat de beslisser invulde, in woorden.
+fn beschrijf_wat_als(f: &Formulier) -> String {
+    let mut v = Vec::new();
+    for (veld, label) in [("budget", "budget"), ("btw_reserve", "btw-reserve")] {
+        if let Some(b) = bedrag_tekst(f.w(veld)).filter(|_| !f.w(veld).is_empty()).and_then(|t| Bedrag::parse(&t).ok()) {
+            v.push(format!("{label} {b}"));
+        }
+    }
+    for (veld, label) in [("prioriteit", "prioriteitsregel"), ("vulwijze", "vulwijze")] {
+        if !f.w(veld).is_empty() {
+            v.push(format!("{label} {}", f.w(veld)));
+        }
+    }
+    v.join(", ")
 }
 
 async fn verdelingpagina(s: &AppState, ident: &Identiteit, id: &str, mut f: Formulier) -> Result<Verdelingpagina, ApiFout> {
