@@ -684,7 +684,7 @@ async fn deelplan(State(s): State<AppState>, ident: Identiteit, Path((id, dp)): 
         kader: Kader::nieuw(&s, &ident, if dp == "nieuw" { "Nieuw deelplan".to_string() } else { format!("Deelplan {dp}") }, "/aanvragen/"),
         maatregelen: rijen(&f, "m_id"),
         cofinanciering: rijen(&f, "c_naam"),
-        gebieden: gebieden(&ronde, (s.klok)(), ident.gebruiker()?.gemeente),
+        gebieden: gebieden(&ronde, (s.klok)(), a.deelplannen.iter().find(|d| d.id == dp).map(|d| d.deelgebied.gemeente).or(ident.gebruiker()?.gemeente)),
         bevindingen: bevindingen(&t),
         id,
         deelplan: dp,
@@ -755,6 +755,7 @@ async fn deelplan_opslaan(State(s): State<AppState>, ident: Identiteit, Path((id
         None if dp == "nieuw" => oud.deelplannen.len(),
         None => return Err(ApiFout::NietGevonden),
     };
+    let gemeente_van_deelplan = oud.deelplannen.get(plek).map(|d| d.deelgebied.gemeente).or(g.gemeente);
     let nieuw_id =
         if dp == "nieuw" { (1..).map(|n| format!("DP{n}")).find(|x| oud.deelplannen.iter().all(|d| &d.id != x)).unwrap_or_default() } else { dp.clone() };
     if f.w("naam").is_empty() {
@@ -810,7 +811,9 @@ async fn deelplan_opslaan(State(s): State<AppState>, ident: Identiteit, Path((id
     let mut d = json!({
         "id": nieuw_id,
         "naam": f.w("naam"),
-        "deelgebied": { "gemeente": g.gemeente.map(|x| x.to_string()).unwrap_or_default(), "pc4": pc4 },
+        // Het deelgebied houdt zijn gemeente (bij een samenwerkingsverband kan dat een mede-aanvrager zijn); een
+        // nieuw deelplan ligt in de gemeente van de penvoerder.
+        "deelgebied": { "gemeente": gemeente_van_deelplan.map(|x| x.to_string()).unwrap_or_default(), "pc4": pc4 },
         "maatregelen": maatregelen,
         "bijdrage_fysiek": f.bedrag("bijdrage_fysiek", "Gevraagde bijdrage fysiek"),
         "projectkosten": f.bedrag("projectkosten", "Projectkosten"),
@@ -839,7 +842,7 @@ async fn deelplan_opslaan(State(s): State<AppState>, ident: Identiteit, Path((id
         kader: Kader::nieuw(&s, &ident, if dp == "nieuw" { "Nieuw deelplan".to_string() } else { format!("Deelplan {dp}") }, "/aanvragen/"),
         maatregelen: rijen(&f, "m_id").into_iter().chain(std::iter::once(usize::MAX)).filter(|i| *i != usize::MAX).collect(),
         cofinanciering: rijen(&f, "c_naam"),
-        gebieden: gebieden(&ronde, (s.klok)(), g.gemeente),
+        gebieden: gebieden(&ronde, (s.klok)(), gemeente_van_deelplan),
         bevindingen: bevindingen(&t),
         id,
         deelplan: dp,
