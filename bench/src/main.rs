@@ -5,13 +5,16 @@
 //! vhf-bench crash  [--vhf PAD] [--rondes 3] [--werkers 32] [--ms 1500]
 //! vhf-bench load   [--vhf PAD] [--seconden 10] [--schrijvers 32] [--lezers 8]
 //! vhf-bench schijf [--seconden 5]
+//! vhf-bench paginas [--vhf PAD] [--aanvragen 1000] [--keer 200] [--clients 4] [--opwarmen 20]
 //! ```
 //!
 //! `crash`: veel gelijktijdige indieningen, SIGKILL van de server midden in de stroom, herstart, en de controle
 //! dat elk bevestigd ontvangstbewijs er is en klopt, en dat er geen halve aanvraag bestaat (ingediend zonder
 //! ontvangstbewijs, of een ontvangstbewijs bij een concept). `load`: de deadline-drukte (aanmaken + indienen,
 //! en lezers), met doorvoer, p50/p99 en piekgeheugen (VmHWM) van de server. `schijf`: de grens van de schijf,
-//! een kale SQLite-insert met fsync per transactie, om de server mee te vergelijken.
+//! een kale SQLite-insert met fsync per transactie, om de server mee te vergelijken. `paginas`: de latentie van
+//! het publieke dashboard en de werkvoorraad van de behandelaar met een volle database (`vhf serve --demo` plus
+//! `--aanvragen` ingediende aanvragen), vóór en na een besluit.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -54,36 +57,53 @@ fn maak_token(vhf: &Path, data: &Path) {
     if TOKEN.get().is_some() {
         return;
     }
+    let _ = TOKEN.set(gebruiker_met_token(vhf, data, "bench-zaanstad", "aanvrager", Some("GM0479")));
+}
+
+/// Maakt met `vhf gebruiker opslaan` een gebruiker met deze rol (en gemeente, bij een aanvrager) in de datamap en
+/// geeft een schrijftoken van `vhf token maak`.
+fn gebruiker_met_token(vhf: &Path, data: &Path, id: &str, rol: &str, gemeente: Option<&str>) -> String {
     let d = data.to_str().unwrap();
-    let o = Command::new(vhf)
-        .args(["gebruiker", "opslaan", "bench-zaanstad", "--naam", "lasttest", "--rol", "aanvrager", "--gemeente", "GM0479", "--data-dir", d])
-        .env_remove("DATABASE_URL")
-        .output()
-        .expect("vhf gebruiker");
+    let mut opslaan = vec!["gebruiker", "opslaan", id, "--naam", "lasttest", "--rol", rol, "--data-dir", d];
+    if let Some(g) = gemeente {
+        opslaan.extend(["--gemeente", g]);
+    }
+    let o = Command::new(vhf).args(opslaan).env_remove("DATABASE_URL").output().expect("vhf gebruiker");
     assert!(o.status.success(), "vhf gebruiker: {}", String::from_utf8_lossy(&o.stderr));
     let o = Command::new(vhf)
-        .args(["token", "maak", "bench-zaanstad", "--reikwijdte", "schrijven", "--omschrijving", "crash- en lasttest", "--data-dir", d])
+        .args(["token", "maak", id, "--reikwijdte", "schrijven", "--omschrijving", "crash- en lasttest", "--data-dir", d])
         .env_remove("DATABASE_URL")
         .output()
         .expect("vhf token");
     assert!(o.status.success(), "vhf token: {}", String::from_utf8_lossy(&o.stderr));
-    let _ = TOKEN.set(String::from_utf8_lossy(&o.stdout).trim().to_string());
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
 }
 
 /// Een HTTP-client die elk verzoek met het token doet.
 fn client() -> reqwest::Client {
+    client_met(TOKEN.get().map(String::as_str))
+}
+
+/// Een HTTP-client die elk verzoek met dit token doet (of zonder, als bezoeker).
+fn client_met(token: Option<&str>) -> reqwest::Client {
     let mut h = reqwest::header::HeaderMap::new();
-    if let Some(t) = TOKEN.get() {
+    if let Some(t) = token {
         h.insert(reqwest::header::AUTHORIZATION, format!("Bearer {t}").parse().expect("token"));
     }
     reqwest::Client::builder().default_headers(h).build().expect("client")
 }
 
 async fn start(vhf: &Path, data: &Path, poort: u16) -> Server {
+    start_met(vhf, data, poort, &[]).await
+}
+
+/// Als [`start`], met extra opties voor `vhf serve` (zoals `--demo`).
+async fn start_met(vhf: &Path, data: &Path, poort: u16, extra: &[&str]) -> Server {
     std::fs::create_dir_all(data).expect("datamap");
     maak_token(vhf, data);
     let kind = Command::new(vhf)
         .args(["serve", "--data-dir", data.to_str().unwrap(), "--port", &poort.to_string(), "--tijdreis", TIJDREIS])
+        .args(extra)
         .env("VHF_LOG", "warn")
         .env_remove("DATABASE_URL")
         .stdout(Stdio::null())
@@ -363,6 +383,277 @@ async fn load(args: &[String]) -> i32 {
     0
 }
 
+/// Eén pagina om te meten: naam in de tabel, pad, of het met het token van de behandelaar gaat (anders als
+/// bezoeker zonder inloggen), en tekst die in het antwoord moet staan (zodat we meten wat we denken te meten).
+struct Pagina {
+    naam: String,
+    pad: String,
+    behandelaar: bool,
+    verwacht: Option<String>,
+}
+
+/// Per pagina: (naam, verzoeken, bytes van het antwoord, latenties in seconden).
+type Gemeten = Vec<(String, usize, usize, Vec<f64>)>;
+
+/// Eén pagina als HTML, tot de laatste byte: status en body.
+async fn haal_html(c: &reqwest::Client, url: &str) -> Result<(reqwest::StatusCode, Vec<u8>), reqwest::Error> {
+    let r = c.get(url).header("accept", "text/html").send().await?;
+    let status = r.status();
+    Ok((status, r.bytes().await?.to_vec()))
+}
+
+/// Vraagt elke pagina eerst `opwarmen` keer op (niet geteld), dan `keer` keer met `clients` tegelijk, en meet
+/// elk verzoek tot de laatste byte. Elk ander antwoord dan 200 telt als fout (en wordt genoemd).
+async fn meet(basis: &str, paginas: &[Pagina], behandelaar: &reqwest::Client, keer: usize, clients: usize, opwarmen: usize) -> (Gemeten, usize) {
+    let bezoeker = client_met(None);
+    let mut uit = Vec::new();
+    let mut fouten = 0;
+    for p in paginas {
+        let c = if p.behandelaar { behandelaar.clone() } else { bezoeker.clone() };
+        let url = format!("{basis}{}", p.pad);
+        let mut bytes = 0;
+        for _ in 0..opwarmen {
+            let (status, body) = match haal_html(&c, &url).await {
+                Ok(x) => x,
+                Err(e) => {
+                    eprintln!("{} (opwarmen): {e}", p.naam);
+                    fouten += 1;
+                    continue;
+                }
+            };
+            if status != 200 {
+                eprintln!("{} (opwarmen): {status} voor {}", p.naam, p.pad);
+                fouten += 1;
+            }
+            bytes = body.len();
+            if let Some(v) = &p.verwacht
+                && !String::from_utf8_lossy(&body).contains(v.as_str())
+            {
+                eprintln!("{} (opwarmen): '{v}' staat niet in het antwoord op {}", p.naam, p.pad);
+                fouten += 1;
+            }
+        }
+        let lat: Arc<Mutex<Vec<f64>>> = Arc::default();
+        let fout: Arc<std::sync::atomic::AtomicUsize> = Arc::default();
+        let mut taken = Vec::new();
+        for k in 0..clients {
+            let (c, url, lat, fout, naam) = (c.clone(), url.clone(), lat.clone(), fout.clone(), p.naam.clone());
+            // De verzoeken zo gelijk mogelijk over de clients verdeeld.
+            let n = keer / clients + usize::from(k < keer % clients);
+            taken.push(tokio::spawn(async move {
+                for _ in 0..n {
+                    let t = Instant::now();
+                    let uitkomst = haal_html(&c, &url).await;
+                    lat.lock().unwrap().push(t.elapsed().as_secs_f64());
+                    let melding = match uitkomst {
+                        Ok((status, _)) if status == 200 => continue,
+                        Ok((status, _)) => format!("{status}"),
+                        Err(e) => e.to_string(),
+                    };
+                    if fout.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < 3 {
+                        eprintln!("{naam}: {melding} voor {url}");
+                    }
+                }
+            }));
+        }
+        for t in taken {
+            let _ = t.await;
+        }
+        fouten += fout.load(std::sync::atomic::Ordering::Relaxed);
+        let lat = lat.lock().unwrap().clone();
+        uit.push((p.naam.clone(), lat.len(), bytes, lat));
+    }
+    (uit, fouten)
+}
+
+fn druk_af(kop: &str, gemeten: &mut Gemeten) {
+    println!("\n{kop}\n");
+    println!("| pagina | verzoeken | grootte | gemiddeld | p50 | p95 | p99 | max |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    for (naam, n, bytes, lat) in gemeten.iter_mut() {
+        let gemiddeld = lat.iter().sum::<f64>() / lat.len().max(1) as f64 * 1000.0;
+        println!(
+            "| {naam} | {n} | {:.0} KB | {gemiddeld:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms |",
+            *bytes as f64 / 1024.0,
+            percentiel(lat, 0.5),
+            percentiel(lat, 0.95),
+            percentiel(lat, 0.99),
+            percentiel(lat, 1.0)
+        );
+    }
+}
+
+/// Een POST met JSON en een eigen Idempotency-Key; geeft status, ETag en body.
+async fn post_json(c: &reqwest::Client, url: &str, sleutel: &str, if_match: Option<&str>, body: Value) -> (u16, String, Value) {
+    let mut v = c.post(url).header("Idempotency-Key", sleutel).header("content-type", "application/json").body(body.to_string());
+    if let Some(m) = if_match {
+        v = v.header("if-match", m);
+    }
+    let r = match v.send().await {
+        Ok(r) => r,
+        Err(e) => return (0, String::new(), Value::String(e.to_string())),
+    };
+    let status = r.status().as_u16();
+    let etag = r.headers().get("etag").and_then(|e| e.to_str().ok()).unwrap_or_default().to_string();
+    (status, etag, r.json().await.unwrap_or(Value::Null))
+}
+
+/// Een verdeling van de demoronde: elke demo-aanvraag (`AVDEMO…`, met de scores van de commissie) ontvankelijk, in
+/// beoordeling en beoordeeld (behandelaar, met If-Match), dan de verdeling (beslisser). Vóór de aanvragen van de
+/// lasttest ingediend zijn, want een besluit gaat over elke aanvraag in de verdeling en die moet dan beoordeeld
+/// zijn. Geeft het id van de verdeling.
+async fn verdeling_demo(basis: &str, behandelaar: &reqwest::Client, beslisser: &reqwest::Client) -> Result<String, String> {
+    let mut demo = Vec::new();
+    for pagina in 1..1_000 {
+        let v: Value = behandelaar
+            .get(format!("{basis}/api/v1/aanvragen?ronde=vhf-2021&pagina={pagina}&per_pagina=500"))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?
+            .json()
+            .await
+            .map_err(|e| e.to_string())?;
+        let data = v["data"].as_array().cloned().unwrap_or_default();
+        if data.is_empty() {
+            break;
+        }
+        demo.extend(data.into_iter().filter(|a| a["id"].as_str().is_some_and(|id| id.starts_with("AVDEMO"))));
+    }
+    if demo.is_empty() {
+        return Err("geen demo-aanvragen gevonden (vhf serve --demo op een lege datamap?)".into());
+    }
+    for a in &demo {
+        let id = a["id"].as_str().unwrap_or_default();
+        let mut versie = format!("\"{}\"", a["versie"].as_i64().unwrap_or(1));
+        for naar in ["ontvankelijk", "in_beoordeling", "beoordeeld"] {
+            let url = format!("{basis}/api/v1/aanvragen/{id}/statusovergangen");
+            let (status, etag, body) =
+                post_json(behandelaar, &url, &format!("{id}-{naar}"), Some(&versie), serde_json::json!({ "naar": naar, "reden": "lasttest pagina's" })).await;
+            if status != 200 {
+                return Err(format!("{id} naar {naar}: {status} {}", kort(&body)));
+            }
+            versie = etag;
+        }
+    }
+    let (status, _, v) = post_json(beslisser, &format!("{basis}/api/v1/rondes/vhf-2021/verdelingen"), "paginas-verdeling", None, serde_json::json!({})).await;
+    let Some(id) = v["id"].as_str().filter(|_| status == 201).map(str::to_string) else {
+        return Err(format!("verdeling: {status} {}", kort(&v)));
+    };
+    println!("verdeling {id} gemaakt over {} beoordeelde demo-aanvragen", demo.len());
+    Ok(id)
+}
+
+/// Het besluit over een verdeling (beslisser).
+async fn besluit(basis: &str, beslisser: &reqwest::Client, id: &str) -> Result<(), String> {
+    let url = format!("{basis}/api/v1/verdelingen/{id}/besluit");
+    let (status, _, v) = post_json(beslisser, &url, "paginas-besluit", None, serde_json::json!({ "reden": "lasttest pagina's" })).await;
+    if status != 201 {
+        return Err(format!("besluit over {id}: {status} {}", kort(&v)));
+    }
+    println!("\nbesloten over verdeling {id}: {} aanvragen, {} uitkeringen", v["aanvragen"], v["besluiten"].as_array().map_or(0, Vec::len));
+    Ok(())
+}
+
+/// Een antwoord in een melding, ingekort (een 409 kan elke aanvraag noemen).
+fn kort(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 400 { s.chars().take(400).collect::<String>() + " …" } else { s }
+}
+
+/// De pagina's met een volle database: `vhf serve --demo` op een lege datamap (48 ingediende demo-aanvragen met
+/// scores), de demo-aanvragen beoordeeld en verdeeld, dan `--aanvragen` ingediende aanvragen van Zaanstad via de
+/// API. De pagina's gemeten vóór het besluit (dashboard zonder toekenningen) en, na het besluit over de
+/// verdeling, nog eens (dashboard met kaart, tabel en totalen). Beweert niets over snelheid; eindigt met 1 bij
+/// elk antwoord dat geen 200 is.
+async fn paginas(args: &[String]) -> i32 {
+    let vhf = vhf_pad(args);
+    let aanvragen: usize = arg(args, "--aanvragen", "1000").parse().unwrap();
+    let keer: usize = arg(args, "--keer", "200").parse().unwrap();
+    let clients: usize = arg(args, "--clients", "4").parse::<usize>().unwrap().max(1);
+    let opwarmen: usize = arg(args, "--opwarmen", "20").parse().unwrap();
+    let data = std::env::temp_dir().join(format!("vhf-paginas-{}", std::process::id()));
+    std::fs::create_dir_all(&data).unwrap();
+    let behandelaar = client_met(Some(&gebruiker_met_token(&vhf, &data, "bench-behandelaar", "behandelaar", None)));
+    let beslisser = client_met(Some(&gebruiker_met_token(&vhf, &data, "bench-beslisser", "beslisser", None)));
+    let mut server = start_met(&vhf, &data, vrije_poort(), &["--demo"]).await;
+    let basis = server.basis.clone();
+    let verdeling = match verdeling_demo(&basis, &behandelaar, &beslisser).await {
+        Ok(id) => id,
+        Err(e) => {
+            println!("de verdeling van de demoronde lukte niet: {e}");
+            stop_server(&mut server.kind);
+            let _ = std::fs::remove_dir_all(&data);
+            return 1;
+        }
+    };
+
+    // De aanvragen, met 8 schrijvers tegelijk.
+    let t = Instant::now();
+    let ingediend: Arc<std::sync::atomic::AtomicUsize> = Arc::default();
+    let mut taken = Vec::new();
+    for w in 0..8 {
+        let (basis, ingediend) = (basis.clone(), ingediend.clone());
+        taken.push(tokio::spawn(async move {
+            let c = client();
+            for n in (w..aanvragen).step_by(8) {
+                if let Ok(Some(_)) = dien_in(&c, &basis, &format!("PAGINA-{n}"), None).await {
+                    ingediend.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    for t in taken {
+        let _ = t.await;
+    }
+    let ingediend = ingediend.load(std::sync::atomic::Ordering::Relaxed);
+    let v: Value = behandelaar.get(format!("{basis}/api/v1/aanvragen?per_pagina=1")).send().await.unwrap().json().await.unwrap();
+    let totaal = v["totaal"].as_i64().unwrap_or(0);
+    println!("{ingediend} aanvragen ingediend in {:.1} s; in de database: {totaal} aanvragen (met de demoronde)", t.elapsed().as_secs_f64());
+    if ingediend != aanvragen {
+        println!("niet elke aanvraag is ingediend ({ingediend} van {aanvragen})");
+        stop_server(&mut server.kind);
+        let _ = std::fs::remove_dir_all(&data);
+        return 1;
+    }
+
+    let laatste = (totaal + 49) / 50;
+    let lijst = |m: &str| Pagina { naam: m.to_string(), pad: String::new(), behandelaar: true, verwacht: None };
+    let mut paginas = vec![
+        Pagina { naam: "dashboard `/`".into(), pad: "/".into(), behandelaar: false, verwacht: Some("Nog geen besluit".into()) },
+        Pagina { pad: "/behandeling".into(), verwacht: Some(format!("{totaal} aanvragen, pagina 1 van {laatste}")), ..lijst("werkvoorraad, pagina 1") },
+        Pagina { pad: "/behandeling?status=ingediend&ronde=vhf-2021".into(), ..lijst("werkvoorraad `?status=ingediend&ronde=vhf-2021`") },
+        Pagina { pad: "/behandeling?gemeente=GM0479&sorteer=kenmerk".into(), ..lijst("werkvoorraad `?gemeente=GM0479&sorteer=kenmerk`") },
+        Pagina { pad: format!("/behandeling?pagina={laatste}"), ..lijst(&format!("werkvoorraad, pagina {laatste} (de laatste)")) },
+    ];
+    let (mut voor, mut fouten) = meet(&basis, &paginas, &behandelaar, keer, clients, opwarmen).await;
+    druk_af(&format!("vóór het besluit ({totaal} aanvragen; het dashboard zonder toekenningen), {keer} keer per pagina, {clients} clients"), &mut voor);
+
+    match besluit(&basis, &beslisser, &verdeling).await {
+        Ok(_) => {
+            // Het dashboard met de besloten toekenningen, en de werkvoorraad nu de demo-aanvragen besloten zijn.
+            paginas[0].naam = "dashboard `/` (na het besluit)".into();
+            // Het dashboard toont dan de totalen van het besluit (en de kaart en tabel met de toekenningen).
+            paginas[0].verwacht = Some("Gemeenten met een bijdrage".into());
+            let (mut na, f) = meet(&basis, &paginas, &behandelaar, keer, clients, opwarmen).await;
+            fouten += f;
+            druk_af(&format!("na het besluit ({totaal} aanvragen; het dashboard met kaart, tabel en totalen)"), &mut na);
+        }
+        Err(e) => {
+            println!("het besluit over de demoronde lukte niet: {e}");
+            fouten += 1;
+        }
+    }
+    stop_server(&mut server.kind);
+    let _ = std::fs::remove_dir_all(&data);
+    if fouten == 0 {
+        println!("\nelk antwoord was 200");
+        0
+    } else {
+        println!("\n{fouten} antwoorden of stappen gingen mis");
+        1
+    }
+}
+
 /// De kale grens van deze schijf: één rij per transactie, WAL, synchronous=FULL, zoals de server.
 async fn schijf(args: &[String]) -> i32 {
     let seconden: u64 = arg(args, "--seconden", "5").parse().unwrap();
@@ -396,8 +687,9 @@ async fn main() {
         Some("crash") => crash(&args).await,
         Some("load") => load(&args).await,
         Some("schijf") => schijf(&args).await,
+        Some("paginas") => paginas(&args).await,
         _ => {
-            eprintln!("gebruik: vhf-bench crash|load|schijf [opties]  (zie bench/src/main.rs)");
+            eprintln!("gebruik: vhf-bench crash|load|schijf|paginas [opties]  (zie bench/src/main.rs)");
             2
         }
     };
