@@ -1618,6 +1618,28 @@ async fn samenwerkingsverband_leestoken_en_belangenconflict() {
     assert_eq!(r.status(), StatusCode::CREATED);
     let id = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
 
+    // De penvoerder wijzigt het deelplan van Kerkrade op de pagina (het formulier, met zijn token): het deelgebied
+    // blijft in Kerkrade; de mede-aanvrager zelf mag het formulier niet opslaan.
+    let formulier = "versie=1&naam=Kerkrade+West&pc4=6466%2C+6467&bijdrage_fysiek=1.000.000&m_id_0=M1&m_activiteit_0=renovatie\
+                     &m_omschrijving_0=Renovatie&m_eb_0=10&m_pv_0=5&m_co_0=0&m_kosten_0=3.000.000&m_opbrengsten_0=500.000";
+    let pagina = format!("{}/aanvragen/{id}/deelplannen/KER-W", app.basis);
+    let r = kerkrade.post(&pagina).header("content-type", "application/x-www-form-urlencoded").body(formulier).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "een mede-aanvrager slaat geen stap op");
+    let r = heerlen.post(&pagina).header("content-type", "application/x-www-form-urlencoded").body(formulier).send().await.unwrap();
+    // reqwest volgt de 303 naar het dossier.
+    let (status, adres) = (r.status(), r.url().to_string());
+    assert!(status == StatusCode::OK && adres.contains("opgeslagen=1"), "{status} {adres}: {}", r.text().await.unwrap());
+    let a: Value = heerlen.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().json().await.unwrap();
+    let kerw = a["inhoud"]["deelplannen"].as_array().unwrap().iter().find(|d| d["id"] == "KER-W").unwrap().clone();
+    assert_eq!((kerw["naam"].as_str(), kerw["deelgebied"]["gemeente"].as_str()), (Some("Kerkrade West"), Some("GM0928")), "{kerw}");
+    assert_eq!(kerw["maatregelen"][0]["kosten"], "3000000.00");
+    assert_eq!(a["versie"], 2);
+    let body = {
+        let mut i = a["inhoud"].clone();
+        i.as_object_mut().unwrap().remove("ingediend_op");
+        i.to_string()
+    };
+
     let r = kerkrade.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK, "de mede-aanvrager leest mee");
     let l: Value = kerkrade.get(app.url("/aanvragen")).send().await.unwrap().json().await.unwrap();
