@@ -705,6 +705,23 @@ await stap('beslisser: wat als het budget 150 miljoen is', async () => {
   await schermafdruk(page, 'wat-als', { afdekken: [await met_verdeling_id(page)] });
 });
 
+await stap('beslisser: de gevoeligheid voor de scores (eerst een ongeldige marge: 422)', async () => {
+  const vid = verdeling();
+  await als('demo-beslisser');
+  await page.goto(`${BASIS}/verdeling/${vid}`);
+  await page.locator('#marge').fill('veel');
+  await wacht_op_navigatie(page, () => page.getByRole('button', { name: 'Gevoeligheid berekenen' }).click(), { naar: new RegExp(`^/verdeling/${vid}\\?gevoeligheid=1&marge=veel`) });
+  await bezoek(page, 'gevoeligheid-met-fout', { status: 422 });
+  await page.locator('#marge').fill('0,5');
+  await page.locator('#runs').fill('200');
+  await wacht_op_navigatie(page, () => page.getByRole('button', { name: 'Gevoeligheid berekenen' }).click(), { naar: new RegExp(`^/verdeling/${vid}\\?gevoeligheid=1&marge=0%2C5&runs=200`) });
+  await bezoek(page, 'gevoeligheid');
+  const kansen = await page.locator('table:has(caption:text-matches("^Kans op geld")) tbody tr td:last-child').allInnerTexts();
+  if (kansen.length < 10) throw new Error(`de gevoeligheid toont ${kansen.length} deelplannen`);
+  if (!kansen.every((k) => /^\d{1,3},\d{2}%$/.test(k.trim()))) throw new Error(`kansen zijn geen percentages: ${kansen.slice(0, 5).join(', ')}`);
+  if (!kansen.some((k) => k.trim() === '100,00%')) throw new Error('geen enkel deelplan krijgt in alle runs geld');
+});
+
 await stap('beslisser: de verdeling vaststellen als besluit (eerst zonder reden: 422)', async () => {
   const id = aanvraag();
   const vid = verdeling();

@@ -1,6 +1,7 @@
 //! Het ministerie (beslisser): een verdeling maken, de rangorde met de budgetlijn, gedeeltelijke toekenning en
 //! reservelijst en de uitleg van elke uitkomst, een wat-als (budget, btw-reserve, prioriteitsregel, vulwijze)
-//! met de verschillen per deelplan en per gemeente, en het besluit over de verdeling. Maken en besluiten gaan
+//! met de verschillen per deelplan en per gemeente, de gevoeligheid voor de scores (hoe vaak elk deelplan geld
+//! krijgt als de scores bewegen), en het besluit over de verdeling. Maken en besluiten gaan
 //! via de handelingen van de API (`handelingen/verdeling.rs`); de wat-als rekent alleen, bewaart niets.
 
 use askama::Template;
@@ -152,6 +153,8 @@ struct Verdelingpagina {
     beslisser: bool,
     f: Formulier,
     wat_als: Option<Watalsuitkomst>,
+    /// De gevoeligheid voor de scores, als gevraagd: (marge, runs, regels (rang, deelplan, uitkomst nu, kans)).
+    gevoeligheid: Option<Gevoeligheid>,
     sleutel: String,
 }
 
@@ -185,6 +188,9 @@ fn uitkomst_tekst(u: kern::Uitkomst) -> String {
 
 #[derive(Deserialize, Default)]
 struct Watals {
+    gevoeligheid: Option<String>,
+    marge: Option<String>,
+    runs: Option<String>,
     budget: Option<String>,
     btw_reserve: Option<String>,
     prioriteit: Option<String>,
@@ -269,6 +275,63 @@ fn beschrijf_wat_als(f: &Formulier) -> String {
     v.join(", ")
 }
 
+/// Eén deelplan in de gevoeligheid: (rang, deelplan, uitkomst nu, kans).
+type Gevoeligheidsregel = (String, String, String, String);
+/// De gevoeligheid: (marge zoals ingevuld, runs, regels).
+type Gevoeligheid = (String, u32, Vec<Gevoeligheidsregel>);
+
+/// De gevoeligheid van de verdeling voor de scores (Monte Carlo, `vhf_core::gevoeligheid`): elke score ± de marge,
+/// zoveel runs, vast zaad (herhaalbaar). Op dezelfde invoer als nu in de database; niets wordt bewaard.
+async fn gevoeligheid(s: &AppState, ronde_id: &str, f: &mut Formulier) -> Result<Option<Gevoeligheid>, ApiFout> {
+    if f.w("gevoeligheid").is_empty() {
+        return Ok(None);
+    }
+    let marge_tekst = if f.w("marge").is_empty() { "0,5".to_string() } else { f.w("marge").to_string() };
+    let Ok(marge) = serde_json::from_value::<vhf_core::geld::Honderdsten>(Value::String(marge_tekst.replace(',', "."))) else {
+        f.fout("marge", format!("Marge: '{marge_tekst}' is geen getal (bijvoorbeeld 0,5)."));
+        return Ok(None);
+    };
+    let runs = match f.w("runs") {
+        "" => 500,
+        r => match r.parse::<u32>() {
+            Ok(n) if (10..=2000).contains(&n) => n,
+            _ => {
+                f.fout("runs", format!("Runs: '{r}' moet een geheel getal van 10 tot en met 2000 zijn."));
+                return Ok(None);
+            }
+        },
+    };
+    let mut c = s.db.lees().await?;
+    let ronde = crate::server::rondes::effectief(&mut c, ronde_id).await?;
+    let b = match db::laatste_beoordeling(&mut c, ronde_id).await? {
+        Some((_, inhoud)) => serde_json::from_str::<Beoordelingen>(&inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?,
+        None => Beoordelingen::default(),
+    };
+    let (invoer, _) = handeling::invoer_van(db::ingediend_met_status(&mut c, ronde_id).await?, ronde_id, b, vec![])?;
+    drop(c);
+    // Rekenwerk buiten de async-draden van de server.
+    let regels = tokio::task::spawn_blocking(move || -> Result<Vec<Gevoeligheidsregel>, String> {
+        let peil = kern::besluitmoment(&ronde);
+        let a = kern::analyseer(&invoer, &ronde, peil, None).map_err(|f| f.join("; "))?;
+        let r = a.regels().map_err(|e| e.to_string())?;
+        let v = kern::verdeel(&a.kandidaten, &r);
+        let uitkomst = vhf_core::gevoeligheid::Model::nieuw(&a.kandidaten, &a.oordelen, &a.kader, &r).draai(&a.kandidaten, marge, runs, 2021, 1);
+        let mut i: Vec<usize> = (0..a.kandidaten.len()).filter(|&i| v.toekenningen[i].rang.is_some() || uitkomst[i].gehonoreerd > 0).collect();
+        i.sort_by_key(|&i| (v.toekenningen[i].rang.is_none(), v.toekenningen[i].rang));
+        Ok(i.into_iter()
+            .map(|i| {
+                let t = &v.toekenningen[i];
+                let kans = serde_json::to_value(uitkomst[i].kans).ok().and_then(|x| x.as_str().map(|s| s.replace('.', ","))).unwrap_or_default();
+                (t.rang.map_or("–".into(), |x| x.to_string()), a.kandidaten[i].deelplan.to_string(), uitkomst_tekst(t.uitkomst), kans)
+            })
+            .collect())
+    })
+    .await
+    .map_err(|e| ApiFout::Intern(e.to_string()))?
+    .map_err(|e| ApiFout::Ongeldig { detail: e, velden: vec![] })?;
+    Ok(Some((marge_tekst, runs, regels)))
+}
+
 async fn verdelingpagina(s: &AppState, ident: &Identiteit, id: &str, mut f: Formulier) -> Result<Verdelingpagina, ApiFout> {
     let rij = {
         let mut c = s.db.lees().await?;
@@ -320,6 +383,7 @@ async fn verdelingpagina(s: &AppState, ident: &Identiteit, id: &str, mut f: Form
         })
         .collect();
     let wat_als = wat_als(s, &rij.ronde, &mut f).await?;
+    let gevoeligheid = gevoeligheid(s, &rij.ronde, &mut f).await?;
     let t = &r["totalen"];
     Ok(Verdelingpagina {
         kader: Kader::nieuw(s, ident, format!("Verdeling {id}"), "/verdeling"),
@@ -335,6 +399,7 @@ async fn verdelingpagina(s: &AppState, ident: &Identiteit, id: &str, mut f: Form
         beslisser: ident.gebruiker()?.rol == crate::toegang::Rol::Beslisser,
         f,
         wat_als,
+        gevoeligheid,
         sleutel: crate::server::identiteit::geheim(),
         id: id.to_string(),
     })
@@ -342,7 +407,15 @@ async fn verdelingpagina(s: &AppState, ident: &Identiteit, id: &str, mut f: Form
 
 async fn verdeling(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, Query(w): Query<Watals>) -> Result<Response, ApiFout> {
     let mut f = Formulier::default();
-    for (k, v) in [("budget", w.budget), ("btw_reserve", w.btw_reserve), ("prioriteit", w.prioriteit), ("vulwijze", w.vulwijze)] {
+    for (k, v) in [
+        ("budget", w.budget),
+        ("btw_reserve", w.btw_reserve),
+        ("prioriteit", w.prioriteit),
+        ("vulwijze", w.vulwijze),
+        ("gevoeligheid", w.gevoeligheid),
+        ("marge", w.marge),
+        ("runs", w.runs),
+    ] {
         if let Some(v) = v {
             f.zet(k, v);
         }
