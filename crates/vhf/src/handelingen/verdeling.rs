@@ -42,6 +42,23 @@ pub fn ronde_aanvragen(rijen: Vec<(String, String, String, i64)>) -> Result<Vec<
     Ok(v)
 }
 
+/// De laatste versie van de beoordelingen van een ronde; nog geen versie: leeg.
+pub async fn beoordelingen_van(c: &mut impl crate::db::Verbinding, ronde: &str) -> Result<Beoordelingen, ApiFout> {
+    Ok(match db::laatste_beoordeling(c, ronde).await? {
+        Some((_, inhoud)) => serde_json::from_str(&inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?,
+        None => Beoordelingen::default(),
+    })
+}
+
+/// De invoer van een verdeling zoals de database haar nu heeft (voor wat-als en gevoeligheid, die niets
+/// bewaren): de ronde met haar wijzigingen, de ingediende aanvragen en de laatste beoordelingen.
+pub async fn huidige_invoer(c: &mut impl crate::db::Verbinding, ronde: &str) -> Result<(vhf_core::regeling::Ronde, Verdeelinvoer), ApiFout> {
+    let r = crate::server::rondes::effectief(&mut *c, ronde).await?;
+    let b = beoordelingen_van(&mut *c, ronde).await?;
+    let (invoer, _) = invoer_van(db::ingediend_met_status(&mut *c, ronde).await?, ronde, b, vec![])?;
+    Ok((r, invoer))
+}
+
 /// De invoer van een verdeling: de ingediende aanvragen van de ronde met de beoordelingen, en per kenmerk het
 /// id van de aanvraag.
 pub fn invoer_van(

@@ -123,10 +123,7 @@ async fn mijn_toewijzingen(State(s): State<AppState>, ident: Identiteit, Path(id
     vhf_core::regeling::Ronde::zoek(&id).ok_or(ApiFout::NietGevonden)?;
     let lid = ident.gebruiker()?.id.clone();
     let mut c = s.db.lees().await?;
-    let b = match db::laatste_beoordeling(&mut c, &id).await? {
-        Some((_, inhoud)) => serde_json::from_str::<Beoordelingen>(&inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?,
-        None => Beoordelingen::default(),
-    };
+    let b = handeling::beoordelingen_van(&mut c, &id).await?;
     let mijn: Vec<Value> = b
         .toewijzingen
         .iter()

@@ -32,20 +32,11 @@ use crate::handelingen::aanvragen::{self as handeling, Versie};
 use crate::server::AppState;
 use crate::server::fout::ApiFout;
 use crate::server::identiteit::Identiteit;
-use crate::server::routes::{Aanvrager, Basis, Behandelaar, DOSSIERLEZERS, Route, Toegang};
+use crate::server::routes::{Aanvrager, Behandelaar, DOSSIERLEZERS, Route, Toegang};
 use crate::toegang::Rol;
 
 pub fn routes() -> Vec<Route> {
-    let r = |methode, pad, samenvatting, toegang, handler| Route {
-        methode,
-        pad,
-        samenvatting,
-        body: None,
-        antwoorden: &[(200, "de pagina"), (303, "opgeslagen, door naar de pagina")],
-        basis: Basis::Web,
-        toegang,
-        handler,
-    };
+    let r = super::pagina::route;
     const GEMEENTE: Toegang = Toegang::Rollen(&[Aanvrager]);
     vec![
         r("GET", "/aanvragen", "Mijn aanvragen (gemeente), per pagina", GEMEENTE, get(lijst)),
@@ -939,10 +930,7 @@ async fn ronde_kenmerk(s: &AppState, r: &AanvraagRij) -> Result<(String, vhf_cor
         .find(|(aid, _)| *aid == r.id)
         .map(|(_, a)| a.kenmerk)
         .unwrap_or_else(|| r.kenmerk.clone());
-    let b = match crate::db::verdeling::laatste_beoordeling(&mut c, &r.ronde).await? {
-        Some((_, inhoud)) => serde_json::from_str(&inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?,
-        None => vhf_core::beoordeling::Beoordelingen::default(),
-    };
+    let b = crate::handelingen::verdeling::beoordelingen_van(&mut c, &r.ronde).await?;
     Ok((kenmerk, b))
 }
 

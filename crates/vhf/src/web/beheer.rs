@@ -16,19 +16,10 @@ use super::pagina::{Kader, html, lokaal, rol_en_gemeente};
 use crate::server::AppState;
 use crate::server::fout::ApiFout;
 use crate::server::identiteit::Identiteit;
-use crate::server::routes::{Auditor, Basis, Beheerder, Route, Toegang};
+use crate::server::routes::{Auditor, Beheerder, Route, Toegang};
 
 pub fn routes() -> Vec<Route> {
-    let r = |methode, pad, samenvatting, toegang, handler| Route {
-        methode,
-        pad,
-        samenvatting,
-        body: None,
-        antwoorden: &[(200, "de pagina"), (303, "gedaan")],
-        basis: Basis::Web,
-        toegang,
-        handler,
-    };
+    let r = super::pagina::route;
     vec![
         r(
             "GET",

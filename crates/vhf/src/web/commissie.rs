@@ -96,10 +96,7 @@ struct Overzicht {
 
 async fn beoordelingen(s: &AppState, ronde: &str) -> Result<Beoordelingen, ApiFout> {
     let mut c = s.db.lees().await?;
-    Ok(match db::laatste_beoordeling(&mut c, ronde).await? {
-        Some((_, inhoud)) => serde_json::from_str(&inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?,
-        None => Beoordelingen::default(),
-    })
+    handeling::beoordelingen_van(&mut c, ronde).await
 }
 
 fn gemeentenaam(code: vhf_core::codes::GemeenteCode) -> String {

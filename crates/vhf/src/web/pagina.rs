@@ -47,6 +47,27 @@ pub fn rol_en_gemeente(g: &Gebruiker) -> String {
     }
 }
 
+/// Een pagina in het routeregister: een GET die de pagina geeft, of een POST die na het gelukte werk met 303 naar
+/// een GET-pagina gaat (zodat de terugknop niets opnieuw verstuurt).
+pub fn route(
+    methode: &'static str,
+    pad: &'static str,
+    samenvatting: &'static str,
+    toegang: crate::server::routes::Toegang,
+    handler: axum::routing::MethodRouter<AppState>,
+) -> crate::server::routes::Route {
+    crate::server::routes::Route {
+        methode,
+        pad,
+        samenvatting,
+        body: None,
+        antwoorden: &[(200, "de pagina"), (303, "gedaan, door naar de volgende pagina")],
+        basis: crate::server::routes::Basis::Web,
+        toegang,
+        handler,
+    }
+}
+
 /// Waar een rol na het inloggen begint: zijn werk, of het dashboard.
 pub fn startpagina(rol: Rol) -> &'static str {
     match rol {

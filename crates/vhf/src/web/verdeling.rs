@@ -11,7 +11,6 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 use serde_json::Value;
-use vhf_core::beoordeling::Beoordelingen;
 use vhf_core::codes::GemeenteCode;
 use vhf_core::geld::Bedrag;
 use vhf_core::referentie::Referentie;
@@ -27,19 +26,10 @@ use crate::handelingen::verdeling as handeling;
 use crate::server::AppState;
 use crate::server::fout::ApiFout;
 use crate::server::identiteit::Identiteit;
-use crate::server::routes::{Auditor, Basis, Beslisser, Route, Toegang};
+use crate::server::routes::{Auditor, Beslisser, Route, Toegang};
 
 pub fn routes() -> Vec<Route> {
-    let r = |methode, pad, samenvatting, toegang, handler| Route {
-        methode,
-        pad,
-        samenvatting,
-        body: None,
-        antwoorden: &[(200, "de pagina"), (303, "gedaan")],
-        basis: Basis::Web,
-        toegang,
-        handler,
-    };
+    let r = super::pagina::route;
     const LEZEN: Toegang = Toegang::Rollen(&[Beslisser, Auditor]);
     const BESLISSER: Toegang = Toegang::Rollen(&[Beslisser]);
     vec![
@@ -224,12 +214,7 @@ async fn wat_als(s: &AppState, ronde_id: &str, f: &mut Formulier) -> Result<Opti
         }
     }
     let mut c = s.db.lees().await?;
-    let ronde = crate::server::rondes::effectief(&mut c, ronde_id).await?;
-    let b = match db::laatste_beoordeling(&mut c, ronde_id).await? {
-        Some((_, inhoud)) => serde_json::from_str::<Beoordelingen>(&inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?,
-        None => Beoordelingen::default(),
-    };
-    let (invoer, _) = handeling::invoer_van(db::ingediend_met_status(&mut c, ronde_id).await?, ronde_id, b, vec![])?;
+    let (ronde, invoer) = handeling::huidige_invoer(&mut c, ronde_id).await?;
     drop(c);
     let peil = kern::besluitmoment(&ronde);
     let fout = |e: String| ApiFout::Ongeldig { detail: e, velden: vec![] };
@@ -302,12 +287,7 @@ async fn gevoeligheid(s: &AppState, ronde_id: &str, f: &mut Formulier) -> Result
         },
     };
     let mut c = s.db.lees().await?;
-    let ronde = crate::server::rondes::effectief(&mut c, ronde_id).await?;
-    let b = match db::laatste_beoordeling(&mut c, ronde_id).await? {
-        Some((_, inhoud)) => serde_json::from_str::<Beoordelingen>(&inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?,
-        None => Beoordelingen::default(),
-    };
-    let (invoer, _) = handeling::invoer_van(db::ingediend_met_status(&mut c, ronde_id).await?, ronde_id, b, vec![])?;
+    let (ronde, invoer) = handeling::huidige_invoer(&mut c, ronde_id).await?;
     drop(c);
     // Rekenwerk buiten de async-draden van de server.
     let regels = tokio::task::spawn_blocking(move || -> Result<Vec<Gevoeligheidsregel>, String> {
