@@ -429,15 +429,7 @@ fn algemene_waarden(f: &mut Formulier, a: &Aanvraag) {
 
 async fn nieuw(State(s): State<AppState>, ident: Identiteit) -> Response {
     let mut f = Formulier::default();
-    f.zet(
-        "ronde",
-        Ronde::ingebouwd()
-            .iter()
-            .rev()
-            .find(|r| *r.parameters_op((s.klok)()).loket_open.waarde <= r.lokaal((s.klok)()).datetime())
-            .map(|r| r.id.clone())
-            .unwrap_or_default(),
-    );
+    f.zet("ronde", super::pagina::huidige_ronde((s.klok)()));
     f.zet("_sleutel", formuliersleutel());
     let kader = Kader::nieuw(&s, &ident, "Nieuwe aanvraag", "/aanvragen/nieuw");
     html(StatusCode::OK, &Algemeen { kader, id: None, f, rondes: rondes(), versie: 0 })

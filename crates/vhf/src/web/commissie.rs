@@ -105,7 +105,7 @@ fn gemeentenaam(code: vhf_core::codes::GemeenteCode) -> String {
 
 async fn overzicht(State(s): State<AppState>, ident: Identiteit, Query(k): Query<Keuze>) -> Result<Response, ApiFout> {
     let lid = ident.gebruiker()?.id.clone();
-    let ronde_id = k.ronde.filter(|r| !r.is_empty()).unwrap_or_else(|| "vhf-2021".into());
+    let ronde_id = k.ronde.filter(|r| !r.is_empty()).unwrap_or_else(|| super::pagina::huidige_ronde((s.klok)()));
     let ronde = {
         let mut c = s.db.lees().await?;
         crate::server::rondes::effectief(&mut c, &ronde_id).await?

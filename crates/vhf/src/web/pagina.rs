@@ -68,6 +68,19 @@ pub fn route(
     }
 }
 
+/// De ronde die een pagina zonder `?ronde=` toont: de laatste ingebouwde ronde waarvan het loket op dit moment al
+/// open is gegaan (anders de eerste). Uit de gegevens van de rondes, nooit een vaste naam in de code.
+pub fn huidige_ronde(nu: jiff::Timestamp) -> String {
+    use vhf_core::regeling::Ronde;
+    Ronde::ingebouwd()
+        .iter()
+        .rev()
+        .find(|r| *r.parameters_op(nu).loket_open.waarde <= r.lokaal(nu).datetime())
+        .or(Ronde::ingebouwd().first())
+        .map(|r| r.id.clone())
+        .unwrap_or_default()
+}
+
 /// Waar een rol na het inloggen begint: zijn werk, of het dashboard.
 pub fn startpagina(rol: Rol) -> &'static str {
     match rol {

@@ -88,7 +88,7 @@ async fn overzicht_pagina(s: &AppState, ident: &Identiteit, ronde: String, fout:
 }
 
 async fn overzicht(State(s): State<AppState>, ident: Identiteit, Query(k): Query<Keuze>) -> Result<Response, ApiFout> {
-    let ronde = k.ronde.filter(|r| !r.is_empty()).unwrap_or_else(|| "vhf-2021".into());
+    let ronde = k.ronde.filter(|r| !r.is_empty()).unwrap_or_else(|| super::pagina::huidige_ronde((s.klok)()));
     Ok(html(StatusCode::OK, &overzicht_pagina(&s, &ident, ronde, None).await?))
 }
 
@@ -96,7 +96,9 @@ async fn maken(State(s): State<AppState>, ident: Identiteit, body: String) -> Re
     let f = Formulier::uit_body(body.as_bytes());
     let ronde = f.w("ronde").to_string();
     if Ronde::zoek(&ronde).is_none() {
-        let p = overzicht_pagina(&s, &ident, "vhf-2021".into(), Some(format!("Onbekende ronde '{ronde}': kies een ronde uit de lijst."))).await?;
+        let p =
+            overzicht_pagina(&s, &ident, super::pagina::huidige_ronde((s.klok)()), Some(format!("Onbekende ronde '{ronde}': kies een ronde uit de lijst.")))
+                .await?;
         return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &p));
     }
     let sleutel = Some(f.w("_sleutel").to_string()).filter(|k| !k.is_empty());
