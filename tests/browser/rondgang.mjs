@@ -118,7 +118,9 @@ async function cijfers(deelplan) {
 /** Een rij van de tabel met statusovergangen in het dossier: [moment, naar, door, reden]. */
 async function geschiedenis() {
   return page
-    .locator('section[aria-labelledby="geschiedenis-kop"] tbody tr')
+    .locator('section[aria-labelledby="geschiedenis-kop"] table')
+    .first()
+    .locator('tbody tr')
     .evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent.trim())));
 }
 
@@ -341,6 +343,42 @@ await stap('aanvrager: indienen met alleen het toetsenbord, dan het ontvangstbew
 });
 
 // ---------------------------------------------------------------------------------------------------------------
+// Een vraag van de behandelaar en de aanvulling van de gemeente.
+
+await stap('behandelaar vraagt om een aanvulling; de gemeente ziet de vraag, wijzigt de titel en levert de aanvulling', async () => {
+  const id = aanvraag();
+  await als('demo-behandelaar');
+  await page.goto(`${BASIS}/aanvragen/${id}`);
+  await page.locator('#naar').selectOption('aanvulling_gevraagd');
+  const vraag = 'Vermeld de looptijd in de titel van de aanvraag.';
+  await page.locator('#reden').fill(vraag);
+  await verstuur_303(() => page.getByRole("button", { name: "Status wijzigen" }).click(), `/aanvragen/${id}?opgeslagen=status`);
+  await log_uit(page);
+  await als('demo-aanvrager');
+  await page.goto(`${BASIS}/aanvragen/${id}`);
+  await bezoek(page, 'dossier-vraag-van-de-behandelaar');
+  const blok = await tekst(page.getByRole('region', { name: 'Vraag van de behandelaar' }));
+  if (!blok.includes(vraag)) throw new Error(`de vraag staat niet bij de gemeente: '${blok}'`);
+  await wacht_op_navigatie(page, () => page.getByRole('link', { name: 'Algemene gegevens wijzigen' }).click(), { naar: `/aanvragen/${id}/algemeen` });
+  const titel = `${await page.locator('#titel').inputValue()} (2021-2031)`;
+  await page.locator('#titel').fill(titel);
+  await verstuur_303(() => page.getByRole('button', { name: 'Opslaan', exact: true }).click(), /^\/aanvragen\/[^/]+\?opgeslagen=1$/);
+  if (!(await tekst(page.locator('h1'))).includes('(2021-2031)')) throw new Error('de gemeente ziet haar gewijzigde titel niet');
+  // Leveren zonder vinkje: 422 bij het vinkje; daarna met vinkje en antwoord.
+  await page.locator('#toelichting').fill('Looptijd 2021-2031 in de titel gezet.');
+  await wacht_op_navigatie(page, () => page.getByRole('button', { name: 'Aanvulling leveren' }).click(), { naar: `/aanvragen/${id}/aanvulling` });
+  await bezoek(page, 'aanvulling-zonder-bevestiging', { status: 422 });
+  await foutoverzicht(['bevestig_aanvulling']);
+  await page.locator('#bevestig_aanvulling').check();
+  await verstuur_303(() => page.getByRole('button', { name: 'Aanvulling leveren' }).click(), /^\/aanvragen\/[^/]+\?opgeslagen=aanvulling$/);
+  await bezoek(page, 'dossier-na-aanvulling');
+  if ((await tekst(page.locator('.rvo-tag').first())) !== 'ingediend') throw new Error('na de aanvulling is de aanvraag niet weer ingediend');
+  const rijen = await geschiedenis();
+  if (!rijen.some((r) => r[3].includes('aanvulling 1 geleverd: Looptijd 2021-2031'))) throw new Error(`de geschiedenis toont ${JSON.stringify(rijen)}`);
+  await log_uit(page);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
 // De behandelaar: werkvoorraad, meerdere tegelijk ontvankelijk, de zaakpagina.
 
 await stap('behandelaar: werkvoorraad filteren en drie aanvragen tegelijk ontvankelijk verklaren', async () => {
@@ -399,6 +437,15 @@ await stap('behandelaar: de zaakpagina van de nieuwe aanvraag, met ontvankelijk 
   const statusformulier = (await page.locator('select#naar option').count()) > 0 && (await page.locator('input#reden').count()) === 1;
   if (!statusformulier) throw new Error('geen formulier Status wijzigen (naar, reden) op de zaakpagina');
   await schermafdruk(page, 'zaakpagina', { afdekken: [met_id(page)] });
+  // Het prioriteitsgebied van DP1 vaststellen: eerst zonder reden (422 bij het veld), dan met.
+  const knop = page.getByRole('button', { name: 'Vaststellen voor deelplan DP1' });
+  await wacht_op_navigatie(page, () => knop.click(), { naar: `/aanvragen/${id}/prioriteit` });
+  await bezoek(page, 'prioriteit-zonder-reden', { status: 422 });
+  await foutoverzicht(['reden_prioriteit_DP1']);
+  await page.locator('#reden_prioriteit_DP1').fill('PC4-gebieden en lijst van de ronde nagekeken');
+  await verstuur_303(() => knop.click(), `/aanvragen/${id}?opgeslagen=prioriteit#DP1`);
+  const zin = await tekst(page.locator('#DP1 p').first());
+  if (!zin.includes('Vastgesteld door RVO') || !zin.includes('PC4-gebieden en lijst van de ronde nagekeken')) throw new Error(`na vaststellen: '${zin}'`);
   await log_uit(page);
 });
 
@@ -547,7 +594,7 @@ async function alle_naar(van, naar, reden) {
   await page.goto(`${BASIS}/behandeling`);
   await page.locator('#f-ronde').selectOption(NIEUW.ronde);
   await page.locator('#f-status').selectOption(van);
-  const lijst = new RegExp(`^/behandeling\\?ronde=${NIEUW.ronde}&status=${van}&gemeente=&sorteer=binnenkomst$`);
+  const lijst = new RegExp(`^/behandeling\\?ronde=${NIEUW.ronde}&status=${van}&gemeente=&bevinding=&prioriteit=&sorteer=binnenkomst$`);
   await wacht_op_navigatie(page, () => page.getByRole('button', { name: 'Filter toepassen' }).click(), { naar: lijst });
   await bezoek(page, `werkvoorraad-${van}`);
   const totaal = Number((await tekst(page.locator('main table caption'))).match(/^(\d+) aanvra/)?.[1]);
@@ -823,6 +870,35 @@ await stap('zonder in te loggen: de toegankelijkheidsverklaring, via de voetteks
   await wacht_op_navigatie(page, () => page.locator('footer').getByRole('link', { name: 'Toegankelijkheid' }).click(), { naar: '/toegankelijkheid' });
   await bezoek(page, 'toegankelijkheid');
   await schermafdruk(page, 'toegankelijkheid');
+});
+
+await stap('beheerder: een gebruiker opslaan, een parameterwijziging zonder bron (422) en een token dat één keer getoond wordt', async () => {
+  await als('demo-beheerder');
+  await page.goto(`${BASIS}/beheer`);
+  await bezoek(page, 'beheer');
+  await page.locator('#g_id').fill('zaanstad-nieuw');
+  await page.locator('#g_naam').fill('Nieuwe medewerker Zaanstad');
+  await page.locator('#g_rol').selectOption('aanvrager');
+  await page.locator('#g_gemeente').fill('GM0479');
+  await verstuur_303(() => page.getByRole('button', { name: 'Gebruiker opslaan' }).click(), '/beheer?opgeslagen=gebruiker');
+  await bezoek(page, 'beheer-gebruiker-opgeslagen');
+  if (!(await tekst(page.locator('#gebruikers-kop + div table'))).includes('zaanstad-nieuw')) throw new Error('de nieuwe gebruiker staat niet in de lijst');
+  await page.locator('#p_parameter').selectOption('budget');
+  await page.locator('#p_vanaf').fill('2021-05-18');
+  await page.locator('#p_waarde').fill('500000000.00');
+  await wacht_op_navigatie(page, () => page.getByRole('button', { name: 'Wijziging vastleggen' }).click(), { naar: '/beheer/parameterwijzigingen' });
+  await bezoek(page, 'parameterwijziging-zonder-bron', { status: 422 });
+  await foutoverzicht(['p_bron']);
+  if ((await page.locator('#p_waarde').inputValue()) !== '500000000.00') throw new Error('na de fout is de ingevulde waarde weg');
+  await page.locator('#t_gebruiker').fill('zaanstad-nieuw');
+  await page.locator('#t_omschrijving').fill('zaaksysteem Zaanstad (rondgang)');
+  await wacht_op_navigatie(page, () => page.getByRole('button', { name: 'Token maken' }).click(), { naar: '/beheer/tokens' });
+  await bezoek(page, 'token-gemaakt');
+  const token = await page.locator('#token').inputValue();
+  if (!/^vhf_[0-9a-f]{64}$/.test(token)) throw new Error(`het token ziet er niet uit als vhf_…: '${token}'`);
+  const ik = await fetch(`${BASIS}/api/v1/ik`, { headers: { authorization: `Bearer ${token}` } });
+  if (!ik.ok || (await ik.json()).id !== 'zaanstad-nieuw') throw new Error(`het token werkt niet: ${ik.status()}`);
+  await log_uit(page);
 });
 
 await stap('een andere aanvrager ziet het dossier niet (404)', async () => {

@@ -162,6 +162,11 @@ impl Referentie {
         self.lijsten.get(lijst)?.get(id)
     }
 
+    /// De gebieden van alle lijsten (een gebied kan op meer lijsten staan).
+    pub fn alle_gebieden(&self) -> impl Iterator<Item = &Prioriteitsgebied> {
+        self.lijsten.values().flat_map(|l| l.values())
+    }
+
     pub fn lijstnamen(&self) -> impl Iterator<Item = &str> {
         self.lijsten.keys().map(String::as_str)
     }

@@ -839,6 +839,7 @@ const MATRIX: &[(&str, &str)] = &[
     ("PUT /aanvragen/{id}", "ATNVVVVVV"),
     ("POST /aanvragen/{id}/indiening", "ATNVVVVVV"),
     ("POST /aanvragen/{id}/aanvullingen", "ATNVVVVVV"),
+    ("POST /aanvragen/{id}/deelplannen/{deelplan}/prioriteitsvaststelling", "AVVTVVVVV"),
     // Het dossier (ontvangstbewijs, aanvullingen, levensloop) is niet voor de commissie.
     ("GET /aanvragen/{id}/aanvullingen", "ATNTVVTTV"),
     ("GET /aanvragen/{id}/ontvangstbewijs", "ATNTVVTTV"),
@@ -893,7 +894,9 @@ const MATRIX: &[(&str, &str)] = &[
     ("WEB POST /aanvragen/{id}/documenten", "ATNVVVVVV"),
     ("WEB POST /aanvragen/{id}/indienen", "ATNVVVVVV"),
     ("WEB GET /aanvragen/{id}/bewijs", "ATNTVVTTV"),
+    ("WEB POST /aanvragen/{id}/aanvulling", "ATNVVVVVV"),
     ("WEB POST /aanvragen/{id}/status", "AVVTVVVVV"),
+    ("WEB POST /aanvragen/{id}/prioriteit", "AVVTVVVVV"),
     ("WEB POST /aanvragen/{id}/toewijzing", "AVVTVVVVV"),
     ("WEB GET /behandeling", "AVVTVVTTV"),
     ("WEB POST /behandeling/statusovergang", "AVVTVVVVV"),
@@ -907,6 +910,9 @@ const MATRIX: &[(&str, &str)] = &[
     ("WEB POST /verdeling/{id}/besluit", "AVVVVVTVV"),
     ("WEB GET /beheer", "AVVVVVVTT"),
     ("WEB POST /beheer/rolverzoeken/{id}", "AVVVVVVVT"),
+    ("WEB POST /beheer/gebruikers", "AVVVVVVVT"),
+    ("WEB POST /beheer/tokens", "AVVVVVVVT"),
+    ("WEB POST /beheer/parameterwijzigingen", "AVVVVVVVT"),
     ("WEB GET /auth/inloggen", "TTTTTTTTT"),
     // Zonder sessie (dus zonder CSRF-token) weigert de ontwikkel-login iedereen.
     ("WEB POST /auth/ontwikkel", "VVVVVVVVV"),
@@ -2161,4 +2167,166 @@ fn tokens_intrekken_en_uitschakelen_vanaf_de_opdrachtregel() {
     assert_eq!(vhf(&["gebruiker", "deactiveren", "koppeling"]).status.code(), Some(2));
     let o = vhf(&["audit", "verify"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// Een formulier van een pagina versturen (met een token: geen sessie, dus geen CSRF nodig); volgt de 303.
+async fn formulier(c: &reqwest::Client, url: String, velden: &[(&str, &str)]) -> (StatusCode, String) {
+    let body: String = velden.iter().map(|(k, v)| format!("{k}={}", urlencoding(v))).collect::<Vec<_>>().join("&");
+    let r = c.post(url).header("content-type", "application/x-www-form-urlencoded").body(body).send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+fn urlencoding(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+/// Een gevraagde aanvulling via de pagina's: de vraag van de behandelaar staat bij de gemeente in het dossier,
+/// de gemeente werkt in stappen aan een werkversie (de behandelaar ziet intussen de ingediende inhoud), levert de
+/// aanvulling met een antwoord en de aanvraag is weer ingediend met een genummerde aanvulling. Daarna stelt de
+/// behandelaar het prioriteitsgebied vast (gecorrigeerd naar geen) en de werkvoorraad filtert erop, en de
+/// verdeling rekent ermee.
+async fn aanvulling_en_prioriteit(app: App) {
+    app.zet_klok("2021-05-10T10:00:00Z");
+    let v: Value = app.http.post(app.url("/aanvragen")).body(concept()).send().await.unwrap().json().await.unwrap();
+    let id = v["id"].as_str().unwrap().to_string();
+    let r = app.http.post(app.url(&format!("/aanvragen/{id}/indiening"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let web = |p: &str| format!("{}{p}", app.basis);
+    let versie = |v: &Value| v["versie"].as_i64().unwrap().to_string();
+
+    // De werkvoorraad: beide deelplannen verklaren Zaandam Oost, nog niet vastgesteld.
+    let wv = app.rvo.get(web("/behandeling?prioriteit=te_bevestigen")).send().await.unwrap().text().await.unwrap();
+    assert!(wv.contains("ZAANSTAD-2021-01") && wv.contains("nog vast te stellen"), "{wv}");
+    let wv = app.rvo.get(web("/behandeling?prioriteit=buiten")).send().await.unwrap().text().await.unwrap();
+    assert!(!wv.contains("ZAANSTAD-2021-01"), "niet buiten een prioriteitsgebied");
+    let wv = app.rvo.get(web("/behandeling?prioriteit=zaandam-oost")).send().await.unwrap().text().await.unwrap();
+    assert!(wv.contains("ZAANSTAD-2021-01"));
+    let met_fouten = app.rvo.get(web("/behandeling?bevinding=E15")).send().await.unwrap().text().await.unwrap().contains("ZAANSTAD-2021-01");
+    let zonder_fouten = app.rvo.get(web("/behandeling?bevinding=zonder")).send().await.unwrap().text().await.unwrap().contains("ZAANSTAD-2021-01");
+    assert!(met_fouten != zonder_fouten, "precies een van 'E15 faalde' en 'zonder fouten' (E15 faalde: {met_fouten})");
+
+    // De behandelaar vraagt om een aanvulling.
+    let a: Value = app.rvo.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().json().await.unwrap();
+    let (st, _) = formulier(
+        &app.rvo,
+        web(&format!("/aanvragen/{id}/status")),
+        &[("naar", "aanvulling_gevraagd"), ("reden", "Geef de planning per deelplan in de titel aan."), ("versie", &versie(&a)), ("_sleutel", "vraag-1")],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    let dossier = app.http.get(web(&format!("/aanvragen/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(dossier.contains("Vraag van de behandelaar") && dossier.contains("Geef de planning per deelplan in de titel aan."), "{dossier}");
+    assert!(dossier.contains("Aanvulling leveren") && !dossier.contains("Aanvraag indienen"));
+
+    // De gemeente wijzigt de titel in de stap "algemeen": een werkversie, de ingediende inhoud blijft.
+    let voorbeeld: Value = serde_json::from_str(&concept()).unwrap();
+    let a: Value = app.http.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().json().await.unwrap();
+    let p = &voorbeeld["planning"];
+    let c = &voorbeeld["contactpersoon"];
+    let velden = |kenmerk: &'static str, v: String| {
+        vec![
+            ("kenmerk", kenmerk.to_string()),
+            ("titel", "Poelenburg en Peldersveld, planning per deelplan 2021-2031".to_string()),
+            ("contact_naam", c["naam"].as_str().unwrap().to_string()),
+            ("contact_email", c["email"].as_str().unwrap().to_string()),
+            ("start", p["start"].as_str().unwrap().to_string()),
+            ("einde", p["einde"].as_str().unwrap().to_string()),
+            ("versie", v),
+        ]
+    };
+    // Een ander kenmerk kan niet in een aanvulling: 422 bij het veld, niets bewaard.
+    let f = velden("ANDER-KENMERK", versie(&a));
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (st, html) = formulier(&app.http, web(&format!("/aanvragen/{id}/algemeen")), &f).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("het kenmerk blijft"), "{html}");
+    let f = velden("ZAANSTAD-2021-01", versie(&a));
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (st, html) = formulier(&app.http, web(&format!("/aanvragen/{id}/algemeen")), &f).await;
+    assert_eq!(st, StatusCode::OK, "{html}");
+    assert!(html.contains("planning per deelplan 2021-2031") && html.contains("U werkt aan de aanvulling sinds"), "de gemeente ziet haar werkversie");
+    let bij_rvo = app.rvo.get(web(&format!("/aanvragen/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(!bij_rvo.contains("planning per deelplan 2021-2031"), "de behandelaar ziet de ingediende inhoud tot de aanvulling geleverd is");
+    let api: Value = app.rvo.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(api["inhoud"]["titel"], voorbeeld["titel"]);
+    assert_eq!(api["status"], "aanvulling_gevraagd");
+
+    // Leveren zonder bevestiging: 422, niets gebeurt; met bevestiging: een genummerde aanvulling.
+    let a: Value = app.http.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().json().await.unwrap();
+    let (st, html) = formulier(&app.http, web(&format!("/aanvragen/{id}/aanvulling")), &[("toelichting", "Titel aangepast"), ("versie", &versie(&a))]).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Vink aan dat u de aanvulling"));
+    let leveren = [("toelichting", "Titel aangepast"), ("versie", &versie(&a)), ("bevestig_aanvulling", "ja"), ("_sleutel", "lever-1")];
+    let (st, html) = formulier(&app.http, web(&format!("/aanvragen/{id}/aanvulling")), &leveren).await;
+    assert_eq!(st, StatusCode::OK, "{html}");
+    assert!(html.contains("De aanvulling is geleverd"), "{html}");
+    // Nog eens (terugknop, dubbelklik): dezelfde sleutel, geen tweede aanvulling.
+    let (st, _) = formulier(&app.http, web(&format!("/aanvragen/{id}/aanvulling")), &leveren).await;
+    assert_eq!(st, StatusCode::OK);
+    let lijst: Value = app.rvo.get(app.url(&format!("/aanvragen/{id}/aanvullingen"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(lijst["data"].as_array().unwrap().len(), 1, "{lijst}");
+    let api: Value = app.rvo.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(api["status"], "ingediend");
+    assert_eq!(api["inhoud"]["titel"], "Poelenburg en Peldersveld, planning per deelplan 2021-2031");
+    let o: Value = app.rvo.get(app.url(&format!("/aanvragen/{id}/statusovergangen"))).send().await.unwrap().json().await.unwrap();
+    assert!(o.to_string().contains("aanvulling 1 geleverd: Titel aangepast"), "{o}");
+    assert_eq!(auditregels(&app, "aanvraag.aanvulling_bewerkt").await.len(), 1);
+    assert_eq!(auditregels(&app, "aanvraag.aangevuld").await.len(), 1);
+    let bij_rvo = app.rvo.get(web(&format!("/aanvragen/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(bij_rvo.contains("planning per deelplan 2021-2031") && bij_rvo.contains("Aanvullingen"));
+
+    // Het prioriteitsgebied: een gebied dat niet bij de gemeente hoort wordt geweigerd, zonder reden ook.
+    let pad = format!("/aanvragen/{id}/deelplannen/DP1/prioriteitsvaststelling");
+    let r = app.rvo.post(app.url(&pad)).json(&json!({"gebied": "zaandam-oost", "reden": " "})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (st, html) =
+        formulier(&app.rvo, web(&format!("/aanvragen/{id}/prioriteit")), &[("deelplan", "DP1"), ("gebied", "rotterdam-zuid"), ("reden_prioriteit_DP1", "x")])
+            .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("geen prioriteitsgebied van de lijst"), "{html}");
+    // DP1 bevestigd via de pagina, DP2 gecorrigeerd naar geen via de API.
+    let (st, html) = formulier(
+        &app.rvo,
+        web(&format!("/aanvragen/{id}/prioriteit")),
+        &[("deelplan", "DP1"), ("gebied", "zaandam-oost"), ("reden_prioriteit_DP1", "PC4 1503 ligt in Zaandam Oost")],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{html}");
+    assert!(html.contains("bevestigd: Zaandam Oost"), "{html}");
+    let r = app
+        .rvo
+        .post(app.url("/aanvragen/{id}/deelplannen/DP2/prioriteitsvaststelling".replace("{id}", &id).as_str()))
+        .json(&json!({"gebied": null, "reden": "PC4 1506 ligt buiten de grens van Zaandam Oost"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    let r = app.http.post(app.url(&pad)).json(&json!({"gebied": null, "reden": "wij willen"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "de gemeente stelt haar eigen gebied niet vast");
+    let wv = app.rvo.get(web("/behandeling?prioriteit=te_bevestigen")).send().await.unwrap().text().await.unwrap();
+    assert!(!wv.contains("ZAANSTAD-2021-01"), "beide deelplannen vastgesteld");
+    assert_eq!(auditregels(&app, "aanvraag.prioriteit_vastgesteld").await.len(), 2);
+    let gemeente = app.http.get(web(&format!("/aanvragen/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(gemeente.contains("gecorrigeerd: geen prioriteitsgebied"), "de gemeente ziet de vaststelling");
+
+    // De verdeling rekent met de vaststelling: DP2 zonder prioriteitsgebied.
+    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    let mut c = db.lees().await.unwrap();
+    let rijen = vhf::db::verdeling::ingediend_met_status(&mut c, "vhf-2021").await.unwrap();
+    let a: Value = serde_json::from_str(&rijen[0].2).unwrap();
+    assert_eq!(a["deelplannen"][0]["deelgebied"]["prioriteitsgebied"], "zaandam-oost");
+    assert!(a["deelplannen"][1]["deelgebied"].get("prioriteitsgebied").is_none(), "{}", a["deelplannen"][1]["deelgebied"]);
+    keten_klopt(&app).await;
+}
+
+#[tokio::test]
+async fn aanvulling_en_prioriteit_op_sqlite() {
+    aanvulling_en_prioriteit(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn aanvulling_en_prioriteit_op_postgresql() {
+    if let Some(app) = postgres().await {
+        aanvulling_en_prioriteit(app).await;
+    }
 }

@@ -262,6 +262,9 @@ pub async fn indiening(c: &mut impl Verbinding, id: &str) -> Result<Option<Indie
 }
 
 pub async fn voeg_toetsing_toe(c: &mut impl Verbinding, id: &str, aanleiding: &str, rapport: &str, nu: i64) -> Result<(), sqlx::Error> {
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(rapport) {
+        zet_toetsstand(&mut *c, id, &v).await?;
+    }
     query(
         "INSERT INTO toetsingen (aanvraag_id, volgnummer, berekend_op, aanleiding, rapport) \
          SELECT $1, COALESCE(MAX(volgnummer), 0) + 1, $2, $3, $4 FROM toetsingen WHERE aanvraag_id = $1",
@@ -309,16 +312,31 @@ pub async fn aanvullingen(c: &mut impl Verbinding, id: &str) -> Result<Vec<(i64,
     r.iter().map(|r| Ok((r.try_get("volgnummer")?, r.try_get("sha256")?, r.try_get("door")?, r.try_get("op")?))).collect()
 }
 
-/// Filters van de werkvoorraad; een leeg filter laat alles door.
-#[derive(Clone, Debug, Default)]
+/// Filters van de werkvoorraad; een leeg filter laat alles door.#[derive(Clone, Debug, Default)]
 pub struct Werkfilter {
     pub ronde: String,
     pub status: String,
     pub gemeente: String,
+    /// '' alle, 'fouten', 'zonder' (getoetst zonder fouten), 'waarschuwingen', of een regel ('E15': die faalde).
+    pub bevinding: String,
+    /// '' alle, 'in' (in een prioriteitsgebied), 'buiten', 'te_bevestigen' (verklaard, nog niet vastgesteld), of
+    /// het id van een gebied.
+    pub prioriteit: String,
+}
+
+/// Wat de werkvoorraad per aanvraag uit de laatste toetsing toont.
+#[derive(Clone, Debug, Default)]
+pub struct Toetsstand {
+    pub fouten: i64,
+    pub waarschuwingen: i64,
+    /// De prioriteitsgebieden (id's) van de deelplannen, na vaststelling.
+    pub gebieden: Vec<String>,
+    pub te_bevestigen: i64,
 }
 
 /// De werkvoorraad van de behandelaar: aanvragen met filters (ronde, status, gemeente als penvoerder of
-/// mede-aanvrager), binnen het zicht van de gebruiker, in volgorde van binnenkomst (of op kenmerk), per pagina.
+/// mede-aanvrager, bevindingen en prioriteitsgebied uit de laatste toetsing), binnen het zicht van de gebruiker,
+/// in volgorde van binnenkomst (of op kenmerk), per pagina; met de toetsstand (`None`: nog niet getoetst).
 pub async fn werkvoorraad(
     c: &mut impl Verbinding,
     f: &Werkfilter,
@@ -326,50 +344,216 @@ pub async fn werkvoorraad(
     op_kenmerk: bool,
     pagina: i64,
     per_pagina: i64,
-) -> Result<(Vec<AanvraagRij>, i64), DbFout> {
+) -> Result<(Vec<(AanvraagRij, Option<Toetsstand>)>, i64), DbFout> {
     let (z, g, l) = zicht.parameters();
     macro_rules! waar {
         () => {
             concat!(
-                " FROM aanvragen WHERE ($1 = '' OR ronde = $1) AND ($2 = '' OR status = $2)",
-                " AND ($3 = '' OR EXISTS (SELECT 1 FROM aanvraag_gemeenten wg WHERE wg.aanvraag_id = aanvragen.id AND wg.gemeente = $3)) AND ",
+                " FROM aanvragen LEFT JOIN toetsstanden t ON t.aanvraag_id = aanvragen.id",
+                " WHERE ($1 = '' OR ronde = $1) AND ($2 = '' OR status = $2)",
+                " AND ($3 = '' OR EXISTS (SELECT 1 FROM aanvraag_gemeenten wg WHERE wg.aanvraag_id = aanvragen.id AND wg.gemeente = $3))",
+                " AND ($7 = '' OR ($7 = 'fouten' AND t.fouten > 0) OR ($7 = 'zonder' AND t.fouten = 0)",
+                " OR ($7 = 'waarschuwingen' AND t.waarschuwingen > 0) OR t.regels_fout LIKE '% ' || $7 || ' %')",
+                " AND ($8 = '' OR ($8 = 'in' AND t.gebieden <> '') OR ($8 = 'buiten' AND t.gebieden = '')",
+                " OR ($8 = 'te_bevestigen' AND t.te_bevestigen > 0) OR t.gebieden LIKE '% ' || $8 || ' %') AND ",
                 crate::zichtfilter!("aanvragen.id", "4", "5", "6")
             )
         };
     }
-    let totaal: i64 = query(concat!("SELECT COUNT(*) AS n", waar!()))
-        .bind(&f.ronde)
-        .bind(&f.status)
-        .bind(&f.gemeente)
-        .bind(z)
-        .bind(g)
-        .bind(l)
+    macro_rules! bind {
+        ($q:expr) => {
+            $q.bind(&f.ronde).bind(&f.status).bind(&f.gemeente).bind(z).bind(g).bind(l).bind(&f.bevinding).bind(&f.prioriteit)
+        };
+    }
+    let totaal: i64 = bind!(query(concat!("SELECT COUNT(*) AS n", waar!()))).fetch_one(&mut *c).await?.try_get("n")?;
+    let kolommen = "SELECT id, ronde, kenmerk, penvoerder, status, versie, '' AS inhoud, aangemaakt_op, gewijzigd_op, \
+                    t.aanvraag_id AS getoetst, t.fouten AS t_fouten, t.waarschuwingen AS t_waarschuwingen, t.gebieden AS t_gebieden, t.te_bevestigen AS t_te_bevestigen";
+    let zin = if op_kenmerk {
+        format!("{kolommen}{} ORDER BY kenmerk, id LIMIT $9 OFFSET $10", waar!())
+    } else {
+        format!("{kolommen}{} ORDER BY aangemaakt_op, id LIMIT $9 OFFSET $10", waar!())
+    };
+    let rijen = bind!(query(zin)).bind(per_pagina).bind(pagina.saturating_sub(1).saturating_mul(per_pagina)).fetch_all(c).await?;
+    let mut uit = Vec::with_capacity(rijen.len());
+    for r in &rijen {
+        let stand = match r.try_get::<Option<String>>("getoetst")? {
+            None => None,
+            Some(_) => Some(Toetsstand {
+                fouten: r.try_get("t_fouten")?,
+                waarschuwingen: r.try_get("t_waarschuwingen")?,
+                gebieden: r.try_get::<String>("t_gebieden")?.split_whitespace().map(String::from).collect(),
+                te_bevestigen: r.try_get("t_te_bevestigen")?,
+            }),
+        };
+        uit.push((rij(r)?, stand));
+    }
+    Ok((uit, totaal))
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// De werkversie van een aanvulling.
+
+/// De werkversie van een aanvulling, als de gemeente eraan begon: (inhoud, door, op).
+pub async fn werkversie(c: &mut impl Verbinding, id: &str) -> Result<Option<(String, String, i64)>, sqlx::Error> {
+    let r = query("SELECT inhoud, gewijzigd_door, gewijzigd_op FROM aanvulling_werkversies WHERE aanvraag_id = $1").bind(id).fetch_optional(c).await?;
+    r.map(|r| Ok((r.try_get("inhoud")?, r.try_get("gewijzigd_door")?, r.try_get("gewijzigd_op")?))).transpose()
+}
+
+/// Bewaart de werkversie en hoogt de versie van de aanvraag op als die nog `verwacht` is (dezelfde optimistische
+/// vergrendeling als bij een concept; de ingediende inhoud blijft staan). `false`: iemand anders was eerder.
+pub async fn bewaar_werkversie(c: &mut impl Verbinding, id: &str, verwacht: i64, inhoud: &str, door: &str, nu: i64) -> Result<bool, sqlx::Error> {
+    let r = query("UPDATE aanvragen SET versie = versie + 1, gewijzigd_op = $1 WHERE id = $2 AND versie = $3")
+        .bind(nu)
+        .bind(id)
+        .bind(verwacht)
+        .execute(&mut *c)
+        .await?;
+    if r.rows_affected() != 1 {
+        return Ok(false);
+    }
+    query(
+        "INSERT INTO aanvulling_werkversies (aanvraag_id, inhoud, gewijzigd_door, gewijzigd_op) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (aanvraag_id) DO UPDATE SET inhoud = excluded.inhoud, gewijzigd_door = excluded.gewijzigd_door, gewijzigd_op = excluded.gewijzigd_op",
+    )
+    .bind(id)
+    .bind(inhoud)
+    .bind(door)
+    .bind(nu)
+    .execute(c)
+    .await?;
+    Ok(true)
+}
+
+pub async fn verwijder_werkversie(c: &mut impl Verbinding, id: &str) -> Result<(), sqlx::Error> {
+    query("DELETE FROM aanvulling_werkversies WHERE aanvraag_id = $1").bind(id).execute(c).await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Het prioriteitsgebied zoals de behandelaar het vaststelt.
+
+#[derive(Clone, Debug)]
+pub struct Vaststelling {
+    pub deelplan: String,
+    pub volgnummer: i64,
+    pub verklaard: Option<String>,
+    /// `None`: geen prioriteitsgebied.
+    pub vastgesteld: Option<String>,
+    pub reden: String,
+    pub door: String,
+    pub op: i64,
+}
+
+pub async fn voeg_vaststelling_toe(c: &mut impl Verbinding, id: &str, v: &Vaststelling) -> Result<i64, sqlx::Error> {
+    let n: i64 = query("SELECT COALESCE(MAX(volgnummer), 0) + 1 AS n FROM prioriteitsvaststellingen WHERE aanvraag_id = $1 AND deelplan = $2")
+        .bind(id)
+        .bind(&v.deelplan)
         .fetch_one(&mut *c)
         .await?
         .try_get("n")?;
-    let zin = if op_kenmerk {
-        concat!(
-            "SELECT id, ronde, kenmerk, penvoerder, status, versie, '' AS inhoud, aangemaakt_op, gewijzigd_op",
-            waar!(),
-            " ORDER BY kenmerk, id LIMIT $7 OFFSET $8"
-        )
-    } else {
-        concat!(
-            "SELECT id, ronde, kenmerk, penvoerder, status, versie, '' AS inhoud, aangemaakt_op, gewijzigd_op",
-            waar!(),
-            " ORDER BY aangemaakt_op, id LIMIT $7 OFFSET $8"
-        )
-    };
-    let rijen = query(zin)
-        .bind(&f.ronde)
-        .bind(&f.status)
-        .bind(&f.gemeente)
-        .bind(z)
-        .bind(g)
-        .bind(l)
-        .bind(per_pagina)
-        .bind(pagina.saturating_sub(1).saturating_mul(per_pagina))
-        .fetch_all(c)
-        .await?;
-    Ok((rijen.iter().map(rij).collect::<Result<_, _>>()?, totaal))
+    query(
+        "INSERT INTO prioriteitsvaststellingen (aanvraag_id, deelplan, volgnummer, verklaard, vastgesteld, reden, door, op) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id)
+    .bind(&v.deelplan)
+    .bind(n)
+    .bind(v.verklaard.as_deref())
+    .bind(v.vastgesteld.as_deref())
+    .bind(&v.reden)
+    .bind(&v.door)
+    .bind(v.op)
+    .execute(c)
+    .await?;
+    Ok(n)
+}
+
+/// Alle vaststellingen van een aanvraag, per deelplan op volgorde (de laatste per deelplan geldt).
+pub async fn vaststellingen(c: &mut impl Verbinding, id: &str) -> Result<Vec<Vaststelling>, sqlx::Error> {
+    let r = query(
+        "SELECT deelplan, volgnummer, verklaard, vastgesteld, reden, door, op FROM prioriteitsvaststellingen WHERE aanvraag_id = $1 \
+         ORDER BY deelplan, volgnummer",
+    )
+    .bind(id)
+    .fetch_all(c)
+    .await?;
+    r.iter()
+        .map(|r| {
+            Ok(Vaststelling {
+                deelplan: r.try_get("deelplan")?,
+                volgnummer: r.try_get("volgnummer")?,
+                verklaard: r.try_get("verklaard")?,
+                vastgesteld: r.try_get("vastgesteld")?,
+                reden: r.try_get("reden")?,
+                door: r.try_get("door")?,
+                op: r.try_get("op")?,
+            })
+        })
+        .collect()
+}
+
+/// De geldende vaststelling per deelplan: deelplan → vastgesteld gebied (of geen).
+pub fn geldend(v: &[Vaststelling]) -> std::collections::BTreeMap<String, Option<String>> {
+    v.iter().map(|x| (x.deelplan.clone(), x.vastgesteld.clone())).collect()
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// De toetsstand voor de filters van de werkvoorraad.
+
+/// Werkt de toetsstand van een aanvraag bij uit het verslag van haar laatste toetsing (het JSON-rapport van de
+/// kern) en haar vaststellingen van het prioriteitsgebied.
+pub async fn zet_toetsstand(c: &mut impl Verbinding, id: &str, rapport: &serde_json::Value) -> Result<(), sqlx::Error> {
+    let vast = geldend(&vaststellingen(&mut *c, id).await?);
+    let bevindingen = rapport["bevindingen"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let tel = |u: &str| bevindingen.iter().filter(|b| b["uitkomst"] == u).count() as i64;
+    let mut regels: Vec<&str> = bevindingen.iter().filter(|b| b["uitkomst"] == "fout").filter_map(|b| b["regel"].as_str()).collect();
+    regels.sort_unstable();
+    regels.dedup();
+    let mut gebieden = Vec::new();
+    let mut te_bevestigen = 0i64;
+    let ids = rapport["deelplannen"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let ind = rapport["indicatoren"]["deelplannen"].as_array().map(Vec::as_slice).unwrap_or_default();
+    for (d, i) in ids.iter().zip(ind) {
+        let p = &i["prioriteit"];
+        match vast.get(d["id"].as_str().unwrap_or_default()) {
+            Some(v) => gebieden.extend(v.clone()),
+            None => {
+                if let Some(g) = p["id"].as_str().filter(|_| p["status"] == "gebied") {
+                    gebieden.push(g.to_string());
+                }
+                if p["verklaard"] == true || p["status"] == "ongeldig" {
+                    te_bevestigen += 1;
+                }
+            }
+        }
+    }
+    let omring = |v: Vec<String>| if v.is_empty() { String::new() } else { format!(" {} ", v.join(" ")) };
+    query(
+        "INSERT INTO toetsstanden (aanvraag_id, fouten, waarschuwingen, regels_fout, gebieden, te_bevestigen) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (aanvraag_id) DO UPDATE SET fouten = excluded.fouten, waarschuwingen = excluded.waarschuwingen, \
+         regels_fout = excluded.regels_fout, gebieden = excluded.gebieden, te_bevestigen = excluded.te_bevestigen",
+    )
+    .bind(id)
+    .bind(tel("fout"))
+    .bind(tel("waarschuwing"))
+    .bind(omring(regels.into_iter().map(String::from).collect()))
+    .bind(omring(gebieden))
+    .bind(te_bevestigen)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Na de migratie: een toetsstand voor elke aanvraag die al een toetsing had.
+pub async fn vul_toetsstanden_aan(c: &mut impl Verbinding) -> Result<(), DbFout> {
+    let ids: Vec<String> =
+        query("SELECT DISTINCT aanvraag_id FROM toetsingen").fetch_all(&mut *c).await?.iter().map(|r| r.try_get("aanvraag_id")).collect::<Result<_, _>>()?;
+    for id in ids {
+        if let Some((_, _, _, rapport)) = laatste_toetsing(&mut *c, &id).await?
+            && let Ok(v) = serde_json::from_str::<serde_json::Value>(&rapport)
+        {
+            zet_toetsstand(&mut *c, &id, &v).await?;
+        }
+    }
+    Ok(())
 }

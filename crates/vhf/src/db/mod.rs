@@ -42,6 +42,7 @@ const MIGRATIES: &[(i64, &str, Migratie)] = &[
         },
     ),
     (9, "rollen_en_tokens", Migratie::Draagbaar(include_str!("../../migrations/0009_rollen_en_tokens.sql"))),
+    (10, "werkversie_en_toetsstand", Migratie::Draagbaar(include_str!("../../migrations/0010_werkversie_en_toetsstand.sql"))),
 ];
 
 enum Migratie {
@@ -206,6 +207,10 @@ impl Db {
             };
             let zinnen: Vec<String> = zonder_commentaar(sql).split(';').map(str::to_string).filter(|s| !s.trim().is_empty()).collect();
             tx.voer_reeks_uit(&zinnen).await?;
+            if *versie == 10 {
+                // De toetsstanden van wat al getoetst was, uit het laatste verslag van elke aanvraag.
+                aanvragen::vul_toetsstanden_aan(&mut tx).await?;
+            }
             query("INSERT INTO schema_migraties (versie, naam, toegepast_op) VALUES ($1, $2, $3)")
                 .bind(*versie)
                 .bind(*naam)

@@ -112,9 +112,36 @@ pub async fn ingediend_met_status(c: &mut impl Verbinding, ronde: &str) -> Resul
          FROM aanvragen a JOIN indieningen i ON i.aanvraag_id = a.id WHERE a.ronde = $1 ORDER BY a.id",
     )
     .bind(ronde)
+    .fetch_all(&mut *c)
+    .await?;
+    let mut uit: Vec<(String, String, String, i64)> =
+        rijen.iter().map(|r| Ok((r.try_get("id")?, r.try_get("status")?, r.try_get("inhoud")?, r.try_get("versie")?))).collect::<Result<_, sqlx::Error>>()?;
+    // Het prioriteitsgebied zoals de behandelaar het vaststelde (bevestigd, ander gebied of geen) telt in plaats
+    // van wat de gemeente verklaarde; de laatste vaststelling per deelplan geldt.
+    let vast = query(
+        "SELECT p.aanvraag_id AS aanvraag_id, p.deelplan AS deelplan, p.vastgesteld AS vastgesteld FROM prioriteitsvaststellingen p \
+         JOIN aanvragen a ON a.id = p.aanvraag_id WHERE a.ronde = $1 ORDER BY p.aanvraag_id, p.deelplan, p.volgnummer",
+    )
+    .bind(ronde)
     .fetch_all(c)
     .await?;
-    rijen.iter().map(|r| Ok((r.try_get("id")?, r.try_get("status")?, r.try_get("inhoud")?, r.try_get("versie")?))).collect()
+    let mut per_aanvraag: std::collections::BTreeMap<String, std::collections::BTreeMap<String, Option<String>>> = Default::default();
+    for r in &vast {
+        per_aanvraag.entry(r.try_get("aanvraag_id")?).or_default().insert(r.try_get("deelplan")?, r.try_get("vastgesteld")?);
+    }
+    for (id, _, inhoud, _) in &mut uit {
+        if let Some(v) = per_aanvraag.get(id.as_str())
+            && let Ok(mut a) = serde_json::from_str::<vhf_core::aanvraag::Aanvraag>(inhoud)
+        {
+            for d in &mut a.deelplannen {
+                if let Some(g) = v.get(&d.id) {
+                    d.deelgebied.prioriteitsgebied = g.clone();
+                }
+            }
+            *inhoud = serde_json::to_string(&a).expect("JSON");
+        }
+    }
+    Ok(uit)
 }
 
 /// De besloten verdelingen (openbaar, voor het dashboard): (id, ronde, besloten_op), de nieuwste eerst.

@@ -300,3 +300,165 @@ pub async fn overgang(v: &Verzoek<'_>, id: &str, gevraagd: Versie, naar: Status,
     afronden(tx, sleutel, 200, &samenvatting(&nieuw)).await?;
     Ok(nieuw)
 }
+
+/// Waar de inhoud van een aanvulling vandaan komt: de body van de API (al gelezen, of de leesfout: die telt pas
+/// na de controle dat de gebruiker van de penvoerder is), of de werkversie die de gemeente op de pagina's
+/// in stappen opbouwde.
+pub enum Aanvulling {
+    Inhoud(Box<Result<Aanvraag, ApiFout>>),
+    Werkversie,
+}
+
+/// Een aanvulling op verzoek: de volledige aanvraag opnieuw, met hetzelfde kenmerk en dezelfde ronde. Het
+/// oorspronkelijke ontvangstbewijs blijft; de aanvulling krijgt een eigen volgnummer en SHA-256, de toetsing
+/// wordt opnieuw gedaan (met het oorspronkelijke moment van indienen) en bewaard, de werkversie verdwijnt. Een
+/// toelichting van de gemeente (haar antwoord op de vraag van de behandelaar) komt in de geschiedenis.
+pub async fn vul_aan(v: &Verzoek<'_>, id: &str, gevraagd: Versie, bron: Aanvulling, toelichting: &str) -> Result<(i64, Value), ApiFout> {
+    let (s, ident) = (v.s, v.ident);
+    let g = ident.gebruiker()?;
+    let (mut tx, sleutel) = v.begin().await?;
+    let r = db::haal(&mut tx, id, &g.zicht()).await?.ok_or(ApiFout::NietGevonden)?;
+    penvoerder_van(g, &r.penvoerder)?;
+    let mut a = match bron {
+        Aanvulling::Inhoud(a) => (*a)?,
+        Aanvulling::Werkversie => match db::werkversie(&mut tx, id).await? {
+            Some((inhoud, _, _)) => serde_json::from_str(&inhoud).map_err(|e| ApiFout::Intern(format!("werkversie van {id}: {e}")))?,
+            // Niets gewijzigd op de pagina's: de aanvulling is de ingediende inhoud (bijvoorbeeld met alleen een
+            // toelichting, of met documenten die intussen zijn geüpload).
+            None => serde_json::from_str(&r.inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?,
+        },
+    };
+    if r.status != Status::AanvullingGevraagd {
+        return Err(ApiFout::Conflict(format!("De aanvraag is {}; een aanvulling kan alleen als de behandelaar erom heeft gevraagd.", r.status)));
+    }
+    if gevraagd.of(r.versie) != r.versie {
+        return Err(ApiFout::VersieVerouderd { huidige: r.versie });
+    }
+    if a.ronde != r.ronde || a.kenmerk != r.kenmerk {
+        return Err(ApiFout::Ongeldig { detail: "Een aanvulling houdt de ronde en het kenmerk van de aanvraag.".into(), velden: vec![] });
+    }
+    let oorspronkelijk = db::indiening(&mut tx, id).await?.ok_or_else(|| ApiFout::Intern(format!("{id}: aanvulling zonder indiening")))?;
+    let ingediend = jiff::Timestamp::from_microsecond(oorspronkelijk.ingediend_op).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    a.ingediend_op = Some(ingediend);
+    let ronde = crate::server::rondes::effectief(&mut tx, &r.ronde).await?;
+    let t = toetsing::toets(&a, &ronde, Referentie::ingebouwd(), ingediend).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    let inhoud = serde_json::to_string(&a).expect("JSON");
+    let sha = levensloop::inhoudshash(&a);
+    let nu = (s.klok)().as_microsecond();
+    let volgnummer = db::voeg_aanvulling_toe(&mut tx, id, &inhoud, &sha, &ident.actor(), nu).await?;
+    if !db::zet_status(&mut tx, id, r.versie, Status::Ingediend, Some(&inhoud), nu).await? {
+        return Err(ApiFout::VersieVerouderd { huidige: r.versie + 1 });
+    }
+    db::verwijder_werkversie(&mut tx, id).await?;
+    let toelichting = toelichting.trim();
+    let reden = if toelichting.is_empty() { format!("aanvulling {volgnummer} geleverd") } else { format!("aanvulling {volgnummer} geleverd: {toelichting}") };
+    db::voeg_overgang_toe(&mut tx, id, Some(r.status), Status::Ingediend, &ident.actor(), &reden, nu).await?;
+    let voor = json!({ "status": r.status, "versie": r.versie, "sha256": levensloop::inhoudshash(&serde_json::from_str::<Aanvraag>(&r.inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?) });
+    let na = json!({ "status": Status::Ingediend, "versie": r.versie + 1, "aanvulling": volgnummer, "sha256": sha });
+    ident.leg_vast(&mut tx, nu, "aanvraag.aangevuld", format!("aanvraag/{id}"), Some(id), Some(voor), Some(na)).await?;
+    db::voeg_toetsing_toe(&mut tx, id, &format!("aanvulling {volgnummer}"), &serde_json::to_string(&t.rapport()).expect("JSON"), nu).await?;
+    let antwoord = json!({
+        "id": id, "versie": r.versie + 1, "status": Status::Ingediend, "aanvulling": volgnummer, "sha256": sha,
+        "toetsing": { "ontvankelijk": t.ontvankelijk(), "zonder_fouten": t.zonder_fouten(), "fouten": t.fouten().count() },
+    });
+    afronden(tx, sleutel, 201, &antwoord).await?;
+    Ok((r.versie + 1, antwoord))
+}
+
+/// Een stap van de pagina's opslaan: bij een concept de inhoud zelf ([`wijzig`]); als de behandelaar om een
+/// aanvulling vroeg de werkversie van die aanvulling, zodat de ingediende inhoud blijft staan tot de gemeente
+/// de aanvulling levert. Dezelfde controles: penvoerder, versie, ronde en (bij een aanvulling) kenmerk.
+pub async fn bewaar_stap(s: &AppState, ident: &Identiteit, id: &str, gevraagd: Versie, mut a: Aanvraag) -> Result<AanvraagRij, ApiFout> {
+    let g = ident.gebruiker()?;
+    let status = {
+        let mut c = s.db.lees().await?;
+        db::haal(&mut c, id, &g.zicht()).await?.ok_or(ApiFout::NietGevonden)?.status
+    };
+    if status != Status::AanvullingGevraagd {
+        return wijzig(s, ident, id, gevraagd, a).await;
+    }
+    let mut tx = s.db.schrijf().await?;
+    let r = db::haal(&mut tx, id, &g.zicht()).await?.ok_or(ApiFout::NietGevonden)?;
+    penvoerder_van(g, &r.penvoerder)?;
+    if r.status != Status::AanvullingGevraagd {
+        return Err(ApiFout::VersieVerouderd { huidige: r.versie });
+    }
+    let verwacht = gevraagd.of(r.versie);
+    if r.versie != verwacht {
+        return Err(ApiFout::VersieVerouderd { huidige: r.versie });
+    }
+    // De werkversie begint als de ingediende inhoud; het moment van indienen zet de aanvulling er weer in.
+    a.ingediend_op = None;
+    if a.ronde != r.ronde || a.kenmerk != r.kenmerk {
+        return Err(ApiFout::Ongeldig {
+            detail: format!("Een aanvulling houdt de ronde en het kenmerk van de aanvraag; het kenmerk blijft '{}'.", r.kenmerk),
+            velden: vec![OngeldigVeld { name: "kenmerk".into(), reason: format!("blijft '{}'", r.kenmerk), line: None, column: None }],
+        });
+    }
+    penvoerder_van(g, &penvoerder(&a))?;
+    let inhoud = serde_json::to_string(&a).expect("JSON");
+    let nu = (s.klok)().as_microsecond();
+    if !db::bewaar_werkversie(&mut tx, id, verwacht, &inhoud, &ident.actor(), nu).await? {
+        return Err(ApiFout::VersieVerouderd { huidige: r.versie + 1 });
+    }
+    let voor = json!({ "versie": r.versie });
+    let na = json!({ "versie": r.versie + 1, "werkversie_sha256": sha_van(&inhoud) });
+    ident.leg_vast(&mut tx, nu, "aanvraag.aanvulling_bewerkt", format!("aanvraag/{id}"), Some(id), Some(voor), Some(na)).await?;
+    let nieuw = db::haal_intern(&mut tx, id).await?.ok_or(ApiFout::NietGevonden)?;
+    tx.commit().await?;
+    Ok(nieuw)
+}
+
+/// De behandelaar stelt het prioriteitsgebied van een deelplan vast: het verklaarde gebied bevestigd, een ander
+/// gebied van de lijst van de ronde (voor de gemeente van het deelgebied), of geen; altijd met een reden. De
+/// verdeling rekent met de laatste vaststelling (`db/verdeling.rs::ingediend_met_status`).
+pub async fn stel_prioriteit_vast(v: &Verzoek<'_>, id: &str, deelplan: &str, vastgesteld: Option<String>, reden: &str) -> Result<i64, ApiFout> {
+    let (s, ident) = (v.s, v.ident);
+    let veld = |naam: &str, reden: String| ApiFout::Ongeldig {
+        detail: reden.clone(),
+        velden: vec![OngeldigVeld { name: naam.into(), reason: reden, line: None, column: None }],
+    };
+    if reden.trim().is_empty() {
+        return Err(veld("reden", "Geef de reden van de vaststelling; de gemeente ziet haar in de geschiedenis.".into()));
+    }
+    let (mut tx, sleutel) = v.begin().await?;
+    let r = db::haal(&mut tx, id, &ident.gebruiker()?.zicht()).await?.ok_or(ApiFout::NietGevonden)?;
+    if r.status == Status::Concept {
+        return Err(ApiFout::Conflict("Een concept is nog niet ingediend; het prioriteitsgebied stelt de behandelaar vast na indiening.".into()));
+    }
+    let a: Aanvraag = serde_json::from_str(&r.inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    let d = a.deelplannen.iter().find(|d| d.id == deelplan).ok_or(ApiFout::NietGevonden)?;
+    let ronde = crate::server::rondes::effectief(&mut tx, &r.ronde).await?;
+    let peil = a.ingediend_op.unwrap_or_else(|| (s.klok)());
+    let p = ronde.parameters_op(peil);
+    if let Some(g) = &vastgesteld {
+        let lijst = Referentie::ingebouwd().lijst(p.prioriteitslijst.waarde);
+        let past = lijst.and_then(|l| l.get(g)).is_some_and(|x| x.gemeenten.contains_key(&d.deelgebied.gemeente));
+        if !past {
+            return Err(veld(
+                "gebied",
+                format!("'{g}' is geen prioriteitsgebied van de lijst van deze ronde voor de gemeente van het deelgebied ({}).", d.deelgebied.gemeente),
+            ));
+        }
+    }
+    let nu = (s.klok)().as_microsecond();
+    let vs = db::Vaststelling {
+        deelplan: deelplan.to_string(),
+        volgnummer: 0,
+        verklaard: d.deelgebied.prioriteitsgebied.clone(),
+        vastgesteld: vastgesteld.clone(),
+        reden: reden.trim().to_string(),
+        door: ident.actor(),
+        op: nu,
+    };
+    let n = db::voeg_vaststelling_toe(&mut tx, id, &vs).await?;
+    if let Some((_, _, _, rapport)) = db::laatste_toetsing(&mut tx, id).await?
+        && let Ok(v) = serde_json::from_str::<Value>(&rapport)
+    {
+        db::zet_toetsstand(&mut tx, id, &v).await?;
+    }
+    let na = json!({ "deelplan": deelplan, "verklaard": vs.verklaard, "vastgesteld": vastgesteld, "reden": vs.reden, "volgnummer": n });
+    ident.leg_vast(&mut tx, nu, "aanvraag.prioriteit_vastgesteld", format!("aanvraag/{id}"), Some(id), None, Some(na.clone())).await?;
+    afronden(tx, sleutel, 201, &na).await?;
+    Ok(n)
+}

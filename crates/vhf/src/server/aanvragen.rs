@@ -14,7 +14,7 @@ use axum::routing::{get, post, put};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use vhf_core::aanvraag::Aanvraag;
-use vhf_core::levensloop::{self, Status};
+use vhf_core::levensloop::Status;
 use vhf_core::referentie::Referentie;
 use vhf_core::regeling::Ronde;
 use vhf_core::toetsing;
@@ -113,6 +113,21 @@ pub fn routes() -> Vec<Route> {
             basis: Basis::Api,
             toegang: Toegang::Rollen(&[Aanvrager]),
             handler: post(vul_aan),
+        },
+        Route {
+            methode: "POST",
+            pad: "/aanvragen/{id}/deelplannen/{deelplan}/prioriteitsvaststelling",
+            samenvatting: "Het prioriteitsgebied van een deelplan vaststellen: {\"gebied\": id of null (geen), \"reden\"}; de verdeling rekent met de laatste vaststelling",
+            body: None,
+            antwoorden: &[
+                (201, "vastgesteld (volgnummer)"),
+                (404, "aanvraag of deelplan bestaat niet (of niet zichtbaar)"),
+                (409, "nog een concept"),
+                (422, "geen reden, of geen gebied van de lijst voor deze gemeente"),
+            ],
+            basis: Basis::Api,
+            toegang: Toegang::Rollen(&[Behandelaar]),
+            handler: post(prioriteitsvaststelling),
         },
         Route {
             methode: "GET",
@@ -463,44 +478,32 @@ async fn nieuwe_overgang(State(s): State<AppState>, ident: Identiteit, Path(id):
 /// oorspronkelijke ontvangstbewijs blijft; de aanvulling krijgt een eigen volgnummer en SHA-256, de toetsing
 /// wordt opnieuw gedaan (met het oorspronkelijke moment van indienen) en bewaard.
 async fn vul_aan(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
-    let g = ident.gebruiker()?;
     let gevraagd = if_match(&h)?;
-    let (mut tx, sleutel) = begin(&s, &ident, &h, &format!("POST /aanvragen/{id}/aanvullingen"), &body).await?;
-    let r = db::haal(&mut tx, &id, &g.zicht()).await?.ok_or(ApiFout::NietGevonden)?;
-    penvoerder_van(g, &r.penvoerder)?;
-    let mut a = lees(&body)?;
-    if r.status != Status::AanvullingGevraagd {
-        return Err(ApiFout::Conflict(format!("De aanvraag is {}; een aanvulling kan alleen als de behandelaar erom heeft gevraagd.", r.status)));
-    }
-    if gevraagd.of(r.versie) != r.versie {
-        return Err(ApiFout::VersieVerouderd { huidige: r.versie });
-    }
-    if a.ronde != r.ronde || a.kenmerk != r.kenmerk {
-        return Err(ApiFout::Ongeldig { detail: "Een aanvulling houdt de ronde en het kenmerk van de aanvraag.".into(), velden: vec![] });
-    }
-    let oorspronkelijk = db::indiening(&mut tx, &id).await?.ok_or_else(|| ApiFout::Intern(format!("{id}: aanvulling zonder indiening")))?;
-    let ingediend = jiff::Timestamp::from_microsecond(oorspronkelijk.ingediend_op).map_err(|e| ApiFout::Intern(e.to_string()))?;
-    a.ingediend_op = Some(ingediend);
-    let ronde = super::rondes::effectief(&mut tx, &r.ronde).await?;
-    let t = toetsing::toets(&a, &ronde, Referentie::ingebouwd(), ingediend).map_err(|e| ApiFout::Intern(e.to_string()))?;
-    let inhoud = serde_json::to_string(&a).expect("JSON");
-    let sha = levensloop::inhoudshash(&a);
-    let nu = (s.klok)().as_microsecond();
-    let volgnummer = db::voeg_aanvulling_toe(&mut tx, &id, &inhoud, &sha, &ident.actor(), nu).await?;
-    if !db::zet_status(&mut tx, &id, r.versie, Status::Ingediend, Some(&inhoud), nu).await? {
-        return Err(ApiFout::VersieVerouderd { huidige: r.versie + 1 });
-    }
-    db::voeg_overgang_toe(&mut tx, &id, Some(r.status), Status::Ingediend, &ident.actor(), &format!("aanvulling {volgnummer} geleverd"), nu).await?;
-    let voor = json!({ "status": r.status, "versie": r.versie, "sha256": levensloop::inhoudshash(&serde_json::from_str::<Aanvraag>(&r.inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?) });
-    let na = json!({ "status": Status::Ingediend, "versie": r.versie + 1, "aanvulling": volgnummer, "sha256": sha });
-    ident.leg_vast(&mut tx, nu, "aanvraag.aangevuld", format!("aanvraag/{id}"), Some(&id), Some(voor), Some(na)).await?;
-    db::voeg_toetsing_toe(&mut tx, &id, &format!("aanvulling {volgnummer}"), &serde_json::to_string(&t.rapport()).expect("JSON"), nu).await?;
-    let antwoord = json!({
-        "id": id, "versie": r.versie + 1, "status": Status::Ingediend, "aanvulling": volgnummer, "sha256": sha,
-        "toetsing": { "ontvankelijk": t.ontvankelijk(), "zonder_fouten": t.zonder_fouten(), "fouten": t.fouten().count() },
-    });
-    afronden(tx, sleutel, StatusCode::CREATED, &antwoord).await?;
-    Ok(met_versie(StatusCode::CREATED, antwoord, r.versie + 1, None))
+    let v = verzoek(&s, &ident, &h, &format!("POST /aanvragen/{id}/aanvullingen"), &body)?;
+    let (versie, antwoord) = handeling::vul_aan(&v, &id, gevraagd, handeling::Aanvulling::Inhoud(Box::new(lees(&body))), "").await?;
+    Ok(met_versie(StatusCode::CREATED, antwoord, versie, None))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Prioriteitsvaststelling {
+    gebied: Option<String>,
+    reden: String,
+}
+
+async fn prioriteitsvaststelling(
+    State(s): State<AppState>,
+    ident: Identiteit,
+    Path((id, deelplan)): Path<(String, String)>,
+    h: HeaderMap,
+    body: String,
+) -> Result<Response, ApiFout> {
+    let p: Prioriteitsvaststelling = serde_json::from_str(&body)
+        .map_err(|e| ApiFout::Ongeldig { detail: format!("Een vaststelling is {{\"gebied\": id of null, \"reden\"}}: {e}"), velden: vec![] })?;
+    let v = verzoek(&s, &ident, &h, &format!("POST /aanvragen/{id}/deelplannen/{deelplan}/prioriteitsvaststelling"), &body)?;
+    let n = handeling::stel_prioriteit_vast(&v, &id, &deelplan, p.gebied.clone(), &p.reden).await?;
+    Ok((StatusCode::CREATED, axum::Json(json!({ "aanvraag": id, "deelplan": deelplan, "volgnummer": n, "gebied": p.gebied, "reden": p.reden })))
+        .into_response())
 }
 
 async fn aanvullingen(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>) -> Result<Response, ApiFout> {

@@ -236,7 +236,7 @@ fn vier_ogen_nodig(vorige: Option<&db::Opgeslagen>, nieuw: &Gebruiker) -> bool {
 
 /// `PUT /gebruikers/{id}`: een naam direct; een rol of gemeente als verzoek dat een tweede beheerder goedkeurt
 /// (202, met het verzoek). Nooit de eigen rol; nooit de rol van iemand die via de broker (OIDC) inlogt.
-async fn sla_gebruiker_op(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, body: String) -> Result<Response, ApiFout> {
+pub(crate) async fn sla_gebruiker_op(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, body: String) -> Result<Response, ApiFout> {
     let ik = ident.gebruiker()?.clone();
     let n: NieuweGebruiker = serde_json::from_str(&body).map_err(|e| ongeldig(format!("Verwacht {{naam, rol, gemeente?}}: {e}")))?;
     let rol: Rol = n.rol.parse().map_err(ongeldig)?;
@@ -494,7 +494,7 @@ pub fn nieuw_token() -> (String, String) {
     (t, h)
 }
 
-async fn maak_token(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
+pub(crate) async fn maak_token(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
     let _ = h;
     let n: NieuwToken = serde_json::from_str(&body).map_err(|e| ongeldig(format!("Verwacht {{reikwijdte, omschrijving, geldig_dagen?}}: {e}")))?;
     let r: Reikwijdte = n.reikwijdte.parse().map_err(ongeldig)?;

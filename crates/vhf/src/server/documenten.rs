@@ -155,13 +155,20 @@ where
     {
         let mut c = s.db.lees().await?;
         let a = db_aanvragen::haal_intern(&mut c, &id).await?.ok_or(ApiFout::NietGevonden)?;
-        if !a.status.inhoud_wijzigbaar() {
-            return Err(ApiFout::Conflict(format!("De aanvraag is {}; documenten horen bij de ingediende inhoud en veranderen niet meer.", a.status)));
+        // Een concept, of een aanvulling waar de behandelaar om vroeg (het document komt dan in de werkversie of
+        // de aanvulling die de gemeente levert; de ingediende inhoud verandert niet).
+        if !a.status.inhoud_wijzigbaar() && a.status != vhf_core::levensloop::Status::AanvullingGevraagd {
+            return Err(ApiFout::Conflict(format!(
+                "De aanvraag is {}; documenten horen bij de ingediende inhoud en veranderen niet meer (alleen bij een gevraagde aanvulling).",
+                a.status
+            )));
         }
         // Een document hoort bij een deelplan dat bestaat: anders telt het voor niets (E15) en zou het bij een
         // deelplan kunnen komen dat later wordt toegevoegd, zonder dat iemand het zag.
         if let Some(dp) = &g.deelplan {
-            let inhoud: vhf_core::aanvraag::Aanvraag = serde_json::from_str(&a.inhoud).map_err(|e| ApiFout::Intern(format!("inhoud van {id}: {e}")))?;
+            let werk = db_aanvragen::werkversie(&mut c, &id).await?.map(|(w, _, _)| w);
+            let inhoud: vhf_core::aanvraag::Aanvraag =
+                serde_json::from_str(werk.as_deref().unwrap_or(&a.inhoud)).map_err(|e| ApiFout::Intern(format!("inhoud van {id}: {e}")))?;
             if !inhoud.deelplannen.iter().any(|d| &d.id == dp) {
                 let bekend: Vec<&str> = inhoud.deelplannen.iter().map(|d| d.id.as_str()).collect();
                 return Err(ApiFout::Ongeldig {

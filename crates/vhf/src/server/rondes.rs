@@ -118,7 +118,7 @@ struct Nieuw {
     toelichting: Option<String>,
 }
 
-async fn wijzig(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
+pub(crate) async fn wijzig(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
     let n: Nieuw = serde_json::from_str(&body).map_err(|e| ApiFout::Ongeldig {
         detail: format!("Een parameterwijziging is {{parameter, vanaf, waarde, bron, toelichting?}}: {e}"),
         velden: vec![],

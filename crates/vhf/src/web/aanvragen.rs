@@ -75,7 +75,21 @@ pub fn routes() -> Vec<Route> {
             axum::routing::post(indienen),
         ),
         r("GET", "/aanvragen/{id}/bewijs", "Het ontvangstbewijs om af te drukken", DOSSIERLEZERS, get(bewijs)),
+        r(
+            "POST",
+            "/aanvragen/{id}/aanvulling",
+            "De gevraagde aanvulling leveren (de werkversie van de stappen, met toelichting), door naar het dossier",
+            GEMEENTE,
+            axum::routing::post(aanvulling),
+        ),
         r("POST", "/aanvragen/{id}/status", "Statusovergang met reden (behandelaar)", Toegang::Rollen(&[Behandelaar]), axum::routing::post(status)),
+        r(
+            "POST",
+            "/aanvragen/{id}/prioriteit",
+            "Het prioriteitsgebied van een deelplan vaststellen: bevestigen, ander gebied of geen, met reden (behandelaar)",
+            Toegang::Rollen(&[Behandelaar]),
+            axum::routing::post(prioriteit),
+        ),
         r(
             "POST",
             "/aanvragen/{id}/toewijzing",
@@ -208,11 +222,14 @@ async fn toets_nu<'a>(s: &AppState, a: &'a Aanvraag, ronde: &'a Ronde) -> Result
     toetsing::toets(a, ronde, Referentie::ingebouwd(), (s.klok)()).map_err(|e| ApiFout::Intern(e.to_string()))
 }
 
-/// De aanvraag als de gebruiker haar mag zien (zichtfilter in SQL), met haar inhoud.
+/// De aanvraag als de gebruiker haar mag zien (zichtfilter in SQL), met haar inhoud. Werkt de gemeente aan een
+/// gevraagde aanvulling, dan ziet zij (en alleen zij) haar werkversie; de behandelaar ziet wat is ingediend.
 async fn laad(s: &AppState, ident: &Identiteit, id: &str) -> Result<(AanvraagRij, Aanvraag, Ronde), ApiFout> {
     let mut c = s.db.lees().await?;
-    let r = db::haal(&mut c, id, &ident.gebruiker()?.zicht()).await?.ok_or(ApiFout::NietGevonden)?;
-    let a: Aanvraag = serde_json::from_str(&r.inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    let g = ident.gebruiker()?;
+    let r = db::haal(&mut c, id, &g.zicht()).await?.ok_or(ApiFout::NietGevonden)?;
+    let werk = if g.rol == Rol::Aanvrager && r.status == Status::AanvullingGevraagd { db::werkversie(&mut c, id).await?.map(|w| w.0) } else { None };
+    let a: Aanvraag = serde_json::from_str(werk.as_deref().unwrap_or(&r.inhoud)).map_err(|e| ApiFout::Intern(e.to_string()))?;
     let ronde = crate::server::rondes::effectief(&mut c, &r.ronde).await?;
     Ok((r, a, ronde))
 }
@@ -245,6 +262,12 @@ pub struct Deelplanblok {
     pub naam: String,
     pub pc4: String,
     pub prioriteitsgebied: String,
+    /// De laatste vaststelling door de behandelaar, in een zin; `None`: nog niet vastgesteld.
+    pub vaststelling: Option<String>,
+    /// Voor de behandelaar: de gebieden van de lijst voor de gemeente van het deelgebied (id, naam).
+    pub gebieden: Vec<(String, String)>,
+    /// Het gebied dat nu geldt (id), voor de keuzelijst.
+    pub geldend: String,
     pub maatregelen: Vec<(String, String, String, String, String)>,
     pub cijfers: Vec<(&'static str, String)>,
 }
@@ -263,8 +286,18 @@ struct Dossier {
     fouten: usize,
     geschiedenis: Vec<(String, String, String, String)>,
     documenten: Vec<(String, String, String)>,
-    /// Concept en de gebruiker is van de penvoerder: wijzigen en indienen.
+    /// Concept (of gevraagde aanvulling) en de gebruiker is van de penvoerder: de stappen wijzigen.
     bewerkbaar: bool,
+    /// De behandelaar vroeg om een aanvulling en de gebruiker is van de penvoerder: aanvulling leveren.
+    aanvullen: bool,
+    /// De vraag van de behandelaar (de reden van de laatste overgang naar "aanvulling gevraagd"), zolang die open is.
+    vraag: Option<(String, String, String)>,
+    /// Sinds wanneer (en door wie) de gemeente aan de werkversie van de aanvulling werkt.
+    werkversie: Option<String>,
+    /// De geleverde aanvullingen: (volgnummer, moment, door, SHA-256).
+    aanvullingen: Vec<(i64, String, String, String)>,
+    /// De behandelaar mag het prioriteitsgebied vaststellen (na indiening).
+    vaststellen: bool,
     ingediend: bool,
     loket: String,
     sleutel: String,
@@ -300,6 +333,8 @@ async fn dossier(State(s): State<AppState>, ident: Identiteit, Path(id): Path<St
         "status" => "De status is gewijzigd en vastgelegd in het audittrail.".to_string(),
         "document" => "Het document is opgeslagen (met zijn SHA-256) en staat in de documentenlijst van de aanvraag.".to_string(),
         "toewijzing" => "De toewijzing is vastgelegd als nieuwe versie van de beoordelingen (getoetst op belangenconflicten).".to_string(),
+        "aanvulling" => "De aanvulling is geleverd, met een eigen volgnummer en SHA-256; de aanvraag is weer ingediend en opnieuw getoetst.".to_string(),
+        "prioriteit" => "Het prioriteitsgebied is vastgesteld en vastgelegd in het audittrail; de verdeling rekent ermee.".to_string(),
         _ => "Opgeslagen. U kunt op elk moment verder; niets gaat verloren.".to_string(),
     });
     Ok(html(StatusCode::OK, &p))
@@ -312,6 +347,10 @@ async fn dossierpagina(s: &AppState, ident: &Identiteit, id: &str, formulier: Fo
     let bev = bevindingen(&t);
     let gebieden = Referentie::ingebouwd();
     let lijst = t.parameters.prioriteitslijst.waarde.clone();
+    let vast = {
+        let mut c = s.db.lees().await?;
+        db::vaststellingen(&mut c, id).await?
+    };
     let deelplannen = a
         .deelplannen
         .iter()
@@ -325,6 +364,31 @@ async fn dossierpagina(s: &AppState, ident: &Identiteit, id: &str, formulier: Fo
                 .prioriteitsgebied
                 .as_ref()
                 .map(|p| gebieden.lijst(&lijst).and_then(|l| l.get(p)).map(|x| x.naam.clone()).unwrap_or_else(|| p.clone()))
+                .unwrap_or_else(|| "geen".into()),
+            vaststelling: vast.iter().rev().find(|v| v.deelplan == d.id).map(|v| {
+                let gebied = v
+                    .vastgesteld
+                    .as_ref()
+                    .map(|p| gebieden.lijst(&lijst).and_then(|l| l.get(p)).map(|x| x.naam.clone()).unwrap_or_else(|| p.clone()))
+                    .unwrap_or_else(|| "geen prioriteitsgebied".into());
+                let wat = if v.vastgesteld == v.verklaard { "bevestigd" } else { "gecorrigeerd" };
+                format!("{wat}: {gebied}, door {} op {} (reden: {})", v.door, lokaal(jiff::Timestamp::from_microsecond(v.op).unwrap_or_default()), v.reden)
+            }),
+            gebieden: gebieden
+                .lijst(&lijst)
+                .map(|l| {
+                    let mut v: Vec<(String, String)> =
+                        l.values().filter(|x| x.gemeenten.contains_key(&d.deelgebied.gemeente)).map(|x| (x.id.clone(), x.naam.clone())).collect();
+                    v.sort_by(|a, b| a.1.cmp(&b.1));
+                    v
+                })
+                .unwrap_or_default(),
+            geldend: vast
+                .iter()
+                .rev()
+                .find(|v| v.deelplan == d.id)
+                .map(|v| v.vastgesteld.clone())
+                .unwrap_or_else(|| d.deelgebied.prioriteitsgebied.clone())
                 .unwrap_or_else(|| "geen".into()),
             maatregelen: d
                 .maatregelen
@@ -356,7 +420,24 @@ async fn dossierpagina(s: &AppState, ident: &Identiteit, id: &str, formulier: Fo
         .iter()
         .map(|d| (d.naam.clone(), d.soort.clone(), d.deelplan.clone().unwrap_or_else(|| "hele aanvraag".into())))
         .collect();
-    let bewerkbaar = g.rol == Rol::Aanvrager && r.status.inhoud_wijzigbaar() && g.gemeente.map(|x| x.to_string()) == Some(r.penvoerder.clone());
+    let van_penvoerder = g.rol == Rol::Aanvrager && g.gemeente.map(|x| x.to_string()) == Some(r.penvoerder.clone());
+    let aanvullen = van_penvoerder && r.status == Status::AanvullingGevraagd;
+    let bewerkbaar = van_penvoerder && (r.status.inhoud_wijzigbaar() || aanvullen);
+    let overgangen_rijen = db::overgangen(&mut c, id).await?;
+    let vraag = (r.status == Status::AanvullingGevraagd)
+        .then(|| overgangen_rijen.iter().rev().find(|o| o.naar == Status::AanvullingGevraagd.code()))
+        .flatten()
+        .map(|o| (o.reden.clone(), o.actor.clone(), lokaal(jiff::Timestamp::from_microsecond(o.op).unwrap_or_default())));
+    let werkversie = if aanvullen {
+        db::werkversie(&mut c, id).await?.map(|(_, door, op)| format!("{} door {door}", lokaal(jiff::Timestamp::from_microsecond(op).unwrap_or_default())))
+    } else {
+        None
+    };
+    let aanvullingen = db::aanvullingen(&mut c, id)
+        .await?
+        .into_iter()
+        .map(|(n, sha, door, op)| (n, lokaal(jiff::Timestamp::from_microsecond(op).unwrap_or_default()), door, sha))
+        .collect();
     let overgangen = if g.rol == Rol::Behandelaar {
         Status::ALLE
             .iter()
@@ -393,6 +474,11 @@ async fn dossierpagina(s: &AppState, ident: &Identiteit, id: &str, formulier: Fo
         geschiedenis,
         documenten,
         bewerkbaar,
+        aanvullen,
+        vraag,
+        werkversie,
+        aanvullingen,
+        vaststellen: g.rol == Rol::Behandelaar && r.status != Status::Concept,
         ingediend: !r.status.inhoud_wijzigbaar(),
         loket: format!("{} tot {}", p.loket_open.waarde.strftime("%d-%m-%Y %H:%M"), p.loket_sluit.waarde.strftime("%d-%m-%Y %H:%M")),
         sleutel: formuliersleutel(),
@@ -555,7 +641,7 @@ async fn algemeen_opslaan(State(s): State<AppState>, ident: Identiteit, Path(id)
     let mut a = serde_json::to_value(&oud).map_err(|e| ApiFout::Intern(e.to_string()))?;
     algemeen_in_json(&f, &mut a);
     if let Some(nieuw) = lees(&mut f, &a, algemeen_veld) {
-        match handeling::wijzig(&s, &ident, &id, Versie::Precies(versie), nieuw).await {
+        match handeling::bewaar_stap(&s, &ident, &id, Versie::Precies(versie), nieuw).await {
             Ok(_) => return Ok(naar(&format!("/aanvragen/{id}?opgeslagen=1"))),
             Err(e) => fout_in_formulier(&mut f, e, "kenmerk")?,
         }
@@ -815,7 +901,7 @@ async fn deelplan_opslaan(State(s): State<AppState>, ident: Identiteit, Path((id
         lijst.push(d);
     }
     if let Some(nieuw) = lees(&mut f, &a, deelplan_veld(plek)) {
-        match handeling::wijzig(&s, &ident, &id, Versie::Precies(versie), nieuw).await {
+        match handeling::bewaar_stap(&s, &ident, &id, Versie::Precies(versie), nieuw).await {
             Ok(_) => return Ok(naar(&format!("/aanvragen/{id}?opgeslagen=1#{nieuw_id}"))),
             Err(e) => fout_in_formulier(&mut f, e, "naam")?,
         }
@@ -913,6 +999,52 @@ async fn status(State(s): State<AppState>, ident: Identiteit, Path(id): Path<Str
     Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &p))
 }
 
+/// De gevraagde aanvulling leveren: de werkversie (of, als er niets gewijzigd is, de ingediende inhoud met de
+/// documenten die intussen zijn geüpload) wordt via dezelfde handeling als de API een genummerde aanvulling.
+async fn aanvulling(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, body: String) -> Result<Response, ApiFout> {
+    let mut f = Formulier::uit_body(body.as_bytes());
+    if !f.aan("bevestig_aanvulling") {
+        f.fout("bevestig_aanvulling", "Vink aan dat u de aanvulling namens uw gemeente levert en dat de gegevens kloppen.");
+    } else {
+        let versie = f.w("versie").parse::<i64>().map(Versie::Precies).unwrap_or(Versie::Elke);
+        let sleutel = Some(f.w("_sleutel").to_string()).filter(|k| !k.is_empty());
+        let v = Verzoek::nieuw(&s, &ident, sleutel, format!("POST /aanvragen/{id}/aanvulling"), json!({ "toelichting": f.w("toelichting") }).to_string())?;
+        match handeling::vul_aan(&v, &id, versie, handeling::Aanvulling::Werkversie, f.w("toelichting")).await {
+            Ok(_) | Err(ApiFout::Herhaald(_)) => return Ok(naar(&format!("/aanvragen/{id}?opgeslagen=aanvulling"))),
+            Err(e) => fout_in_formulier(&mut f, e, "bevestig_aanvulling")?,
+        }
+    }
+    let p = dossierpagina(&s, &ident, &id, f).await?;
+    Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &p))
+}
+
+/// De behandelaar stelt het prioriteitsgebied van een deelplan vast (bevestigen, ander gebied, geen), met reden.
+async fn prioriteit(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, body: String) -> Result<Response, ApiFout> {
+    let mut f = Formulier::uit_body(body.as_bytes());
+    let dp = f.w("deelplan").to_string();
+    let gebied = Some(f.w("gebied").to_string()).filter(|g| !g.is_empty() && g != "geen");
+    let sleutel = Some(f.w("_sleutel").to_string()).filter(|k| !k.is_empty()).map(|k| format!("{k}/{dp}"));
+    // Elk deelplan heeft een eigen formulier; het veld heet naar het deelplan (uniek id op de pagina).
+    let reden = f.w(&format!("reden_prioriteit_{dp}")).to_string();
+    let v = Verzoek::nieuw(
+        &s,
+        &ident,
+        sleutel,
+        format!("POST /aanvragen/{id}/deelplannen/{dp}/prioriteitsvaststelling"),
+        json!({ "gebied": gebied, "reden": reden }).to_string(),
+    )?;
+    match handeling::stel_prioriteit_vast(&v, &id, &dp, gebied, &reden).await {
+        Ok(_) | Err(ApiFout::Herhaald(_)) => return Ok(naar(&format!("/aanvragen/{id}?opgeslagen=prioriteit#{dp}"))),
+        Err(ApiFout::Ongeldig { detail, velden }) => {
+            let veld = if velden.first().is_some_and(|v| v.name == "gebied") { "gebied" } else { "reden_prioriteit" };
+            f.fout(format!("{veld}_{dp}"), detail)
+        }
+        Err(e) => fout_in_formulier(&mut f, e, &format!("reden_prioriteit_{dp}"))?,
+    }
+    let p = dossierpagina(&s, &ident, &id, f).await?;
+    Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &p))
+}
+
 /// Het kenmerk waaronder de ronde deze aanvraag kent (bij een dubbel kenmerk `GM…/KENMERK`) en de laatste
 /// versie van de beoordelingen.
 async fn ronde_kenmerk(s: &AppState, r: &AanvraagRij) -> Result<(String, vhf_core::beoordeling::Beoordelingen), ApiFout> {
@@ -1005,7 +1137,7 @@ async fn document(
         }))
         .map_err(|e| ApiFout::Intern(e.to_string()))?;
         a.documenten.push(document);
-        handeling::wijzig(&s, &ident, &id, Versie::Elke, a).await?;
+        handeling::bewaar_stap(&s, &ident, &id, Versie::Elke, a).await?;
         return Ok(naar(&format!("/aanvragen/{id}?opgeslagen=document#documenten-kop")));
     }
     let p = dossierpagina(&s, &ident, &id, f).await?;

@@ -30,7 +30,7 @@ pub fn routes() -> Vec<Route> {
         Route {
             methode: "GET",
             pad: "/behandeling",
-            samenvatting: "Werkvoorraad: aanvragen met filters (?ronde, ?status, ?gemeente, ?sorteer, ?pagina)",
+            samenvatting: "Werkvoorraad: aanvragen met filters (?ronde, ?status, ?gemeente, ?bevinding, ?prioriteit, ?sorteer, ?pagina)",
             body: None,
             antwoorden: &[(200, "de pagina")],
             basis: Basis::Web,
@@ -57,6 +57,8 @@ struct Keuze {
     ronde: Option<String>,
     status: Option<String>,
     gemeente: Option<String>,
+    bevinding: Option<String>,
+    prioriteit: Option<String>,
     sorteer: Option<String>,
     pagina: Option<i64>,
     verwerkt: Option<usize>,
@@ -68,7 +70,10 @@ struct Keuze {
 #[template(path = "behandeling/werkvoorraad.html")]
 struct Werkvoorraad {
     kader: Kader,
-    rijen: Vec<(Lijstrij, String, i64)>,
+    /// (rij, gemeente, versie, fouten en waarschuwingen, prioriteitsgebied)
+    rijen: Vec<(Lijstrij, String, i64, String, String)>,
+    bevindingen: Vec<(String, String)>,
+    prioriteiten: Vec<(String, String)>,
     paginering: Paginering,
     rondes: Vec<(String, String)>,
     statussen: Vec<(String, String)>,
@@ -94,22 +99,51 @@ async fn werkvoorraad(State(s): State<AppState>, ident: Identiteit, Query(k): Qu
         ronde: k.ronde.clone().unwrap_or_default(),
         status: k.status.clone().unwrap_or_default(),
         gemeente: k.gemeente.clone().unwrap_or_default(),
+        bevinding: k.bevinding.clone().filter(|b| bevindingfilters().iter().any(|(c, _)| c == b)).unwrap_or_default(),
+        prioriteit: k.prioriteit.clone().filter(|p| prioriteitsfilters().iter().any(|(c, _)| c == p)).unwrap_or_default(),
     };
     let op_kenmerk = k.sorteer.as_deref() == Some("kenmerk");
     let pagina = k.pagina.unwrap_or(1).clamp(1, 1_000_000);
     let mut c = s.db.lees().await?;
     let (rijen, totaal) = db::werkvoorraad(&mut c, &filter, &g.zicht(), op_kenmerk, pagina, PER_PAGINA).await?;
     let basis = format!(
-        "/behandeling?ronde={}&status={}&gemeente={}&sorteer={}&",
+        "/behandeling?ronde={}&status={}&gemeente={}&bevinding={}&prioriteit={}&sorteer={}&",
         urlcodeer(&filter.ronde),
         urlcodeer(&filter.status),
         urlcodeer(&filter.gemeente),
+        urlcodeer(&filter.bevinding),
+        urlcodeer(&filter.prioriteit),
         if op_kenmerk { "kenmerk" } else { "binnenkomst" }
     );
     let naam = |code: &str| vhf_core::codes::GemeenteCode::parse(code).map(|c| Referentie::ingebouwd().gemeentenaam(c)).unwrap_or_else(|_| code.to_string());
     let pagina_ = Werkvoorraad {
         kader: Kader::nieuw(&s, &ident, "Werkvoorraad", "/behandeling"),
-        rijen: rijen.iter().map(|r| (lijstrij(r), naam(&r.penvoerder), r.versie)).collect(),
+        rijen: rijen
+            .iter()
+            .map(|(r, t)| {
+                let (toets, gebied) = match t {
+                    None => ("nog niet getoetst".to_string(), "–".to_string()),
+                    Some(t) => (
+                        match (t.fouten, t.waarschuwingen) {
+                            (0, 0) => "geen fouten".to_string(),
+                            (0, w) => format!("{w} {}", if w == 1 { "waarschuwing" } else { "waarschuwingen" }),
+                            (f, w) => format!("{f} {}, {w} waarsch.", if f == 1 { "fout" } else { "fouten" }),
+                        },
+                        {
+                            let namen: Vec<String> = t.gebieden.iter().map(|g| gebiedsnaam(g)).collect();
+                            let mut x = if namen.is_empty() { "geen".to_string() } else { namen.join(", ") };
+                            if t.te_bevestigen > 0 {
+                                x.push_str(" (nog vast te stellen)");
+                            }
+                            x
+                        },
+                    ),
+                };
+                (lijstrij(r), naam(&r.penvoerder), r.versie, toets, gebied)
+            })
+            .collect(),
+        bevindingen: bevindingfilters(),
+        prioriteiten: prioriteitsfilters(),
         paginering: Paginering { pagina, paginas: (totaal + PER_PAGINA - 1) / PER_PAGINA, totaal, basis },
         rondes: Ronde::ingebouwd().iter().map(|r| (r.id.clone(), r.naam.clone())).collect(),
         statussen: Status::ALLE.iter().map(|x| (x.code().to_string(), x.to_string())).collect(),
@@ -127,6 +161,35 @@ async fn werkvoorraad(State(s): State<AppState>, ident: Identiteit, Query(k): Qu
         sleutel: crate::server::identiteit::geheim(),
     };
     Ok(html(StatusCode::OK, &pagina_))
+}
+
+/// De keuzes van het filter op bevindingen: (code, omschrijving); een regel betekent "deze regel faalde".
+fn bevindingfilters() -> Vec<(String, String)> {
+    let mut v = vec![
+        ("fouten".to_string(), "met fouten".to_string()),
+        ("zonder".to_string(), "zonder fouten".to_string()),
+        ("waarschuwingen".to_string(), "met waarschuwingen".to_string()),
+    ];
+    v.extend(vhf_core::toetsing::Regel::ALLE.iter().map(|r| (format!("{r:?}"), format!("{r:?} faalde: {}", r.info().titel))));
+    v
+}
+
+/// De keuzes van het filter op prioriteitsgebied: (code, omschrijving), met de gebieden van alle lijsten.
+fn prioriteitsfilters() -> Vec<(String, String)> {
+    let mut v = vec![
+        ("in".to_string(), "in een prioriteitsgebied".to_string()),
+        ("buiten".to_string(), "buiten de prioriteitsgebieden".to_string()),
+        ("te_bevestigen".to_string(), "verklaard, nog vast te stellen door RVO".to_string()),
+    ];
+    let mut gebieden: Vec<(String, String)> = Referentie::ingebouwd().alle_gebieden().map(|g| (g.id.clone(), g.naam.clone())).collect();
+    gebieden.sort_by(|a, b| a.1.cmp(&b.1));
+    gebieden.dedup_by(|a, b| a.0 == b.0);
+    v.extend(gebieden);
+    v
+}
+
+fn gebiedsnaam(id: &str) -> String {
+    Referentie::ingebouwd().alle_gebieden().find(|g| g.id == id).map(|g| g.naam.clone()).unwrap_or_else(|| id.to_string())
 }
 
 /// De statussen die de werkvoorraad voor meerdere aanvragen tegelijk aanbiedt (de levensloop beslist per aanvraag

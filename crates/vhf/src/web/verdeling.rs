@@ -60,6 +60,8 @@ struct Overzicht {
     runs: Vec<(String, String, String, Option<String>)>,
     beslisser: bool,
     fout: Option<String>,
+    /// De Idempotency-Key van het formulier: twee keer op "Verdeling maken" drukken is één verdeling.
+    sleutel: String,
 }
 
 async fn overzicht_pagina(s: &AppState, ident: &Identiteit, ronde: String, fout: Option<String>) -> Result<Overzicht, ApiFout> {
@@ -84,6 +86,7 @@ async fn overzicht_pagina(s: &AppState, ident: &Identiteit, ronde: String, fout:
         beslisser: ident.gebruiker()?.rol == crate::toegang::Rol::Beslisser,
         ronde,
         fout,
+        sleutel: crate::server::identiteit::geheim(),
     })
 }
 
