@@ -623,6 +623,7 @@ async fn paginas(args: &[String]) -> i32 {
         Pagina { pad: "/behandeling".into(), verwacht: Some(format!("{totaal} aanvragen, pagina 1 van {laatste}")), ..lijst("werkvoorraad, pagina 1") },
         Pagina { pad: "/behandeling?status=ingediend&ronde=vhf-2021".into(), ..lijst("werkvoorraad `?status=ingediend&ronde=vhf-2021`") },
         Pagina { pad: "/behandeling?gemeente=GM0479&sorteer=kenmerk".into(), ..lijst("werkvoorraad `?gemeente=GM0479&sorteer=kenmerk`") },
+        Pagina { pad: "/behandeling?bevinding=fouten&prioriteit=te_bevestigen".into(), ..lijst("werkvoorraad `?bevinding=fouten&prioriteit=te_bevestigen`") },
         Pagina { pad: format!("/behandeling?pagina={laatste}"), ..lijst(&format!("werkvoorraad, pagina {laatste} (de laatste)")) },
     ];
     let (mut voor, mut fouten) = meet(&basis, &paginas, &behandelaar, keer, clients, opwarmen).await;

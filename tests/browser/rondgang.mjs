@@ -816,6 +816,18 @@ const kaartfocus = (a) => {
   return true;
 };
 
+await stap('aanvrager: het besluit staat op het dossier, per deelplan met uitkomst, bedrag en uitleg', async () => {
+  const id = aanvraag();
+  await als('demo-aanvrager');
+  await page.goto(`${BASIS}/aanvragen/${id}`);
+  await bezoek(page, 'dossier-met-besluit');
+  const sectie = page.locator('section[aria-labelledby="besluit-kop"]');
+  if ((await sectie.count()) !== 1) throw new Error('geen sectie Besluit op het dossier na het besluit');
+  const rij = (await sectie.locator('tbody tr').first().locator('td').allInnerTexts()).map((c) => c.trim());
+  if (rij[0] !== 'DP1' || !rij[1] || !/^€ /.test(rij[2]) || rij[3].length < 20) throw new Error(`de regel van het besluit: ${JSON.stringify(rij)}`);
+  await log_uit(page);
+});
+
 await stap('zonder in te loggen: het dashboard toont de toekenningen op de kaart en in de tabel', async () => {
   verdeling();
   if ((await ingelogd_als(page)) !== null) await log_uit(page);

@@ -272,6 +272,46 @@ pub struct Deelplanblok {
     pub cijfers: Vec<(&'static str, String)>,
 }
 
+/// Eén deelplan in het besluit: deelplan, uitkomst (tekst en soort tag), bedrag, uitleg.
+pub struct Besluitregel {
+    pub deelplan: String,
+    pub uitkomst: String,
+    pub soort: &'static str,
+    pub toegekend: String,
+    pub uitleg: String,
+}
+
+/// Het besluit over een aanvraag uit de laatste besloten verdeling van haar ronde (met de uitleg van elke
+/// uitkomst zoals de verdeling die gaf); `None` als er nog niet besloten is of de aanvraag er niet in zat.
+async fn besluit_van(s: &AppState, r: &AanvraagRij) -> Result<Option<(String, Vec<Besluitregel>)>, ApiFout> {
+    let mut c = s.db.lees().await?;
+    let Some((vid, _, op)) = crate::db::verdeling::besloten(&mut c).await?.into_iter().find(|(_, ronde, _)| *ronde == r.ronde) else {
+        return Ok(None);
+    };
+    let Some(v) = crate::db::verdeling::verdeling(&mut c, &vid).await? else { return Ok(None) };
+    let resultaat: Value = serde_json::from_str(&v.resultaat).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    let regels: Vec<Besluitregel> = resultaat["deelplannen"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["aanvraag"].as_str() == Some(r.id.as_str()))
+        .map(|d| {
+            let u = d["uitkomst"].as_str().unwrap_or("").to_string();
+            let tekst = serde_json::from_value::<vhf_core::verdeling::Uitkomst>(d["uitkomst"].clone())
+                .map(super::verdeling::uitkomst_tekst)
+                .unwrap_or_else(|_| u.replace('_', " "));
+            Besluitregel {
+                deelplan: d["deelplan"].as_str().unwrap_or("").into(),
+                uitkomst: tekst,
+                soort: super::verdeling::soort(&u),
+                toegekend: super::verdeling::bedrag(&d["toegekend"]),
+                uitleg: d["uitleg"].as_str().unwrap_or("").into(),
+            }
+        })
+        .collect();
+    Ok((!regels.is_empty()).then(|| (lokaal(jiff::Timestamp::from_microsecond(op).unwrap_or_default()), regels)))
+}
+
 #[derive(Template)]
 #[template(path = "aanvragen/dossier.html")]
 struct Dossier {
@@ -298,6 +338,8 @@ struct Dossier {
     aanvullingen: Vec<(i64, String, String, String)>,
     /// De behandelaar mag het prioriteitsgebied vaststellen (na indiening).
     vaststellen: bool,
+    /// Het besluit over deze aanvraag, zodra de verdeling van de ronde besloten is: (moment, per deelplan).
+    besluit: Option<(String, Vec<Besluitregel>)>,
     ingediend: bool,
     loket: String,
     sleutel: String,
@@ -479,6 +521,7 @@ async fn dossierpagina(s: &AppState, ident: &Identiteit, id: &str, formulier: Fo
         werkversie,
         aanvullingen,
         vaststellen: g.rol == Rol::Behandelaar && r.status != Status::Concept,
+        besluit: if r.status == Status::Concept { None } else { besluit_van(s, &r).await? },
         ingediend: !r.status.inhoud_wijzigbaar(),
         loket: format!("{} tot {}", p.loket_open.waarde.strftime("%d-%m-%Y %H:%M"), p.loket_sluit.waarde.strftime("%d-%m-%Y %H:%M")),
         sleutel: formuliersleutel(),

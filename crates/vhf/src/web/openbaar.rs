@@ -225,7 +225,7 @@ fn staven(waarden: &[(String, i64)], tekst: impl Fn(i64) -> String) -> Vec<Staaf
         .map(|(i, (label, w))| Staaf {
             label: label.clone(),
             waarde: tekst(*w),
-            breedte: u32::try_from((*w).max(0) * 300 / hoogste).unwrap_or(0),
+            breedte: u32::try_from((*w).max(0) * 200 / hoogste).unwrap_or(0),
             y: u32::try_from(i).unwrap_or(0) * 34,
         })
         .collect()
@@ -405,7 +405,7 @@ mod tests {
     #[test]
     fn staven_naar_verhouding() {
         let s = super::staven(&[("a".into(), 50), ("b".into(), 100), ("c".into(), 0)], |n| n.to_string());
-        assert_eq!(s.iter().map(|x| x.breedte).collect::<Vec<_>>(), vec![150, 300, 0]);
+        assert_eq!(s.iter().map(|x| x.breedte).collect::<Vec<_>>(), vec![100, 200, 0]);
         assert_eq!(s[2].y, 68);
     }
 }

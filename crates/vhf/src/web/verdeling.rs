@@ -164,11 +164,11 @@ fn gemeentenaam(code: &str) -> String {
     GemeenteCode::parse(code).map(|c| Referentie::ingebouwd().gemeentenaam(c)).unwrap_or_else(|_| code.to_string())
 }
 
-fn bedrag(v: &Value) -> String {
+pub fn bedrag(v: &Value) -> String {
     v.as_str().and_then(|s| Bedrag::parse(s).ok()).map(|b| b.to_string()).unwrap_or_else(|| "–".into())
 }
 
-fn soort(uitkomst: &str) -> &'static str {
+pub fn soort(uitkomst: &str) -> &'static str {
     match uitkomst {
         "toegekend" => "rvo-tag--success",
         "gedeeltelijk_toegekend" => "rvo-tag--info",
@@ -177,7 +177,7 @@ fn soort(uitkomst: &str) -> &'static str {
     }
 }
 
-fn uitkomst_tekst(u: kern::Uitkomst) -> String {
+pub fn uitkomst_tekst(u: kern::Uitkomst) -> String {
     u.omschrijving().to_string()
 }
 
