@@ -242,6 +242,17 @@ pub async fn lijst(c: &mut impl Verbinding) -> Result<Vec<Gebruiker>, DbFout> {
     rijen.iter().map(gebruiker).collect()
 }
 
+/// Een pagina van de actieve gebruikers (op id) en het totaal.
+pub async fn pagina(c: &mut impl Verbinding, pagina: i64, per_pagina: i64) -> Result<(Vec<Gebruiker>, i64), DbFout> {
+    let totaal: i64 = query("SELECT COUNT(*) AS n FROM gebruikers WHERE actief = 1").fetch_one(&mut *c).await?.try_get("n")?;
+    let rijen = query("SELECT id, naam, rol, gemeente FROM gebruikers WHERE actief = 1 ORDER BY id LIMIT $1 OFFSET $2")
+        .bind(per_pagina)
+        .bind(pagina.saturating_sub(1).saturating_mul(per_pagina))
+        .fetch_all(c)
+        .await?;
+    Ok((rijen.iter().map(gebruiker).collect::<Result<_, _>>()?, totaal))
+}
+
 /// De gebruiker die bij deze OIDC-identiteit hoort (issuer + subject), als die er is.
 pub async fn via_oidc(c: &mut impl Verbinding, issuer: &str, subject: &str) -> Result<Option<String>, DbFout> {
     let r = query("SELECT id FROM gebruikers WHERE oidc_issuer = $1 AND oidc_subject = $2").bind(issuer).bind(subject).fetch_optional(c).await?;

@@ -69,6 +69,7 @@ type Wijzigingsregel = (String, String, String, String, String);
 struct Overzicht {
     kader: Kader,
     gebruikers: Vec<(String, String, String)>,
+    paginering: super::aanvragen::Paginering,
     verzoeken: Vec<(String, String, String, String, String)>,
     rondes: Vec<(String, Vec<Wijzigingsregel>)>,
     beheerder: bool,
@@ -96,7 +97,11 @@ struct Tokenpagina {
 #[derive(serde::Deserialize)]
 struct Melding {
     opgeslagen: Option<String>,
+    pagina: Option<i64>,
 }
+
+/// Gebruikers per pagina op /beheer.
+const PER_PAGINA: i64 = 50;
 
 async fn overzicht(State(s): State<AppState>, ident: Identiteit, Query(m): Query<Melding>) -> Result<Response, ApiFout> {
     let melding = m.opgeslagen.map(|w| match w.as_str() {
@@ -107,14 +112,16 @@ async fn overzicht(State(s): State<AppState>, ident: Identiteit, Query(m): Query
         }
         _ => "Opgeslagen.".to_string(),
     });
-    let mut p = overzichtpagina(&s, &ident, Formulier::default()).await?;
+    let mut p = overzichtpagina(&s, &ident, Formulier::default(), m.pagina.unwrap_or(1).clamp(1, 1_000_000)).await?;
     p.melding = melding;
     Ok(html(StatusCode::OK, &p))
 }
 
-async fn overzichtpagina(s: &AppState, ident: &Identiteit, f: Formulier) -> Result<Overzicht, ApiFout> {
+async fn overzichtpagina(s: &AppState, ident: &Identiteit, f: Formulier, pagina: i64) -> Result<Overzicht, ApiFout> {
     let mut c = s.db.lees().await?;
-    let gebruikers = crate::db::toegang::lijst(&mut c).await?.iter().map(|g| (g.id.clone(), g.naam.clone(), rol_en_gemeente(g))).collect();
+    let (lijst, totaal) = crate::db::toegang::pagina(&mut c, pagina, PER_PAGINA).await?;
+    let gebruikers = lijst.iter().map(|g| (g.id.clone(), g.naam.clone(), rol_en_gemeente(g))).collect();
+    let paginering = super::aanvragen::Paginering { pagina, paginas: (totaal + PER_PAGINA - 1) / PER_PAGINA, totaal, basis: "/beheer?".into() };
     let verzoeken = crate::db::toegang::rolverzoeken(&mut c, true)
         .await?
         .into_iter()
@@ -158,6 +165,7 @@ async fn overzichtpagina(s: &AppState, ident: &Identiteit, f: Formulier) -> Resu
     Ok(Overzicht {
         kader: Kader::nieuw(s, ident, "Beheer", "/beheer"),
         gebruikers,
+        paginering,
         verzoeken,
         rondes,
         beheerder: ident.gebruiker()?.rol == crate::toegang::Rol::Beheerder,
@@ -188,7 +196,7 @@ fn bij_veld(f: &mut Formulier, veld: &str, e: ApiFout) -> Result<(), ApiFout> {
 }
 
 async fn opnieuw(s: &AppState, ident: &Identiteit, f: Formulier) -> Result<Response, ApiFout> {
-    let p = overzichtpagina(s, ident, f).await?;
+    let p = overzichtpagina(s, ident, f, 1).await?;
     Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &p))
 }
 
