@@ -293,6 +293,11 @@ pub async fn overgang(v: &Verzoek<'_>, id: &str, gevraagd: Versie, naar: Status,
         return Err(ApiFout::VersieVerouderd { huidige: r.versie + 1 });
     }
     db::voeg_overgang_toe(&mut tx, id, Some(r.status), naar, &ident.actor(), reden, nu).await?;
+    if r.status == Status::AanvullingGevraagd {
+        // De vraag is ingetrokken of afgedaan zonder aanvulling: een begonnen werkversie vervalt, zodat een
+        // latere vraag niet met oude wijzigingen begint.
+        db::verwijder_werkversie(&mut tx, id).await?;
+    }
     let voor = json!({ "status": r.status, "versie": r.versie });
     let na = json!({ "status": naar, "versie": r.versie + 1, "reden": reden });
     ident.leg_vast(&mut tx, nu, "aanvraag.statusovergang", format!("aanvraag/{id}"), Some(id), Some(voor), Some(na)).await?;
