@@ -813,6 +813,121 @@ async fn demo_zaait_een_ronde_die_te_verdelen_is() {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Beoordelen en verdelen (issue 13): een commissielid dat één criterium scoort, alleen ontvankelijke aanvragen in
+// de verdeling, en de prioriteitspunten van 2024 uit een eerdere ronde die dit systeem besliste.
+
+const CRITERIA: [&str; 4] = ["effectiviteit", "additionaliteit", "proportionaliteit", "haalbaarheid"];
+
+/// Brengt een ingediende aanvraag via de behandelaar naar `tot` (ontvankelijk, in_beoordeling of beoordeeld).
+async fn naar_status(app: &App, id: &str, tot: &str) {
+    for naar in ["ontvankelijk", "in_beoordeling", "beoordeeld"] {
+        let a: Value = app.rvo.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().json().await.unwrap();
+        let r = app
+            .rvo
+            .post(app.url(&format!("/aanvragen/{id}/statusovergangen")))
+            .header("If-Match", format!("\"{}\"", a["versie"]))
+            .json(&json!({"naar": naar, "reden": "test"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{id} naar {naar}");
+        if naar == tot {
+            return;
+        }
+    }
+}
+
+/// De scores van elk lid op elk criterium van deze deelplannen (aanvraag, deelplan, score).
+fn scores_van(leden: &[&str], deelplannen: &[(&str, &str, &str)]) -> Vec<Value> {
+    let mut v = Vec::new();
+    for (aanvraag, deelplan, score) in deelplannen {
+        for l in leden {
+            for c in CRITERIA {
+                v.push(
+                    json!({"lid": l, "aanvraag": aanvraag, "deelplan": deelplan, "criterium": c, "score": score, "motivering": "volgens het plan van aanpak"}),
+                );
+            }
+        }
+    }
+    v
+}
+
+/// Een commissielid dat één criterium opnieuw scoort, houdt zijn scores op de andere criteria, en het antwoord zegt
+/// welke er bleven staan; de verdeling kan daarna gewoon. (Eerst verving zo'n post al zijn scores voor het deelplan,
+/// zonder waarschuwing, en weigerde de verdeling daarna omdat het deelplan niet volledig beoordeeld was.)
+async fn een_score_op_een_criterium(app: App) {
+    app.zet_klok("2021-05-10T10:00:00Z");
+    let v: Value = app.http.post(app.url("/aanvragen")).body(concept()).send().await.unwrap().json().await.unwrap();
+    let id = v["id"].as_str().unwrap().to_string();
+    assert_eq!(app.http.post(app.url(&format!("/aanvragen/{id}/indiening"))).send().await.unwrap().status(), StatusCode::CREATED);
+    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    gebruiker_met_token(&db, "L1", vhf::toegang::Rol::Commissielid, None).await;
+    let l2 = client_met(&gebruiker_met_token(&db, "L2", vhf::toegang::Rol::Commissielid, None).await);
+    let b = json!({"beoordelingen": {
+        "leden": [{"id": "L1", "naam": "Lid 1"}, {"id": "L2", "naam": "Lid 2"}],
+        "toewijzingen": [{"aanvraag": "ZAANSTAD-2021-01", "deelplan": "DP1", "leden": ["L1", "L2"]}, {"aanvraag": "ZAANSTAD-2021-01", "deelplan": "DP2", "leden": ["L1", "L2"]}],
+        "scores": scores_van(&["L1", "L2"], &[("ZAANSTAD-2021-01", "DP1", "8"), ("ZAANSTAD-2021-01", "DP2", "8")]),
+    }});
+    assert_eq!(app.rvo.post(app.url("/rondes/vhf-2021/beoordelingen")).json(&b).send().await.unwrap().status(), StatusCode::CREATED);
+    naar_status(&app, &id, "beoordeeld").await;
+
+    // L2 herziet alleen effectiviteit van DP1.
+    let een =
+        json!({"aanvraag": "ZAANSTAD-2021-01", "deelplan": "DP1", "scores": [{"criterium": "effectiviteit", "score": "9", "motivering": "herzien na bezoek"}]});
+    let r = l2.post(app.url("/rondes/vhf-2021/scores")).json(&een).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let a: Value = r.json().await.unwrap();
+    assert_eq!(a["gescoord"], json!(["effectiviteit"]), "{a}");
+    assert_eq!(a["behouden"], json!(["additionaliteit", "proportionaliteit", "haalbaarheid"]), "{a}");
+    assert_eq!(a["ontbreekt"], json!([]), "{a}");
+    let melding = a["melding"].as_str().unwrap();
+    assert!(melding.contains("Effectiviteit") && melding.contains("blijven staan") && melding.contains("Haalbaarheid"), "{melding}");
+    let t: Value = l2.get(app.url("/rondes/vhf-2021/toewijzingen")).send().await.unwrap().json().await.unwrap();
+    let dp1 = t["data"].as_array().unwrap().iter().find(|x| x["deelplan"] == "DP1").unwrap();
+    let mut scores: Vec<(String, String)> =
+        dp1["scores"].as_array().unwrap().iter().map(|s| (s["criterium"].as_str().unwrap().into(), s["score"].as_str().unwrap().into())).collect();
+    scores.sort();
+    assert_eq!(
+        scores,
+        [("additionaliteit", "8.00"), ("effectiviteit", "9.00"), ("haalbaarheid", "8.00"), ("proportionaliteit", "8.00")]
+            .map(|(c, s)| (c.to_string(), s.to_string())),
+        "de andere criteria van L2 blijven staan: {t}"
+    );
+
+    // Twee keer hetzelfde criterium in één post, of geen enkele score: 422, niets vastgelegd.
+    let dubbel = json!({"aanvraag": "ZAANSTAD-2021-01", "deelplan": "DP1", "scores": [
+        {"criterium": "haalbaarheid", "score": "7", "motivering": "a"}, {"criterium": "haalbaarheid", "score": "6", "motivering": "b"}]});
+    let r = l2.post(app.url("/rondes/vhf-2021/scores")).json(&dubbel).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.json::<Value>().await.unwrap()["detail"].as_str().unwrap().contains("twee keer"));
+    let leeg = json!({"aanvraag": "ZAANSTAD-2021-01", "deelplan": "DP1", "scores": []});
+    let r = l2.post(app.url("/rondes/vhf-2021/scores")).json(&leeg).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let na: Value = l2.get(app.url("/rondes/vhf-2021/toewijzingen")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(na, t, "de geweigerde posts veranderden niets");
+
+    // De verdeling kan: DP1 heeft van beide leden vier scores. Effectiviteit (8 + 9) / 2 = 8,50; totaal
+    // 0,40 × 8,50 + 0,60 × 8,00 = 8,20.
+    let r = app.bzk.post(app.url("/rondes/vhf-2021/verdelingen")).json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let v: Value = r.json().await.unwrap();
+    let dp1 = v["deelplannen"].as_array().unwrap().iter().find(|d| d["deelplan"] == "DP1").unwrap();
+    assert_eq!(dp1["score"], "8.20", "{dp1}");
+}
+
+#[tokio::test]
+async fn een_score_op_een_criterium_houdt_de_andere_op_sqlite() {
+    een_score_op_een_criterium(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn een_score_op_een_criterium_houdt_de_andere_op_postgresql() {
+    if let Some(app) = postgres().await {
+        een_score_op_een_criterium(app).await;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Autorisatiematrix: elke route uit het register × elke rol × eigen/andere gemeente (en toegewezen/niet
 // toegewezen commissielid), met de verwachte uitkomst. Een route in het register zonder regel hieronder laat de
 // test falen, net als een regel zonder route.
@@ -1116,8 +1231,9 @@ async fn matrix(app: App) {
     assert!(r.json::<Value>().await.unwrap()["detail"].as_str().unwrap().contains("buiten de schaal"));
     let t: Value = l2.get(app.url("/rondes/vhf-2021/toewijzingen")).send().await.unwrap().json().await.unwrap();
     let scores = t["data"][0]["scores"].as_array().unwrap();
-    assert_eq!(scores.len(), 1, "de nieuwe scores van L2 voor DP1 vervangen de oude: {t}");
-    assert_eq!((scores[0]["criterium"].as_str(), scores[0]["score"].as_str()), (Some("effectiviteit"), Some("9.00")));
+    assert_eq!(scores.len(), 4, "de nieuwe score van L2 voor effectiviteit vervangt alleen die; de andere criteria blijven: {t}");
+    let eff: Vec<&Value> = scores.iter().filter(|s| s["criterium"] == "effectiviteit").collect();
+    assert_eq!((eff.len(), eff[0]["score"].as_str()), (1, Some("9.00")));
     assert!(versie >= 2);
     // De matrix veranderde niets: de aanvraag is nog ingediend, versie 2.
     let a: Value = app.http.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().json().await.unwrap();

@@ -136,11 +136,23 @@ pub struct MijnScore {
     pub motivering: String,
 }
 
-/// Een commissielid scoort één toegewezen deelplan: zijn eerdere scores daarvoor worden vervangen, in een nieuwe
-/// versie. Niet toegewezen (of niet bestaand) geeft 404: het lid ziet niet eens dat het deelplan er is. Getoetst
-/// tegen het beoordelingskader van de ronde (zoals het geldt op de besluitdatum): bekend criterium, binnen de
-/// schaal, met motivering; anders niets vastgelegd. Geeft de nieuwe versie van de beoordelingen.
-pub async fn scoor(v: &Verzoek<'_>, ronde_id: &str, aanvraag: &str, deelplan: &str, scores: Vec<MijnScore>) -> Result<i64, ApiFout> {
+/// "a", "a en b", "a, b en c".
+fn opsomming(delen: &[String]) -> String {
+    match delen {
+        [] => String::new(),
+        [a] => a.clone(),
+        [kop @ .., laatste] => format!("{} en {laatste}", kop.join(", ")),
+    }
+}
+
+/// Een commissielid scoort één toegewezen deelplan, in een nieuwe versie van de beoordelingen. Per criterium: een
+/// score in deze post vervangt zijn eerdere score op dat criterium; zijn scores op de andere criteria blijven
+/// staan (een post met alleen effectiviteit wist de rest niet), en het antwoord zegt welke gescoord, behouden en
+/// nog niet gescoord zijn. Niet toegewezen (of niet bestaand) geeft 404: het lid ziet niet eens dat het deelplan er
+/// is. Getoetst tegen het beoordelingskader van de ronde (zoals het geldt op de besluitdatum): ten minste één
+/// score, elk criterium hoogstens één keer, bekend criterium, binnen de schaal, met motivering; anders niets
+/// vastgelegd. Geeft het antwoord (met de nieuwe versie).
+pub async fn scoor(v: &Verzoek<'_>, ronde_id: &str, aanvraag: &str, deelplan: &str, scores: Vec<MijnScore>) -> Result<Value, ApiFout> {
     let (s, ident) = (v.s, v.ident);
     vhf_core::regeling::Ronde::zoek(ronde_id).ok_or(ApiFout::NietGevonden)?;
     let lid = ident.gebruiker()?.id.clone();
@@ -155,7 +167,14 @@ pub async fn scoor(v: &Verzoek<'_>, ronde_id: &str, aanvraag: &str, deelplan: &s
     let ronde = crate::server::rondes::effectief(&mut tx, ronde_id).await?;
     let kader = ronde.parameters_op(kern::besluitmoment(&ronde)).beoordelingskader.waarde.clone();
     let mut fouten = Vec::new();
+    if scores.is_empty() {
+        fouten.push("geef ten minste één score (criterium, score en motivering)".to_string());
+    }
+    let mut in_post = std::collections::BTreeSet::new();
     for x in &scores {
+        if !in_post.insert(x.criterium.as_str()) {
+            fouten.push(format!("{}: staat twee keer in deze post (één score per criterium)", x.criterium));
+        }
         if !kader.criteria.iter().any(|c| c.id == x.criterium) {
             fouten.push(format!(
                 "onbekend criterium '{}' (kies uit {})",
@@ -173,7 +192,11 @@ pub async fn scoor(v: &Verzoek<'_>, ronde_id: &str, aanvraag: &str, deelplan: &s
     if !fouten.is_empty() {
         return Err(ongeldig(format!("Er is niets vastgelegd: {}.", fouten.join("; "))));
     }
-    b.scores.retain(|x| !(x.lid == lid && x.aanvraag == aanvraag && x.deelplan == deelplan));
+    // Alleen de criteria in deze post worden vervangen; de andere scores van het lid blijven staan.
+    let in_post: std::collections::BTreeSet<String> = in_post.into_iter().map(String::from).collect();
+    b.scores.retain(|x| !(x.lid == lid && x.aanvraag == aanvraag && x.deelplan == deelplan && in_post.contains(&x.criterium)));
+    let eerder: std::collections::BTreeSet<String> =
+        b.scores.iter().filter(|x| x.lid == lid && x.aanvraag == aanvraag && x.deelplan == deelplan).map(|x| x.criterium.clone()).collect();
     b.scores.extend(scores.into_iter().map(|x| vhf_core::beoordeling::Score {
         lid: lid.clone(),
         aanvraag: aanvraag.to_string(),
@@ -183,9 +206,36 @@ pub async fn scoor(v: &Verzoek<'_>, ronde_id: &str, aanvraag: &str, deelplan: &s
         motivering: x.motivering,
     }));
     let versie = bewaar_beoordelingen(&mut tx, ident, ronde_id, &b, (s.klok)().as_microsecond()).await?;
-    let antwoord = json!({ "ronde": ronde_id, "versie": versie, "aanvraag": aanvraag, "deelplan": deelplan });
+    // Per criterium van het kader, in de volgorde van het kader: gescoord in deze post, behouden van eerder, of nog open.
+    let (mut gescoord, mut behouden, mut ontbreekt) = (Vec::new(), Vec::new(), Vec::new());
+    for c in &kader.criteria {
+        let lijst = if in_post.contains(&c.id) {
+            &mut gescoord
+        } else if eerder.contains(&c.id) {
+            &mut behouden
+        } else {
+            &mut ontbreekt
+        };
+        lijst.push(c);
+    }
+    let namen = |l: &[&vhf_core::regeling::Criterium]| opsomming(&l.iter().map(|c| c.naam.clone()).collect::<Vec<_>>());
+    let mut melding = format!("Vastgelegd voor deelplan {deelplan} van {aanvraag}: {}.", namen(&gescoord));
+    if !behouden.is_empty() {
+        melding.push_str(&format!(" Uw eerdere scores voor {} blijven staan.", namen(&behouden)));
+    }
+    if !ontbreekt.is_empty() {
+        melding.push_str(&format!(
+            " Nog niet gescoord: {}; zolang die ontbreken is het deelplan niet volledig beoordeeld en kan het niet verdeeld worden.",
+            namen(&ontbreekt)
+        ));
+    }
+    let ids = |l: &[&vhf_core::regeling::Criterium]| l.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    let antwoord = json!({
+        "ronde": ronde_id, "versie": versie, "aanvraag": aanvraag, "deelplan": deelplan,
+        "gescoord": ids(&gescoord), "behouden": ids(&behouden), "ontbreekt": ids(&ontbreekt), "melding": melding,
+    });
     afronden(tx, sleutel, 201, &antwoord).await?;
-    Ok(versie)
+    Ok(antwoord)
 }
 
 /// Een verdeling van de ingediende aanvragen van een ronde, met de kern (toetsing, oordeel, rangorde, bedragen,

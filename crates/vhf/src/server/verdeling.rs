@@ -47,7 +47,7 @@ pub fn routes() -> Vec<Route> {
         Route {
             methode: "POST",
             pad: "/rondes/{id}/scores",
-            samenvatting: "Mijn scores voor één toegewezen deelplan ({aanvraag, deelplan, scores: [{criterium, score, motivering}]}); maakt een nieuwe versie",
+            samenvatting: "Mijn scores voor één toegewezen deelplan ({aanvraag, deelplan, scores: [{criterium, score, motivering}]}); per criterium: mijn andere criteria blijven staan; maakt een nieuwe versie",
             body: None,
             antwoorden: &[(201, "vastgelegd, met versie"), (404, "onbekende ronde of deelplan niet aan mij toegewezen"), (422, "ongeldig")],
             basis: Basis::Api,
@@ -163,8 +163,7 @@ async fn scores(State(s): State<AppState>, ident: Identiteit, Path(id): Path<Str
     let n: MijnScores =
         serde_json::from_str(&body).map_err(|e| ongeldig(format!("Verwacht {{aanvraag, deelplan, scores: [{{criterium, score, motivering}}]}}: {e}")))?;
     let scores = n.scores.into_iter().map(|x| handeling::MijnScore { criterium: x.criterium, score: x.score, motivering: x.motivering }).collect();
-    let versie = handeling::scoor(&v, &id, &n.aanvraag, &n.deelplan, scores).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "ronde": id, "versie": versie, "aanvraag": n.aanvraag, "deelplan": n.deelplan }))).into_response())
+    Ok((StatusCode::CREATED, Json(handeling::scoor(&v, &id, &n.aanvraag, &n.deelplan, scores).await?)).into_response())
 }
 
 #[derive(Deserialize)]
