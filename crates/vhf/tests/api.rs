@@ -800,9 +800,26 @@ async fn demo_zaait_een_ronde_die_te_verdelen_is() {
     let c = client_met(&gebruiker_met_token(&db, "test-beslisser", vhf::toegang::Rol::Beslisser, None).await);
     let l: Value = c.get(format!("{basis}/aanvragen?per_pagina=500")).send().await.unwrap().json().await.unwrap();
     assert_eq!(l["totaal"], 48);
+    // De demo dient in; zolang RVO niets ontvankelijk verklaarde, wordt er niets verdeeld en zegt de verdeling waarom.
     let r = c.post(format!("{basis}/rondes/vhf-2021/verdelingen")).json(&json!({})).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
     let v: Value = r.json().await.unwrap();
+    assert_eq!((v["deelplannen"].as_array().unwrap().len(), v["buiten_verdeling"].as_array().unwrap().len()), (0, 48));
+    assert!(v["buiten_verdeling"][0]["reden"].as_str().unwrap().contains("status ingediend"));
+    for a in l["data"].as_array().unwrap() {
+        let r = c
+            .post(format!("{basis}/aanvragen/{}/statusovergangen", a["id"].as_str().unwrap()))
+            .header("If-Match", format!("\"{}\"", a["versie"]))
+            .json(&json!({"naar": "ontvankelijk", "reden": "demo"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let r = c.post(format!("{basis}/rondes/vhf-2021/verdelingen")).json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["buiten_verdeling"], json!([]));
     assert_eq!(v["regels"]["plafond"], "412000000.00");
     assert!(v["totalen"]["aantal_per_uitkomst"]["toegekend"].as_u64().unwrap() > 20);
     // Opnieuw starten met --demo: de bestaande gegevens blijven zoals ze zijn.
@@ -924,6 +941,106 @@ async fn een_score_op_een_criterium_houdt_de_andere_op_sqlite() {
 async fn een_score_op_een_criterium_houdt_de_andere_op_postgresql() {
     if let Some(app) = postgres().await {
         een_score_op_een_criterium(app).await;
+    }
+}
+
+/// Het concept van Zaanstad (twee deelplannen) als aanvraag van een andere gemeente, met eigen kenmerk, eigen PC4's
+/// en (of geen) prioriteitsgebied van die gemeente.
+fn concept_van(gemeente: &str, kenmerk: &str, pc4: [&str; 2], gebied: Option<&str>) -> Value {
+    let mut v: Value = serde_json::from_str(&concept()).unwrap();
+    v["kenmerk"] = json!(kenmerk);
+    v["aanvragers"] = json!([gemeente]);
+    for (dp, pc) in v["deelplannen"].as_array_mut().unwrap().iter_mut().zip(pc4) {
+        dp["deelgebied"] = json!({"gemeente": gemeente, "pc4": [pc], "prioriteitsgebied": gebied});
+    }
+    v
+}
+
+/// Maakt het concept met deze client, uploadt elk document dat het noemt (als PDF) en dient het in. Geeft het id.
+async fn dien_in(app: &App, c: &reqwest::Client, concept: &Value) -> String {
+    let r = c.post(app.url("/aanvragen")).json(concept).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    let id = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    for (i, d) in concept["documenten"].as_array().unwrap().iter().enumerate() {
+        let deelplan = d["deelplan"].as_str().map(|x| format!("&deelplan={x}")).unwrap_or_default();
+        let pad = format!("/aanvragen/{id}/documenten?soort={}&naam=document-{i}.pdf{deelplan}", d["soort"].as_str().unwrap());
+        let r = c.post(app.url(&pad)).body(format!("%PDF-1.7\n% {i}\n").repeat(20)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED, "{pad}");
+    }
+    let r = c.post(app.url(&format!("/aanvragen/{id}/indiening"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let t: Value = r.json().await.unwrap();
+    assert_eq!(t["toetsing"]["zonder_fouten"], true, "{}", t["toetsing"]);
+    id
+}
+
+/// Alleen aanvragen die RVO ontvankelijk verklaarde (of die verder zijn in de beoordeling) worden verdeeld. Een
+/// ingediende aanvraag en een niet-ontvankelijk verklaarde aanvraag, allebei zonder fouten en door de commissie
+/// gescoord, blijven erbuiten; het resultaat noemt ze met hun status en de reden. (Eerst kregen ze geld, en
+/// weigerde het besluit daarna omdat ze niet beoordeeld waren.)
+async fn alleen_ontvankelijk(app: App) {
+    app.zet_klok("2021-05-10T10:00:00Z");
+    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    let rotterdam = client_met(&gebruiker_met_token(&db, "rotterdam", vhf::toegang::Rol::Aanvrager, Some("GM0599")).await);
+    let zaanstad = dien_in(&app, &app.http, &serde_json::from_str(&concept()).unwrap()).await;
+    let amsterdam = dien_in(&app, &app.ander, &concept_van("GM0363", "AMSTERDAM-2021-01", ["1102", "1103"], Some("amsterdam-zuidoost"))).await;
+    let rdam = dien_in(&app, &rotterdam, &concept_van("GM0599", "ROTTERDAM-2021-01", ["3071", "3072"], Some("rotterdam-zuid"))).await;
+    for l in ["L1", "L2"] {
+        gebruiker_met_token(&db, l, vhf::toegang::Rol::Commissielid, None).await;
+    }
+    let kenmerken = ["ZAANSTAD-2021-01", "AMSTERDAM-2021-01", "ROTTERDAM-2021-01"];
+    let toewijzingen: Vec<Value> =
+        kenmerken.iter().flat_map(|k| ["DP1", "DP2"].map(|d| json!({"aanvraag": k, "deelplan": d, "leden": ["L1", "L2"]}))).collect();
+    let deelplannen: Vec<(&str, &str, &str)> = kenmerken.iter().flat_map(|k| [(*k, "DP1", "8"), (*k, "DP2", "7")]).collect();
+    let b = json!({"beoordelingen": {
+        "leden": [{"id": "L1", "naam": "Lid 1"}, {"id": "L2", "naam": "Lid 2"}],
+        "toewijzingen": toewijzingen,
+        "scores": scores_van(&["L1", "L2"], &deelplannen),
+    }});
+    assert_eq!(app.rvo.post(app.url("/rondes/vhf-2021/beoordelingen")).json(&b).send().await.unwrap().status(), StatusCode::CREATED);
+    // Zaanstad wordt beoordeeld, Amsterdam blijft ingediend, Rotterdam wordt niet ontvankelijk verklaard.
+    naar_status(&app, &zaanstad, "beoordeeld").await;
+    let r = app
+        .rvo
+        .post(app.url(&format!("/aanvragen/{rdam}/statusovergangen")))
+        .header("If-Match", "\"2\"")
+        .json(&json!({"naar": "niet_ontvankelijk", "reden": "onvolledig"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    let r = app.bzk.post(app.url("/rondes/vhf-2021/verdelingen")).json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let v: Value = r.json().await.unwrap();
+    let verdeeld: std::collections::BTreeSet<&str> = v["deelplannen"].as_array().unwrap().iter().map(|d| d["kenmerk"].as_str().unwrap()).collect();
+    assert_eq!(verdeeld, ["ZAANSTAD-2021-01"].into(), "{}", v["deelplannen"]);
+    assert_eq!(v["uitkeringen"].as_object().unwrap().keys().collect::<Vec<_>>(), ["GM0479"]);
+    let buiten = v["buiten_verdeling"].as_array().expect("buiten_verdeling");
+    let per: Vec<(&str, &str, &str)> =
+        buiten.iter().map(|b| (b["aanvraag"].as_str().unwrap(), b["kenmerk"].as_str().unwrap(), b["status"].as_str().unwrap())).collect();
+    assert_eq!(per, [(amsterdam.as_str(), "AMSTERDAM-2021-01", "ingediend"), (rdam.as_str(), "ROTTERDAM-2021-01", "niet_ontvankelijk")]);
+    let reden = |i: usize| buiten[i]["reden"].as_str().unwrap().to_string();
+    assert!(reden(0).contains("nog niet ontvankelijk verklaard") && reden(0).contains("status ingediend"), "{}", reden(0));
+    assert!(reden(1).contains("niet ontvankelijk verklaard"), "{}", reden(1));
+    // Het besluit kan: de aanvragen buiten de verdeling houden het niet op, en houden hun status.
+    let r = app.bzk.post(app.url(&format!("/verdelingen/{}/besluit", v["id"].as_str().unwrap()))).json(&json!({"reden": "test"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    for (id, status) in [(&zaanstad, "toegekend"), (&amsterdam, "ingediend"), (&rdam, "niet_ontvankelijk")] {
+        let a: Value = app.rvo.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().json().await.unwrap();
+        assert_eq!(a["status"], status, "{id}");
+    }
+}
+
+#[tokio::test]
+async fn alleen_ontvankelijke_aanvragen_worden_verdeeld_op_sqlite() {
+    alleen_ontvankelijk(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn alleen_ontvankelijke_aanvragen_worden_verdeeld_op_postgresql() {
+    if let Some(app) = postgres().await {
+        alleen_ontvankelijk(app).await;
     }
 }
 

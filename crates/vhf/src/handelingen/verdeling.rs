@@ -24,16 +24,24 @@ fn ongeldig(detail: String) -> ApiFout {
 /// De ingediende aanvragen van een ronde, elk met het kenmerk waaronder de commissie en de verdeling haar
 /// kennen. Een kenmerk is uniek per gemeente, niet over de ronde: hebben twee gemeenten hetzelfde kenmerk
 /// gekozen, dan heten die aanvragen in de ronde `GM0479/KENMERK` (penvoerder/kenmerk), zodat verwijzingen
-/// nooit dubbelzinnig zijn. Een uniek kenmerk blijft zoals de gemeente het koos.
+/// nooit dubbelzinnig zijn. Een uniek kenmerk blijft zoals de gemeente het koos. Alle ingediende aanvragen, ook
+/// die (nog) niet ontvankelijk zijn: de commissie mag al toegewezen worden; wat verdeeld wordt, kiest
+/// [`invoer_van`].
 pub fn ronde_aanvragen(rijen: Vec<(String, String, String, i64)>) -> Result<Vec<(String, vhf_core::aanvraag::Aanvraag)>, ApiFout> {
+    Ok(met_status(rijen)?.into_iter().map(|(aid, _, a)| (aid, a)).collect())
+}
+
+/// Als [`ronde_aanvragen`], met de status van elke aanvraag.
+fn met_status(rijen: Vec<(String, String, String, i64)>) -> Result<Vec<(String, Status, vhf_core::aanvraag::Aanvraag)>, ApiFout> {
     let mut v = Vec::with_capacity(rijen.len());
     let mut aantal: BTreeMap<String, usize> = BTreeMap::new();
-    for (aid, _status, inhoud, _) in rijen {
+    for (aid, status, inhoud, _) in rijen {
         let a: vhf_core::aanvraag::Aanvraag = serde_json::from_str(&inhoud).map_err(|e| ApiFout::Intern(format!("inhoud van {aid}: {e}")))?;
+        let status: Status = status.parse().map_err(|e| ApiFout::Intern(format!("status van {aid}: {e}")))?;
         *aantal.entry(a.kenmerk.clone()).or_default() += 1;
-        v.push((aid, a));
+        v.push((aid, status, a));
     }
-    for (_, a) in &mut v {
+    for (_, _, a) in &mut v {
         if aantal[&a.kenmerk] > 1 {
             let penvoerder = a.penvoerder().map(|g| g.to_string()).unwrap_or_default();
             a.kenmerk = format!("{penvoerder}/{}", a.kenmerk);
@@ -51,29 +59,62 @@ pub async fn beoordelingen_van(c: &mut impl crate::db::Verbinding, ronde: &str) 
 }
 
 /// De invoer van een verdeling zoals de database haar nu heeft (voor wat-als en gevoeligheid, die niets
-/// bewaren): de ronde met haar wijzigingen, de ingediende aanvragen en de laatste beoordelingen.
+/// bewaren): de ronde met haar wijzigingen, de ontvankelijke aanvragen en de laatste beoordelingen.
 pub async fn huidige_invoer(c: &mut impl crate::db::Verbinding, ronde: &str) -> Result<(vhf_core::regeling::Ronde, Verdeelinvoer), ApiFout> {
     let r = crate::server::rondes::effectief(&mut *c, ronde).await?;
     let b = beoordelingen_van(&mut *c, ronde).await?;
-    let (invoer, _) = invoer_van(db::ingediend_met_status(&mut *c, ronde).await?, ronde, b, vec![])?;
-    Ok((r, invoer))
+    let i = invoer_van(db::ingediend_met_status(&mut *c, ronde).await?, ronde, b, vec![])?;
+    Ok((r, i.invoer))
 }
 
-/// De invoer van een verdeling: de ingediende aanvragen van de ronde met de beoordelingen, en per kenmerk het
-/// id van de aanvraag.
+/// Een ingediende aanvraag die niet in de verdeling komt, met haar status en waarom (in het Nederlands).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct BuitenVerdeling {
+    pub aanvraag: String,
+    pub kenmerk: String,
+    pub status: Status,
+    pub reden: String,
+}
+
+/// De invoer van een verdeling uit de database.
+pub struct Invoer {
+    pub invoer: Verdeelinvoer,
+    /// Per kenmerk (zoals de ronde het kent) het id van de aanvraag.
+    pub ids: BTreeMap<String, String>,
+    /// De ingediende aanvragen die niet meedoen (op kenmerk), met status en reden.
+    pub buiten: Vec<BuitenVerdeling>,
+}
+
+/// De invoer van een verdeling: van de ingediende aanvragen van de ronde alleen die RVO ontvankelijk verklaarde
+/// (status ontvankelijk of verder langs de beoordeling, [`Status::buiten_verdeling`]), met de beoordelingen van
+/// alleen die aanvragen. De andere staan in `buiten`, met hun status en de reden.
 pub fn invoer_van(
     rijen: Vec<(String, String, String, i64)>,
     ronde: &str,
     beoordelingen: Beoordelingen,
     eerder_toegekend: Vec<vhf_core::codes::GemeenteCode>,
-) -> Result<(Verdeelinvoer, BTreeMap<String, String>), ApiFout> {
+) -> Result<Invoer, ApiFout> {
     let mut aanvragen = Vec::new();
     let mut ids = BTreeMap::new();
-    for (aid, a) in ronde_aanvragen(rijen)? {
-        ids.insert(a.kenmerk.clone(), aid);
-        aanvragen.push(a);
+    let mut buiten = Vec::new();
+    for (aid, status, a) in met_status(rijen)? {
+        match status.buiten_verdeling() {
+            Some(reden) => buiten.push(BuitenVerdeling {
+                aanvraag: aid,
+                reden: format!("Aanvraag {} doet niet mee in de verdeling: {reden}.", a.kenmerk),
+                kenmerk: a.kenmerk,
+                status,
+            }),
+            None => {
+                ids.insert(a.kenmerk.clone(), aid);
+                aanvragen.push(a);
+            }
+        }
     }
-    Ok((Verdeelinvoer { ronde: ronde.to_string(), aanvragen, beoordelingen, eerder_toegekend }, ids))
+    buiten.sort_by(|x, y| x.kenmerk.cmp(&y.kenmerk));
+    let mee: std::collections::BTreeSet<&str> = aanvragen.iter().map(|a| a.kenmerk.as_str()).collect();
+    let beoordelingen = beoordelingen.alleen_voor(&mee);
+    Ok(Invoer { invoer: Verdeelinvoer { ronde: ronde.to_string(), aanvragen, beoordelingen, eerder_toegekend }, ids, buiten })
 }
 
 /// Bewaart een versie van de beoordelingen: eerst de belangenconflicten van de toewijzingen (een lid wordt nooit
@@ -249,7 +290,7 @@ pub async fn verdeel(v: &Verzoek<'_>, ronde_id: &str, eerder_toegekend: Vec<vhf_
         Some((v, inhoud)) => (v, serde_json::from_str::<Beoordelingen>(&inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?),
         None => (0, Beoordelingen::default()),
     };
-    let (invoer, ids) = invoer_van(db::ingediend_met_status(&mut tx, &id).await?, &id, beoordelingen, eerder_toegekend)?;
+    let Invoer { invoer, ids, buiten } = invoer_van(db::ingediend_met_status(&mut tx, &id).await?, &id, beoordelingen, eerder_toegekend)?;
     let peilmoment = kern::besluitmoment(&ronde);
     let analyse =
         kern::analyseer(&invoer, &ronde, peilmoment, None).map_err(|f| ongeldig(format!("De verdeling kan niet worden gemaakt: {}", f.join("; "))))?;
@@ -273,7 +314,7 @@ pub async fn verdeel(v: &Verzoek<'_>, ronde_id: &str, eerder_toegekend: Vec<vhf_
     let vid = crate::server::nieuw_id("VD");
     let resultaat = json!({
         "id": vid, "ronde": id, "beoordeling_versie": versie, "peilmoment": peilmoment, "parameters": parameters,
-        "regels": v.regels, "deelplannen": deelplannen, "uitkeringen": v.uitkeringen, "totalen": v.totalen,
+        "regels": v.regels, "deelplannen": deelplannen, "uitkeringen": v.uitkeringen, "totalen": v.totalen, "buiten_verdeling": buiten,
     });
     let nu = (s.klok)().as_microsecond();
     let rij = db::VerdelingRij {

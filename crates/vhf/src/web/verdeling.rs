@@ -141,6 +141,8 @@ struct Verdelingpagina {
     toegekend: String,
     restant: String,
     regels: Vec<Rangregel>,
+    /// De ingediende aanvragen die niet meedoen: (id, kenmerk, reden).
+    buiten: Vec<(String, String, String)>,
     parameters: Vec<(String, String, String)>,
     beslisser: bool,
     f: Formulier,
@@ -364,6 +366,15 @@ async fn verdelingpagina(s: &AppState, ident: &Identiteit, id: &str, mut f: Form
             )
         })
         .collect();
+    let buiten = r["buiten_verdeling"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|b| {
+            let tekst = |k: &str| b[k].as_str().unwrap_or("").to_string();
+            (tekst("aanvraag"), tekst("kenmerk"), tekst("reden"))
+        })
+        .collect();
     let wat_als = wat_als(s, &rij.ronde, &mut f).await?;
     let gevoeligheid = gevoeligheid(s, &rij.ronde, &mut f).await?;
     let t = &r["totalen"];
@@ -377,6 +388,7 @@ async fn verdelingpagina(s: &AppState, ident: &Identiteit, id: &str, mut f: Form
         toegekend: bedrag(&t["toegekend"]),
         restant: bedrag(&t["restant"]),
         regels,
+        buiten,
         parameters,
         beslisser: ident.gebruiker()?.rol == crate::toegang::Rol::Beslisser,
         f,
