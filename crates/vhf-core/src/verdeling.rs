@@ -147,6 +147,10 @@ pub struct Verdeling {
     /// Eén uitkering per gemeente (penvoerder): de som van haar toegekende deelplannen.
     pub uitkeringen: BTreeMap<GemeenteCode, Bedrag>,
     pub totalen: Totalen,
+    /// Rang van het eerste deelplan dat niet volledig paste (de budgetlijn ligt erboven), als er een was. Alleen dat
+    /// deelplan kan een gedeeltelijke toekenning krijgen; daaronder bij `stop` niets, bij `doorgaan` alleen wat nog
+    /// volledig past.
+    pub eerste_niet_passend: Option<usize>,
 }
 
 /// De kale getallen waarop gerangschikt en gevuld wordt; ook gebruikt door de gevoeligheidsanalyse.
@@ -272,6 +276,7 @@ pub fn verdeel(kandidaten: &[Kandidaat], regels: &Verdeelregels) -> Verdeling {
         .collect();
     let mut restant = regels.plafond.in_centen();
     let mut reserve = 0;
+    let mut eerste_niet_passend = None;
     for (rang, &i) in volgorde.iter().enumerate() {
         let i = i as usize;
         let (k, t) = (&kern[i], &mut toekenningen[i]);
@@ -282,6 +287,9 @@ pub fn verdeel(kandidaten: &[Kandidaat], regels: &Verdeelregels) -> Verdeling {
         t.restant_voor = Some(Bedrag::centen(restant));
         t.bedrag = Bedrag::centen(bedragen[i]);
         restant -= bedragen[i];
+        if bedragen[i] != k.gevraagd && eerste_niet_passend.is_none() {
+            eerste_niet_passend = Some(rang + 1);
+        }
         t.uitkomst = if bedragen[i] == 0 {
             reserve += 1;
             t.reserve = Some(reserve);
@@ -338,6 +346,7 @@ pub fn verdeel(kandidaten: &[Kandidaat], regels: &Verdeelregels) -> Verdeling {
             woningen_per_activiteit: per_activiteit,
             per_gebied,
         },
+        eerste_niet_passend,
     }
 }
 
@@ -379,41 +388,75 @@ impl Verdeling {
             }
             delen.join("; ")
         };
+        let rang = t.rang.unwrap_or(0);
+        let restant = t.restant_voor.unwrap_or(Bedrag::NUL);
+        let doorgaan = self.regels.vulwijze == Vulwijze::Doorgaan;
+        // Het eerste deelplan dat niet volledig paste, als dat boven dit deelplan staat, en of het iets kreeg.
+        let boven = self.eerste_niet_passend.filter(|&m| m < rang);
+        let gedeeltelijk_boven = boven.is_some_and(|m| self.toekenningen.iter().any(|x| x.rang == Some(m) && x.uitkomst == Uitkomst::GedeeltelijkToegekend));
         match (&k.deelname, t.uitkomst) {
             (Deelname::NietOntvankelijk { regels: r }, _) => format!("Niet ontvankelijk: de aanvraag voldoet niet aan {}.", regels(r)),
             (Deelname::NietSubsidiabel { regels: r }, _) => format!("Niet ontvankelijk: het deelplan voldoet niet aan {}.", regels(r)),
             (Deelname::NegatiefAdvies { motivering }, _) => format!("Negatief advies van de commissie: {motivering}"),
-            (Deelname::Kandidaat, Uitkomst::Toegekend) => format!(
-                "Rang {} van {aantal} ({}). Gevraagd {}; restant van het plafond vóór dit deelplan {} → volledig toegekend.",
-                t.rang.unwrap_or(0),
-                waarom_rang(),
-                k.gevraagd,
-                t.restant_voor.unwrap_or(Bedrag::NUL)
-            ),
+            (Deelname::Kandidaat, Uitkomst::Toegekend) => {
+                let mut u = format!(
+                    "Rang {rang} van {aantal} ({}). Gevraagd {}; restant van het plafond vóór dit deelplan {restant} → volledig toegekend.",
+                    waarom_rang(),
+                    k.gevraagd,
+                );
+                if let Some(m) = boven {
+                    u.push_str(&format!(
+                        " Dat kan bij vulwijze doorgaan: het deelplan op rang {m} paste niet, en een lager gerangschikt deelplan dat nog volledig \
+                         in het restant past, krijgt zijn bedrag. Bij doorgaan kan een hoger plafond dit deelplan juist minder geven (dan past \
+                         een hoger deelplan wel en neemt het het restant); alleen bij vulwijze stop krijgt geen deelplan minder als het plafond stijgt."
+                    ));
+                }
+                u
+            }
             (Deelname::Kandidaat, Uitkomst::GedeeltelijkToegekend) => format!(
-                "Rang {} van {aantal} ({}). Gevraagd {}, maar het restant van het plafond is {}; dat is ten minste het minimaal werkbare bedrag ({}) → gedeeltelijk toegekend: {}.",
-                t.rang.unwrap_or(0),
+                "Rang {rang} van {aantal} ({}). Gevraagd {}, maar het restant van het plafond is {restant}; dat is ten minste het minimaal werkbare bedrag ({}) → gedeeltelijk toegekend: {}. Dit is het eerste deelplan dat niet past, en alleen het eerste deelplan dat niet past kan een gedeeltelijke toekenning krijgen; daarna is het restant {}.",
                 waarom_rang(),
                 k.gevraagd,
-                t.restant_voor.unwrap_or(Bedrag::NUL),
                 k.minimum_werkbaar,
-                t.bedrag
+                t.bedrag,
+                restant.minus(t.bedrag).unwrap_or(Bedrag::NUL),
             ),
-            (Deelname::Kandidaat, _) => format!(
-                "Rang {} van {aantal} ({}). Positief advies, maar gevraagd {} en het restant van het plafond is {}{} → niet gehonoreerd wegens budget; plaats {} op de reservelijst.",
-                t.rang.unwrap_or(0),
-                waarom_rang(),
-                k.gevraagd,
-                t.restant_voor.unwrap_or(Bedrag::NUL),
-                if t.restant_voor.is_some_and(|r| r.is_positief()) && t.restant_voor.unwrap_or(Bedrag::NUL) < k.minimum_werkbaar {
-                    format!(", minder dan het minimaal werkbare bedrag ({})", k.minimum_werkbaar)
-                } else if self.regels.vulwijze == Vulwijze::Stop && t.restant_voor.is_some_and(|r| r.is_positief() && r >= k.gevraagd) {
-                    ", maar een hoger gerangschikt deelplan paste niet (vulwijze stop)".to_string()
-                } else {
-                    String::new()
-                },
-                t.reserve.unwrap_or(0)
-            ),
+            (Deelname::Kandidaat, _) => {
+                let waarom = match boven {
+                    // Dit is zelf het eerste deelplan dat niet past.
+                    None => {
+                        let mut w = String::new();
+                        if restant.is_positief() && restant < k.minimum_werkbaar {
+                            w.push_str(&format!(", minder dan het minimaal werkbare bedrag ({})", k.minimum_werkbaar));
+                        }
+                        if self.eerste_niet_passend == Some(rang) {
+                            w.push_str(if doorgaan {
+                                "; het is het eerste deelplan dat niet past, en bij vulwijze doorgaan krijgen lager gerangschikte deelplannen die nog volledig passen daarna hun bedrag"
+                            } else {
+                                "; het is het eerste deelplan dat niet past, en bij vulwijze stop krijgt geen lager gerangschikt deelplan nog geld"
+                            });
+                        }
+                        w
+                    }
+                    Some(m) if gedeeltelijk_boven => format!(
+                        "; na de gedeeltelijke toekenning aan rang {m} is het restant {restant} (vulwijze {}: alleen het eerste deelplan dat niet past kan een gedeeltelijke toekenning krijgen)",
+                        if doorgaan { "doorgaan" } else { "stop" }
+                    ),
+                    Some(m) if doorgaan => format!(
+                        "; bij vulwijze doorgaan krijgen deelplannen onder rang {m} alleen geld als ze nog volledig passen: alleen het eerste deelplan dat niet past (rang {m}) kan een gedeeltelijke toekenning krijgen"
+                    ),
+                    Some(m) if restant.is_positief() && restant >= k.gevraagd => {
+                        format!(", maar een hoger gerangschikt deelplan paste niet (vulwijze stop): na rang {m} krijgt geen lager deelplan nog geld")
+                    }
+                    Some(m) => format!("; bij vulwijze stop krijgt na rang {m} geen lager deelplan nog geld"),
+                };
+                format!(
+                    "Rang {rang} van {aantal} ({}). Positief advies, maar gevraagd {} en het restant van het plafond is {restant}{waarom} → niet gehonoreerd wegens budget; plaats {} op de reservelijst.",
+                    waarom_rang(),
+                    k.gevraagd,
+                    t.reserve.unwrap_or(0)
+                )
+            }
         }
     }
 }

@@ -87,6 +87,47 @@ fn stop_en_doorgaan_als_het_eerste_deelplan_dat_niet_past_niet_werkbaar_is() {
 }
 
 #[test]
+fn doorgaan_zonder_gedeeltelijke_toekenning_legt_elke_uitkomst_uit() {
+    // Plafond 100, vulwijze doorgaan. A (9,00; 40) → 40, restant 60. B (8,00; 70, minimaal 65) is het eerste dat niet
+    // past: 60 < 65 → niets. C (7,00; 50) past nog volledig → 50, restant 10. D (6,00; 30, minimaal 5) past niet;
+    // 10 ≥ 5, maar alleen het eerste deelplan dat niet past (B) mag gedeeltelijk → niets. E (5,80; 10) → 10.
+    let ks = vec![k("X", "A", 900, 40, 40), k("X", "B", 800, 70, 65), k("Y", "C", 700, 50, 50), k("Y", "D", 600, 30, 5), k("Z", "E", 580, 10, 10)];
+    let v = verdeel(&ks, &regels(100, Vulwijze::Doorgaan));
+    assert_eq!(bedragen(&v).iter().map(|x| x.1).collect::<Vec<_>>(), [40, 0, 50, 0, 10]);
+    assert_eq!(v.totalen.restant, Bedrag::NUL);
+    let b = v.uitleg(&ks, 1);
+    assert!(b.contains("het eerste deelplan dat niet past") && b.contains("minder dan het minimaal werkbare bedrag (€ 65,00)"), "{b}");
+    assert!(b.contains("vulwijze doorgaan") && b.contains("die nog volledig passen"), "{b}");
+    let c = v.uitleg(&ks, 2);
+    assert!(c.contains("volledig toegekend") && c.contains("vulwijze doorgaan: het deelplan op rang 2 paste niet"), "{c}");
+    assert!(c.contains("alleen bij vulwijze stop krijgt geen deelplan minder als het plafond stijgt"), "{c}");
+    let d = v.uitleg(&ks, 3);
+    assert!(d.contains("restant van het plafond is € 10,00"), "{d}");
+    assert!(d.contains("alleen het eerste deelplan dat niet past (rang 2) kan een gedeeltelijke toekenning krijgen"), "{d}");
+    assert!(!d.contains("minimaal werkbare"), "D is wel werkbaar met het restant; dat is niet de reden: {d}");
+    // A kwam vóór het eerste deelplan dat niet paste: geen woord over doorgaan.
+    assert!(!v.uitleg(&ks, 0).contains("doorgaan"), "{}", v.uitleg(&ks, 0));
+}
+
+#[test]
+fn doorgaan_na_een_gedeeltelijke_toekenning_zegt_waarom_de_rest_niets_krijgt() {
+    // Plafond 100, doorgaan. A (9,00; 40) → 40, restant 60. B (8,00; 70, minimaal 50): 60 ≥ 50 → gedeeltelijk 60,
+    // restant 0. C (7,00; 10) → niets: na de gedeeltelijke toekenning is er niets meer over.
+    let ks = vec![k("X", "A", 900, 40, 40), k("X", "B", 800, 70, 50), k("Y", "C", 700, 10, 10)];
+    let v = verdeel(&ks, &regels(100, Vulwijze::Doorgaan));
+    assert_eq!(bedragen(&v), vec![("A".into(), 40, Toegekend), ("B".into(), 60, GedeeltelijkToegekend), ("C".into(), 0, PositiefNietGehonoreerdWegensBudget)]);
+    let b = v.uitleg(&ks, 1);
+    assert!(b.contains("gedeeltelijk toegekend: € 60,00") && b.contains("alleen het eerste deelplan dat niet past"), "{b}");
+    let c = v.uitleg(&ks, 2);
+    assert!(c.contains("na de gedeeltelijke toekenning aan rang 2 is het restant € 0,00"), "{c}");
+    assert!(c.contains("vulwijze doorgaan"), "{c}");
+    // Bij stop zegt C dat na rang 2 niets meer wordt toegekend.
+    let stop = verdeel(&ks, &regels(100, Vulwijze::Stop));
+    let c = stop.uitleg(&ks, 2);
+    assert!(c.contains("na de gedeeltelijke toekenning aan rang 2 is het restant € 0,00") && c.contains("vulwijze stop"), "{c}");
+}
+
+#[test]
 fn bij_doorgaan_kan_een_hoger_plafond_een_lager_deelplan_eruit_duwen() {
     // Plafond 10: A (8) → 8, restant 2; B (5) past niet; C (2) → 2.
     // Plafond 13: A → 8, restant 5; B → 5, restant 0; C past niet → 0. C krijgt dus minder bij een hoger plafond.
