@@ -4,7 +4,11 @@
 //! 1. Kandidaten: subsidiabele deelplannen van ontvankelijke aanvragen met een positief advies.
 //! 2. Rangorde: prioriteit (voorrang: deelplannen in een prioriteitsgebied eerst) → totaalscore (puntenregel:
 //!    plus de prioriteitspunten) aflopend → Rijksbijdrage per woning oplopend → moment van indienen oplopend →
-//!    kenmerk van aanvraag en deelplan.
+//!    kenmerk van aanvraag en deelplan. Wie de punten krijgt (2024: een gemeente die nooit een uitkering kreeg en
+//!    van wie een eerdere aanvraag voldoende was) volgt uit de geschiedenis van het fonds ([`EerdereUitkomst`]):
+//!    de besloten verdelingen van eerdere rondes in dit systeem en, voor rondes van daarvóór, de gedateerde
+//!    parameter `uitkomsten_buiten_systeem` van die rondes. De uitkomst zegt per deelplan of de punten gegeven zijn
+//!    en op welke eerdere aanvraag ([`Punten`]).
 //! 3. Met `restant = plafond` de ranglijst af: past het gevraagde bedrag, dan volledig. Het eerste deelplan dat
 //!    niet past krijgt `restant` als dat ten minste het minimaal werkbare bedrag is (gedeeltelijk); alles
 //!    daaronder is "positief, niet gehonoreerd wegens budget" (reservelijst). Vulwijze `doorgaan`: na het eerste
@@ -25,7 +29,7 @@ use crate::codes::GemeenteCode;
 use crate::geld::{Bedrag, Honderdsten, Percentage};
 use crate::indicatoren::Woningtelling;
 use crate::referentie::GebiedSoort;
-use crate::regeling::{Prioriteitsregel, Vulwijze};
+use crate::regeling::{Afloop, Prioriteitsregel, Vulwijze};
 use crate::toetsing::Regel;
 
 /// Waarom een deelplan (niet) meedoet.
@@ -54,7 +58,7 @@ pub struct Kandidaat {
     pub naam: String,
     /// De gemeente die de uitkering ontvangt (penvoerder van de aanvraag).
     pub penvoerder: GemeenteCode,
-    /// De gemeente van het deelgebied (voor de puntenregel: "nooit eerder een uitkering").
+    /// De gemeente van het deelgebied (voor de puntenregel: haar voorgeschiedenis in het fonds).
     pub gemeente: GemeenteCode,
     pub deelname: Deelname,
     pub gevraagd: Bedrag,
@@ -63,11 +67,123 @@ pub struct Kandidaat {
     pub voldoende: bool,
     /// Naam en soort van het prioriteitsgebied, als het deelgebied erin ligt.
     pub prioriteitsgebied: Option<(String, GebiedSoort)>,
-    pub nooit_eerder_toegekend: bool,
+    /// Wat eerdere rondes zeggen over de gemeente van het deelgebied (voor de puntenregel).
+    pub voorgeschiedenis: Voorgeschiedenis,
     pub bijdrage_per_woning: Option<Bedrag>,
     pub ingediend_op: Timestamp,
     pub woningen: Woningtelling,
     pub woningen_per_activiteit: BTreeMap<Activiteit, u64>,
+}
+
+/// Eén uitkomst van een deelplan (of een uitkering aan een gemeente) in een eerdere ronde: uit een besloten
+/// verdeling van dit systeem of uit de parameter `uitkomsten_buiten_systeem` van die ronde, met de bron.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EerdereUitkomst {
+    pub ronde: String,
+    /// De gemeente van het deelgebied, of de penvoerder die de uitkering ontving.
+    pub gemeente: GemeenteCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kenmerk: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deelplan: Option<String>,
+    pub afloop: Afloop,
+    /// Waar het vandaan komt: de besloten verdeling, of de parameter met zijn bron en datum.
+    pub bron: String,
+}
+
+/// Een eerdere aanvraag waarop de puntenregel steunt (of die de punten uitsluit).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct EerdereAanvraag {
+    pub ronde: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kenmerk: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deelplan: Option<String>,
+    pub bron: String,
+}
+
+impl EerdereAanvraag {
+    fn beschrijf(&self) -> String {
+        let wat = match (&self.kenmerk, &self.deelplan) {
+            (Some(k), Some(d)) => format!("deelplan {d} van aanvraag {k}"),
+            (Some(k), None) => format!("aanvraag {k}"),
+            _ => "een aanvraag".to_string(),
+        };
+        format!("{wat} in ronde {} (bron: {})", self.ronde, self.bron)
+    }
+}
+
+/// Wat de geschiedenis van het fonds zegt over één gemeente: de eerste eerdere toekenning, het eerste eerdere
+/// deelplan dat voldoende was maar geen geld kreeg, en het eerste dat niet voldoende was (elk op ronde, kenmerk,
+/// deelplan). Leeg: de gemeente kreeg nooit iets en er is geen eerdere aanvraag van haar bekend.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Voorgeschiedenis {
+    pub toekenning: Option<EerdereAanvraag>,
+    pub voldoende: Option<EerdereAanvraag>,
+    pub niet_voldoende: Option<EerdereAanvraag>,
+}
+
+impl Voorgeschiedenis {
+    /// De voorgeschiedenis van `gemeente` in de eerdere uitkomsten (die van de huidige ronde tellen niet mee).
+    pub fn van(eerder: &[EerdereUitkomst], gemeente: GemeenteCode, huidige_ronde: &str) -> Voorgeschiedenis {
+        let mut lijst: Vec<&EerdereUitkomst> = eerder.iter().filter(|u| u.gemeente == gemeente && u.ronde != huidige_ronde).collect();
+        // Vast en leesbaar: eerst de oudste ronde, een uitkomst met kenmerk vóór een zonder.
+        lijst.sort_by(|a, b| {
+            (&a.ronde, a.kenmerk.is_none(), &a.kenmerk, &a.deelplan, &a.bron).cmp(&(&b.ronde, b.kenmerk.is_none(), &b.kenmerk, &b.deelplan, &b.bron))
+        });
+        let mut v = Voorgeschiedenis::default();
+        for u in lijst {
+            let vak = match u.afloop {
+                Afloop::Toegekend => &mut v.toekenning,
+                Afloop::VoldoendeNietToegekend => &mut v.voldoende,
+                Afloop::NietVoldoende => &mut v.niet_voldoende,
+            };
+            if vak.is_none() {
+                *vak = Some(EerdereAanvraag { ronde: u.ronde.clone(), kenmerk: u.kenmerk.clone(), deelplan: u.deelplan.clone(), bron: u.bron.clone() });
+            }
+        }
+        v
+    }
+}
+
+/// De uitkomsten van de rondes vóór `huidig` (eerder begonnen) die buiten dit systeem besloten zijn: hun parameter
+/// `uitkomsten_buiten_systeem` zoals die geldt op `peilmoment`, elk met ronde en bron (met datum).
+pub fn uitkomsten_buiten_systeem<'r>(
+    rondes: impl IntoIterator<Item = &'r crate::regeling::Ronde>,
+    huidig: &crate::regeling::Ronde,
+    peilmoment: Timestamp,
+) -> Vec<EerdereUitkomst> {
+    let mut uit = Vec::new();
+    for r in rondes.into_iter().filter(|r| r.id != huidig.id && r.geldig_vanaf < huidig.geldig_vanaf) {
+        let g = r.parameters_op(peilmoment).uitkomsten_buiten_systeem;
+        let bron = format!("parameter uitkomsten_buiten_systeem van {} vanaf {}: {}", r.id, g.vanaf.strftime("%d-%m-%Y"), g.bron);
+        uit.extend(g.waarde.iter().map(|u| EerdereUitkomst {
+            ronde: r.id.clone(),
+            gemeente: u.gemeente,
+            kenmerk: u.kenmerk.clone(),
+            deelplan: u.deelplan.clone(),
+            afloop: u.afloop,
+            bron: bron.clone(),
+        }));
+    }
+    uit
+}
+
+/// Of een deelplan de prioriteitspunten kreeg, waarom (in het Nederlands, met de getallen en de bronnen), en op welke
+/// eerdere aanvraag dat steunt.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Punten {
+    pub gegeven: bool,
+    /// Het aantal punten dat bij de score is opgeteld (0 als niet gegeven).
+    pub aantal: Honderdsten,
+    pub reden: String,
+    /// Het eerdere deelplan van de gemeente dat voldoende was maar geen geld kreeg (waarop de punten steunen).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eerdere_aanvraag: Option<EerdereAanvraag>,
+    /// De eerdere toekenning aan de gemeente, als die er was (die sluit de punten uit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eerdere_toekenning: Option<EerdereAanvraag>,
 }
 
 /// De keuzes van de verdeling (uit de parameters van de ronde, of anders bij een wat-als).
@@ -77,6 +193,9 @@ pub struct Verdeelregels {
     pub plafond: Bedrag,
     pub vulwijze: Vulwijze,
     pub prioriteitsregel: Prioriteitsregel,
+    /// De bron van de prioriteitsregel (uit de parameter van de ronde; bij een wat-als: de wat-als), voor de uitleg.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prioriteitsbron: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
@@ -113,7 +232,8 @@ pub struct Toekenning {
     pub reserve: Option<usize>,
     /// Score plus prioriteitspunten (puntenregel), waarop gerangschikt is.
     pub rangscore: Option<Honderdsten>,
-    pub punten: Option<Honderdsten>,
+    /// Bij de puntenregel, voor een kandidaat: of de punten gegeven zijn, waarom, en op welke eerdere aanvraag.
+    pub punten: Option<Punten>,
     /// Restant van het plafond vlak vóór dit deelplan aan de beurt was.
     pub restant_voor: Option<Bedrag>,
 }
@@ -159,6 +279,7 @@ pub(crate) struct Kern {
     pub kandidaat: bool,
     pub prioriteit: bool,
     pub nooit_eerder: bool,
+    pub eerder_voldoende: bool,
     pub voldoende: bool,
     pub score: i64,
     pub bpw: i64,
@@ -173,11 +294,73 @@ pub(crate) struct Kern {
 pub(crate) fn punten(k: &Kern, regel: &Prioriteitsregel) -> i64 {
     match regel {
         Prioriteitsregel::Geen | Prioriteitsregel::Voorrang => 0,
-        Prioriteitsregel::Punten { punten, alleen_gemeenten_zonder_eerdere_toekenning, alleen_als_voldoende_zonder_punten } => {
-            let telt = k.prioriteit && (!alleen_gemeenten_zonder_eerdere_toekenning || k.nooit_eerder) && (!alleen_als_voldoende_zonder_punten || k.voldoende);
+        Prioriteitsregel::Punten {
+            punten,
+            alleen_gemeenten_zonder_eerdere_toekenning,
+            alleen_na_eerdere_voldoende_aanvraag,
+            alleen_als_voldoende_zonder_punten,
+            alleen_in_prioriteitsgebied,
+        } => {
+            let telt = (!alleen_in_prioriteitsgebied || k.prioriteit)
+                && (!alleen_gemeenten_zonder_eerdere_toekenning || k.nooit_eerder)
+                && (!alleen_na_eerdere_voldoende_aanvraag || k.eerder_voldoende)
+                && (!alleen_als_voldoende_zonder_punten || k.voldoende);
             if telt { punten.0 } else { 0 }
         }
     }
+}
+
+/// Bij de puntenregel: of een kandidaat de punten kreeg (`p`, uit [`punten`], waarop gerangschikt is) en waarom,
+/// voorwaarde voor voorwaarde (dezelfde als in [`punten`]), met de gemeente, de eerdere aanvraag en de bronnen.
+fn puntenuitleg(kand: &Kandidaat, k: &Kern, regels: &Verdeelregels, p: i64) -> Option<Punten> {
+    let Prioriteitsregel::Punten {
+        punten: aantal,
+        alleen_gemeenten_zonder_eerdere_toekenning,
+        alleen_na_eerdere_voldoende_aanvraag,
+        alleen_als_voldoende_zonder_punten,
+        alleen_in_prioriteitsgebied,
+    } = &regels.prioriteitsregel
+    else {
+        return None;
+    };
+    let gemeente = crate::referentie::Referentie::ingebouwd().gemeentenaam(kand.gemeente);
+    let vg = &kand.voorgeschiedenis;
+    let (mut wel, mut niet): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+    if *alleen_in_prioriteitsgebied {
+        match &kand.prioriteitsgebied {
+            Some((naam, _)) => wel.push(format!("het deelgebied ligt in prioriteitsgebied {naam}")),
+            None => niet.push("het deelgebied ligt niet in een prioriteitsgebied, en de ronde geeft de punten alleen daar".into()),
+        }
+    }
+    if *alleen_gemeenten_zonder_eerdere_toekenning {
+        match &vg.toekenning {
+            None => wel.push(format!("{gemeente} kreeg nooit een uitkering uit het fonds")),
+            Some(a) => niet.push(format!("{gemeente} kreeg eerder een uitkering uit het fonds: {}", a.beschrijf())),
+        }
+    }
+    if *alleen_na_eerdere_voldoende_aanvraag {
+        match (&vg.voldoende, &vg.niet_voldoende) {
+            (Some(a), _) => wel.push(format!("{} werd voldoende beoordeeld maar kreeg geen geld", a.beschrijf())),
+            (None, Some(a)) => niet.push(format!("geen eerdere aanvraag van {gemeente} werd voldoende beoordeeld ({} was niet voldoende)", a.beschrijf())),
+            (None, None) => niet.push(format!("er is geen eerdere aanvraag van {gemeente} bekend die voldoende werd beoordeeld")),
+        }
+    }
+    if *alleen_als_voldoende_zonder_punten {
+        if k.voldoende {
+            wel.push("dit deelplan is ook zonder de punten voldoende".into());
+        } else {
+            niet.push("dit deelplan is zonder de punten niet voldoende".into());
+        }
+    }
+    let gegeven = p != 0;
+    debug_assert!(gegeven == niet.is_empty() || aantal.0 == 0, "punten en hun uitleg lopen uiteen");
+    let bron = regels.prioriteitsbron.as_deref().map(|b| format!(" (parameter prioriteitsregel, bron: {b})")).unwrap_or_default();
+    let reden = if gegeven {
+        format!("+{aantal} prioriteitspunten{bron}: {}.", if wel.is_empty() { "de ronde stelt geen voorwaarden".to_string() } else { wel.join("; ") })
+    } else {
+        format!("geen prioriteitspunten{bron}: {}.", niet.join("; "))
+    };
+    Some(Punten { gegeven, aantal: Honderdsten(p), reden, eerdere_aanvraag: vg.voldoende.clone(), eerdere_toekenning: vg.toekenning.clone() })
 }
 
 /// Rangschikt de kandidaten (indices in `kern`) in `volgorde`.
@@ -236,7 +419,8 @@ pub(crate) fn kern_van(kandidaten: &[Kandidaat]) -> Vec<Kern> {
         .map(|(k, volg)| Kern {
             kandidaat: k.deelname == Deelname::Kandidaat,
             prioriteit: k.prioriteitsgebied.is_some(),
-            nooit_eerder: k.nooit_eerder_toegekend,
+            nooit_eerder: k.voorgeschiedenis.toekenning.is_none(),
+            eerder_voldoende: k.voorgeschiedenis.voldoende.is_some(),
             voldoende: k.voldoende,
             score: k.score.map_or(i64::MIN / 4, |s| s.0),
             bpw: k.bijdrage_per_woning.map_or(i64::MAX, Bedrag::in_centen),
@@ -283,7 +467,7 @@ pub fn verdeel(kandidaten: &[Kandidaat], regels: &Verdeelregels) -> Verdeling {
         let p = punten(k, &regels.prioriteitsregel);
         t.rang = Some(rang + 1);
         t.rangscore = Some(Honderdsten(k.score + p));
-        t.punten = (p != 0).then_some(Honderdsten(p));
+        t.punten = puntenuitleg(&kandidaten[i], k, regels, p);
         t.restant_voor = Some(Bedrag::centen(restant));
         t.bedrag = Bedrag::centen(bedragen[i]);
         restant -= bedragen[i];
@@ -365,23 +549,11 @@ impl Verdeling {
                     delen.push("voorrang voor prioriteitsgebieden".into());
                 }
             }
-            if let Some(s) = k.score {
-                delen.push(format!("score {s}"));
-            }
-            match (&self.regels.prioriteitsregel, t.punten) {
-                (Prioriteitsregel::Punten { .. }, Some(p)) => delen.push(format!(
-                    "+{p} prioriteitspunten (gemeente kreeg nooit eerder een uitkering; deelplan voldoende zonder de punten) = {}",
-                    t.rangscore.unwrap_or(Honderdsten(0))
-                )),
-                (Prioriteitsregel::Punten { .. }, None) if k.prioriteitsgebied.is_some() => delen.push(
-                    if k.nooit_eerder_toegekend {
-                        "geen prioriteitspunten: zonder de punten niet voldoende"
-                    } else {
-                        "geen prioriteitspunten: de gemeente kreeg eerder een uitkering"
-                    }
-                    .into(),
-                ),
-                _ => {}
+            match (k.score, &t.punten) {
+                (Some(s), Some(p)) if p.gegeven => delen.push(format!("score {s} +{} prioriteitspunten = {}", p.aantal, t.rangscore.unwrap_or(Honderdsten(0)))),
+                (Some(s), Some(_)) => delen.push(format!("score {s}, geen prioriteitspunten")),
+                (Some(s), None) => delen.push(format!("score {s}")),
+                (None, _) => {}
             }
             if let Some(b) = k.bijdrage_per_woning {
                 delen.push(format!("{b} per woning"));
@@ -394,7 +566,7 @@ impl Verdeling {
         // Het eerste deelplan dat niet volledig paste, als dat boven dit deelplan staat, en of het iets kreeg.
         let boven = self.eerste_niet_passend.filter(|&m| m < rang);
         let gedeeltelijk_boven = boven.is_some_and(|m| self.toekenningen.iter().any(|x| x.rang == Some(m) && x.uitkomst == Uitkomst::GedeeltelijkToegekend));
-        match (&k.deelname, t.uitkomst) {
+        let tekst = match (&k.deelname, t.uitkomst) {
             (Deelname::NietOntvankelijk { regels: r }, _) => format!("Niet ontvankelijk: de aanvraag voldoet niet aan {}.", regels(r)),
             (Deelname::NietSubsidiabel { regels: r }, _) => format!("Niet ontvankelijk: het deelplan voldoet niet aan {}.", regels(r)),
             (Deelname::NegatiefAdvies { motivering }, _) => format!("Negatief advies van de commissie: {motivering}"),
@@ -457,12 +629,23 @@ impl Verdeling {
                     t.reserve.unwrap_or(0)
                 )
             }
+        };
+        // De puntenregel, voorwaarde voor voorwaarde, als zin erachter.
+        match &t.punten {
+            Some(p) => {
+                let mut r = p.reden.chars();
+                let hoofdletter: String = r.next().map(|c| c.to_uppercase().chain(r).collect()).unwrap_or_default();
+                format!("{tekst} {hoofdletter}")
+            }
+            None => tekst,
         }
     }
 }
 
 /// Het invoerbestand van `vhf allocate`: de aanvragen van een ronde, de vastgelegde beoordeling van de
-/// commissie, en de gemeenten die eerder een uitkering uit het fonds kregen (voor de puntenregel van 2024).
+/// commissie, en de uitkomsten van eerdere rondes (voor de puntenregel van 2024: wie nooit een uitkering kreeg en
+/// eerder voldoende was). De uitkomsten van rondes die vóór dit systeem besloten zijn, staan in hun
+/// rondeparameter `uitkomsten_buiten_systeem` en komen er bij het verdelen vanzelf bij.
 #[derive(Clone, Debug, Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "Verdeling Volkshuisvestingsfonds: aanvragen en beoordelingen van een ronde")]
@@ -470,9 +653,9 @@ pub struct Verdeelinvoer {
     pub ronde: String,
     pub aanvragen: Vec<crate::aanvraag::Aanvraag>,
     pub beoordelingen: crate::beoordeling::Beoordelingen,
-    /// Gemeenten die in een eerdere ronde een uitkering kregen.
-    #[serde(default)]
-    pub eerder_toegekend: Vec<GemeenteCode>,
+    /// Uitkomsten van eerdere rondes (bijvoorbeeld de besloten verdelingen van dit systeem), elk met bron.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub eerdere_uitkomsten: Vec<EerdereUitkomst>,
 }
 
 /// Maakt de kandidaten uit de toetsing en het oordeel van de commissie. Een subsidiabel deelplan zonder
@@ -480,13 +663,15 @@ pub struct Verdeelinvoer {
 pub fn kandidaten(
     toetsingen: &[crate::toetsing::Toetsing<'_>],
     oordelen: &BTreeMap<DeelplanRef, crate::beoordeling::Oordeel>,
-    eerder_toegekend: &std::collections::BTreeSet<GemeenteCode>,
+    eerder: &[EerdereUitkomst],
+    ronde: &str,
 ) -> Result<Vec<Kandidaat>, Vec<String>> {
     use crate::beoordeling::Advies;
     use crate::indicatoren::Prioriteit;
     use crate::toetsing::{Niveau, Uitkomst as T};
     let mut uit = Vec::new();
     let mut fouten = Vec::new();
+    let mut voorgeschiedenis: BTreeMap<GemeenteCode, Voorgeschiedenis> = BTreeMap::new();
     for t in toetsingen {
         let a = t.aanvraag;
         let aanvraagfouten: Vec<Regel> = {
@@ -545,7 +730,8 @@ pub fn kandidaten(
                 k.score = o.totaal;
                 k.voldoende = o.voldoende.unwrap_or(false);
             }
-            k.nooit_eerder_toegekend = !eerder_toegekend.contains(&dp.deelgebied.gemeente);
+            k.voorgeschiedenis =
+                voorgeschiedenis.entry(dp.deelgebied.gemeente).or_insert_with(|| Voorgeschiedenis::van(eerder, dp.deelgebied.gemeente, ronde)).clone();
             if let Prioriteit::Gebied { naam, soort, .. } = &t.indicatoren.deelplannen[i].prioriteit {
                 k.prioriteitsgebied = Some((naam.clone(), *soort));
             }
@@ -574,7 +760,7 @@ impl Kandidaat {
             score: None,
             voldoende: false,
             prioriteitsgebied: None,
-            nooit_eerder_toegekend: false,
+            voorgeschiedenis: Voorgeschiedenis::default(),
             bijdrage_per_woning: ind.bijdrage_per_woning,
             ingediend_op: a.ingediend_op.unwrap_or(Timestamp::MAX),
             woningen: ind.woningen,
@@ -642,8 +828,7 @@ pub fn analyseer<'a>(
     if !fouten.is_empty() {
         return Err(fouten);
     }
-    let eerder: std::collections::BTreeSet<GemeenteCode> = invoer.eerder_toegekend.iter().copied().collect();
-    let kandidaten = kandidaten(&toetsingen, &oordelen, &eerder)?;
+    let kandidaten = kandidaten(&toetsingen, &oordelen, &invoer.eerdere_uitkomsten, &ronde.id)?;
     Ok(Analyse { ronde, parameters, toetsingen, kader, oordelen, kandidaten })
 }
 
@@ -654,6 +839,7 @@ impl Analyse<'_> {
             plafond: crate::regeling::Ronde::plafond_toekenningen(&self.parameters)?,
             vulwijze: *self.parameters.vulwijze.waarde,
             prioriteitsregel: self.parameters.prioriteitsregel.waarde.clone(),
+            prioriteitsbron: Some(format!("{} (vanaf {})", self.parameters.prioriteitsregel.bron, self.parameters.prioriteitsregel.vanaf.strftime("%d-%m-%Y"))),
         })
     }
 }
@@ -690,10 +876,13 @@ impl WatAls {
                     "geen" => Prioriteitsregel::Geen,
                     "voorrang" => Prioriteitsregel::Voorrang,
                     _ => match v.strip_prefix("punten:") {
+                        // Met de voorwaarden van 2024 (Meerjarige regeling, Bijlage 2).
                         Some(p) => Prioriteitsregel::Punten {
                             punten: p.parse().map_err(|e| format!("prioriteit: {e}"))?,
                             alleen_gemeenten_zonder_eerdere_toekenning: true,
+                            alleen_na_eerdere_voldoende_aanvraag: true,
                             alleen_als_voldoende_zonder_punten: true,
+                            alleen_in_prioriteitsgebied: false,
                         },
                         None => return Err(format!("prioriteit '{v}': kies geen, voorrang of punten:N")),
                     },
@@ -717,6 +906,10 @@ impl WatAls {
             plafond: budget.minus(reserve).map_err(|e| e.to_string())?.max(Bedrag::NUL),
             vulwijze: self.vulwijze.unwrap_or(basis.vulwijze),
             prioriteitsregel: self.prioriteitsregel.clone().unwrap_or_else(|| basis.prioriteitsregel.clone()),
+            prioriteitsbron: match self.prioriteitsregel {
+                Some(_) => Some("wat-als (niet de regeling van de ronde)".into()),
+                None => basis.prioriteitsbron.clone(),
+            },
         })
     }
 

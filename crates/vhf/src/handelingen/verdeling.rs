@@ -92,7 +92,7 @@ pub fn invoer_van(
     rijen: Vec<(String, String, String, i64)>,
     ronde: &str,
     beoordelingen: Beoordelingen,
-    eerder_toegekend: Vec<vhf_core::codes::GemeenteCode>,
+    eerdere_uitkomsten: Vec<vhf_core::verdeling::EerdereUitkomst>,
 ) -> Result<Invoer, ApiFout> {
     let mut aanvragen = Vec::new();
     let mut ids = BTreeMap::new();
@@ -114,7 +114,7 @@ pub fn invoer_van(
     buiten.sort_by(|x, y| x.kenmerk.cmp(&y.kenmerk));
     let mee: std::collections::BTreeSet<&str> = aanvragen.iter().map(|a| a.kenmerk.as_str()).collect();
     let beoordelingen = beoordelingen.alleen_voor(&mee);
-    Ok(Invoer { invoer: Verdeelinvoer { ronde: ronde.to_string(), aanvragen, beoordelingen, eerder_toegekend }, ids, buiten })
+    Ok(Invoer { invoer: Verdeelinvoer { ronde: ronde.to_string(), aanvragen, beoordelingen, eerdere_uitkomsten }, ids, buiten })
 }
 
 /// Bewaart een versie van de beoordelingen: eerst de belangenconflicten van de toewijzingen (een lid wordt nooit
@@ -281,7 +281,7 @@ pub async fn scoor(v: &Verzoek<'_>, ronde_id: &str, aanvraag: &str, deelplan: &s
 
 /// Een verdeling van de ingediende aanvragen van een ronde, met de kern (toetsing, oordeel, rangorde, bedragen,
 /// uitleg), bewaard met parameters en uitkomst. Geeft het resultaat zoals bewaard (met `id`).
-pub async fn verdeel(v: &Verzoek<'_>, ronde_id: &str, eerder_toegekend: Vec<vhf_core::codes::GemeenteCode>) -> Result<Value, ApiFout> {
+pub async fn verdeel(v: &Verzoek<'_>, ronde_id: &str) -> Result<Value, ApiFout> {
     let (s, ident) = (v.s, v.ident);
     let id = ronde_id.to_string();
     let (mut tx, sleutel) = v.begin().await?;
@@ -290,8 +290,8 @@ pub async fn verdeel(v: &Verzoek<'_>, ronde_id: &str, eerder_toegekend: Vec<vhf_
         Some((v, inhoud)) => (v, serde_json::from_str::<Beoordelingen>(&inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?),
         None => (0, Beoordelingen::default()),
     };
-    let Invoer { invoer, ids, buiten } = invoer_van(db::ingediend_met_status(&mut tx, &id).await?, &id, beoordelingen, eerder_toegekend)?;
     let peilmoment = kern::besluitmoment(&ronde);
+    let Invoer { invoer, ids, buiten } = invoer_van(db::ingediend_met_status(&mut tx, &id).await?, &id, beoordelingen, vec![])?;
     let analyse =
         kern::analyseer(&invoer, &ronde, peilmoment, None).map_err(|f| ongeldig(format!("De verdeling kan niet worden gemaakt: {}", f.join("; "))))?;
     let regels = analyse.regels().map_err(|e| ApiFout::Intern(e.to_string()))?;
@@ -304,7 +304,8 @@ pub async fn verdeel(v: &Verzoek<'_>, ronde_id: &str, eerder_toegekend: Vec<vhf_
         .map(|(i, (k, t))| {
             json!({
                 "aanvraag": ids.get(&k.deelplan.aanvraag), "kenmerk": k.deelplan.aanvraag, "deelplan": k.deelplan.deelplan, "penvoerder": k.penvoerder,
-                "score": k.score, "rang": t.rang, "uitkomst": t.uitkomst, "gevraagd": k.gevraagd, "toegekend": t.bedrag, "uitleg": v.uitleg(&analyse.kandidaten, i),
+                "gemeente": k.gemeente, "score": k.score, "voldoende": k.voldoende, "rang": t.rang, "rangscore": t.rangscore, "punten": t.punten,
+                "uitkomst": t.uitkomst, "gevraagd": k.gevraagd, "toegekend": t.bedrag, "uitleg": v.uitleg(&analyse.kandidaten, i),
             })
         })
         .collect();

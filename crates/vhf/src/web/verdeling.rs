@@ -103,7 +103,7 @@ async fn maken(State(s): State<AppState>, ident: Identiteit, body: String) -> Re
     }
     let sleutel = Some(f.w("_sleutel").to_string()).filter(|k| !k.is_empty());
     let v = Verzoek::nieuw(&s, &ident, sleutel, format!("POST /rondes/{ronde}/verdelingen"), "{}")?;
-    match handeling::verdeel(&v, &ronde, vec![]).await {
+    match handeling::verdeel(&v, &ronde).await {
         Ok(r) => Ok(naar(&format!("/verdeling/{}", r["id"].as_str().unwrap_or("")))),
         Err(ApiFout::Herhaald(h)) => Ok(naar(&format!("/verdeling/{}", h.antwoord["id"].as_str().unwrap_or("")))),
         Err(ApiFout::Ongeldig { detail, .. }) => Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &overzicht_pagina(&s, &ident, ronde, Some(detail)).await?)),
