@@ -1044,6 +1044,181 @@ async fn alleen_ontvankelijke_aanvragen_worden_verdeeld_op_postgresql() {
     }
 }
 
+/// Een aanvraag met één deelplan (renovatie van 460 particuliere woningen, € 7,4 mln gevraagd) die in 2021 en in
+/// 2024 zonder fouten is: binnen het plafond per aanvraag van 2024, met plan van aanpak en begroting.
+fn klein_concept(ronde: &str, gemeente: &str, kenmerk: &str, pc4: &str, gebied: Option<&str>) -> Value {
+    let (start, einde) = if ronde == "vhf-2021" { ("2021-10-01", "2030-12-31") } else { ("2025-03-01", "2034-12-31") };
+    let woningen = |eb: u32, pv: u32| json!({"eigenaar_bewoner": eb, "particuliere_verhuur": pv, "corporatie": 0});
+    json!({
+        "kenmerk": kenmerk, "ronde": ronde, "titel": format!("Herstructurering {kenmerk}"), "aanvragers": [gemeente],
+        "contactpersoon": {"naam": "T. Est", "email": "vhf@gemeente.example"},
+        "planning": {"start": start, "einde": einde},
+        "deelplannen": [{
+            "id": "DP1", "naam": "Wijk", "deelgebied": {"gemeente": gemeente, "pc4": [pc4], "prioriteitsgebied": gebied},
+            "maatregelen": [
+                {"id": "M1", "activiteit": "renovatie", "omschrijving": "Funderingsherstel en renovatie", "woningen": woningen(310, 150),
+                 "label_voor": "F", "label_na": "C", "kosten": "9750000.00", "opbrengsten": "500000.00"},
+                {"id": "M2", "activiteit": "openbare_ruimte", "omschrijving": "Veilige routes", "woningen": woningen(0, 0), "kosten": "1000000.00", "opbrengsten": "0.00"},
+            ],
+            "bijdrage_fysiek": "7000000.00", "projectkosten": "400000.00",
+            "cofinanciering": [{"financier": "gemeente", "naam": "Gemeente", "bedrag": "3250000.00"}],
+        }],
+        "documenten": [
+            {"soort": "plan_van_aanpak", "deelplan": "DP1", "naam": "Plan van aanpak.pdf", "sha256": "42b3e746a528981f72b014ad623c7e6f20d41dafeff208e7d63de899ebaa9066"},
+            {"soort": "begroting", "naam": "Begroting.xlsx", "sha256": "c34233d8d39a9f16174f97a4647e6cda7f751747369e8ec7da01af05bf86e090"},
+        ],
+    })
+}
+
+/// Legt een versie van de beoordelingen van een ronde vast: L1 en L2 op DP1 van elke aanvraag, met deze score.
+async fn scoor_ronde(app: &App, ronde: &str, per_aanvraag: &[(&str, &str)]) {
+    let toewijzingen: Vec<Value> = per_aanvraag.iter().map(|(k, _)| json!({"aanvraag": k, "deelplan": "DP1", "leden": ["L1", "L2"]})).collect();
+    let deelplannen: Vec<(&str, &str, &str)> = per_aanvraag.iter().map(|(k, s)| (*k, "DP1", *s)).collect();
+    let b = json!({"beoordelingen": {
+        "leden": [{"id": "L1", "naam": "Lid 1"}, {"id": "L2", "naam": "Lid 2"}],
+        "toewijzingen": toewijzingen,
+        "scores": scores_van(&["L1", "L2"], &deelplannen),
+    }});
+    let r = app.rvo.post(app.url(&format!("/rondes/{ronde}/beoordelingen"))).json(&b).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+}
+
+/// De prioriteitspunten van 2024 (Meerjarige regeling, Bijlage 2: een gemeente die nooit een uitkering kreeg en van
+/// wie een eerdere aanvraag voldoende was) uit een eerdere ronde die dit systeem verdeelde en besliste. Ronde 2021,
+/// met een plafond van € 13 mln (btw-reserve verhoogd): Den Haag (8,00) krijgt € 7,4 mln; Rotterdam (8,00, later
+/// ingediend) en Arnhem (7,00) zijn voldoende maar passen niet meer; Utrecht (5,00) is niet voldoende. In 2024:
+/// Arnhem (6,50, geen prioriteitsgebied) en Rotterdam (6,00, Rotterdam-Zuid) krijgen +5; Den Haag (kreeg geld),
+/// Utrecht (was niet voldoende) en Groningen (geen eerdere aanvraag) niet.
+async fn punten_uit_een_eerdere_ronde(app: App) {
+    use vhf::toegang::Rol;
+    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    let mut c = std::collections::BTreeMap::new();
+    for (naam, gm) in [("denhaag", "GM0518"), ("rotterdam", "GM0599"), ("arnhem", "GM0202"), ("utrecht", "GM0344"), ("groningen", "GM0014")] {
+        c.insert(gm, client_met(&gebruiker_met_token(&db, naam, Rol::Aanvrager, Some(gm)).await));
+    }
+    for l in ["L1", "L2"] {
+        gebruiker_met_token(&db, l, Rol::Commissielid, None).await;
+    }
+    // Ronde 2021, in dit systeem. Den Haag dient het eerst in.
+    let w = json!({"parameter": "btw_reserve", "vanaf": "2021-08-01", "waarde": "437000000.00", "bron": "[D] test: plafond € 13 mln"});
+    assert_eq!(app.beheer.post(app.url("/rondes/vhf-2021/parameterwijzigingen")).json(&w).send().await.unwrap().status(), StatusCode::CREATED);
+    let mut ids = Vec::new();
+    for (i, (gm, kenmerk, pc4)) in
+        [("GM0518", "DH-2021", "2531"), ("GM0599", "RDAM-2021", "3071"), ("GM0202", "ARN-2021", "6825"), ("GM0344", "UTR-2021", "3531")].into_iter().enumerate()
+    {
+        app.zet_klok(&format!("2021-05-10T10:0{i}:00Z"));
+        ids.push(dien_in(&app, &c[gm], &klein_concept("vhf-2021", gm, kenmerk, pc4, None)).await);
+    }
+    scoor_ronde(&app, "vhf-2021", &[("DH-2021", "8"), ("RDAM-2021", "8"), ("ARN-2021", "7"), ("UTR-2021", "5")]).await;
+    for id in &ids {
+        naar_status(&app, id, "beoordeeld").await;
+    }
+    let r = app.bzk.post(app.url("/rondes/vhf-2021/verdelingen")).json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let v2021: Value = r.json().await.unwrap();
+    let uitkomst = |v: &Value, k: &str| v["deelplannen"].as_array().unwrap().iter().find(|d| d["kenmerk"] == k).unwrap().clone();
+    assert_eq!(
+        ["DH-2021", "RDAM-2021", "ARN-2021", "UTR-2021"].map(|k| uitkomst(&v2021, k)["uitkomst"].as_str().unwrap().to_string()),
+        ["toegekend", "positief_niet_gehonoreerd_wegens_budget", "positief_niet_gehonoreerd_wegens_budget", "negatief_advies"]
+    );
+    assert_eq!(uitkomst(&v2021, "RDAM-2021")["voldoende"], true);
+    assert_eq!(uitkomst(&v2021, "UTR-2021")["voldoende"], false);
+    // Een verdeling zonder besluit telt nog niet: pas het besluit maakt een uitkomst.
+    let vid2021 = v2021["id"].as_str().unwrap().to_string();
+
+    // Ronde 2024.
+    let concepten = [
+        ("GM0599", "RDAM-2024", "3072", Some("rotterdam-zuid"), "6"),
+        ("GM0202", "ARN-2024", "6826", None, "6.5"),
+        ("GM0518", "DH-2024", "2532", None, "8"),
+        ("GM0344", "UTR-2024", "3532", None, "7"),
+        ("GM0014", "GRON-2024", "9711", None, "9"),
+    ];
+    let mut ids = Vec::new();
+    for (i, (gm, kenmerk, pc4, gebied, _)) in concepten.iter().enumerate() {
+        app.zet_klok(&format!("2024-06-10T10:0{i}:00Z"));
+        ids.push(dien_in(&app, &c[gm], &klein_concept("vhf-2024", gm, kenmerk, pc4, *gebied)).await);
+    }
+    scoor_ronde(&app, "vhf-2024", &concepten.map(|(_, k, _, _, s)| (k, s))).await;
+    for id in &ids {
+        naar_status(&app, id, "beoordeeld").await;
+    }
+    let maak_2024 = || async {
+        let r = app.bzk.post(app.url("/rondes/vhf-2024/verdelingen")).json(&json!({})).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        r.json::<Value>().await.unwrap()
+    };
+    // Zolang over 2021 niet besloten is, krijgt niemand punten.
+    let voor = maak_2024().await;
+    assert!(voor["deelplannen"].as_array().unwrap().iter().all(|d| d["punten"]["gegeven"] == false), "{}", voor["deelplannen"]);
+    let r = app.bzk.post(app.url(&format!("/verdelingen/{vid2021}/besluit"))).json(&json!({"reden": "verdeling 2021"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+
+    let v = maak_2024().await;
+    let d = |k: &str| uitkomst(&v, k);
+    let rang: Vec<(String, u64, String)> = ["ARN-2024", "RDAM-2024", "GRON-2024", "DH-2024", "UTR-2024"]
+        .map(|k| (k.to_string(), d(k)["rang"].as_u64().unwrap(), d(k)["score"].as_str().unwrap().to_string()))
+        .into();
+    assert_eq!(
+        rang,
+        [("ARN-2024", 1, "6.50"), ("RDAM-2024", 2, "6.00"), ("GRON-2024", 3, "9.00"), ("DH-2024", 4, "8.00"), ("UTR-2024", 5, "7.00")].map(|(k, r, s)| (
+            k.to_string(),
+            r,
+            s.to_string()
+        ))
+    );
+    let p = |k: &str| d(k)["punten"].clone();
+    assert_eq!(["RDAM-2024", "ARN-2024", "DH-2024", "UTR-2024", "GRON-2024"].map(|k| p(k)["gegeven"].as_bool().unwrap()), [true, true, false, false, false]);
+    assert_eq!(p("RDAM-2024")["aantal"], "5.00");
+    assert_eq!(p("DH-2024")["aantal"], "0.00");
+    let e = &p("RDAM-2024")["eerdere_aanvraag"];
+    assert_eq!((e["ronde"].as_str(), e["kenmerk"].as_str(), e["deelplan"].as_str()), (Some("vhf-2021"), Some("RDAM-2021"), Some("DP1")), "{e}");
+    assert!(e["bron"].as_str().unwrap().contains(&format!("verdeling {vid2021}")) && e["bron"].as_str().unwrap().contains("besloten op"), "{e}");
+    assert_eq!(p("ARN-2024")["eerdere_aanvraag"]["kenmerk"], "ARN-2021");
+    assert_eq!(p("DH-2024")["eerdere_toekenning"]["kenmerk"], "DH-2021");
+    let reden = |k: &str| p(k)["reden"].as_str().unwrap().to_string();
+    assert!(reden("RDAM-2024").contains("Rotterdam kreeg nooit een uitkering uit het fonds"), "{}", reden("RDAM-2024"));
+    assert!(reden("RDAM-2024").contains("Stcrt. 2024, 15432"), "de bron van de parameter: {}", reden("RDAM-2024"));
+    assert!(
+        reden("DH-2024").contains("'s-Gravenhage kreeg eerder een uitkering uit het fonds: deelplan DP1 van aanvraag DH-2021 in ronde vhf-2021"),
+        "{}",
+        reden("DH-2024")
+    );
+    assert!(reden("UTR-2024").contains("geen eerdere aanvraag van Utrecht werd voldoende beoordeeld"), "{}", reden("UTR-2024"));
+    assert!(reden("GRON-2024").contains("er is geen eerdere aanvraag van Groningen bekend"), "{}", reden("GRON-2024"));
+    let uitleg = d("RDAM-2024")["uitleg"].as_str().unwrap().to_string();
+    assert!(uitleg.contains("score 6,00 +5,00 prioriteitspunten = 11,00") && uitleg.contains("RDAM-2021"), "{uitleg}");
+    // Het resultaat bewaart de geschiedenis die het gebruikte: uit de besloten verdeling én de lijst in de rondedata.
+    let g = v["voorgeschiedenis"].as_array().unwrap();
+    assert!(g.iter().any(|u| u["kenmerk"] == "RDAM-2021" && u["afloop"] == "voldoende_niet_toegekend"), "{g:?}");
+    assert!(
+        g.iter().any(|u| u["gemeente"] == "GM0518" && u["afloop"] == "toegekend" && u["kenmerk"].is_null()),
+        "de uitkering aan Den Haag uit het besluit: {g:?}"
+    );
+    assert!(
+        g.iter().any(|u| u["gemeente"] == "GM0479" && u["bron"].as_str().unwrap().starts_with("parameter uitkomsten_buiten_systeem van vhf-2021")),
+        "{g:?}"
+    );
+    assert!(g.iter().all(|u| u["ronde"] == "vhf-2021"), "alleen eerdere rondes: {g:?}");
+
+    // Een oude client die de lijst nog meestuurt, hoort waarom die niet meer bestaat.
+    let r = app.bzk.post(app.url("/rondes/vhf-2024/verdelingen")).json(&json!({"eerder_toegekend": ["GM0599"]})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.json::<Value>().await.unwrap()["detail"].as_str().unwrap().contains("uitkomsten_buiten_systeem"));
+}
+
+#[tokio::test]
+async fn prioriteitspunten_uit_een_eerdere_ronde_op_sqlite() {
+    punten_uit_een_eerdere_ronde(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn prioriteitspunten_uit_een_eerdere_ronde_op_postgresql() {
+    if let Some(app) = postgres().await {
+        punten_uit_een_eerdere_ronde(app).await;
+    }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Autorisatiematrix: elke route uit het register × elke rol × eigen/andere gemeente (en toegewezen/niet
 // toegewezen commissielid), met de verwachte uitkomst. Een route in het register zonder regel hieronder laat de

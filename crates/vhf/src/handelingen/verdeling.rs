@@ -59,12 +59,80 @@ pub async fn beoordelingen_van(c: &mut impl crate::db::Verbinding, ronde: &str) 
 }
 
 /// De invoer van een verdeling zoals de database haar nu heeft (voor wat-als en gevoeligheid, die niets
-/// bewaren): de ronde met haar wijzigingen, de ontvankelijke aanvragen en de laatste beoordelingen.
+/// bewaren): de ronde met haar wijzigingen, de ontvankelijke aanvragen, de laatste beoordelingen en de uitkomsten
+/// van eerdere rondes (zoals op het besluitmoment van de ronde).
 pub async fn huidige_invoer(c: &mut impl crate::db::Verbinding, ronde: &str) -> Result<(vhf_core::regeling::Ronde, Verdeelinvoer), ApiFout> {
     let r = crate::server::rondes::effectief(&mut *c, ronde).await?;
     let b = beoordelingen_van(&mut *c, ronde).await?;
-    let i = invoer_van(db::ingediend_met_status(&mut *c, ronde).await?, ronde, b, vec![])?;
+    let eerder = eerdere_uitkomsten(&mut *c, &r, kern::besluitmoment(&r)).await?;
+    let i = invoer_van(db::ingediend_met_status(&mut *c, ronde).await?, ronde, b, eerder)?;
     Ok((r, i.invoer))
+}
+
+/// De uitkomsten van de rondes vóór `ronde` (die eerder begonnen), voor de puntenregel: uit de besloten
+/// verdelingen van dit systeem (per deelplan toegekend, voldoende maar niet toegekend, of niet voldoende; en per
+/// gemeente de uitkering uit het besluit) en uit de gedateerde parameter `uitkomsten_buiten_systeem` van die rondes
+/// (met hun opgeslagen wijzigingen) zoals die op `peilmoment` geldt, voor wat vóór dit systeem besloten is. Een
+/// verdeling zonder besluit telt niet: pas het besluit maakt een uitkomst.
+pub async fn eerdere_uitkomsten(
+    c: &mut impl crate::db::Verbinding,
+    ronde: &vhf_core::regeling::Ronde,
+    peilmoment: jiff::Timestamp,
+) -> Result<Vec<vhf_core::verdeling::EerdereUitkomst>, ApiFout> {
+    use vhf_core::codes::GemeenteCode;
+    use vhf_core::regeling::{Afloop, Ronde};
+    use vhf_core::verdeling::EerdereUitkomst;
+    let mut eerder = Vec::new();
+    for r in Ronde::ingebouwd().iter().filter(|r| r.id != ronde.id && r.geldig_vanaf < ronde.geldig_vanaf) {
+        eerder.push(crate::server::rondes::effectief(&mut *c, &r.id).await?);
+    }
+    let mut uit = kern::uitkomsten_buiten_systeem(&eerder, ronde, peilmoment);
+    let datum = |r: &Ronde, t: i64| jiff::Timestamp::from_microsecond(t).map(|t| r.lokale_datum(t).strftime("%d-%m-%Y").to_string()).unwrap_or_default();
+    let intern = |e: String| ApiFout::Intern(format!("eerdere uitkomsten: {e}"));
+    for (vid, rid, besloten_op) in db::besloten(&mut *c).await? {
+        let Some(r) = eerder.iter().find(|r| r.id == rid) else { continue };
+        let rij = db::verdeling(&mut *c, &vid).await?.ok_or_else(|| intern(format!("verdeling {vid} ontbreekt")))?;
+        let resultaat: Value = serde_json::from_str(&rij.resultaat).map_err(|e| intern(e.to_string()))?;
+        let bron = format!("verdeling {vid} van {rid}, besloten op {}", datum(r, besloten_op));
+        for d in resultaat["deelplannen"].as_array().into_iter().flatten() {
+            // Een verdeling van vóór dit veld kent alleen de penvoerder; "voldoende" leidt ze dan af uit het advies.
+            let gemeente = d["gemeente"].as_str().or(d["penvoerder"].as_str()).unwrap_or("");
+            let gemeente = GemeenteCode::parse(gemeente).map_err(|e| intern(format!("{vid}: {e}")))?;
+            let uitkomst: Uitkomst = serde_json::from_value(d["uitkomst"].clone()).map_err(|e| intern(format!("{vid}: {e}")))?;
+            let toegekend = d["toegekend"].as_str().and_then(|b| vhf_core::geld::Bedrag::parse(b).ok()).is_some_and(|b| b.is_positief());
+            let voldoende = d["voldoende"]
+                .as_bool()
+                .unwrap_or(matches!(uitkomst, Uitkomst::Toegekend | Uitkomst::GedeeltelijkToegekend | Uitkomst::PositiefNietGehonoreerdWegensBudget));
+            uit.push(EerdereUitkomst {
+                ronde: rid.clone(),
+                gemeente,
+                kenmerk: d["kenmerk"].as_str().map(String::from),
+                deelplan: d["deelplan"].as_str().map(String::from),
+                afloop: if toegekend {
+                    Afloop::Toegekend
+                } else if voldoende {
+                    Afloop::VoldoendeNietToegekend
+                } else {
+                    Afloop::NietVoldoende
+                },
+                bron: bron.clone(),
+            });
+        }
+    }
+    // De uitkering zelf gaat naar de penvoerder: ook die kreeg dan een uitkering uit het fonds.
+    for (vid, rid, g, bedrag, op) in db::besluiten(&mut *c, "").await? {
+        let Some(r) = eerder.iter().find(|r| r.id == rid) else { continue };
+        let Some(b) = vhf_core::geld::Bedrag::parse(&bedrag).ok().filter(|b| b.is_positief()) else { continue };
+        uit.push(EerdereUitkomst {
+            ronde: rid.clone(),
+            gemeente: GemeenteCode::parse(&g).map_err(|e| intern(format!("{vid}: {e}")))?,
+            kenmerk: None,
+            deelplan: None,
+            afloop: Afloop::Toegekend,
+            bron: format!("besluit over verdeling {vid} van {rid} op {}: uitkering van {b}", datum(r, op)),
+        });
+    }
+    Ok(uit)
 }
 
 /// Een ingediende aanvraag die niet in de verdeling komt, met haar status en waarom (in het Nederlands).
@@ -291,7 +359,8 @@ pub async fn verdeel(v: &Verzoek<'_>, ronde_id: &str) -> Result<Value, ApiFout> 
         None => (0, Beoordelingen::default()),
     };
     let peilmoment = kern::besluitmoment(&ronde);
-    let Invoer { invoer, ids, buiten } = invoer_van(db::ingediend_met_status(&mut tx, &id).await?, &id, beoordelingen, vec![])?;
+    let eerder = eerdere_uitkomsten(&mut tx, &ronde, peilmoment).await?;
+    let Invoer { invoer, ids, buiten } = invoer_van(db::ingediend_met_status(&mut tx, &id).await?, &id, beoordelingen, eerder)?;
     let analyse =
         kern::analyseer(&invoer, &ronde, peilmoment, None).map_err(|f| ongeldig(format!("De verdeling kan niet worden gemaakt: {}", f.join("; "))))?;
     let regels = analyse.regels().map_err(|e| ApiFout::Intern(e.to_string()))?;
@@ -316,6 +385,7 @@ pub async fn verdeel(v: &Verzoek<'_>, ronde_id: &str) -> Result<Value, ApiFout> 
     let resultaat = json!({
         "id": vid, "ronde": id, "beoordeling_versie": versie, "peilmoment": peilmoment, "parameters": parameters,
         "regels": v.regels, "deelplannen": deelplannen, "uitkeringen": v.uitkeringen, "totalen": v.totalen, "buiten_verdeling": buiten,
+        "voorgeschiedenis": invoer.eerdere_uitkomsten,
     });
     let nu = (s.klok)().as_microsecond();
     let rij = db::VerdelingRij {
