@@ -232,8 +232,9 @@ pub struct Toekenning {
     pub reserve: Option<usize>,
     /// Score plus prioriteitspunten (puntenregel), waarop gerangschikt is.
     pub rangscore: Option<Honderdsten>,
-    /// Bij de puntenregel, voor een kandidaat: of de punten gegeven zijn, waarom, en op welke eerdere aanvraag.
-    pub punten: Option<Punten>,
+    /// De prioriteitspunten die bij de score zijn opgeteld (puntenregel), als ze gegeven zijn. Waarom (niet), en op
+    /// welke eerdere aanvraag: [`Verdeling::punten`] (pas berekend als erom gevraagd wordt, zoals de uitleg).
+    pub punten: Option<Honderdsten>,
     /// Restant van het plafond vlak vóór dit deelplan aan de beurt was.
     pub restant_voor: Option<Bedrag>,
 }
@@ -312,7 +313,7 @@ pub(crate) fn punten(k: &Kern, regel: &Prioriteitsregel) -> i64 {
 
 /// Bij de puntenregel: of een kandidaat de punten kreeg (`p`, uit [`punten`], waarop gerangschikt is) en waarom,
 /// voorwaarde voor voorwaarde (dezelfde als in [`punten`]), met de gemeente, de eerdere aanvraag en de bronnen.
-fn puntenuitleg(kand: &Kandidaat, k: &Kern, regels: &Verdeelregels, p: i64) -> Option<Punten> {
+fn puntenuitleg(kand: &Kandidaat, regels: &Verdeelregels, p: i64) -> Option<Punten> {
     let Prioriteitsregel::Punten {
         punten: aantal,
         alleen_gemeenten_zonder_eerdere_toekenning,
@@ -346,7 +347,7 @@ fn puntenuitleg(kand: &Kandidaat, k: &Kern, regels: &Verdeelregels, p: i64) -> O
         }
     }
     if *alleen_als_voldoende_zonder_punten {
-        if k.voldoende {
+        if kand.voldoende {
             wel.push("dit deelplan is ook zonder de punten voldoende".into());
         } else {
             niet.push("dit deelplan is zonder de punten niet voldoende".into());
@@ -467,7 +468,7 @@ pub fn verdeel(kandidaten: &[Kandidaat], regels: &Verdeelregels) -> Verdeling {
         let p = punten(k, &regels.prioriteitsregel);
         t.rang = Some(rang + 1);
         t.rangscore = Some(Honderdsten(k.score + p));
-        t.punten = puntenuitleg(&kandidaten[i], k, regels, p);
+        t.punten = (p != 0).then_some(Honderdsten(p));
         t.restant_voor = Some(Bedrag::centen(restant));
         t.bedrag = Bedrag::centen(bedragen[i]);
         restant -= bedragen[i];
@@ -535,10 +536,20 @@ pub fn verdeel(kandidaten: &[Kandidaat], regels: &Verdeelregels) -> Verdeling {
 }
 
 impl Verdeling {
+    /// Bij de puntenregel, voor een deelplan in de rangschikking: of het de prioriteitspunten kreeg, waarom
+    /// (voorwaarde voor voorwaarde, met de bronnen) en op welke eerdere aanvraag. `None` bij een andere regel of voor
+    /// een deelplan dat niet meedoet.
+    pub fn punten(&self, kandidaten: &[Kandidaat], i: usize) -> Option<Punten> {
+        let t = &self.toekenningen[i];
+        t.rang?;
+        puntenuitleg(&kandidaten[i], &self.regels, t.punten.map_or(0, |p| p.0))
+    }
+
     /// De uitleg van de uitkomst van één deelplan, in het Nederlands met de getallen.
     pub fn uitleg(&self, kandidaten: &[Kandidaat], i: usize) -> String {
         let k = &kandidaten[i];
         let t = &self.toekenningen[i];
+        let punten = self.punten(kandidaten, i);
         let aantal = self.toekenningen.iter().filter(|t| t.rang.is_some()).count();
         let regels = |r: &[Regel]| r.iter().map(|r| format!("{r:?}")).collect::<Vec<_>>().join(", ");
         let waarom_rang = || {
@@ -549,7 +560,7 @@ impl Verdeling {
                     delen.push("voorrang voor prioriteitsgebieden".into());
                 }
             }
-            match (k.score, &t.punten) {
+            match (k.score, &punten) {
                 (Some(s), Some(p)) if p.gegeven => delen.push(format!("score {s} +{} prioriteitspunten = {}", p.aantal, t.rangscore.unwrap_or(Honderdsten(0)))),
                 (Some(s), Some(_)) => delen.push(format!("score {s}, geen prioriteitspunten")),
                 (Some(s), None) => delen.push(format!("score {s}")),
@@ -631,7 +642,7 @@ impl Verdeling {
             }
         };
         // De puntenregel, voorwaarde voor voorwaarde, als zin erachter.
-        match &t.punten {
+        match &punten {
             Some(p) => {
                 let mut r = p.reden.chars();
                 let hoofdletter: String = r.next().map(|c| c.to_uppercase().chain(r).collect()).unwrap_or_default();

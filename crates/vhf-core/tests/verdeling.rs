@@ -234,7 +234,7 @@ fn puntenregel_2024_uit_de_geschiedenis_van_het_fonds() {
     let rang: Vec<_> = v.toekenningen.iter().map(|t| (t.deelplan.aanvraag.as_str(), t.rang.unwrap(), t.rangscore.unwrap().0)).collect();
     assert_eq!(rang, [("P", 2, 1100), ("Q", 1, 1150), ("R", 5, 700), ("S", 4, 800), ("T", 6, 520), ("U", 3, 900)]);
     assert_eq!(bedragen(&v).iter().map(|x| x.1).collect::<Vec<_>>(), [10, 10, 0, 0, 0, 10]);
-    let p = |i: usize| v.toekenningen[i].punten.clone().unwrap();
+    let p = |i: usize| v.punten(&ks, i).unwrap();
     let gegeven: Vec<bool> = (0..6).map(|i| p(i).gegeven).collect();
     assert_eq!(gegeven, [true, true, false, false, false, false]);
     assert_eq!((p(0).aantal, p(2).aantal), (Honderdsten(500), Honderdsten(0)));
@@ -282,7 +282,7 @@ fn puntenregel_2024_uit_de_geschiedenis_van_het_fonds() {
     // Zonder punten (de regel "geen") zou het andersom zijn: U 9,00, S 8,00 en R 7,00 krijgen het geld.
     let zonder = verdeel(&ks, &Verdeelregels { prioriteitsregel: Prioriteitsregel::Geen, ..regels.clone() });
     assert_eq!(bedragen(&zonder).iter().map(|x| x.1).collect::<Vec<_>>(), [0, 0, 10, 10, 0, 10]);
-    assert!(zonder.toekenningen.iter().all(|t| t.punten.is_none()));
+    assert!((0..6).all(|i| zonder.punten(&ks, i).is_none() && zonder.toekenningen[i].punten.is_none()));
 }
 
 #[test]
@@ -311,10 +311,10 @@ fn puntenregel_met_de_voorwaarde_van_prioriteitsgebied_als_rondeparameter() {
     let rang: Vec<_> = v.toekenningen.iter().map(|t| t.rangscore.unwrap().0).collect();
     assert_eq!(rang, [1100, 650, 700, 800, 520, 900]);
     assert_eq!(bedragen(&v).iter().map(|x| x.1).collect::<Vec<_>>(), [10, 0, 0, 10, 0, 10]);
-    let q = v.toekenningen[1].punten.clone().unwrap();
+    let q = v.punten(&ks, 1).unwrap();
     assert!(!q.gegeven && q.reden.contains("het deelgebied ligt niet in een prioriteitsgebied"), "{}", q.reden);
     assert_eq!(q.eerdere_aanvraag.and_then(|a| a.kenmerk), Some("GRON-2023".into()), "de eerdere aanvraag telt wel; alleen het gebied niet");
-    assert!(v.toekenningen[0].punten.as_ref().unwrap().reden.contains("het deelgebied ligt in prioriteitsgebied Rotterdam-Zuid"));
+    assert!(v.punten(&ks, 0).unwrap().reden.contains("het deelgebied ligt in prioriteitsgebied Rotterdam-Zuid"));
 }
 
 /// De uitkomsten van een ronde die vóór dit systeem besloten is, staan gedateerd en met bron in haar parameter
@@ -328,7 +328,7 @@ fn puntenregel_uit_de_gedateerde_lijst_van_een_eerdere_ronde() {
     // Zonder geschiedenis krijgt niemand punten: er is geen eerdere aanvraag die voldoende was.
     let a = vhf_core::verdeling::analyseer(&invoer, r2024, peil, None).unwrap();
     let v = verdeel(&a.kandidaten, &a.regels().unwrap());
-    assert!(v.toekenningen.iter().filter_map(|t| t.punten.as_ref()).all(|p| !p.gegeven));
+    assert!((0..a.kandidaten.len()).filter_map(|i| v.punten(&a.kandidaten, i)).all(|p| !p.gegeven));
     // Een voldoende kandidaat van een gemeente die niet al bij de toekenningen van 2021 staat.
     let r2021 = Ronde::zoek("vhf-2021").unwrap();
     let bekend: Vec<GemeenteCode> = r2021.parameters_op(peil).uitkomsten_buiten_systeem.waarde.iter().map(|u| u.gemeente).collect();
@@ -358,7 +358,7 @@ fn puntenregel_uit_de_gedateerde_lijst_van_een_eerdere_ronde() {
     assert!(invoer.eerdere_uitkomsten.iter().all(|u| u.ronde != "vhf-2024"));
     let a = vhf_core::verdeling::analyseer(&invoer, r2024, peil, None).unwrap();
     let v = verdeel(&a.kandidaten, &a.regels().unwrap());
-    let p = v.toekenningen[i].punten.clone().unwrap();
+    let p = v.punten(&a.kandidaten, i).unwrap();
     assert!(p.gegeven, "{}", p.reden);
     assert_eq!(v.toekenningen[i].rangscore.unwrap().0, a.kandidaten[i].score.unwrap().0 + 500);
     assert_eq!(
@@ -367,8 +367,8 @@ fn puntenregel_uit_de_gedateerde_lijst_van_een_eerdere_ronde() {
     );
     assert!(p.reden.contains("[V] besluitenlijst RVO 2021") && p.reden.contains("Stcrt. 2024, 15432"), "{}", p.reden);
     // Alleen de deelplannen van g krijgen punten, en alleen hun rangscore is hoger dan hun score.
-    for (k, t) in a.kandidaten.iter().zip(&v.toekenningen) {
-        if let Some(p) = &t.punten {
+    for (j, (k, t)) in a.kandidaten.iter().zip(&v.toekenningen).enumerate() {
+        if let Some(p) = &v.punten(&a.kandidaten, j) {
             assert_eq!(p.gegeven, k.gemeente == g && k.voldoende, "{}: {}", k.deelplan, p.reden);
             assert_eq!(t.rangscore.unwrap().0, k.score.unwrap().0 + if p.gegeven { 500 } else { 0 }, "{}", k.deelplan);
         }

@@ -69,7 +69,7 @@ struct Regel<'a> {
     uitkomst: Uitkomst,
     reserve: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    punten: Option<&'a vhf_core::verdeling::Punten>,
+    punten: Option<vhf_core::verdeling::Punten>,
     uitleg: String,
 }
 
@@ -107,7 +107,7 @@ fn regels_json<'a>(a: &'a Analyse<'_>, v: &'a Verdeling) -> Vec<Regel<'a>> {
             toegekend: t.bedrag,
             uitkomst: t.uitkomst,
             reserve: t.reserve,
-            punten: t.punten.as_ref(),
+            punten: v.punten(&a.kandidaten, i),
             uitleg: v.uitleg(&a.kandidaten, i),
         })
         .collect();
@@ -280,7 +280,7 @@ fn tabel(t: &mut String, a: &Analyse<'_>, v: &Verdeling, peilmoment: Timestamp, 
             let _ = writeln!(t, "      {}", r.uitleg);
         }
     }
-    if v.toekenningen.iter().any(|x| x.punten.as_ref().is_some_and(|p| p.gegeven)) {
+    if v.toekenningen.iter().any(|x| x.punten.is_some()) {
         let _ = writeln!(t, "      * score inclusief prioriteitspunten");
     }
     let _ = writeln!(t, "\nUitkeringen per gemeente ({}; één beschikking per gemeente)", v.uitkeringen.len());

@@ -373,7 +373,7 @@ pub async fn verdeel(v: &Verzoek<'_>, ronde_id: &str) -> Result<Value, ApiFout> 
         .map(|(i, (k, t))| {
             json!({
                 "aanvraag": ids.get(&k.deelplan.aanvraag), "kenmerk": k.deelplan.aanvraag, "deelplan": k.deelplan.deelplan, "penvoerder": k.penvoerder,
-                "gemeente": k.gemeente, "score": k.score, "voldoende": k.voldoende, "rang": t.rang, "rangscore": t.rangscore, "punten": t.punten,
+                "gemeente": k.gemeente, "score": k.score, "voldoende": k.voldoende, "rang": t.rang, "rangscore": t.rangscore, "punten": v.punten(&analyse.kandidaten, i),
                 "uitkomst": t.uitkomst, "gevraagd": k.gevraagd, "toegekend": t.bedrag, "uitleg": v.uitleg(&analyse.kandidaten, i),
             })
         })
