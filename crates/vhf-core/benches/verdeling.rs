@@ -37,7 +37,11 @@ fn kandidaten(n: usize) -> Vec<Kandidaat> {
             score: Some(Honderdsten(400 + r(600) as i64)),
             voldoende: true,
             prioriteitsgebied: (r(3) == 0).then(|| ("Gebied".to_string(), GebiedSoort::GrensKrimpregio)),
-            nooit_eerder_toegekend: r(2) == 0,
+            voorgeschiedenis: vhf_core::verdeling::Voorgeschiedenis {
+                toekenning: (r(2) == 0).then(Default::default),
+                voldoende: (r(2) == 0).then(Default::default),
+                niet_voldoende: None,
+            },
             bijdrage_per_woning: Some(Bedrag::euro(5_000 + r(50_000) as i64)),
             ingediend_op: Timestamp::from_second(1_620_000_000 + r(1_000_000) as i64).unwrap(),
             woningen: Woningtelling { eigenaar_bewoner: r(500), particuliere_verhuur: r(300), corporatie: r(300) },
@@ -55,10 +59,16 @@ fn bench(c: &mut Criterion) {
         ("verdeel 100.000 deelplannen (voorrang)", Prioriteitsregel::Voorrang),
         (
             "verdeel 100.000 deelplannen (punten)",
-            Prioriteitsregel::Punten { punten: Honderdsten(500), alleen_gemeenten_zonder_eerdere_toekenning: true, alleen_als_voldoende_zonder_punten: true },
+            Prioriteitsregel::Punten {
+                punten: Honderdsten(500),
+                alleen_gemeenten_zonder_eerdere_toekenning: true,
+                alleen_na_eerdere_voldoende_aanvraag: true,
+                alleen_als_voldoende_zonder_punten: true,
+                alleen_in_prioriteitsgebied: false,
+            },
         ),
     ] {
-        let regels = Verdeelregels { plafond: Bedrag::euro(412_000_000_000), vulwijze: Vulwijze::Stop, prioriteitsregel: regel };
+        let regels = Verdeelregels { plafond: Bedrag::euro(412_000_000_000), vulwijze: Vulwijze::Stop, prioriteitsregel: regel, prioriteitsbron: None };
         g.bench_function(naam, |b| b.iter(|| black_box(verdeel(black_box(&ks), &regels).totalen.toegekend)));
     }
 

@@ -115,6 +115,19 @@ pub struct Beoordelingen {
     pub adviezen: Vec<VastgelegdAdvies>,
 }
 
+impl Beoordelingen {
+    /// Alleen het werk aan de aanvragen met deze kenmerken (toewijzingen, scores en adviezen); de leden blijven. Zo
+    /// kan een verdeling de aanvragen die niet meedoen weglaten zonder dat hun scores "onbekend deelplan" worden.
+    pub fn alleen_voor(&self, kenmerken: &BTreeSet<&str>) -> Beoordelingen {
+        Beoordelingen {
+            leden: self.leden.clone(),
+            toewijzingen: self.toewijzingen.iter().filter(|t| kenmerken.contains(t.aanvraag.as_str())).cloned().collect(),
+            scores: self.scores.iter().filter(|s| kenmerken.contains(s.aanvraag.as_str())).cloned().collect(),
+            adviezen: self.adviezen.iter().filter(|a| kenmerken.contains(a.aanvraag.as_str())).cloned().collect(),
+        }
+    }
+}
+
 /// Het oordeel over één deelplan.
 #[derive(Clone, Debug, Serialize)]
 pub struct Oordeel {

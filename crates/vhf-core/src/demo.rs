@@ -8,8 +8,6 @@
 //! (te veel gevraagd, gat in de cofinanciering, renovatie met te weinig labelstappen of een ontbrekend
 //! plan van aanpak); de commissie (9 leden) scoort elk subsidiabel deelplan met 3 leden zonder conflict.
 
-use std::collections::BTreeSet;
-
 use jiff::civil::date;
 
 use crate::aanvraag::*;
@@ -18,8 +16,8 @@ use crate::codes::{EnergieLabel, GemeenteCode, Pc4};
 use crate::geld::{Bedrag, Honderdsten};
 use crate::reeks::Reeks;
 use crate::referentie::{GebiedSoort, Referentie};
-use crate::regeling::Ronde;
-use crate::verdeling::Verdeelinvoer;
+use crate::regeling::{Afloop, Ronde};
+use crate::verdeling::{EerdereUitkomst, Verdeelinvoer};
 
 /// e^x met alleen optellen, vermenigvuldigen en delen (reeks van Taylor), zodat de uitkomst op elk platform
 /// bit voor bit gelijk is; `f64::exp` komt uit de C-bibliotheek van het platform. Voor 0 ≤ x ≤ 4.
@@ -231,15 +229,28 @@ pub fn genereer(ronde: &Ronde, deelplannen: usize, zaad: u64) -> Verdeelinvoer {
         });
     }
     let beoordelingen = commissie(&mut r, ronde, &aanvragen);
-    let mut eerder: BTreeSet<GemeenteCode> = BTreeSet::new();
-    if ronde.id != "vhf-2021" {
-        for a in &aanvragen {
-            if r.kans(0.5) {
-                eerder.insert(a.deelplannen[0].deelgebied.gemeente);
-            }
+    // Na de eerste ronde: een verzonnen geschiedenis in de ronde ervoor (voor de puntenregel), per aanvraag voor de
+    // gemeente van haar eerste deelgebied: toegekend, voldoende maar niet toegekend, niet voldoende, of niets.
+    let mut eerder = Vec::new();
+    if let Some(vorige) = Ronde::ingebouwd().iter().rev().find(|x| x.geldig_vanaf < ronde.geldig_vanaf) {
+        for (i, a) in aanvragen.iter().enumerate() {
+            let afloop = match r.tot(4) {
+                0 => Afloop::Toegekend,
+                1 => Afloop::VoldoendeNietToegekend,
+                2 => Afloop::NietVoldoende,
+                _ => continue,
+            };
+            eerder.push(EerdereUitkomst {
+                ronde: vorige.id.clone(),
+                gemeente: a.deelplannen[0].deelgebied.gemeente,
+                kenmerk: Some(format!("DEMO-{}-{i:03}", vorige.geldig_vanaf.year())),
+                deelplan: Some("DP1".into()),
+                afloop,
+                bron: format!("demo: verzonnen uitkomst (zaad {zaad}), geen echte gegevens"),
+            });
         }
     }
-    Verdeelinvoer { ronde: ronde.id.clone(), aanvragen, beoordelingen, eerder_toegekend: eerder.into_iter().collect() }
+    Verdeelinvoer { ronde: ronde.id.clone(), aanvragen, beoordelingen, eerdere_uitkomsten: eerder }
 }
 
 /// Negen leden, elk met een conflict met één of twee gemeenten; per subsidiabel deelplan drie leden zonder

@@ -74,6 +74,32 @@ impl Status {
         }
     }
 
+    /// Waarom een aanvraag met deze status niet in een verdeling komt, in het Nederlands; `None` als ze meedoet.
+    /// Alleen een aanvraag die RVO ontvankelijk verklaarde, doet mee: `ontvankelijk` en verder langs de beoordeling
+    /// (in beoordeling, beoordeeld) en het besluit dat daarop volgt. Niet een aanvraag die nog wacht op dat oordeel
+    /// (ingediend, aanvulling gevraagd), een niet-ontvankelijk verklaarde, en een aanvraag in bezwaar (die status zegt
+    /// niet of ze ontvankelijk is: eerst de beslissing op het bezwaar).
+    pub fn buiten_verdeling(self) -> Option<&'static str> {
+        match self {
+            Concept => Some("nog niet ingediend (status concept)"),
+            Ingediend => Some("nog niet ontvankelijk verklaard door RVO (status ingediend)"),
+            AanvullingGevraagd => Some("nog niet ontvankelijk verklaard door RVO: er is een aanvulling gevraagd (status aanvulling gevraagd)"),
+            NietOntvankelijk => Some("door RVO niet ontvankelijk verklaard (status niet ontvankelijk)"),
+            Bezwaar => Some("in bezwaar: de status zegt niet of de aanvraag ontvankelijk is; eerst de beslissing op het bezwaar (status bezwaar)"),
+            Ontvankelijk
+            | InBeoordeling
+            | Beoordeeld
+            | Toegekend
+            | GedeeltelijkToegekend
+            | Afgewezen
+            | Uitbetaald
+            | InUitvoering
+            | Verantwoord
+            | Afgerond
+            | Teruggevorderd => None,
+        }
+    }
+
     /// Na indiening is de inhoud bevroren; alleen in concept mag de aanvrager haar wijzigen.
     pub fn inhoud_wijzigbaar(self) -> bool {
         self == Concept
@@ -190,6 +216,41 @@ mod tests {
             assert_eq!(s.code().parse::<Status>().unwrap(), s);
             assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.code()));
         }
+    }
+
+    #[test]
+    fn alleen_wat_rvo_ontvankelijk_verklaarde_komt_in_de_verdeling() {
+        let mee: Vec<Status> = Status::ALLE.into_iter().filter(|s| s.buiten_verdeling().is_none()).collect();
+        assert_eq!(
+            mee,
+            [
+                Ontvankelijk,
+                InBeoordeling,
+                Beoordeeld,
+                Toegekend,
+                GedeeltelijkToegekend,
+                Afgewezen,
+                Uitbetaald,
+                InUitvoering,
+                Verantwoord,
+                Afgerond,
+                Teruggevorderd
+            ]
+        );
+        // Elke status die meedoet, ligt op een pad vanaf ontvankelijk zonder bezwaar of niet-ontvankelijk.
+        let mut bereikt = vec![Ontvankelijk];
+        let mut i = 0;
+        while i < bereikt.len() {
+            for n in bereikt[i].volgende().iter().filter(|n| !matches!(n, Bezwaar | NietOntvankelijk)) {
+                if !bereikt.contains(n) {
+                    bereikt.push(*n);
+                }
+            }
+            i += 1;
+        }
+        bereikt.sort();
+        assert_eq!(bereikt, mee);
+        assert!(Ingediend.buiten_verdeling().unwrap().contains("nog niet ontvankelijk verklaard"));
     }
 
     #[test]

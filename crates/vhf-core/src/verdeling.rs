@@ -4,7 +4,11 @@
 //! 1. Kandidaten: subsidiabele deelplannen van ontvankelijke aanvragen met een positief advies.
 //! 2. Rangorde: prioriteit (voorrang: deelplannen in een prioriteitsgebied eerst) → totaalscore (puntenregel:
 //!    plus de prioriteitspunten) aflopend → Rijksbijdrage per woning oplopend → moment van indienen oplopend →
-//!    kenmerk van aanvraag en deelplan.
+//!    kenmerk van aanvraag en deelplan. Wie de punten krijgt (2024: een gemeente die nooit een uitkering kreeg en
+//!    van wie een eerdere aanvraag voldoende was) volgt uit de geschiedenis van het fonds ([`EerdereUitkomst`]):
+//!    de besloten verdelingen van eerdere rondes in dit systeem en, voor rondes van daarvóór, de gedateerde
+//!    parameter `uitkomsten_buiten_systeem` van die rondes. De uitkomst zegt per deelplan of de punten gegeven zijn
+//!    en op welke eerdere aanvraag ([`Punten`]).
 //! 3. Met `restant = plafond` de ranglijst af: past het gevraagde bedrag, dan volledig. Het eerste deelplan dat
 //!    niet past krijgt `restant` als dat ten minste het minimaal werkbare bedrag is (gedeeltelijk); alles
 //!    daaronder is "positief, niet gehonoreerd wegens budget" (reservelijst). Vulwijze `doorgaan`: na het eerste
@@ -25,7 +29,7 @@ use crate::codes::GemeenteCode;
 use crate::geld::{Bedrag, Honderdsten, Percentage};
 use crate::indicatoren::Woningtelling;
 use crate::referentie::GebiedSoort;
-use crate::regeling::{Prioriteitsregel, Vulwijze};
+use crate::regeling::{Afloop, Prioriteitsregel, Vulwijze};
 use crate::toetsing::Regel;
 
 /// Waarom een deelplan (niet) meedoet.
@@ -54,7 +58,7 @@ pub struct Kandidaat {
     pub naam: String,
     /// De gemeente die de uitkering ontvangt (penvoerder van de aanvraag).
     pub penvoerder: GemeenteCode,
-    /// De gemeente van het deelgebied (voor de puntenregel: "nooit eerder een uitkering").
+    /// De gemeente van het deelgebied (voor de puntenregel: haar voorgeschiedenis in het fonds).
     pub gemeente: GemeenteCode,
     pub deelname: Deelname,
     pub gevraagd: Bedrag,
@@ -63,11 +67,123 @@ pub struct Kandidaat {
     pub voldoende: bool,
     /// Naam en soort van het prioriteitsgebied, als het deelgebied erin ligt.
     pub prioriteitsgebied: Option<(String, GebiedSoort)>,
-    pub nooit_eerder_toegekend: bool,
+    /// Wat eerdere rondes zeggen over de gemeente van het deelgebied (voor de puntenregel).
+    pub voorgeschiedenis: Voorgeschiedenis,
     pub bijdrage_per_woning: Option<Bedrag>,
     pub ingediend_op: Timestamp,
     pub woningen: Woningtelling,
     pub woningen_per_activiteit: BTreeMap<Activiteit, u64>,
+}
+
+/// Eén uitkomst van een deelplan (of een uitkering aan een gemeente) in een eerdere ronde: uit een besloten
+/// verdeling van dit systeem of uit de parameter `uitkomsten_buiten_systeem` van die ronde, met de bron.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EerdereUitkomst {
+    pub ronde: String,
+    /// De gemeente van het deelgebied, of de penvoerder die de uitkering ontving.
+    pub gemeente: GemeenteCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kenmerk: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deelplan: Option<String>,
+    pub afloop: Afloop,
+    /// Waar het vandaan komt: de besloten verdeling, of de parameter met zijn bron en datum.
+    pub bron: String,
+}
+
+/// Een eerdere aanvraag waarop de puntenregel steunt (of die de punten uitsluit).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct EerdereAanvraag {
+    pub ronde: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kenmerk: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deelplan: Option<String>,
+    pub bron: String,
+}
+
+impl EerdereAanvraag {
+    fn beschrijf(&self) -> String {
+        let wat = match (&self.kenmerk, &self.deelplan) {
+            (Some(k), Some(d)) => format!("deelplan {d} van aanvraag {k}"),
+            (Some(k), None) => format!("aanvraag {k}"),
+            _ => "een aanvraag".to_string(),
+        };
+        format!("{wat} in ronde {} (bron: {})", self.ronde, self.bron)
+    }
+}
+
+/// Wat de geschiedenis van het fonds zegt over één gemeente: de eerste eerdere toekenning, het eerste eerdere
+/// deelplan dat voldoende was maar geen geld kreeg, en het eerste dat niet voldoende was (elk op ronde, kenmerk,
+/// deelplan). Leeg: de gemeente kreeg nooit iets en er is geen eerdere aanvraag van haar bekend.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Voorgeschiedenis {
+    pub toekenning: Option<EerdereAanvraag>,
+    pub voldoende: Option<EerdereAanvraag>,
+    pub niet_voldoende: Option<EerdereAanvraag>,
+}
+
+impl Voorgeschiedenis {
+    /// De voorgeschiedenis van `gemeente` in de eerdere uitkomsten (die van de huidige ronde tellen niet mee).
+    pub fn van(eerder: &[EerdereUitkomst], gemeente: GemeenteCode, huidige_ronde: &str) -> Voorgeschiedenis {
+        let mut lijst: Vec<&EerdereUitkomst> = eerder.iter().filter(|u| u.gemeente == gemeente && u.ronde != huidige_ronde).collect();
+        // Vast en leesbaar: eerst de oudste ronde, een uitkomst met kenmerk vóór een zonder.
+        lijst.sort_by(|a, b| {
+            (&a.ronde, a.kenmerk.is_none(), &a.kenmerk, &a.deelplan, &a.bron).cmp(&(&b.ronde, b.kenmerk.is_none(), &b.kenmerk, &b.deelplan, &b.bron))
+        });
+        let mut v = Voorgeschiedenis::default();
+        for u in lijst {
+            let vak = match u.afloop {
+                Afloop::Toegekend => &mut v.toekenning,
+                Afloop::VoldoendeNietToegekend => &mut v.voldoende,
+                Afloop::NietVoldoende => &mut v.niet_voldoende,
+            };
+            if vak.is_none() {
+                *vak = Some(EerdereAanvraag { ronde: u.ronde.clone(), kenmerk: u.kenmerk.clone(), deelplan: u.deelplan.clone(), bron: u.bron.clone() });
+            }
+        }
+        v
+    }
+}
+
+/// De uitkomsten van de rondes vóór `huidig` (eerder begonnen) die buiten dit systeem besloten zijn: hun parameter
+/// `uitkomsten_buiten_systeem` zoals die geldt op `peilmoment`, elk met ronde en bron (met datum).
+pub fn uitkomsten_buiten_systeem<'r>(
+    rondes: impl IntoIterator<Item = &'r crate::regeling::Ronde>,
+    huidig: &crate::regeling::Ronde,
+    peilmoment: Timestamp,
+) -> Vec<EerdereUitkomst> {
+    let mut uit = Vec::new();
+    for r in rondes.into_iter().filter(|r| r.id != huidig.id && r.geldig_vanaf < huidig.geldig_vanaf) {
+        let g = r.parameters_op(peilmoment).uitkomsten_buiten_systeem;
+        let bron = format!("parameter uitkomsten_buiten_systeem van {} vanaf {}: {}", r.id, g.vanaf.strftime("%d-%m-%Y"), g.bron);
+        uit.extend(g.waarde.iter().map(|u| EerdereUitkomst {
+            ronde: r.id.clone(),
+            gemeente: u.gemeente,
+            kenmerk: u.kenmerk.clone(),
+            deelplan: u.deelplan.clone(),
+            afloop: u.afloop,
+            bron: bron.clone(),
+        }));
+    }
+    uit
+}
+
+/// Of een deelplan de prioriteitspunten kreeg, waarom (in het Nederlands, met de getallen en de bronnen), en op welke
+/// eerdere aanvraag dat steunt.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Punten {
+    pub gegeven: bool,
+    /// Het aantal punten dat bij de score is opgeteld (0 als niet gegeven).
+    pub aantal: Honderdsten,
+    pub reden: String,
+    /// Het eerdere deelplan van de gemeente dat voldoende was maar geen geld kreeg (waarop de punten steunen).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eerdere_aanvraag: Option<EerdereAanvraag>,
+    /// De eerdere toekenning aan de gemeente, als die er was (die sluit de punten uit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eerdere_toekenning: Option<EerdereAanvraag>,
 }
 
 /// De keuzes van de verdeling (uit de parameters van de ronde, of anders bij een wat-als).
@@ -77,6 +193,9 @@ pub struct Verdeelregels {
     pub plafond: Bedrag,
     pub vulwijze: Vulwijze,
     pub prioriteitsregel: Prioriteitsregel,
+    /// De bron van de prioriteitsregel (uit de parameter van de ronde; bij een wat-als: de wat-als), voor de uitleg.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prioriteitsbron: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
@@ -113,6 +232,8 @@ pub struct Toekenning {
     pub reserve: Option<usize>,
     /// Score plus prioriteitspunten (puntenregel), waarop gerangschikt is.
     pub rangscore: Option<Honderdsten>,
+    /// De prioriteitspunten die bij de score zijn opgeteld (puntenregel), als ze gegeven zijn. Waarom (niet), en op
+    /// welke eerdere aanvraag: [`Verdeling::punten`] (pas berekend als erom gevraagd wordt, zoals de uitleg).
     pub punten: Option<Honderdsten>,
     /// Restant van het plafond vlak vóór dit deelplan aan de beurt was.
     pub restant_voor: Option<Bedrag>,
@@ -147,6 +268,10 @@ pub struct Verdeling {
     /// Eén uitkering per gemeente (penvoerder): de som van haar toegekende deelplannen.
     pub uitkeringen: BTreeMap<GemeenteCode, Bedrag>,
     pub totalen: Totalen,
+    /// Rang van het eerste deelplan dat niet volledig paste (de budgetlijn ligt erboven), als er een was. Alleen dat
+    /// deelplan kan een gedeeltelijke toekenning krijgen; daaronder bij `stop` niets, bij `doorgaan` alleen wat nog
+    /// volledig past.
+    pub eerste_niet_passend: Option<usize>,
 }
 
 /// De kale getallen waarop gerangschikt en gevuld wordt; ook gebruikt door de gevoeligheidsanalyse.
@@ -155,6 +280,7 @@ pub(crate) struct Kern {
     pub kandidaat: bool,
     pub prioriteit: bool,
     pub nooit_eerder: bool,
+    pub eerder_voldoende: bool,
     pub voldoende: bool,
     pub score: i64,
     pub bpw: i64,
@@ -169,11 +295,73 @@ pub(crate) struct Kern {
 pub(crate) fn punten(k: &Kern, regel: &Prioriteitsregel) -> i64 {
     match regel {
         Prioriteitsregel::Geen | Prioriteitsregel::Voorrang => 0,
-        Prioriteitsregel::Punten { punten, alleen_gemeenten_zonder_eerdere_toekenning, alleen_als_voldoende_zonder_punten } => {
-            let telt = k.prioriteit && (!alleen_gemeenten_zonder_eerdere_toekenning || k.nooit_eerder) && (!alleen_als_voldoende_zonder_punten || k.voldoende);
+        Prioriteitsregel::Punten {
+            punten,
+            alleen_gemeenten_zonder_eerdere_toekenning,
+            alleen_na_eerdere_voldoende_aanvraag,
+            alleen_als_voldoende_zonder_punten,
+            alleen_in_prioriteitsgebied,
+        } => {
+            let telt = (!alleen_in_prioriteitsgebied || k.prioriteit)
+                && (!alleen_gemeenten_zonder_eerdere_toekenning || k.nooit_eerder)
+                && (!alleen_na_eerdere_voldoende_aanvraag || k.eerder_voldoende)
+                && (!alleen_als_voldoende_zonder_punten || k.voldoende);
             if telt { punten.0 } else { 0 }
         }
     }
+}
+
+/// Bij de puntenregel: of een kandidaat de punten kreeg (`p`, uit [`punten`], waarop gerangschikt is) en waarom,
+/// voorwaarde voor voorwaarde (dezelfde als in [`punten`]), met de gemeente, de eerdere aanvraag en de bronnen.
+fn puntenuitleg(kand: &Kandidaat, regels: &Verdeelregels, p: i64) -> Option<Punten> {
+    let Prioriteitsregel::Punten {
+        punten: aantal,
+        alleen_gemeenten_zonder_eerdere_toekenning,
+        alleen_na_eerdere_voldoende_aanvraag,
+        alleen_als_voldoende_zonder_punten,
+        alleen_in_prioriteitsgebied,
+    } = &regels.prioriteitsregel
+    else {
+        return None;
+    };
+    let gemeente = crate::referentie::Referentie::ingebouwd().gemeentenaam(kand.gemeente);
+    let vg = &kand.voorgeschiedenis;
+    let (mut wel, mut niet): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+    if *alleen_in_prioriteitsgebied {
+        match &kand.prioriteitsgebied {
+            Some((naam, _)) => wel.push(format!("het deelgebied ligt in prioriteitsgebied {naam}")),
+            None => niet.push("het deelgebied ligt niet in een prioriteitsgebied, en de ronde geeft de punten alleen daar".into()),
+        }
+    }
+    if *alleen_gemeenten_zonder_eerdere_toekenning {
+        match &vg.toekenning {
+            None => wel.push(format!("{gemeente} kreeg nooit een uitkering uit het fonds")),
+            Some(a) => niet.push(format!("{gemeente} kreeg eerder een uitkering uit het fonds: {}", a.beschrijf())),
+        }
+    }
+    if *alleen_na_eerdere_voldoende_aanvraag {
+        match (&vg.voldoende, &vg.niet_voldoende) {
+            (Some(a), _) => wel.push(format!("{} werd voldoende beoordeeld maar kreeg geen geld", a.beschrijf())),
+            (None, Some(a)) => niet.push(format!("geen eerdere aanvraag van {gemeente} werd voldoende beoordeeld ({} was niet voldoende)", a.beschrijf())),
+            (None, None) => niet.push(format!("er is geen eerdere aanvraag van {gemeente} bekend die voldoende werd beoordeeld")),
+        }
+    }
+    if *alleen_als_voldoende_zonder_punten {
+        if kand.voldoende {
+            wel.push("dit deelplan is ook zonder de punten voldoende".into());
+        } else {
+            niet.push("dit deelplan is zonder de punten niet voldoende".into());
+        }
+    }
+    let gegeven = p != 0;
+    debug_assert!(gegeven == niet.is_empty() || aantal.0 == 0, "punten en hun uitleg lopen uiteen");
+    let bron = regels.prioriteitsbron.as_deref().map(|b| format!(" (parameter prioriteitsregel, bron: {b})")).unwrap_or_default();
+    let reden = if gegeven {
+        format!("+{aantal} prioriteitspunten{bron}: {}.", if wel.is_empty() { "de ronde stelt geen voorwaarden".to_string() } else { wel.join("; ") })
+    } else {
+        format!("geen prioriteitspunten{bron}: {}.", niet.join("; "))
+    };
+    Some(Punten { gegeven, aantal: Honderdsten(p), reden, eerdere_aanvraag: vg.voldoende.clone(), eerdere_toekenning: vg.toekenning.clone() })
 }
 
 /// Rangschikt de kandidaten (indices in `kern`) in `volgorde`.
@@ -232,7 +420,8 @@ pub(crate) fn kern_van(kandidaten: &[Kandidaat]) -> Vec<Kern> {
         .map(|(k, volg)| Kern {
             kandidaat: k.deelname == Deelname::Kandidaat,
             prioriteit: k.prioriteitsgebied.is_some(),
-            nooit_eerder: k.nooit_eerder_toegekend,
+            nooit_eerder: k.voorgeschiedenis.toekenning.is_none(),
+            eerder_voldoende: k.voorgeschiedenis.voldoende.is_some(),
             voldoende: k.voldoende,
             score: k.score.map_or(i64::MIN / 4, |s| s.0),
             bpw: k.bijdrage_per_woning.map_or(i64::MAX, Bedrag::in_centen),
@@ -272,6 +461,7 @@ pub fn verdeel(kandidaten: &[Kandidaat], regels: &Verdeelregels) -> Verdeling {
         .collect();
     let mut restant = regels.plafond.in_centen();
     let mut reserve = 0;
+    let mut eerste_niet_passend = None;
     for (rang, &i) in volgorde.iter().enumerate() {
         let i = i as usize;
         let (k, t) = (&kern[i], &mut toekenningen[i]);
@@ -282,6 +472,9 @@ pub fn verdeel(kandidaten: &[Kandidaat], regels: &Verdeelregels) -> Verdeling {
         t.restant_voor = Some(Bedrag::centen(restant));
         t.bedrag = Bedrag::centen(bedragen[i]);
         restant -= bedragen[i];
+        if bedragen[i] != k.gevraagd && eerste_niet_passend.is_none() {
+            eerste_niet_passend = Some(rang + 1);
+        }
         t.uitkomst = if bedragen[i] == 0 {
             reserve += 1;
             t.reserve = Some(reserve);
@@ -338,14 +531,25 @@ pub fn verdeel(kandidaten: &[Kandidaat], regels: &Verdeelregels) -> Verdeling {
             woningen_per_activiteit: per_activiteit,
             per_gebied,
         },
+        eerste_niet_passend,
     }
 }
 
 impl Verdeling {
+    /// Bij de puntenregel, voor een deelplan in de rangschikking: of het de prioriteitspunten kreeg, waarom
+    /// (voorwaarde voor voorwaarde, met de bronnen) en op welke eerdere aanvraag. `None` bij een andere regel of voor
+    /// een deelplan dat niet meedoet.
+    pub fn punten(&self, kandidaten: &[Kandidaat], i: usize) -> Option<Punten> {
+        let t = &self.toekenningen[i];
+        t.rang?;
+        puntenuitleg(&kandidaten[i], &self.regels, t.punten.map_or(0, |p| p.0))
+    }
+
     /// De uitleg van de uitkomst van één deelplan, in het Nederlands met de getallen.
     pub fn uitleg(&self, kandidaten: &[Kandidaat], i: usize) -> String {
         let k = &kandidaten[i];
         let t = &self.toekenningen[i];
+        let punten = self.punten(kandidaten, i);
         let aantal = self.toekenningen.iter().filter(|t| t.rang.is_some()).count();
         let regels = |r: &[Regel]| r.iter().map(|r| format!("{r:?}")).collect::<Vec<_>>().join(", ");
         let waarom_rang = || {
@@ -356,70 +560,103 @@ impl Verdeling {
                     delen.push("voorrang voor prioriteitsgebieden".into());
                 }
             }
-            if let Some(s) = k.score {
-                delen.push(format!("score {s}"));
-            }
-            match (&self.regels.prioriteitsregel, t.punten) {
-                (Prioriteitsregel::Punten { .. }, Some(p)) => delen.push(format!(
-                    "+{p} prioriteitspunten (gemeente kreeg nooit eerder een uitkering; deelplan voldoende zonder de punten) = {}",
-                    t.rangscore.unwrap_or(Honderdsten(0))
-                )),
-                (Prioriteitsregel::Punten { .. }, None) if k.prioriteitsgebied.is_some() => delen.push(
-                    if k.nooit_eerder_toegekend {
-                        "geen prioriteitspunten: zonder de punten niet voldoende"
-                    } else {
-                        "geen prioriteitspunten: de gemeente kreeg eerder een uitkering"
-                    }
-                    .into(),
-                ),
-                _ => {}
+            match (k.score, &punten) {
+                (Some(s), Some(p)) if p.gegeven => delen.push(format!("score {s} +{} prioriteitspunten = {}", p.aantal, t.rangscore.unwrap_or(Honderdsten(0)))),
+                (Some(s), Some(_)) => delen.push(format!("score {s}, geen prioriteitspunten")),
+                (Some(s), None) => delen.push(format!("score {s}")),
+                (None, _) => {}
             }
             if let Some(b) = k.bijdrage_per_woning {
                 delen.push(format!("{b} per woning"));
             }
             delen.join("; ")
         };
-        match (&k.deelname, t.uitkomst) {
+        let rang = t.rang.unwrap_or(0);
+        let restant = t.restant_voor.unwrap_or(Bedrag::NUL);
+        let doorgaan = self.regels.vulwijze == Vulwijze::Doorgaan;
+        // Het eerste deelplan dat niet volledig paste, als dat boven dit deelplan staat, en of het iets kreeg.
+        let boven = self.eerste_niet_passend.filter(|&m| m < rang);
+        let gedeeltelijk_boven = boven.is_some_and(|m| self.toekenningen.iter().any(|x| x.rang == Some(m) && x.uitkomst == Uitkomst::GedeeltelijkToegekend));
+        let tekst = match (&k.deelname, t.uitkomst) {
             (Deelname::NietOntvankelijk { regels: r }, _) => format!("Niet ontvankelijk: de aanvraag voldoet niet aan {}.", regels(r)),
             (Deelname::NietSubsidiabel { regels: r }, _) => format!("Niet ontvankelijk: het deelplan voldoet niet aan {}.", regels(r)),
             (Deelname::NegatiefAdvies { motivering }, _) => format!("Negatief advies van de commissie: {motivering}"),
-            (Deelname::Kandidaat, Uitkomst::Toegekend) => format!(
-                "Rang {} van {aantal} ({}). Gevraagd {}; restant van het plafond vóór dit deelplan {} → volledig toegekend.",
-                t.rang.unwrap_or(0),
-                waarom_rang(),
-                k.gevraagd,
-                t.restant_voor.unwrap_or(Bedrag::NUL)
-            ),
+            (Deelname::Kandidaat, Uitkomst::Toegekend) => {
+                let mut u = format!(
+                    "Rang {rang} van {aantal} ({}). Gevraagd {}; restant van het plafond vóór dit deelplan {restant} → volledig toegekend.",
+                    waarom_rang(),
+                    k.gevraagd,
+                );
+                if let Some(m) = boven {
+                    u.push_str(&format!(
+                        " Dat kan bij vulwijze doorgaan: het deelplan op rang {m} paste niet, en een lager gerangschikt deelplan dat nog volledig \
+                         in het restant past, krijgt zijn bedrag. Bij doorgaan kan een hoger plafond dit deelplan juist minder geven (dan past \
+                         een hoger deelplan wel en neemt het het restant); alleen bij vulwijze stop krijgt geen deelplan minder als het plafond stijgt."
+                    ));
+                }
+                u
+            }
             (Deelname::Kandidaat, Uitkomst::GedeeltelijkToegekend) => format!(
-                "Rang {} van {aantal} ({}). Gevraagd {}, maar het restant van het plafond is {}; dat is ten minste het minimaal werkbare bedrag ({}) → gedeeltelijk toegekend: {}.",
-                t.rang.unwrap_or(0),
+                "Rang {rang} van {aantal} ({}). Gevraagd {}, maar het restant van het plafond is {restant}; dat is ten minste het minimaal werkbare bedrag ({}) → gedeeltelijk toegekend: {}. Dit is het eerste deelplan dat niet past, en alleen het eerste deelplan dat niet past kan een gedeeltelijke toekenning krijgen; daarna is het restant {}.",
                 waarom_rang(),
                 k.gevraagd,
-                t.restant_voor.unwrap_or(Bedrag::NUL),
                 k.minimum_werkbaar,
-                t.bedrag
+                t.bedrag,
+                restant.minus(t.bedrag).unwrap_or(Bedrag::NUL),
             ),
-            (Deelname::Kandidaat, _) => format!(
-                "Rang {} van {aantal} ({}). Positief advies, maar gevraagd {} en het restant van het plafond is {}{} → niet gehonoreerd wegens budget; plaats {} op de reservelijst.",
-                t.rang.unwrap_or(0),
-                waarom_rang(),
-                k.gevraagd,
-                t.restant_voor.unwrap_or(Bedrag::NUL),
-                if t.restant_voor.is_some_and(|r| r.is_positief()) && t.restant_voor.unwrap_or(Bedrag::NUL) < k.minimum_werkbaar {
-                    format!(", minder dan het minimaal werkbare bedrag ({})", k.minimum_werkbaar)
-                } else if self.regels.vulwijze == Vulwijze::Stop && t.restant_voor.is_some_and(|r| r.is_positief() && r >= k.gevraagd) {
-                    ", maar een hoger gerangschikt deelplan paste niet (vulwijze stop)".to_string()
-                } else {
-                    String::new()
-                },
-                t.reserve.unwrap_or(0)
-            ),
+            (Deelname::Kandidaat, _) => {
+                let waarom = match boven {
+                    // Dit is zelf het eerste deelplan dat niet past.
+                    None => {
+                        let mut w = String::new();
+                        if restant.is_positief() && restant < k.minimum_werkbaar {
+                            w.push_str(&format!(", minder dan het minimaal werkbare bedrag ({})", k.minimum_werkbaar));
+                        }
+                        if self.eerste_niet_passend == Some(rang) {
+                            w.push_str(if doorgaan {
+                                "; het is het eerste deelplan dat niet past, en bij vulwijze doorgaan krijgen lager gerangschikte deelplannen die nog volledig passen daarna hun bedrag"
+                            } else {
+                                "; het is het eerste deelplan dat niet past, en bij vulwijze stop krijgt geen lager gerangschikt deelplan nog geld"
+                            });
+                        }
+                        w
+                    }
+                    Some(m) if gedeeltelijk_boven => format!(
+                        "; na de gedeeltelijke toekenning aan rang {m} is het restant {restant} (vulwijze {}: alleen het eerste deelplan dat niet past kan een gedeeltelijke toekenning krijgen)",
+                        if doorgaan { "doorgaan" } else { "stop" }
+                    ),
+                    Some(m) if doorgaan => format!(
+                        "; bij vulwijze doorgaan krijgen deelplannen onder rang {m} alleen geld als ze nog volledig passen: alleen het eerste deelplan dat niet past (rang {m}) kan een gedeeltelijke toekenning krijgen"
+                    ),
+                    Some(m) if restant.is_positief() && restant >= k.gevraagd => {
+                        format!(", maar een hoger gerangschikt deelplan paste niet (vulwijze stop): na rang {m} krijgt geen lager deelplan nog geld")
+                    }
+                    Some(m) => format!("; bij vulwijze stop krijgt na rang {m} geen lager deelplan nog geld"),
+                };
+                format!(
+                    "Rang {rang} van {aantal} ({}). Positief advies, maar gevraagd {} en het restant van het plafond is {restant}{waarom} → niet gehonoreerd wegens budget; plaats {} op de reservelijst.",
+                    waarom_rang(),
+                    k.gevraagd,
+                    t.reserve.unwrap_or(0)
+                )
+            }
+        };
+        // De puntenregel, voorwaarde voor voorwaarde, als zin erachter.
+        match &punten {
+            Some(p) => {
+                let mut r = p.reden.chars();
+                let hoofdletter: String = r.next().map(|c| c.to_uppercase().chain(r).collect()).unwrap_or_default();
+                format!("{tekst} {hoofdletter}")
+            }
+            None => tekst,
         }
     }
 }
 
 /// Het invoerbestand van `vhf allocate`: de aanvragen van een ronde, de vastgelegde beoordeling van de
-/// commissie, en de gemeenten die eerder een uitkering uit het fonds kregen (voor de puntenregel van 2024).
+/// commissie, en de uitkomsten van eerdere rondes (voor de puntenregel van 2024: wie nooit een uitkering kreeg en
+/// eerder voldoende was). De uitkomsten van rondes die vóór dit systeem besloten zijn, staan in hun
+/// rondeparameter `uitkomsten_buiten_systeem` en komen er bij het verdelen vanzelf bij.
 #[derive(Clone, Debug, Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "Verdeling Volkshuisvestingsfonds: aanvragen en beoordelingen van een ronde")]
@@ -427,9 +664,9 @@ pub struct Verdeelinvoer {
     pub ronde: String,
     pub aanvragen: Vec<crate::aanvraag::Aanvraag>,
     pub beoordelingen: crate::beoordeling::Beoordelingen,
-    /// Gemeenten die in een eerdere ronde een uitkering kregen.
-    #[serde(default)]
-    pub eerder_toegekend: Vec<GemeenteCode>,
+    /// Uitkomsten van eerdere rondes (bijvoorbeeld de besloten verdelingen van dit systeem), elk met bron.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub eerdere_uitkomsten: Vec<EerdereUitkomst>,
 }
 
 /// Maakt de kandidaten uit de toetsing en het oordeel van de commissie. Een subsidiabel deelplan zonder
@@ -437,13 +674,15 @@ pub struct Verdeelinvoer {
 pub fn kandidaten(
     toetsingen: &[crate::toetsing::Toetsing<'_>],
     oordelen: &BTreeMap<DeelplanRef, crate::beoordeling::Oordeel>,
-    eerder_toegekend: &std::collections::BTreeSet<GemeenteCode>,
+    eerder: &[EerdereUitkomst],
+    ronde: &str,
 ) -> Result<Vec<Kandidaat>, Vec<String>> {
     use crate::beoordeling::Advies;
     use crate::indicatoren::Prioriteit;
     use crate::toetsing::{Niveau, Uitkomst as T};
     let mut uit = Vec::new();
     let mut fouten = Vec::new();
+    let mut voorgeschiedenis: BTreeMap<GemeenteCode, Voorgeschiedenis> = BTreeMap::new();
     for t in toetsingen {
         let a = t.aanvraag;
         let aanvraagfouten: Vec<Regel> = {
@@ -502,7 +741,8 @@ pub fn kandidaten(
                 k.score = o.totaal;
                 k.voldoende = o.voldoende.unwrap_or(false);
             }
-            k.nooit_eerder_toegekend = !eerder_toegekend.contains(&dp.deelgebied.gemeente);
+            k.voorgeschiedenis =
+                voorgeschiedenis.entry(dp.deelgebied.gemeente).or_insert_with(|| Voorgeschiedenis::van(eerder, dp.deelgebied.gemeente, ronde)).clone();
             if let Prioriteit::Gebied { naam, soort, .. } = &t.indicatoren.deelplannen[i].prioriteit {
                 k.prioriteitsgebied = Some((naam.clone(), *soort));
             }
@@ -531,7 +771,7 @@ impl Kandidaat {
             score: None,
             voldoende: false,
             prioriteitsgebied: None,
-            nooit_eerder_toegekend: false,
+            voorgeschiedenis: Voorgeschiedenis::default(),
             bijdrage_per_woning: ind.bijdrage_per_woning,
             ingediend_op: a.ingediend_op.unwrap_or(Timestamp::MAX),
             woningen: ind.woningen,
@@ -599,8 +839,7 @@ pub fn analyseer<'a>(
     if !fouten.is_empty() {
         return Err(fouten);
     }
-    let eerder: std::collections::BTreeSet<GemeenteCode> = invoer.eerder_toegekend.iter().copied().collect();
-    let kandidaten = kandidaten(&toetsingen, &oordelen, &eerder)?;
+    let kandidaten = kandidaten(&toetsingen, &oordelen, &invoer.eerdere_uitkomsten, &ronde.id)?;
     Ok(Analyse { ronde, parameters, toetsingen, kader, oordelen, kandidaten })
 }
 
@@ -611,6 +850,7 @@ impl Analyse<'_> {
             plafond: crate::regeling::Ronde::plafond_toekenningen(&self.parameters)?,
             vulwijze: *self.parameters.vulwijze.waarde,
             prioriteitsregel: self.parameters.prioriteitsregel.waarde.clone(),
+            prioriteitsbron: Some(format!("{} (vanaf {})", self.parameters.prioriteitsregel.bron, self.parameters.prioriteitsregel.vanaf.strftime("%d-%m-%Y"))),
         })
     }
 }
@@ -647,10 +887,13 @@ impl WatAls {
                     "geen" => Prioriteitsregel::Geen,
                     "voorrang" => Prioriteitsregel::Voorrang,
                     _ => match v.strip_prefix("punten:") {
+                        // Met de voorwaarden van 2024 (Meerjarige regeling, Bijlage 2).
                         Some(p) => Prioriteitsregel::Punten {
                             punten: p.parse().map_err(|e| format!("prioriteit: {e}"))?,
                             alleen_gemeenten_zonder_eerdere_toekenning: true,
+                            alleen_na_eerdere_voldoende_aanvraag: true,
                             alleen_als_voldoende_zonder_punten: true,
+                            alleen_in_prioriteitsgebied: false,
                         },
                         None => return Err(format!("prioriteit '{v}': kies geen, voorrang of punten:N")),
                     },
@@ -674,6 +917,10 @@ impl WatAls {
             plafond: budget.minus(reserve).map_err(|e| e.to_string())?.max(Bedrag::NUL),
             vulwijze: self.vulwijze.unwrap_or(basis.vulwijze),
             prioriteitsregel: self.prioriteitsregel.clone().unwrap_or_else(|| basis.prioriteitsregel.clone()),
+            prioriteitsbron: match self.prioriteitsregel {
+                Some(_) => Some("wat-als (niet de regeling van de ronde)".into()),
+                None => basis.prioriteitsbron.clone(),
+            },
         })
     }
 

@@ -800,9 +800,26 @@ async fn demo_zaait_een_ronde_die_te_verdelen_is() {
     let c = client_met(&gebruiker_met_token(&db, "test-beslisser", vhf::toegang::Rol::Beslisser, None).await);
     let l: Value = c.get(format!("{basis}/aanvragen?per_pagina=500")).send().await.unwrap().json().await.unwrap();
     assert_eq!(l["totaal"], 48);
+    // De demo dient in; zolang RVO niets ontvankelijk verklaarde, wordt er niets verdeeld en zegt de verdeling waarom.
     let r = c.post(format!("{basis}/rondes/vhf-2021/verdelingen")).json(&json!({})).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
     let v: Value = r.json().await.unwrap();
+    assert_eq!((v["deelplannen"].as_array().unwrap().len(), v["buiten_verdeling"].as_array().unwrap().len()), (0, 48));
+    assert!(v["buiten_verdeling"][0]["reden"].as_str().unwrap().contains("status ingediend"));
+    for a in l["data"].as_array().unwrap() {
+        let r = c
+            .post(format!("{basis}/aanvragen/{}/statusovergangen", a["id"].as_str().unwrap()))
+            .header("If-Match", format!("\"{}\"", a["versie"]))
+            .json(&json!({"naar": "ontvankelijk", "reden": "demo"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let r = c.post(format!("{basis}/rondes/vhf-2021/verdelingen")).json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["buiten_verdeling"], json!([]));
     assert_eq!(v["regels"]["plafond"], "412000000.00");
     assert!(v["totalen"]["aantal_per_uitkomst"]["toegekend"].as_u64().unwrap() > 20);
     // Opnieuw starten met --demo: de bestaande gegevens blijven zoals ze zijn.
@@ -810,6 +827,396 @@ async fn demo_zaait_een_ronde_die_te_verdelen_is() {
     drop(opnieuw);
     let l: Value = c.get(format!("{basis}/aanvragen?per_pagina=500")).send().await.unwrap().json().await.unwrap();
     assert_eq!(l["totaal"], 48);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Beoordelen en verdelen (issue 13): een commissielid dat één criterium scoort, alleen ontvankelijke aanvragen in
+// de verdeling, en de prioriteitspunten van 2024 uit een eerdere ronde die dit systeem besliste.
+
+const CRITERIA: [&str; 4] = ["effectiviteit", "additionaliteit", "proportionaliteit", "haalbaarheid"];
+
+/// Brengt een ingediende aanvraag via de behandelaar naar `tot` (ontvankelijk, in_beoordeling of beoordeeld).
+async fn naar_status(app: &App, id: &str, tot: &str) {
+    for naar in ["ontvankelijk", "in_beoordeling", "beoordeeld"] {
+        let a: Value = app.rvo.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().json().await.unwrap();
+        let r = app
+            .rvo
+            .post(app.url(&format!("/aanvragen/{id}/statusovergangen")))
+            .header("If-Match", format!("\"{}\"", a["versie"]))
+            .json(&json!({"naar": naar, "reden": "test"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{id} naar {naar}");
+        if naar == tot {
+            return;
+        }
+    }
+}
+
+/// De scores van elk lid op elk criterium van deze deelplannen (aanvraag, deelplan, score).
+fn scores_van(leden: &[&str], deelplannen: &[(&str, &str, &str)]) -> Vec<Value> {
+    let mut v = Vec::new();
+    for (aanvraag, deelplan, score) in deelplannen {
+        for l in leden {
+            for c in CRITERIA {
+                v.push(
+                    json!({"lid": l, "aanvraag": aanvraag, "deelplan": deelplan, "criterium": c, "score": score, "motivering": "volgens het plan van aanpak"}),
+                );
+            }
+        }
+    }
+    v
+}
+
+/// Een commissielid dat één criterium opnieuw scoort, houdt zijn scores op de andere criteria, en het antwoord zegt
+/// welke er bleven staan; de verdeling kan daarna gewoon. (Eerst verving zo'n post al zijn scores voor het deelplan,
+/// zonder waarschuwing, en weigerde de verdeling daarna omdat het deelplan niet volledig beoordeeld was.)
+async fn een_score_op_een_criterium(app: App) {
+    app.zet_klok("2021-05-10T10:00:00Z");
+    let v: Value = app.http.post(app.url("/aanvragen")).body(concept()).send().await.unwrap().json().await.unwrap();
+    let id = v["id"].as_str().unwrap().to_string();
+    assert_eq!(app.http.post(app.url(&format!("/aanvragen/{id}/indiening"))).send().await.unwrap().status(), StatusCode::CREATED);
+    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    gebruiker_met_token(&db, "L1", vhf::toegang::Rol::Commissielid, None).await;
+    let l2 = client_met(&gebruiker_met_token(&db, "L2", vhf::toegang::Rol::Commissielid, None).await);
+    let b = json!({"beoordelingen": {
+        "leden": [{"id": "L1", "naam": "Lid 1"}, {"id": "L2", "naam": "Lid 2"}],
+        "toewijzingen": [{"aanvraag": "ZAANSTAD-2021-01", "deelplan": "DP1", "leden": ["L1", "L2"]}, {"aanvraag": "ZAANSTAD-2021-01", "deelplan": "DP2", "leden": ["L1", "L2"]}],
+        "scores": scores_van(&["L1", "L2"], &[("ZAANSTAD-2021-01", "DP1", "8"), ("ZAANSTAD-2021-01", "DP2", "8")]),
+    }});
+    assert_eq!(app.rvo.post(app.url("/rondes/vhf-2021/beoordelingen")).json(&b).send().await.unwrap().status(), StatusCode::CREATED);
+    naar_status(&app, &id, "beoordeeld").await;
+
+    // L2 herziet alleen effectiviteit van DP1.
+    let een =
+        json!({"aanvraag": "ZAANSTAD-2021-01", "deelplan": "DP1", "scores": [{"criterium": "effectiviteit", "score": "9", "motivering": "herzien na bezoek"}]});
+    let r = l2.post(app.url("/rondes/vhf-2021/scores")).json(&een).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let a: Value = r.json().await.unwrap();
+    assert_eq!(a["gescoord"], json!(["effectiviteit"]), "{a}");
+    assert_eq!(a["behouden"], json!(["additionaliteit", "proportionaliteit", "haalbaarheid"]), "{a}");
+    assert_eq!(a["ontbreekt"], json!([]), "{a}");
+    let melding = a["melding"].as_str().unwrap();
+    assert!(melding.contains("Effectiviteit") && melding.contains("blijven staan") && melding.contains("Haalbaarheid"), "{melding}");
+    let t: Value = l2.get(app.url("/rondes/vhf-2021/toewijzingen")).send().await.unwrap().json().await.unwrap();
+    let dp1 = t["data"].as_array().unwrap().iter().find(|x| x["deelplan"] == "DP1").unwrap();
+    let mut scores: Vec<(String, String)> =
+        dp1["scores"].as_array().unwrap().iter().map(|s| (s["criterium"].as_str().unwrap().into(), s["score"].as_str().unwrap().into())).collect();
+    scores.sort();
+    assert_eq!(
+        scores,
+        [("additionaliteit", "8.00"), ("effectiviteit", "9.00"), ("haalbaarheid", "8.00"), ("proportionaliteit", "8.00")]
+            .map(|(c, s)| (c.to_string(), s.to_string())),
+        "de andere criteria van L2 blijven staan: {t}"
+    );
+
+    // Twee keer hetzelfde criterium in één post, of geen enkele score: 422, niets vastgelegd.
+    let dubbel = json!({"aanvraag": "ZAANSTAD-2021-01", "deelplan": "DP1", "scores": [
+        {"criterium": "haalbaarheid", "score": "7", "motivering": "a"}, {"criterium": "haalbaarheid", "score": "6", "motivering": "b"}]});
+    let r = l2.post(app.url("/rondes/vhf-2021/scores")).json(&dubbel).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.json::<Value>().await.unwrap()["detail"].as_str().unwrap().contains("twee keer"));
+    let leeg = json!({"aanvraag": "ZAANSTAD-2021-01", "deelplan": "DP1", "scores": []});
+    let r = l2.post(app.url("/rondes/vhf-2021/scores")).json(&leeg).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let na: Value = l2.get(app.url("/rondes/vhf-2021/toewijzingen")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(na, t, "de geweigerde posts veranderden niets");
+
+    // De verdeling kan: DP1 heeft van beide leden vier scores. Effectiviteit (8 + 9) / 2 = 8,50; totaal
+    // 0,40 × 8,50 + 0,60 × 8,00 = 8,20.
+    let r = app.bzk.post(app.url("/rondes/vhf-2021/verdelingen")).json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let v: Value = r.json().await.unwrap();
+    let dp1 = v["deelplannen"].as_array().unwrap().iter().find(|d| d["deelplan"] == "DP1").unwrap();
+    assert_eq!(dp1["score"], "8.20", "{dp1}");
+}
+
+#[tokio::test]
+async fn een_score_op_een_criterium_houdt_de_andere_op_sqlite() {
+    een_score_op_een_criterium(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn een_score_op_een_criterium_houdt_de_andere_op_postgresql() {
+    if let Some(app) = postgres().await {
+        een_score_op_een_criterium(app).await;
+    }
+}
+
+/// Het concept van Zaanstad (twee deelplannen) als aanvraag van een andere gemeente, met eigen kenmerk, eigen PC4's
+/// en (of geen) prioriteitsgebied van die gemeente.
+fn concept_van(gemeente: &str, kenmerk: &str, pc4: [&str; 2], gebied: Option<&str>) -> Value {
+    let mut v: Value = serde_json::from_str(&concept()).unwrap();
+    v["kenmerk"] = json!(kenmerk);
+    v["aanvragers"] = json!([gemeente]);
+    for (dp, pc) in v["deelplannen"].as_array_mut().unwrap().iter_mut().zip(pc4) {
+        dp["deelgebied"] = json!({"gemeente": gemeente, "pc4": [pc], "prioriteitsgebied": gebied});
+    }
+    v
+}
+
+/// Maakt het concept met deze client, uploadt elk document dat het noemt (als PDF) en dient het in. Geeft het id.
+async fn dien_in(app: &App, c: &reqwest::Client, concept: &Value) -> String {
+    let r = c.post(app.url("/aanvragen")).json(concept).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    let id = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    for (i, d) in concept["documenten"].as_array().unwrap().iter().enumerate() {
+        let deelplan = d["deelplan"].as_str().map(|x| format!("&deelplan={x}")).unwrap_or_default();
+        let pad = format!("/aanvragen/{id}/documenten?soort={}&naam=document-{i}.pdf{deelplan}", d["soort"].as_str().unwrap());
+        let r = c.post(app.url(&pad)).body(format!("%PDF-1.7\n% {i}\n").repeat(20)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED, "{pad}");
+    }
+    let r = c.post(app.url(&format!("/aanvragen/{id}/indiening"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let t: Value = r.json().await.unwrap();
+    assert_eq!(t["toetsing"]["zonder_fouten"], true, "{}", t["toetsing"]);
+    id
+}
+
+/// Alleen aanvragen die RVO ontvankelijk verklaarde (of die verder zijn in de beoordeling) worden verdeeld. Een
+/// ingediende aanvraag en een niet-ontvankelijk verklaarde aanvraag, allebei zonder fouten en door de commissie
+/// gescoord, blijven erbuiten; het resultaat noemt ze met hun status en de reden. (Eerst kregen ze geld, en
+/// weigerde het besluit daarna omdat ze niet beoordeeld waren.)
+async fn alleen_ontvankelijk(app: App) {
+    app.zet_klok("2021-05-10T10:00:00Z");
+    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    let rotterdam = client_met(&gebruiker_met_token(&db, "rotterdam", vhf::toegang::Rol::Aanvrager, Some("GM0599")).await);
+    let zaanstad = dien_in(&app, &app.http, &serde_json::from_str(&concept()).unwrap()).await;
+    let amsterdam = dien_in(&app, &app.ander, &concept_van("GM0363", "AMSTERDAM-2021-01", ["1102", "1103"], Some("amsterdam-zuidoost"))).await;
+    let rdam = dien_in(&app, &rotterdam, &concept_van("GM0599", "ROTTERDAM-2021-01", ["3071", "3072"], Some("rotterdam-zuid"))).await;
+    for l in ["L1", "L2"] {
+        gebruiker_met_token(&db, l, vhf::toegang::Rol::Commissielid, None).await;
+    }
+    let kenmerken = ["ZAANSTAD-2021-01", "AMSTERDAM-2021-01", "ROTTERDAM-2021-01"];
+    let toewijzingen: Vec<Value> =
+        kenmerken.iter().flat_map(|k| ["DP1", "DP2"].map(|d| json!({"aanvraag": k, "deelplan": d, "leden": ["L1", "L2"]}))).collect();
+    let deelplannen: Vec<(&str, &str, &str)> = kenmerken.iter().flat_map(|k| [(*k, "DP1", "8"), (*k, "DP2", "7")]).collect();
+    let b = json!({"beoordelingen": {
+        "leden": [{"id": "L1", "naam": "Lid 1"}, {"id": "L2", "naam": "Lid 2"}],
+        "toewijzingen": toewijzingen,
+        "scores": scores_van(&["L1", "L2"], &deelplannen),
+    }});
+    assert_eq!(app.rvo.post(app.url("/rondes/vhf-2021/beoordelingen")).json(&b).send().await.unwrap().status(), StatusCode::CREATED);
+    // Zaanstad wordt beoordeeld, Amsterdam blijft ingediend, Rotterdam wordt niet ontvankelijk verklaard.
+    naar_status(&app, &zaanstad, "beoordeeld").await;
+    let r = app
+        .rvo
+        .post(app.url(&format!("/aanvragen/{rdam}/statusovergangen")))
+        .header("If-Match", "\"2\"")
+        .json(&json!({"naar": "niet_ontvankelijk", "reden": "onvolledig"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    let r = app.bzk.post(app.url("/rondes/vhf-2021/verdelingen")).json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let v: Value = r.json().await.unwrap();
+    let verdeeld: std::collections::BTreeSet<&str> = v["deelplannen"].as_array().unwrap().iter().map(|d| d["kenmerk"].as_str().unwrap()).collect();
+    assert_eq!(verdeeld, ["ZAANSTAD-2021-01"].into(), "{}", v["deelplannen"]);
+    assert_eq!(v["uitkeringen"].as_object().unwrap().keys().collect::<Vec<_>>(), ["GM0479"]);
+    let buiten = v["buiten_verdeling"].as_array().expect("buiten_verdeling");
+    let per: Vec<(&str, &str, &str)> =
+        buiten.iter().map(|b| (b["aanvraag"].as_str().unwrap(), b["kenmerk"].as_str().unwrap(), b["status"].as_str().unwrap())).collect();
+    assert_eq!(per, [(amsterdam.as_str(), "AMSTERDAM-2021-01", "ingediend"), (rdam.as_str(), "ROTTERDAM-2021-01", "niet_ontvankelijk")]);
+    let reden = |i: usize| buiten[i]["reden"].as_str().unwrap().to_string();
+    assert!(reden(0).contains("nog niet ontvankelijk verklaard") && reden(0).contains("status ingediend"), "{}", reden(0));
+    assert!(reden(1).contains("niet ontvankelijk verklaard"), "{}", reden(1));
+    // Het besluit kan: de aanvragen buiten de verdeling houden het niet op, en houden hun status.
+    let r = app.bzk.post(app.url(&format!("/verdelingen/{}/besluit", v["id"].as_str().unwrap()))).json(&json!({"reden": "test"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    for (id, status) in [(&zaanstad, "toegekend"), (&amsterdam, "ingediend"), (&rdam, "niet_ontvankelijk")] {
+        let a: Value = app.rvo.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().json().await.unwrap();
+        assert_eq!(a["status"], status, "{id}");
+    }
+}
+
+#[tokio::test]
+async fn alleen_ontvankelijke_aanvragen_worden_verdeeld_op_sqlite() {
+    alleen_ontvankelijk(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn alleen_ontvankelijke_aanvragen_worden_verdeeld_op_postgresql() {
+    if let Some(app) = postgres().await {
+        alleen_ontvankelijk(app).await;
+    }
+}
+
+/// Een aanvraag met één deelplan (renovatie van 460 particuliere woningen, € 7,4 mln gevraagd) die in 2021 en in
+/// 2024 zonder fouten is: binnen het plafond per aanvraag van 2024, met plan van aanpak en begroting.
+fn klein_concept(ronde: &str, gemeente: &str, kenmerk: &str, pc4: &str, gebied: Option<&str>) -> Value {
+    let (start, einde) = if ronde == "vhf-2021" { ("2021-10-01", "2030-12-31") } else { ("2025-03-01", "2034-12-31") };
+    let woningen = |eb: u32, pv: u32| json!({"eigenaar_bewoner": eb, "particuliere_verhuur": pv, "corporatie": 0});
+    json!({
+        "kenmerk": kenmerk, "ronde": ronde, "titel": format!("Herstructurering {kenmerk}"), "aanvragers": [gemeente],
+        "contactpersoon": {"naam": "T. Est", "email": "vhf@gemeente.example"},
+        "planning": {"start": start, "einde": einde},
+        "deelplannen": [{
+            "id": "DP1", "naam": "Wijk", "deelgebied": {"gemeente": gemeente, "pc4": [pc4], "prioriteitsgebied": gebied},
+            "maatregelen": [
+                {"id": "M1", "activiteit": "renovatie", "omschrijving": "Funderingsherstel en renovatie", "woningen": woningen(310, 150),
+                 "label_voor": "F", "label_na": "C", "kosten": "9750000.00", "opbrengsten": "500000.00"},
+                {"id": "M2", "activiteit": "openbare_ruimte", "omschrijving": "Veilige routes", "woningen": woningen(0, 0), "kosten": "1000000.00", "opbrengsten": "0.00"},
+            ],
+            "bijdrage_fysiek": "7000000.00", "projectkosten": "400000.00",
+            "cofinanciering": [{"financier": "gemeente", "naam": "Gemeente", "bedrag": "3250000.00"}],
+        }],
+        "documenten": [
+            {"soort": "plan_van_aanpak", "deelplan": "DP1", "naam": "Plan van aanpak.pdf", "sha256": "42b3e746a528981f72b014ad623c7e6f20d41dafeff208e7d63de899ebaa9066"},
+            {"soort": "begroting", "naam": "Begroting.xlsx", "sha256": "c34233d8d39a9f16174f97a4647e6cda7f751747369e8ec7da01af05bf86e090"},
+        ],
+    })
+}
+
+/// Legt een versie van de beoordelingen van een ronde vast: L1 en L2 op DP1 van elke aanvraag, met deze score.
+async fn scoor_ronde(app: &App, ronde: &str, per_aanvraag: &[(&str, &str)]) {
+    let toewijzingen: Vec<Value> = per_aanvraag.iter().map(|(k, _)| json!({"aanvraag": k, "deelplan": "DP1", "leden": ["L1", "L2"]})).collect();
+    let deelplannen: Vec<(&str, &str, &str)> = per_aanvraag.iter().map(|(k, s)| (*k, "DP1", *s)).collect();
+    let b = json!({"beoordelingen": {
+        "leden": [{"id": "L1", "naam": "Lid 1"}, {"id": "L2", "naam": "Lid 2"}],
+        "toewijzingen": toewijzingen,
+        "scores": scores_van(&["L1", "L2"], &deelplannen),
+    }});
+    let r = app.rvo.post(app.url(&format!("/rondes/{ronde}/beoordelingen"))).json(&b).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+}
+
+/// De prioriteitspunten van 2024 (Meerjarige regeling, Bijlage 2: een gemeente die nooit een uitkering kreeg en van
+/// wie een eerdere aanvraag voldoende was) uit een eerdere ronde die dit systeem verdeelde en besliste. Ronde 2021,
+/// met een plafond van € 13 mln (btw-reserve verhoogd): Den Haag (8,00) krijgt € 7,4 mln; Rotterdam (8,00, later
+/// ingediend) en Arnhem (7,00) zijn voldoende maar passen niet meer; Utrecht (5,00) is niet voldoende. In 2024:
+/// Arnhem (6,50, geen prioriteitsgebied) en Rotterdam (6,00, Rotterdam-Zuid) krijgen +5; Den Haag (kreeg geld),
+/// Utrecht (was niet voldoende) en Groningen (geen eerdere aanvraag) niet.
+async fn punten_uit_een_eerdere_ronde(app: App) {
+    use vhf::toegang::Rol;
+    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    let mut c = std::collections::BTreeMap::new();
+    for (naam, gm) in [("denhaag", "GM0518"), ("rotterdam", "GM0599"), ("arnhem", "GM0202"), ("utrecht", "GM0344"), ("groningen", "GM0014")] {
+        c.insert(gm, client_met(&gebruiker_met_token(&db, naam, Rol::Aanvrager, Some(gm)).await));
+    }
+    for l in ["L1", "L2"] {
+        gebruiker_met_token(&db, l, Rol::Commissielid, None).await;
+    }
+    // Ronde 2021, in dit systeem. Den Haag dient het eerst in.
+    let w = json!({"parameter": "btw_reserve", "vanaf": "2021-08-01", "waarde": "437000000.00", "bron": "[D] test: plafond € 13 mln"});
+    assert_eq!(app.beheer.post(app.url("/rondes/vhf-2021/parameterwijzigingen")).json(&w).send().await.unwrap().status(), StatusCode::CREATED);
+    let mut ids = Vec::new();
+    for (i, (gm, kenmerk, pc4)) in
+        [("GM0518", "DH-2021", "2531"), ("GM0599", "RDAM-2021", "3071"), ("GM0202", "ARN-2021", "6825"), ("GM0344", "UTR-2021", "3531")].into_iter().enumerate()
+    {
+        app.zet_klok(&format!("2021-05-10T10:0{i}:00Z"));
+        ids.push(dien_in(&app, &c[gm], &klein_concept("vhf-2021", gm, kenmerk, pc4, None)).await);
+    }
+    scoor_ronde(&app, "vhf-2021", &[("DH-2021", "8"), ("RDAM-2021", "8"), ("ARN-2021", "7"), ("UTR-2021", "5")]).await;
+    for id in &ids {
+        naar_status(&app, id, "beoordeeld").await;
+    }
+    let r = app.bzk.post(app.url("/rondes/vhf-2021/verdelingen")).json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let v2021: Value = r.json().await.unwrap();
+    let uitkomst = |v: &Value, k: &str| v["deelplannen"].as_array().unwrap().iter().find(|d| d["kenmerk"] == k).unwrap().clone();
+    assert_eq!(
+        ["DH-2021", "RDAM-2021", "ARN-2021", "UTR-2021"].map(|k| uitkomst(&v2021, k)["uitkomst"].as_str().unwrap().to_string()),
+        ["toegekend", "positief_niet_gehonoreerd_wegens_budget", "positief_niet_gehonoreerd_wegens_budget", "negatief_advies"]
+    );
+    assert_eq!(uitkomst(&v2021, "RDAM-2021")["voldoende"], true);
+    assert_eq!(uitkomst(&v2021, "UTR-2021")["voldoende"], false);
+    // Een verdeling zonder besluit telt nog niet: pas het besluit maakt een uitkomst.
+    let vid2021 = v2021["id"].as_str().unwrap().to_string();
+
+    // Ronde 2024.
+    let concepten = [
+        ("GM0599", "RDAM-2024", "3072", Some("rotterdam-zuid"), "6"),
+        ("GM0202", "ARN-2024", "6826", None, "6.5"),
+        ("GM0518", "DH-2024", "2532", None, "8"),
+        ("GM0344", "UTR-2024", "3532", None, "7"),
+        ("GM0014", "GRON-2024", "9711", None, "9"),
+    ];
+    let mut ids = Vec::new();
+    for (i, (gm, kenmerk, pc4, gebied, _)) in concepten.iter().enumerate() {
+        app.zet_klok(&format!("2024-06-10T10:0{i}:00Z"));
+        ids.push(dien_in(&app, &c[gm], &klein_concept("vhf-2024", gm, kenmerk, pc4, *gebied)).await);
+    }
+    scoor_ronde(&app, "vhf-2024", &concepten.map(|(_, k, _, _, s)| (k, s))).await;
+    for id in &ids {
+        naar_status(&app, id, "beoordeeld").await;
+    }
+    let maak_2024 = || async {
+        let r = app.bzk.post(app.url("/rondes/vhf-2024/verdelingen")).json(&json!({})).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        r.json::<Value>().await.unwrap()
+    };
+    // Zolang over 2021 niet besloten is, krijgt niemand punten.
+    let voor = maak_2024().await;
+    assert!(voor["deelplannen"].as_array().unwrap().iter().all(|d| d["punten"]["gegeven"] == false), "{}", voor["deelplannen"]);
+    let r = app.bzk.post(app.url(&format!("/verdelingen/{vid2021}/besluit"))).json(&json!({"reden": "verdeling 2021"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+
+    let v = maak_2024().await;
+    let d = |k: &str| uitkomst(&v, k);
+    let rang: Vec<(String, u64, String)> = ["ARN-2024", "RDAM-2024", "GRON-2024", "DH-2024", "UTR-2024"]
+        .map(|k| (k.to_string(), d(k)["rang"].as_u64().unwrap(), d(k)["score"].as_str().unwrap().to_string()))
+        .into();
+    assert_eq!(
+        rang,
+        [("ARN-2024", 1, "6.50"), ("RDAM-2024", 2, "6.00"), ("GRON-2024", 3, "9.00"), ("DH-2024", 4, "8.00"), ("UTR-2024", 5, "7.00")].map(|(k, r, s)| (
+            k.to_string(),
+            r,
+            s.to_string()
+        ))
+    );
+    let p = |k: &str| d(k)["punten"].clone();
+    assert_eq!(["RDAM-2024", "ARN-2024", "DH-2024", "UTR-2024", "GRON-2024"].map(|k| p(k)["gegeven"].as_bool().unwrap()), [true, true, false, false, false]);
+    assert_eq!(p("RDAM-2024")["aantal"], "5.00");
+    assert_eq!(p("DH-2024")["aantal"], "0.00");
+    let e = &p("RDAM-2024")["eerdere_aanvraag"];
+    assert_eq!((e["ronde"].as_str(), e["kenmerk"].as_str(), e["deelplan"].as_str()), (Some("vhf-2021"), Some("RDAM-2021"), Some("DP1")), "{e}");
+    assert!(e["bron"].as_str().unwrap().contains(&format!("verdeling {vid2021}")) && e["bron"].as_str().unwrap().contains("besloten op"), "{e}");
+    assert_eq!(p("ARN-2024")["eerdere_aanvraag"]["kenmerk"], "ARN-2021");
+    assert_eq!(p("DH-2024")["eerdere_toekenning"]["kenmerk"], "DH-2021");
+    let reden = |k: &str| p(k)["reden"].as_str().unwrap().to_string();
+    assert!(reden("RDAM-2024").contains("Rotterdam kreeg nooit een uitkering uit het fonds"), "{}", reden("RDAM-2024"));
+    assert!(reden("RDAM-2024").contains("Stcrt. 2024, 15432"), "de bron van de parameter: {}", reden("RDAM-2024"));
+    assert!(
+        reden("DH-2024").contains("'s-Gravenhage kreeg eerder een uitkering uit het fonds: deelplan DP1 van aanvraag DH-2021 in ronde vhf-2021"),
+        "{}",
+        reden("DH-2024")
+    );
+    assert!(reden("UTR-2024").contains("geen eerdere aanvraag van Utrecht werd voldoende beoordeeld"), "{}", reden("UTR-2024"));
+    assert!(reden("GRON-2024").contains("er is geen eerdere aanvraag van Groningen bekend"), "{}", reden("GRON-2024"));
+    let uitleg = d("RDAM-2024")["uitleg"].as_str().unwrap().to_string();
+    assert!(uitleg.contains("score 6,00 +5,00 prioriteitspunten = 11,00") && uitleg.contains("RDAM-2021"), "{uitleg}");
+    // Het resultaat bewaart de geschiedenis die het gebruikte: uit de besloten verdeling én de lijst in de rondedata.
+    let g = v["voorgeschiedenis"].as_array().unwrap();
+    assert!(g.iter().any(|u| u["kenmerk"] == "RDAM-2021" && u["afloop"] == "voldoende_niet_toegekend"), "{g:?}");
+    assert!(
+        g.iter().any(|u| u["gemeente"] == "GM0518" && u["afloop"] == "toegekend" && u["kenmerk"].is_null()),
+        "de uitkering aan Den Haag uit het besluit: {g:?}"
+    );
+    assert!(
+        g.iter().any(|u| u["gemeente"] == "GM0479" && u["bron"].as_str().unwrap().starts_with("parameter uitkomsten_buiten_systeem van vhf-2021")),
+        "{g:?}"
+    );
+    assert!(g.iter().all(|u| u["ronde"] == "vhf-2021"), "alleen eerdere rondes: {g:?}");
+
+    // Een oude client die de lijst nog meestuurt, hoort waarom die niet meer bestaat.
+    let r = app.bzk.post(app.url("/rondes/vhf-2024/verdelingen")).json(&json!({"eerder_toegekend": ["GM0599"]})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.json::<Value>().await.unwrap()["detail"].as_str().unwrap().contains("uitkomsten_buiten_systeem"));
+}
+
+#[tokio::test]
+async fn prioriteitspunten_uit_een_eerdere_ronde_op_sqlite() {
+    punten_uit_een_eerdere_ronde(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn prioriteitspunten_uit_een_eerdere_ronde_op_postgresql() {
+    if let Some(app) = postgres().await {
+        punten_uit_een_eerdere_ronde(app).await;
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1122,8 +1529,9 @@ async fn matrix(app: App) {
     assert!(r.json::<Value>().await.unwrap()["detail"].as_str().unwrap().contains("buiten de schaal"));
     let t: Value = l2.get(app.url("/rondes/vhf-2021/toewijzingen")).send().await.unwrap().json().await.unwrap();
     let scores = t["data"][0]["scores"].as_array().unwrap();
-    assert_eq!(scores.len(), 1, "de nieuwe scores van L2 voor DP1 vervangen de oude: {t}");
-    assert_eq!((scores[0]["criterium"].as_str(), scores[0]["score"].as_str()), (Some("effectiviteit"), Some("9.00")));
+    assert_eq!(scores.len(), 4, "de nieuwe score van L2 voor effectiviteit vervangt alleen die; de andere criteria blijven: {t}");
+    let eff: Vec<&Value> = scores.iter().filter(|s| s["criterium"] == "effectiviteit").collect();
+    assert_eq!((eff.len(), eff[0]["score"].as_str()), (1, Some("9.00")));
     assert!(versie >= 2);
     // De matrix veranderde niets: de aanvraag is nog ingediend, versie 2.
     let a: Value = app.http.get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap().json().await.unwrap();

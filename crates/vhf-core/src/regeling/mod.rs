@@ -67,14 +67,56 @@ pub enum Prioriteitsregel {
     Geen,
     /// Deelplannen in een prioriteitsgebied gaan voor.
     Voorrang,
-    /// Extra punten op de totaalscore.
+    /// Extra punten op de totaalscore (2024: Meerjarige regeling, Bijlage 2). Elke voorwaarde staat apart aan of uit;
+    /// wie eraan voldoet volgt uit de geschiedenis van het fonds (`verdeling::Voorgeschiedenis`).
     Punten {
         punten: Honderdsten,
         /// Alleen voor gemeenten die nooit eerder een uitkering uit het fonds kregen.
         alleen_gemeenten_zonder_eerdere_toekenning: bool,
+        /// Alleen voor gemeenten van wie een eerdere aanvraag (een deelplan) voldoende werd beoordeeld.
+        #[serde(default)]
+        alleen_na_eerdere_voldoende_aanvraag: bool,
         /// Alleen als het deelplan ook zonder de punten voldoende scoort.
         alleen_als_voldoende_zonder_punten: bool,
+        /// Alleen voor een deelplan in een prioriteitsgebied. Staat niet in de bron van 2024 [D]; standaard uit.
+        #[serde(default)]
+        alleen_in_prioriteitsgebied: bool,
     },
+}
+
+/// Hoe een deelplan van een eerdere ronde afliep, voor de puntenregel van een latere ronde.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Afloop {
+    /// (Een deel van) het gevraagde toegekend: de gemeente kreeg een uitkering uit het fonds.
+    Toegekend,
+    /// Voldoende beoordeeld, maar niet gehonoreerd (wegens budget).
+    VoldoendeNietToegekend,
+    /// Niet voldoende beoordeeld (of niet beoordeeld, bijvoorbeeld niet ontvankelijk).
+    NietVoldoende,
+}
+
+impl Afloop {
+    pub fn omschrijving(self) -> &'static str {
+        match self {
+            Afloop::Toegekend => "toegekend",
+            Afloop::VoldoendeNietToegekend => "voldoende, niet toegekend",
+            Afloop::NietVoldoende => "niet voldoende",
+        }
+    }
+}
+
+/// Eén uitkomst van een ronde die buiten dit systeem besloten is (parameter `uitkomsten_buiten_systeem`): de
+/// gemeente (van het deelgebied, of de penvoerder die de uitkering ontving), zo mogelijk met kenmerk en deelplan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Uitkomstregel {
+    pub gemeente: crate::codes::GemeenteCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kenmerk: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deelplan: Option<String>,
+    pub afloop: Afloop,
 }
 
 /// Een document dat bij de aanvraag hoort (regel E15).
@@ -192,12 +234,39 @@ impl Beschrijf for Prioriteitsregel {
         match self {
             Prioriteitsregel::Geen => "geen voorrang of punten voor prioriteitsgebieden".into(),
             Prioriteitsregel::Voorrang => "voorrang: deelplannen in een prioriteitsgebied eerst".into(),
-            Prioriteitsregel::Punten { punten, alleen_gemeenten_zonder_eerdere_toekenning, alleen_als_voldoende_zonder_punten } => format!(
-                "+{punten} punten{}{}",
+            Prioriteitsregel::Punten {
+                punten,
+                alleen_gemeenten_zonder_eerdere_toekenning,
+                alleen_na_eerdere_voldoende_aanvraag,
+                alleen_als_voldoende_zonder_punten,
+                alleen_in_prioriteitsgebied,
+            } => format!(
+                "+{punten} punten{}{}{}{}",
+                if *alleen_in_prioriteitsgebied { " voor een deelplan in een prioriteitsgebied" } else { "" },
                 if *alleen_gemeenten_zonder_eerdere_toekenning { " voor gemeenten zonder eerdere toekenning" } else { "" },
+                if *alleen_na_eerdere_voldoende_aanvraag { " met een eerdere aanvraag die voldoende werd beoordeeld" } else { "" },
                 if *alleen_als_voldoende_zonder_punten { ", alleen als het deelplan zonder de punten voldoende is" } else { "" }
             ),
         }
+    }
+}
+impl Beschrijf for Vec<Uitkomstregel> {
+    fn beschrijf(&self) -> String {
+        if self.is_empty() {
+            return "geen".into();
+        }
+        let r = Referentie::ingebouwd();
+        self.iter()
+            .map(|u| {
+                let waar = match (&u.kenmerk, &u.deelplan) {
+                    (Some(k), Some(d)) => format!(", aanvraag {k} deelplan {d}"),
+                    (Some(k), None) => format!(", aanvraag {k}"),
+                    _ => String::new(),
+                };
+                format!("{} ({}){waar}: {}", r.gemeentenaam(u.gemeente), u.gemeente, u.afloop.omschrijving())
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 }
 impl Beschrijf for Vec<DocumentEis> {
@@ -361,6 +430,7 @@ parameters! {
     verplichte_documenten: Vec<DocumentEis> => "Verplichte documenten",
     beoordelingskader: Beoordelingskader => "Beoordelingskader van de commissie",
     vulwijze: Vulwijze => "Verdeling van het budget over de ranglijst",
+    uitkomsten_buiten_systeem: Vec<Uitkomstregel> => "Uitkomsten van deze ronde die buiten dit systeem besloten zijn (toegekend, voldoende maar niet toegekend, niet voldoende), voor de puntenregel van latere rondes",
 }
 
 /// Een ronde (tranche) van het fonds.
@@ -425,6 +495,16 @@ impl Ronde {
             let som: i64 = w.waarde.criteria.iter().map(|c| c.gewicht.in_honderdsten()).sum();
             if som != 10_000 {
                 return Err(format!("beoordelingskader vanaf {}: de gewichten tellen op tot {}, niet 100%", w.vanaf, Percentage::honderdsten(som)));
+            }
+        }
+        // Een voldoende maar niet toegekend deelplan kan prioriteitspunten opleveren; de uitkomst noemt dan de
+        // aanvraag, dus die moet bekend zijn.
+        for w in self.parameters.uitkomsten_buiten_systeem.wijzigingen() {
+            if let Some(u) = w.waarde.iter().find(|u| u.afloop == Afloop::VoldoendeNietToegekend && u.kenmerk.as_deref().is_none_or(|k| k.trim().is_empty())) {
+                return Err(format!(
+                    "uitkomsten_buiten_systeem vanaf {}: {} is voldoende maar niet toegekend zonder kenmerk van de aanvraag",
+                    w.vanaf, u.gemeente
+                ));
             }
         }
         // Op elke datum waarop opening of sluiting verandert, sluit het loket na de opening.
@@ -569,10 +649,42 @@ mod tests {
         assert_eq!(*besluit.budget.waarde, Bedrag::euro(150_000_000));
         assert!(besluit.budget.toelichting.is_some());
         assert_eq!(Ronde::plafond_toekenningen(&besluit).unwrap(), Bedrag::euro(145_500_000));
+        // MJR24 Bijlage 2: nooit eerder een uitkering, een eerdere aanvraag voldoende, en voldoende zonder de punten;
+        // geen voorwaarde van prioriteitsgebied.
         assert!(matches!(
             p.prioriteitsregel.waarde,
-            Prioriteitsregel::Punten { punten: Honderdsten(500), alleen_gemeenten_zonder_eerdere_toekenning: true, alleen_als_voldoende_zonder_punten: true }
+            Prioriteitsregel::Punten {
+                punten: Honderdsten(500),
+                alleen_gemeenten_zonder_eerdere_toekenning: true,
+                alleen_na_eerdere_voldoende_aanvraag: true,
+                alleen_als_voldoende_zonder_punten: true,
+                alleen_in_prioriteitsgebied: false,
+            }
         ));
+        assert!(p.uitkomsten_buiten_systeem.waarde.is_empty(), "2024 wordt in dit systeem besloten");
+    }
+
+    #[test]
+    fn uitkomsten_van_2021_gelden_vanaf_het_besluit_en_een_voldoende_uitkomst_heeft_een_kenmerk() {
+        let r = Ronde::zoek("vhf-2021").unwrap();
+        assert!(op(r, date(2021, 8, 31)).uitkomsten_buiten_systeem.waarde.is_empty());
+        let na = op(r, date(2021, 9, 1));
+        assert!(na.uitkomsten_buiten_systeem.waarde.iter().any(|u| u.gemeente.to_string() == "GM0479" && u.afloop == Afloop::Toegekend));
+        assert!(na.uitkomsten_buiten_systeem.bron.starts_with("[S]"));
+        let w = |waarde: serde_json::Value| Wijziging { vanaf: date(2021, 10, 1), waarde, bron: "[V] besluitenlijst RVO".into(), toelichting: None };
+        let e = r
+            .met_wijzigingen([("uitkomsten_buiten_systeem", w(serde_json::json!([{"gemeente": "GM0599", "afloop": "voldoende_niet_toegekend"}])))])
+            .unwrap_err();
+        assert!(e.contains("zonder kenmerk"), "{e}");
+        let goed = r
+            .met_wijzigingen([(
+                "uitkomsten_buiten_systeem",
+                w(serde_json::json!([{"gemeente": "GM0599", "kenmerk": "RDAM-2021", "deelplan": "DP1", "afloop": "voldoende_niet_toegekend"}])),
+            )])
+            .unwrap();
+        let p = op(&goed, date(2024, 12, 1));
+        assert_eq!(p.uitkomsten_buiten_systeem.waarde.len(), 1);
+        assert_eq!(p.uitkomsten_buiten_systeem.waarde.beschrijf(), "Rotterdam (GM0599), aanvraag RDAM-2021 deelplan DP1: voldoende, niet toegekend");
     }
 
     #[test]

@@ -157,7 +157,8 @@ fn e01_loket_over_de_overgang_naar_zomer_en_wintertijd() {
             .replacen("waarde = \"2021-05-03T09:00\"", &format!("waarde = \"{open}\""), 1)
             .replacen("waarde = \"2021-05-17T17:00\"", &format!("waarde = \"{sluit}\""), 1)
             .replacen("vanaf = \"2021-05-17\"\nwaarde = \"2021-05-19T17:00\"", &format!("vanaf = \"2030-01-01\"\nwaarde = \"{sluit}\""), 1)
-            .replace("2021-03-11", "2023-01-01");
+            .replace("2021-03-11", "2023-01-01")
+            .replace("vanaf = \"2021-09-01\"", "vanaf = \"2030-06-01\"");
         let r = Ronde::lees("dst.toml", &aangepast).unwrap();
         let mut a = basis();
         a.ingediend_op = Some(ts(moment));

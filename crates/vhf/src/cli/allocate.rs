@@ -68,6 +68,8 @@ struct Regel<'a> {
     toegekend: Bedrag,
     uitkomst: Uitkomst,
     reserve: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    punten: Option<vhf_core::verdeling::Punten>,
     uitleg: String,
 }
 
@@ -105,6 +107,7 @@ fn regels_json<'a>(a: &'a Analyse<'_>, v: &'a Verdeling) -> Vec<Regel<'a>> {
             toegekend: t.bedrag,
             uitkomst: t.uitkomst,
             reserve: t.reserve,
+            punten: v.punten(&a.kandidaten, i),
             uitleg: v.uitleg(&a.kandidaten, i),
         })
         .collect();
@@ -116,7 +119,7 @@ pub fn run(o: &Opties, uit: &mut impl Write, fout: &mut impl Write) -> u8 {
     let mut meld = |t: &str| {
         let _ = schrijf(fout, t);
     };
-    let invoer = match lees(&o.bestand) {
+    let mut invoer = match lees(&o.bestand) {
         Ok(i) => i,
         Err(e) => {
             meld(&e);
@@ -137,6 +140,9 @@ pub fn run(o: &Opties, uit: &mut impl Write, fout: &mut impl Write) -> u8 {
         }
     }
     let peilmoment = o.peilmoment.unwrap_or_else(|| verdeling::besluitmoment(ronde));
+    // De uitkomsten van eerdere rondes die vóór dit systeem besloten zijn (hun gedateerde parameter), naast wat het
+    // bestand zelf aan eerdere uitkomsten meebrengt.
+    invoer.eerdere_uitkomsten.extend(verdeling::uitkomsten_buiten_systeem(Ronde::ingebouwd(), ronde, peilmoment));
     let basis = match verdeling::analyseer(&invoer, ronde, peilmoment, None) {
         Ok(a) => a,
         Err(f) => {

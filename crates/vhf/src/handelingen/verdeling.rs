@@ -24,16 +24,24 @@ fn ongeldig(detail: String) -> ApiFout {
 /// De ingediende aanvragen van een ronde, elk met het kenmerk waaronder de commissie en de verdeling haar
 /// kennen. Een kenmerk is uniek per gemeente, niet over de ronde: hebben twee gemeenten hetzelfde kenmerk
 /// gekozen, dan heten die aanvragen in de ronde `GM0479/KENMERK` (penvoerder/kenmerk), zodat verwijzingen
-/// nooit dubbelzinnig zijn. Een uniek kenmerk blijft zoals de gemeente het koos.
+/// nooit dubbelzinnig zijn. Een uniek kenmerk blijft zoals de gemeente het koos. Alle ingediende aanvragen, ook
+/// die (nog) niet ontvankelijk zijn: de commissie mag al toegewezen worden; wat verdeeld wordt, kiest
+/// [`invoer_van`].
 pub fn ronde_aanvragen(rijen: Vec<(String, String, String, i64)>) -> Result<Vec<(String, vhf_core::aanvraag::Aanvraag)>, ApiFout> {
+    Ok(met_status(rijen)?.into_iter().map(|(aid, _, a)| (aid, a)).collect())
+}
+
+/// Als [`ronde_aanvragen`], met de status van elke aanvraag.
+fn met_status(rijen: Vec<(String, String, String, i64)>) -> Result<Vec<(String, Status, vhf_core::aanvraag::Aanvraag)>, ApiFout> {
     let mut v = Vec::with_capacity(rijen.len());
     let mut aantal: BTreeMap<String, usize> = BTreeMap::new();
-    for (aid, _status, inhoud, _) in rijen {
+    for (aid, status, inhoud, _) in rijen {
         let a: vhf_core::aanvraag::Aanvraag = serde_json::from_str(&inhoud).map_err(|e| ApiFout::Intern(format!("inhoud van {aid}: {e}")))?;
+        let status: Status = status.parse().map_err(|e| ApiFout::Intern(format!("status van {aid}: {e}")))?;
         *aantal.entry(a.kenmerk.clone()).or_default() += 1;
-        v.push((aid, a));
+        v.push((aid, status, a));
     }
-    for (_, a) in &mut v {
+    for (_, _, a) in &mut v {
         if aantal[&a.kenmerk] > 1 {
             let penvoerder = a.penvoerder().map(|g| g.to_string()).unwrap_or_default();
             a.kenmerk = format!("{penvoerder}/{}", a.kenmerk);
@@ -51,29 +59,130 @@ pub async fn beoordelingen_van(c: &mut impl crate::db::Verbinding, ronde: &str) 
 }
 
 /// De invoer van een verdeling zoals de database haar nu heeft (voor wat-als en gevoeligheid, die niets
-/// bewaren): de ronde met haar wijzigingen, de ingediende aanvragen en de laatste beoordelingen.
+/// bewaren): de ronde met haar wijzigingen, de ontvankelijke aanvragen, de laatste beoordelingen en de uitkomsten
+/// van eerdere rondes (zoals op het besluitmoment van de ronde).
 pub async fn huidige_invoer(c: &mut impl crate::db::Verbinding, ronde: &str) -> Result<(vhf_core::regeling::Ronde, Verdeelinvoer), ApiFout> {
     let r = crate::server::rondes::effectief(&mut *c, ronde).await?;
     let b = beoordelingen_van(&mut *c, ronde).await?;
-    let (invoer, _) = invoer_van(db::ingediend_met_status(&mut *c, ronde).await?, ronde, b, vec![])?;
-    Ok((r, invoer))
+    let eerder = eerdere_uitkomsten(&mut *c, &r, kern::besluitmoment(&r)).await?;
+    let i = invoer_van(db::ingediend_met_status(&mut *c, ronde).await?, ronde, b, eerder)?;
+    Ok((r, i.invoer))
 }
 
-/// De invoer van een verdeling: de ingediende aanvragen van de ronde met de beoordelingen, en per kenmerk het
-/// id van de aanvraag.
+/// De uitkomsten van de rondes vóór `ronde` (die eerder begonnen), voor de puntenregel: uit de besloten
+/// verdelingen van dit systeem (per deelplan toegekend, voldoende maar niet toegekend, of niet voldoende; en per
+/// gemeente de uitkering uit het besluit) en uit de gedateerde parameter `uitkomsten_buiten_systeem` van die rondes
+/// (met hun opgeslagen wijzigingen) zoals die op `peilmoment` geldt, voor wat vóór dit systeem besloten is. Een
+/// verdeling zonder besluit telt niet: pas het besluit maakt een uitkomst.
+pub async fn eerdere_uitkomsten(
+    c: &mut impl crate::db::Verbinding,
+    ronde: &vhf_core::regeling::Ronde,
+    peilmoment: jiff::Timestamp,
+) -> Result<Vec<vhf_core::verdeling::EerdereUitkomst>, ApiFout> {
+    use vhf_core::codes::GemeenteCode;
+    use vhf_core::regeling::{Afloop, Ronde};
+    use vhf_core::verdeling::EerdereUitkomst;
+    let mut eerder = Vec::new();
+    for r in Ronde::ingebouwd().iter().filter(|r| r.id != ronde.id && r.geldig_vanaf < ronde.geldig_vanaf) {
+        eerder.push(crate::server::rondes::effectief(&mut *c, &r.id).await?);
+    }
+    let mut uit = kern::uitkomsten_buiten_systeem(&eerder, ronde, peilmoment);
+    let datum = |r: &Ronde, t: i64| jiff::Timestamp::from_microsecond(t).map(|t| r.lokale_datum(t).strftime("%d-%m-%Y").to_string()).unwrap_or_default();
+    let intern = |e: String| ApiFout::Intern(format!("eerdere uitkomsten: {e}"));
+    for (vid, rid, besloten_op) in db::besloten(&mut *c).await? {
+        let Some(r) = eerder.iter().find(|r| r.id == rid) else { continue };
+        let rij = db::verdeling(&mut *c, &vid).await?.ok_or_else(|| intern(format!("verdeling {vid} ontbreekt")))?;
+        let resultaat: Value = serde_json::from_str(&rij.resultaat).map_err(|e| intern(e.to_string()))?;
+        let bron = format!("verdeling {vid} van {rid}, besloten op {}", datum(r, besloten_op));
+        for d in resultaat["deelplannen"].as_array().into_iter().flatten() {
+            // Een verdeling van vóór dit veld kent alleen de penvoerder; "voldoende" leidt ze dan af uit het advies.
+            let gemeente = d["gemeente"].as_str().or(d["penvoerder"].as_str()).unwrap_or("");
+            let gemeente = GemeenteCode::parse(gemeente).map_err(|e| intern(format!("{vid}: {e}")))?;
+            let uitkomst: Uitkomst = serde_json::from_value(d["uitkomst"].clone()).map_err(|e| intern(format!("{vid}: {e}")))?;
+            let toegekend = d["toegekend"].as_str().and_then(|b| vhf_core::geld::Bedrag::parse(b).ok()).is_some_and(|b| b.is_positief());
+            let voldoende = d["voldoende"]
+                .as_bool()
+                .unwrap_or(matches!(uitkomst, Uitkomst::Toegekend | Uitkomst::GedeeltelijkToegekend | Uitkomst::PositiefNietGehonoreerdWegensBudget));
+            uit.push(EerdereUitkomst {
+                ronde: rid.clone(),
+                gemeente,
+                kenmerk: d["kenmerk"].as_str().map(String::from),
+                deelplan: d["deelplan"].as_str().map(String::from),
+                afloop: if toegekend {
+                    Afloop::Toegekend
+                } else if voldoende {
+                    Afloop::VoldoendeNietToegekend
+                } else {
+                    Afloop::NietVoldoende
+                },
+                bron: bron.clone(),
+            });
+        }
+    }
+    // De uitkering zelf gaat naar de penvoerder: ook die kreeg dan een uitkering uit het fonds.
+    for (vid, rid, g, bedrag, op) in db::besluiten(&mut *c, "").await? {
+        let Some(r) = eerder.iter().find(|r| r.id == rid) else { continue };
+        let Some(b) = vhf_core::geld::Bedrag::parse(&bedrag).ok().filter(|b| b.is_positief()) else { continue };
+        uit.push(EerdereUitkomst {
+            ronde: rid.clone(),
+            gemeente: GemeenteCode::parse(&g).map_err(|e| intern(format!("{vid}: {e}")))?,
+            kenmerk: None,
+            deelplan: None,
+            afloop: Afloop::Toegekend,
+            bron: format!("besluit over verdeling {vid} van {rid} op {}: uitkering van {b}", datum(r, op)),
+        });
+    }
+    Ok(uit)
+}
+
+/// Een ingediende aanvraag die niet in de verdeling komt, met haar status en waarom (in het Nederlands).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct BuitenVerdeling {
+    pub aanvraag: String,
+    pub kenmerk: String,
+    pub status: Status,
+    pub reden: String,
+}
+
+/// De invoer van een verdeling uit de database.
+pub struct Invoer {
+    pub invoer: Verdeelinvoer,
+    /// Per kenmerk (zoals de ronde het kent) het id van de aanvraag.
+    pub ids: BTreeMap<String, String>,
+    /// De ingediende aanvragen die niet meedoen (op kenmerk), met status en reden.
+    pub buiten: Vec<BuitenVerdeling>,
+}
+
+/// De invoer van een verdeling: van de ingediende aanvragen van de ronde alleen die RVO ontvankelijk verklaarde
+/// (status ontvankelijk of verder langs de beoordeling, [`Status::buiten_verdeling`]), met de beoordelingen van
+/// alleen die aanvragen. De andere staan in `buiten`, met hun status en de reden.
 pub fn invoer_van(
     rijen: Vec<(String, String, String, i64)>,
     ronde: &str,
     beoordelingen: Beoordelingen,
-    eerder_toegekend: Vec<vhf_core::codes::GemeenteCode>,
-) -> Result<(Verdeelinvoer, BTreeMap<String, String>), ApiFout> {
+    eerdere_uitkomsten: Vec<vhf_core::verdeling::EerdereUitkomst>,
+) -> Result<Invoer, ApiFout> {
     let mut aanvragen = Vec::new();
     let mut ids = BTreeMap::new();
-    for (aid, a) in ronde_aanvragen(rijen)? {
-        ids.insert(a.kenmerk.clone(), aid);
-        aanvragen.push(a);
+    let mut buiten = Vec::new();
+    for (aid, status, a) in met_status(rijen)? {
+        match status.buiten_verdeling() {
+            Some(reden) => buiten.push(BuitenVerdeling {
+                aanvraag: aid,
+                reden: format!("Aanvraag {} doet niet mee in de verdeling: {reden}.", a.kenmerk),
+                kenmerk: a.kenmerk,
+                status,
+            }),
+            None => {
+                ids.insert(a.kenmerk.clone(), aid);
+                aanvragen.push(a);
+            }
+        }
     }
-    Ok((Verdeelinvoer { ronde: ronde.to_string(), aanvragen, beoordelingen, eerder_toegekend }, ids))
+    buiten.sort_by(|x, y| x.kenmerk.cmp(&y.kenmerk));
+    let mee: std::collections::BTreeSet<&str> = aanvragen.iter().map(|a| a.kenmerk.as_str()).collect();
+    let beoordelingen = beoordelingen.alleen_voor(&mee);
+    Ok(Invoer { invoer: Verdeelinvoer { ronde: ronde.to_string(), aanvragen, beoordelingen, eerdere_uitkomsten }, ids, buiten })
 }
 
 /// Bewaart een versie van de beoordelingen: eerst de belangenconflicten van de toewijzingen (een lid wordt nooit
@@ -136,11 +245,23 @@ pub struct MijnScore {
     pub motivering: String,
 }
 
-/// Een commissielid scoort één toegewezen deelplan: zijn eerdere scores daarvoor worden vervangen, in een nieuwe
-/// versie. Niet toegewezen (of niet bestaand) geeft 404: het lid ziet niet eens dat het deelplan er is. Getoetst
-/// tegen het beoordelingskader van de ronde (zoals het geldt op de besluitdatum): bekend criterium, binnen de
-/// schaal, met motivering; anders niets vastgelegd. Geeft de nieuwe versie van de beoordelingen.
-pub async fn scoor(v: &Verzoek<'_>, ronde_id: &str, aanvraag: &str, deelplan: &str, scores: Vec<MijnScore>) -> Result<i64, ApiFout> {
+/// "a", "a en b", "a, b en c".
+fn opsomming(delen: &[String]) -> String {
+    match delen {
+        [] => String::new(),
+        [a] => a.clone(),
+        [kop @ .., laatste] => format!("{} en {laatste}", kop.join(", ")),
+    }
+}
+
+/// Een commissielid scoort één toegewezen deelplan, in een nieuwe versie van de beoordelingen. Per criterium: een
+/// score in deze post vervangt zijn eerdere score op dat criterium; zijn scores op de andere criteria blijven
+/// staan (een post met alleen effectiviteit wist de rest niet), en het antwoord zegt welke gescoord, behouden en
+/// nog niet gescoord zijn. Niet toegewezen (of niet bestaand) geeft 404: het lid ziet niet eens dat het deelplan er
+/// is. Getoetst tegen het beoordelingskader van de ronde (zoals het geldt op de besluitdatum): ten minste één
+/// score, elk criterium hoogstens één keer, bekend criterium, binnen de schaal, met motivering; anders niets
+/// vastgelegd. Geeft het antwoord (met de nieuwe versie).
+pub async fn scoor(v: &Verzoek<'_>, ronde_id: &str, aanvraag: &str, deelplan: &str, scores: Vec<MijnScore>) -> Result<Value, ApiFout> {
     let (s, ident) = (v.s, v.ident);
     vhf_core::regeling::Ronde::zoek(ronde_id).ok_or(ApiFout::NietGevonden)?;
     let lid = ident.gebruiker()?.id.clone();
@@ -155,7 +276,14 @@ pub async fn scoor(v: &Verzoek<'_>, ronde_id: &str, aanvraag: &str, deelplan: &s
     let ronde = crate::server::rondes::effectief(&mut tx, ronde_id).await?;
     let kader = ronde.parameters_op(kern::besluitmoment(&ronde)).beoordelingskader.waarde.clone();
     let mut fouten = Vec::new();
+    if scores.is_empty() {
+        fouten.push("geef ten minste één score (criterium, score en motivering)".to_string());
+    }
+    let mut in_post = std::collections::BTreeSet::new();
     for x in &scores {
+        if !in_post.insert(x.criterium.as_str()) {
+            fouten.push(format!("{}: staat twee keer in deze post (één score per criterium)", x.criterium));
+        }
         if !kader.criteria.iter().any(|c| c.id == x.criterium) {
             fouten.push(format!(
                 "onbekend criterium '{}' (kies uit {})",
@@ -173,7 +301,11 @@ pub async fn scoor(v: &Verzoek<'_>, ronde_id: &str, aanvraag: &str, deelplan: &s
     if !fouten.is_empty() {
         return Err(ongeldig(format!("Er is niets vastgelegd: {}.", fouten.join("; "))));
     }
-    b.scores.retain(|x| !(x.lid == lid && x.aanvraag == aanvraag && x.deelplan == deelplan));
+    // Alleen de criteria in deze post worden vervangen; de andere scores van het lid blijven staan.
+    let in_post: std::collections::BTreeSet<String> = in_post.into_iter().map(String::from).collect();
+    b.scores.retain(|x| !(x.lid == lid && x.aanvraag == aanvraag && x.deelplan == deelplan && in_post.contains(&x.criterium)));
+    let eerder: std::collections::BTreeSet<String> =
+        b.scores.iter().filter(|x| x.lid == lid && x.aanvraag == aanvraag && x.deelplan == deelplan).map(|x| x.criterium.clone()).collect();
     b.scores.extend(scores.into_iter().map(|x| vhf_core::beoordeling::Score {
         lid: lid.clone(),
         aanvraag: aanvraag.to_string(),
@@ -183,14 +315,41 @@ pub async fn scoor(v: &Verzoek<'_>, ronde_id: &str, aanvraag: &str, deelplan: &s
         motivering: x.motivering,
     }));
     let versie = bewaar_beoordelingen(&mut tx, ident, ronde_id, &b, (s.klok)().as_microsecond()).await?;
-    let antwoord = json!({ "ronde": ronde_id, "versie": versie, "aanvraag": aanvraag, "deelplan": deelplan });
+    // Per criterium van het kader, in de volgorde van het kader: gescoord in deze post, behouden van eerder, of nog open.
+    let (mut gescoord, mut behouden, mut ontbreekt) = (Vec::new(), Vec::new(), Vec::new());
+    for c in &kader.criteria {
+        let lijst = if in_post.contains(&c.id) {
+            &mut gescoord
+        } else if eerder.contains(&c.id) {
+            &mut behouden
+        } else {
+            &mut ontbreekt
+        };
+        lijst.push(c);
+    }
+    let namen = |l: &[&vhf_core::regeling::Criterium]| opsomming(&l.iter().map(|c| c.naam.clone()).collect::<Vec<_>>());
+    let mut melding = format!("Vastgelegd voor deelplan {deelplan} van {aanvraag}: {}.", namen(&gescoord));
+    if !behouden.is_empty() {
+        melding.push_str(&format!(" Uw eerdere scores voor {} blijven staan.", namen(&behouden)));
+    }
+    if !ontbreekt.is_empty() {
+        melding.push_str(&format!(
+            " Nog niet gescoord: {}; zolang die ontbreken is het deelplan niet volledig beoordeeld en kan het niet verdeeld worden.",
+            namen(&ontbreekt)
+        ));
+    }
+    let ids = |l: &[&vhf_core::regeling::Criterium]| l.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    let antwoord = json!({
+        "ronde": ronde_id, "versie": versie, "aanvraag": aanvraag, "deelplan": deelplan,
+        "gescoord": ids(&gescoord), "behouden": ids(&behouden), "ontbreekt": ids(&ontbreekt), "melding": melding,
+    });
     afronden(tx, sleutel, 201, &antwoord).await?;
-    Ok(versie)
+    Ok(antwoord)
 }
 
 /// Een verdeling van de ingediende aanvragen van een ronde, met de kern (toetsing, oordeel, rangorde, bedragen,
 /// uitleg), bewaard met parameters en uitkomst. Geeft het resultaat zoals bewaard (met `id`).
-pub async fn verdeel(v: &Verzoek<'_>, ronde_id: &str, eerder_toegekend: Vec<vhf_core::codes::GemeenteCode>) -> Result<Value, ApiFout> {
+pub async fn verdeel(v: &Verzoek<'_>, ronde_id: &str) -> Result<Value, ApiFout> {
     let (s, ident) = (v.s, v.ident);
     let id = ronde_id.to_string();
     let (mut tx, sleutel) = v.begin().await?;
@@ -199,8 +358,9 @@ pub async fn verdeel(v: &Verzoek<'_>, ronde_id: &str, eerder_toegekend: Vec<vhf_
         Some((v, inhoud)) => (v, serde_json::from_str::<Beoordelingen>(&inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?),
         None => (0, Beoordelingen::default()),
     };
-    let (invoer, ids) = invoer_van(db::ingediend_met_status(&mut tx, &id).await?, &id, beoordelingen, eerder_toegekend)?;
     let peilmoment = kern::besluitmoment(&ronde);
+    let eerder = eerdere_uitkomsten(&mut tx, &ronde, peilmoment).await?;
+    let Invoer { invoer, ids, buiten } = invoer_van(db::ingediend_met_status(&mut tx, &id).await?, &id, beoordelingen, eerder)?;
     let analyse =
         kern::analyseer(&invoer, &ronde, peilmoment, None).map_err(|f| ongeldig(format!("De verdeling kan niet worden gemaakt: {}", f.join("; "))))?;
     let regels = analyse.regels().map_err(|e| ApiFout::Intern(e.to_string()))?;
@@ -213,7 +373,8 @@ pub async fn verdeel(v: &Verzoek<'_>, ronde_id: &str, eerder_toegekend: Vec<vhf_
         .map(|(i, (k, t))| {
             json!({
                 "aanvraag": ids.get(&k.deelplan.aanvraag), "kenmerk": k.deelplan.aanvraag, "deelplan": k.deelplan.deelplan, "penvoerder": k.penvoerder,
-                "score": k.score, "rang": t.rang, "uitkomst": t.uitkomst, "gevraagd": k.gevraagd, "toegekend": t.bedrag, "uitleg": v.uitleg(&analyse.kandidaten, i),
+                "gemeente": k.gemeente, "score": k.score, "voldoende": k.voldoende, "rang": t.rang, "rangscore": t.rangscore, "punten": v.punten(&analyse.kandidaten, i),
+                "uitkomst": t.uitkomst, "gevraagd": k.gevraagd, "toegekend": t.bedrag, "uitleg": v.uitleg(&analyse.kandidaten, i),
             })
         })
         .collect();
@@ -223,7 +384,8 @@ pub async fn verdeel(v: &Verzoek<'_>, ronde_id: &str, eerder_toegekend: Vec<vhf_
     let vid = crate::server::nieuw_id("VD");
     let resultaat = json!({
         "id": vid, "ronde": id, "beoordeling_versie": versie, "peilmoment": peilmoment, "parameters": parameters,
-        "regels": v.regels, "deelplannen": deelplannen, "uitkeringen": v.uitkeringen, "totalen": v.totalen,
+        "regels": v.regels, "deelplannen": deelplannen, "uitkeringen": v.uitkeringen, "totalen": v.totalen, "buiten_verdeling": buiten,
+        "voorgeschiedenis": invoer.eerdere_uitkomsten,
     });
     let nu = (s.klok)().as_microsecond();
     let rij = db::VerdelingRij {

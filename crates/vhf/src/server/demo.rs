@@ -1,6 +1,8 @@
 //! `vhf serve --demo`: een lege database krijgt een realistische ronde (de generator van de kern: ronde 2021,
 //! 48 aanvragen, 75 deelplannen, ingediend binnen het loket, met de beoordelingen van de commissie), zodat
-//! verdelen en besluiten meteen te proberen zijn. Een database met aanvragen wordt nooit aangeraakt.
+//! verdelen en besluiten meteen te proberen zijn zodra de behandelaar ze ontvankelijk verklaart (de werkvoorraad
+//! doet dat voor alle tegelijk; een verdeling neemt alleen ontvankelijke aanvragen mee). Een database met
+//! aanvragen wordt nooit aangeraakt.
 
 use vhf_core::levensloop::{Status, inhoudshash};
 use vhf_core::referentie::Referentie;

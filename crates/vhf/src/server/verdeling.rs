@@ -47,7 +47,7 @@ pub fn routes() -> Vec<Route> {
         Route {
             methode: "POST",
             pad: "/rondes/{id}/scores",
-            samenvatting: "Mijn scores voor één toegewezen deelplan ({aanvraag, deelplan, scores: [{criterium, score, motivering}]}); maakt een nieuwe versie",
+            samenvatting: "Mijn scores voor één toegewezen deelplan ({aanvraag, deelplan, scores: [{criterium, score, motivering}]}); per criterium: mijn andere criteria blijven staan; maakt een nieuwe versie",
             body: None,
             antwoorden: &[(201, "vastgelegd, met versie"), (404, "onbekende ronde of deelplan niet aan mij toegewezen"), (422, "ongeldig")],
             basis: Basis::Api,
@@ -57,7 +57,7 @@ pub fn routes() -> Vec<Route> {
         Route {
             methode: "POST",
             pad: "/rondes/{id}/verdelingen",
-            samenvatting: "Maak en bewaar een verdeling van de ingediende aanvragen ({eerder_toegekend?})",
+            samenvatting: "Maak en bewaar een verdeling van de ontvankelijke aanvragen ({}); de prioriteitspunten volgen uit eerdere rondes",
             body: None,
             antwoorden: &[(201, "de verdeling, met uitleg per deelplan"), (404, "onbekende ronde"), (422, "beoordeling onvolledig of onjuist")],
             basis: Basis::Api,
@@ -163,21 +163,28 @@ async fn scores(State(s): State<AppState>, ident: Identiteit, Path(id): Path<Str
     let n: MijnScores =
         serde_json::from_str(&body).map_err(|e| ongeldig(format!("Verwacht {{aanvraag, deelplan, scores: [{{criterium, score, motivering}}]}}: {e}")))?;
     let scores = n.scores.into_iter().map(|x| handeling::MijnScore { criterium: x.criterium, score: x.score, motivering: x.motivering }).collect();
-    let versie = handeling::scoor(&v, &id, &n.aanvraag, &n.deelplan, scores).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "ronde": id, "versie": versie, "aanvraag": n.aanvraag, "deelplan": n.deelplan }))).into_response())
+    Ok((StatusCode::CREATED, Json(handeling::scoor(&v, &id, &n.aanvraag, &n.deelplan, scores).await?)).into_response())
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct NieuweVerdeling {
+    /// Bestond vroeger (een lijst van gemeenten met een eerdere uitkering); nu geweigerd met uitleg.
     #[serde(default)]
-    eerder_toegekend: Vec<vhf_core::codes::GemeenteCode>,
+    eerder_toegekend: Option<Value>,
 }
 
 async fn verdeel(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
-    let n: NieuweVerdeling = serde_json::from_str(&body).map_err(|e| ongeldig(format!("Verwacht {{eerder_toegekend?}}: {e}")))?;
+    let n: NieuweVerdeling = serde_json::from_str(&body).map_err(|e| ongeldig(format!("Verwacht {{}}: {e}")))?;
+    if n.eerder_toegekend.is_some() {
+        return Err(ongeldig(
+            "eerder_toegekend bestaat niet meer: wie de prioriteitspunten krijgt, volgt uit de besloten verdelingen van eerdere rondes in \
+             dit systeem en uit de parameter uitkomsten_buiten_systeem van die rondes (een parameterwijziging met bron)."
+                .into(),
+        ));
+    }
     let v = super::aanvragen::verzoek(&s, &ident, &h, &format!("POST /rondes/{id}/verdelingen"), &body)?;
-    Ok((StatusCode::CREATED, Json(handeling::verdeel(&v, &id, n.eerder_toegekend).await?)).into_response())
+    Ok((StatusCode::CREATED, Json(handeling::verdeel(&v, &id).await?)).into_response())
 }
 
 async fn haal(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiFout> {

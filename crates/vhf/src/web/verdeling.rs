@@ -106,7 +106,7 @@ async fn maken(State(s): State<AppState>, ident: Identiteit, body: String) -> Re
     }
     let sleutel = Some(f.w("_sleutel").to_string()).filter(|k| !k.is_empty());
     let v = Verzoek::nieuw(&s, &ident, sleutel, format!("POST /rondes/{ronde}/verdelingen"), "{}")?;
-    match handeling::verdeel(&v, &ronde, vec![]).await {
+    match handeling::verdeel(&v, &ronde).await {
         Ok(r) => Ok(naar(&format!("/verdeling/{}", r["id"].as_str().unwrap_or("")))),
         Err(ApiFout::Herhaald(h)) => Ok(naar(&format!("/verdeling/{}", h.antwoord["id"].as_str().unwrap_or("")))),
         Err(ApiFout::Ongeldig { detail, .. }) => Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &overzicht_pagina(&s, &ident, ronde, Some(detail)).await?)),
@@ -144,6 +144,8 @@ struct Verdelingpagina {
     toegekend: String,
     restant: String,
     regels: Vec<Rangregel>,
+    /// De ingediende aanvragen die niet meedoen: (id, kenmerk, reden).
+    buiten: Vec<(String, String, String)>,
     parameters: Vec<(String, String, String)>,
     beslisser: bool,
     f: Formulier,
@@ -367,6 +369,15 @@ async fn verdelingpagina(s: &AppState, ident: &Identiteit, id: &str, mut f: Form
             )
         })
         .collect();
+    let buiten = r["buiten_verdeling"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|b| {
+            let tekst = |k: &str| b[k].as_str().unwrap_or("").to_string();
+            (tekst("aanvraag"), tekst("kenmerk"), tekst("reden"))
+        })
+        .collect();
     let wat_als = wat_als(s, &rij.ronde, &mut f).await?;
     let gevoeligheid = gevoeligheid(s, &rij.ronde, &mut f).await?;
     let t = &r["totalen"];
@@ -380,6 +391,7 @@ async fn verdelingpagina(s: &AppState, ident: &Identiteit, id: &str, mut f: Form
         toegekend: bedrag(&t["toegekend"]),
         restant: bedrag(&t["restant"]),
         regels,
+        buiten,
         parameters,
         beslisser: ident.gebruiker()?.rol == crate::toegang::Rol::Beslisser,
         f,
