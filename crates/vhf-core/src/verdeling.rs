@@ -666,10 +666,14 @@ impl WatAls {
         Ok(())
     }
 
+    /// Het budget en de btw-reserve waarmee deze wat-als rekent: de zijne, of anders die van de ronde.
+    pub fn budget_en_reserve(&self, p: &crate::regeling::ParameterWaarden<'_>) -> (Bedrag, Bedrag) {
+        (self.budget.unwrap_or(*p.budget.waarde), self.btw_reserve.unwrap_or(*p.btw_reserve.waarde))
+    }
+
     /// Past de wat-als toe op de verdeelregels van de ronde.
     pub fn regels(&self, basis: &Verdeelregels, p: &crate::regeling::ParameterWaarden<'_>) -> Result<Verdeelregels, String> {
-        let budget = self.budget.unwrap_or(*p.budget.waarde);
-        let reserve = self.btw_reserve.unwrap_or(*p.btw_reserve.waarde);
+        let (budget, reserve) = self.budget_en_reserve(p);
         Ok(Verdeelregels {
             plafond: budget.minus(reserve).map_err(|e| e.to_string())?.max(Bedrag::NUL),
             vulwijze: self.vulwijze.unwrap_or(basis.vulwijze),

@@ -73,7 +73,7 @@ fn wat_als_een_hoger_budget_toont_het_verschil() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let t = stdout(&o);
     assert!(t.starts_with("WAT-ALS: budget=500000000"), "{t}");
-    assert!(t.contains("Plafond:    € 462.000.000,00"), "{t}");
+    assert!(t.contains("Plafond:    € 462.000.000,00 (budget € 500.000.000,00 − btw-reserve € 38.000.000,00"), "{t}");
     assert!(t.contains("Verschil met de verdeling volgens de ronde"), "{t}");
     assert!(t.contains("positief, niet gehonoreerd wegens budget € 0,00 (rang"), "{t}");
     // JSON: basis, variant en verschillen; meer geld betekent voor niemand minder (vulwijze stop).
@@ -182,6 +182,26 @@ fn ronde_2024_verdeelt_met_het_verhoogde_budget_en_punten() {
     // Wat als het budget niet was verhoogd?
     let o = vhf(&["allocate", "--what-if", "budget=113996000", pad.to_str().unwrap()]);
     assert!(stdout(&o).contains("Plafond:    € 109.496.000,00"), "{}", stdout(&o));
+}
+
+/// De tekst noemt het budget van de wat-als, niet dat van de ronde (dat stond er eerst: "Plafond € 112.000.000
+/// (budget € 450.000.000 − …)"), en zegt dat het een wat-als is.
+#[test]
+fn wat_als_noemt_het_budget_en_de_reserve_van_de_wat_als() {
+    let o = vhf(&["allocate", "--what-if", "budget=150000000", RONDE]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let t = stdout(&o);
+    let regel = t.lines().find(|l| l.starts_with("Plafond:")).unwrap();
+    assert!(
+        regel.starts_with("Plafond:    € 112.000.000,00 (budget € 150.000.000,00 − btw-reserve € 38.000.000,00; bron budget: wat-als budget=150000000"),
+        "{regel}"
+    );
+    assert!(regel.contains("de ronde: € 450.000.000,00"), "{regel}");
+    let o = vhf(&["allocate", "--what-if", "btw_reserve=0", RONDE]);
+    let t = stdout(&o);
+    let regel = t.lines().find(|l| l.starts_with("Plafond:")).unwrap();
+    assert!(regel.starts_with("Plafond:    € 450.000.000,00 (budget € 450.000.000,00 − btw-reserve € 0,00;"), "{regel}");
+    assert!(regel.contains("bron btw-reserve: wat-als btw_reserve=0"), "{regel}");
 }
 
 #[test]

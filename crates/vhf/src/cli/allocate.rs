@@ -204,10 +204,10 @@ pub fn run(o: &Opties, uit: &mut impl Write, fout: &mut impl Write) -> u8 {
     } else {
         let mut t = String::new();
         match &variant {
-            None => tabel(&mut t, &basis, &basisverdeling, peilmoment, o.uitleg),
+            None => tabel(&mut t, &basis, &basisverdeling, None, peilmoment, o.uitleg),
             Some((a, v)) => {
                 let _ = writeln!(t, "WAT-ALS: {}\n", o.wat_als.join(", "));
-                tabel(&mut t, a, v, peilmoment, o.uitleg);
+                tabel(&mut t, a, v, Some(&wat_als), peilmoment, o.uitleg);
                 verschillen(&mut t, &basis, &basisverdeling, v);
             }
         }
@@ -235,7 +235,24 @@ fn json_van(a: &Analyse<'_>, v: &Verdeling, w: Option<&WatAls>, peilmoment: Time
     .expect("JSON")
 }
 
-fn tabel(t: &mut String, a: &Analyse<'_>, v: &Verdeling, peilmoment: Timestamp, uitleg: bool) {
+/// De regel van het plafond: budget min btw-reserve, met de bron van het budget. Bij een wat-als het budget en
+/// de reserve van de wat-als (met die van de ronde erbij), niet die van de ronde alsof er niets veranderd was.
+fn plafondregel(a: &Analyse<'_>, v: &Verdeling, w: Option<&WatAls>) -> String {
+    let p = &a.parameters;
+    let (budget, reserve) = w.map_or((*p.budget.waarde, *p.btw_reserve.waarde), |w| w.budget_en_reserve(p));
+    let machine = |b: Bedrag| serde_json::to_value(b).ok().and_then(|x| x.as_str().map(String::from)).unwrap_or_default();
+    let bron_budget = match w.and_then(|w| w.budget) {
+        Some(b) => format!("wat-als budget={} (de ronde: {}; {})", machine(b), p.budget.waarde, p.budget.bron),
+        None => p.budget.bron.to_string(),
+    };
+    let bron_reserve = match w.and_then(|w| w.btw_reserve) {
+        Some(b) => format!("; bron btw-reserve: wat-als btw_reserve={} (de ronde: {}; {})", machine(b), p.btw_reserve.waarde, p.btw_reserve.bron),
+        None => String::new(),
+    };
+    format!("Plafond:    {} (budget {budget} − btw-reserve {reserve}; bron budget: {bron_budget}{bron_reserve})", v.regels.plafond)
+}
+
+fn tabel(t: &mut String, a: &Analyse<'_>, v: &Verdeling, w: Option<&WatAls>, peilmoment: Timestamp, uitleg: bool) {
     let p = &a.parameters;
     let _ = writeln!(t, "Verdeling {} ({})", a.ronde.naam, a.ronde.id);
     let _ = writeln!(
@@ -245,7 +262,7 @@ fn tabel(t: &mut String, a: &Analyse<'_>, v: &Verdeling, peilmoment: Timestamp, 
         a.ronde.tijdzone,
         p.peildatum.strftime("%d-%m-%Y")
     );
-    let _ = writeln!(t, "Plafond:    {} (budget {} − btw-reserve {}; bron budget: {})", v.regels.plafond, p.budget.waarde, p.btw_reserve.waarde, p.budget.bron);
+    let _ = writeln!(t, "{}", plafondregel(a, v, w));
     let _ = writeln!(t, "Prioriteit: {}", v.regels.prioriteitsregel.beschrijf());
     let _ = writeln!(t, "Vulwijze:   {}", v.regels.vulwijze.beschrijf());
     let _ = writeln!(t, "Kader:      {}", a.kader.beschrijf());
