@@ -51,7 +51,8 @@ pub enum Regel {
 pub struct RegelInfo {
     pub regel: Regel,
     pub titel: &'static str,
-    /// Vindplaats in de regeling, met het label uit `docs/regeling.md`.
+    /// Vindplaats in de regeling, met het label uit `docs/regeling.md` en het anker van de regel daarin
+    /// (`docs/regeling.md#e15`); de test `crates/vhf/tests/bronnen.rs` controleert dat het bestaat.
     pub bron: &'static str,
     /// De parameters van de ronde die de regel gebruikt.
     pub parameters: &'static [ParameterNaam],
@@ -64,89 +65,97 @@ pub const REGELS: [RegelInfo; 16] = [
     RegelInfo {
         regel: Regel::E01,
         titel: "Ingediend binnen de openingstijd van het loket",
-        bron: "[V] regeling, openstelling loket (docs/regeling.md, E01)",
+        bron: "[V] regeling, openstelling loket (docs/regeling.md#e01)",
         parameters: &[P::loket_open, P::loket_sluit],
     },
     RegelInfo {
         regel: Regel::E02,
         titel: "Aanvragers zijn gemeenten; een gezamenlijke aanvraag noemt de penvoerder",
-        bron: "[V] regeling: aanvraag door een gemeente of samenwerkingsverband met penvoerder (E02)",
+        bron: "[V] regeling: aanvraag door een gemeente of samenwerkingsverband met penvoerder (docs/regeling.md#e02)",
         parameters: &[],
     },
     RegelInfo {
         regel: Regel::E03,
         titel: "Deelplannen met een deelgebied van PC4-gebieden, elk gebied in één deelgebied",
-        bron: "[V] regeling: deelplan in één deelgebied; PC4 in hoogstens één deelgebied (E03)",
+        bron: "[V] regeling: deelplan in één deelgebied; PC4 in hoogstens één deelgebied (docs/regeling.md#e03)",
         parameters: &[],
     },
     RegelInfo {
-        regel: Regel::E04, titel: "PC4-codes zijn 4 cijfers, 1000–9999", bron: "[V] regeling: deelgebied van postcodegebieden (E04)", parameters: &[]
+        regel: Regel::E04,
+        titel: "PC4-codes zijn 4 cijfers, 1000–9999",
+        bron: "[V] regeling: deelgebied van postcodegebieden (docs/regeling.md#e04)",
+        parameters: &[],
     },
     RegelInfo {
         regel: Regel::E05,
         titel: "Elk deelplan heeft een primaire maatregel (renovatie, transformatie of sloop-nieuwbouw)",
-        bron: "[V] regeling: inponding en openbare ruimte alleen naast herstructurering (E05)",
+        bron: "[V] regeling: inponding en openbare ruimte alleen naast herstructurering (docs/regeling.md#e05)",
         parameters: &[],
     },
     RegelInfo {
         regel: Regel::E06,
         titel: "Renovatie: ten minste 3 labelstappen of eindlabel B of beter",
-        bron: "[V] regeling: eis aan renovatie (E06)",
+        bron: "[V] regeling: eis aan renovatie (docs/regeling.md#e06)",
         parameters: &[P::renovatie],
     },
     RegelInfo {
         regel: Regel::E07,
         titel: "De aanvraag pakt particuliere woningen aan",
-        bron: "[seed] Kamerstuk 32 847, nr. 720: alle aanvragen bevatten (ook) de aanpak van particuliere woningen (E07)",
+        bron: "[seed] Kamerstuk 32 847, nr. 720: alle aanvragen bevatten (ook) de aanpak van particuliere woningen (docs/regeling.md#e07)",
         parameters: &[],
     },
     RegelInfo {
         regel: Regel::E08,
         titel: "Het deelplan heeft een tekort",
-        bron: "[V] regeling: de bijdrage dekt een deel van het tekort (E08)",
+        bron: "[V] regeling: de bijdrage dekt een deel van het tekort (docs/regeling.md#e08)",
         parameters: &[],
     },
     RegelInfo {
         regel: Regel::E09,
         titel: "Bijdrage voor fysieke maatregelen hoogstens het maximale aandeel van het tekort",
-        bron: "[S] Rijksbijdrage hoogstens 70% van het tekort (E09)",
+        bron: "[S] Rijksbijdrage hoogstens 70% van het tekort (docs/regeling.md#e09)",
         parameters: &[P::max_aandeel_tekort],
     },
-    RegelInfo { regel: Regel::E10, titel: "Cofinanciering dekt de rest van het tekort", bron: "[V] regeling: dekking van het tekort (E10)", parameters: &[] },
+    RegelInfo {
+        regel: Regel::E10,
+        titel: "Cofinanciering dekt de rest van het tekort",
+        bron: "[V] regeling: dekking van het tekort (docs/regeling.md#e10)",
+        parameters: &[],
+    },
     RegelInfo {
         regel: Regel::E11,
         titel: "Projectkosten hoogstens 10% van het gevraagde bedrag",
-        bron: "[V] regeling: projectkosten (E11)",
+        bron: "[V] regeling: projectkosten (docs/regeling.md#e11)",
         parameters: &[P::max_aandeel_projectkosten],
     },
     RegelInfo {
         regel: Regel::E12,
         titel: "Minimale omvang van de aanvraag",
-        bron: "[S] minimale omvang per ronde (E12)",
+        bron: "[S] minimale omvang per ronde (docs/regeling.md#e12)",
         parameters: &[P::minimale_omvang, P::prioriteitslijst],
     },
     RegelInfo {
         regel: Regel::E13,
         titel: "Looptijd en start van het programma",
-        bron: "[S] looptijd en start per ronde (E13)",
+        bron: "[S] looptijd en start per ronde (docs/regeling.md#e13)",
         parameters: &[P::looptijd, P::besluitdatum],
     },
     RegelInfo {
         regel: Regel::E14,
         titel: "Gevraagd bedrag hoogstens het plafond per aanvraag",
-        bron: "[V/S] plafond per aanvraag (E14)",
+        bron: "[V/S] plafond per aanvraag (docs/regeling.md#e14)",
         parameters: &[P::plafond_per_aanvraag, P::budget],
     },
     RegelInfo {
         regel: Regel::E15,
         titel: "Verplichte documenten zijn bijgevoegd",
-        bron: "[D] plan van aanpak per deelplan, begroting, intentieverklaringen (E15)",
+        bron: "[D] plan van aanpak per deelplan, begroting, intentieverklaringen (docs/regeling.md#e15)",
         parameters: &[P::verplichte_documenten],
     },
     RegelInfo {
         regel: Regel::E16,
         titel: "Een verklaard prioriteitsgebied hoort bij de gemeente van het deelgebied",
-        bron: "[V] prioriteitsgebieden van de ronde (E16)",
+        bron: "[V] prioriteitsgebieden van de ronde (docs/regeling.md#e16)",
         parameters: &[P::prioriteitslijst],
     },
 ];
