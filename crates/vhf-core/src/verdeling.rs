@@ -29,7 +29,7 @@ use crate::regeling::{Prioriteitsregel, Vulwijze};
 use crate::toetsing::Regel;
 
 /// Waarom een deelplan (niet) meedoet.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Deelname {
     /// Subsidiabel en positief geadviseerd: doet mee in de rangschikking.
@@ -71,7 +71,7 @@ pub struct Kandidaat {
 }
 
 /// De keuzes van de verdeling (uit de parameters van de ronde, of anders bij een wat-als).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Verdeelregels {
     /// Budget min btw-reserve.
     pub plafond: Bedrag,
@@ -79,7 +79,7 @@ pub struct Verdeelregels {
     pub prioriteitsregel: Prioriteitsregel,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Uitkomst {
     Toegekend,
@@ -118,14 +118,14 @@ pub struct Toekenning {
     pub restant_voor: Option<Bedrag>,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, schemars::JsonSchema)]
 pub struct Gebiedsverdeling {
     pub stedelijk: Bedrag,
     pub regio: Bedrag,
     pub elders: Bedrag,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Totalen {
     pub plafond: Bedrag,
     pub toegekend: Bedrag,
@@ -616,7 +616,7 @@ impl Analyse<'_> {
 }
 
 /// Een wat-als: andere waarden voor één verdeling, naast die van de ronde.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, schemars::JsonSchema)]
 pub struct WatAls {
     pub budget: Option<Bedrag>,
     pub btw_reserve: Option<Bedrag>,
@@ -703,20 +703,20 @@ impl WatAls {
 }
 
 /// Wat per deelplan en per gemeente verandert tussen twee verdelingen van dezelfde deelplannen.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Verschillen {
     pub deelplannen: Vec<DeelplanVerschil>,
     pub gemeenten: Vec<GemeenteVerschil>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct DeelplanVerschil {
     pub deelplan: DeelplanRef,
     pub voor: (Uitkomst, Bedrag, Option<usize>),
     pub na: (Uitkomst, Bedrag, Option<usize>),
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct GemeenteVerschil {
     pub gemeente: GemeenteCode,
     pub voor: Bedrag,

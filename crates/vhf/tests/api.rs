@@ -10,6 +10,9 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use vhf::server::{Application, Instellingen};
 
+#[path = "gemeenschappelijk/schema.rs"]
+mod schemacontrole;
+
 struct App {
     basis: String,
     klok: Arc<AtomicI64>,
@@ -163,6 +166,10 @@ fn concept() -> String {
     let mut v: Value = serde_json::from_str(tekst).unwrap();
     v.as_object_mut().unwrap().remove("ingediend_op");
     v.to_string()
+}
+
+fn schema_van_het_verdeelresultaat() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(gemeenschappelijk_repo().join("schema/verdeelresultaat.schema.json")).unwrap()).unwrap()
 }
 
 async fn doorloop(app: App) {
@@ -409,6 +416,25 @@ async fn doorloop(app: App) {
     let dp = |d: &str| v["deelplannen"].as_array().unwrap().iter().find(|x| x["deelplan"] == d).unwrap().clone();
     assert_eq!(dp("DP1")["uitkomst"], "toegekend");
     assert_eq!(dp("DP1")["toegekend"], "21200000.00");
+    // Voor machines: dezelfde vorm als `vhf allocate --json` (het gepubliceerde schema), met het id van de
+    // aanvraag erbij; elke gemeente met haar CBS-code, per deelplan prioriteit, punten, rangscore, rang en centen.
+    let schema = schema_van_het_verdeelresultaat();
+    let f = schemacontrole::afwijkingen(&schema, &v);
+    assert!(f.is_empty(), "de verdeling van de API wijkt af van schema/verdeelresultaat.schema.json:\n{}", f.join("\n"));
+    let d1 = dp("DP1");
+    assert_eq!((d1["aanvraag"].as_str(), d1["kenmerk"].as_str()), (Some(id.as_str()), Some("ZAANSTAD-2021-01")));
+    assert_eq!((d1["penvoerder"].as_str(), d1["penvoerder_naam"].as_str(), d1["gemeente"].as_str()), (Some("GM0479"), Some("Zaanstad"), Some("GM0479")));
+    assert_eq!((d1["rang"].as_u64(), d1["rangscore"].as_str(), d1["toegekend_centen"].as_i64()), (Some(1), Some("8.00"), Some(2_120_000_000)));
+    assert_eq!((d1["prioriteit"]["regel"].as_str(), d1["prioriteit"]["voorrang"].as_bool()), (Some("voorrang"), Some(true)));
+    assert_eq!(d1["prioriteit"]["gebied"]["naam"], "Zaandam Oost");
+    assert_eq!(
+        v["uitkeringen"],
+        json!([{"gemeente": "GM0479", "naam": "Zaanstad", "bedrag": "21200000.00", "bedrag_centen": 2_120_000_000i64, "deelplannen": 1}])
+    );
+    let bewaard: Value = app.bzk.get(app.url(&format!("/verdelingen/{vid}"))).send().await.unwrap().json().await.unwrap();
+    let f = schemacontrole::afwijkingen(&schema, &bewaard);
+    assert!(f.is_empty(), "GET /verdelingen/{{id}} wijkt af van het schema:\n{}", f.join("\n"));
+    assert_eq!(bewaard["deelplannen"], v["deelplannen"]);
     // DP2 zakte na de parameterwijziging op E09: niet ontvankelijk, met uitleg.
     assert_eq!(dp("DP2")["uitkomst"], "niet_ontvankelijk");
     assert!(dp("DP2")["uitleg"].as_str().unwrap().contains("E09"));

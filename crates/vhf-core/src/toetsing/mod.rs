@@ -27,7 +27,7 @@ use crate::referentie::Referentie;
 use crate::regeling::{GebruikteWaarde, ParameterNaam, ParameterWaarden, Ronde};
 
 /// De regels van de toetsing, zoals in de tabel van `docs/regeling.md`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 pub enum Regel {
     E01,
     E02,

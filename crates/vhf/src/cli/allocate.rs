@@ -5,11 +5,11 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use jiff::Timestamp;
-use serde::Serialize;
 use vhf_core::geld::{Bedrag, Honderdsten, Percentage};
 use vhf_core::referentie::Referentie;
 use vhf_core::regeling::{Beschrijf, Ronde};
-use vhf_core::verdeling::{self, Analyse, Uitkomst, Verdeelinvoer, Verdeling, WatAls};
+use vhf_core::uitslag::{self, Uitvoer};
+use vhf_core::verdeling::{self, Analyse, Verdeelinvoer, Verdeling, WatAls};
 
 use super::{io_melding, schrijf};
 
@@ -55,61 +55,8 @@ fn lees(pad: &PathBuf) -> Result<Verdeelinvoer, String> {
         })
 }
 
-#[derive(Serialize)]
-struct Regel<'a> {
-    rang: Option<usize>,
-    aanvraag: &'a str,
-    deelplan: &'a str,
-    naam: &'a str,
-    penvoerder: String,
-    score: Option<Honderdsten>,
-    rangscore: Option<Honderdsten>,
-    gevraagd: Bedrag,
-    toegekend: Bedrag,
-    uitkomst: Uitkomst,
-    reserve: Option<usize>,
-    uitleg: String,
-}
-
-#[derive(Serialize)]
-struct VerdelingJson<'a> {
-    ronde: &'a str,
-    peilmoment: Timestamp,
-    parameters: Vec<vhf_core::regeling::GebruikteWaarde<'a>>,
-    wat_als: Option<&'a WatAls>,
-    regels: &'a vhf_core::verdeling::Verdeelregels,
-    deelplannen: Vec<Regel<'a>>,
-    uitkeringen: Vec<(String, Bedrag)>,
-    totalen: &'a vhf_core::verdeling::Totalen,
-}
-
 fn gemeente(c: vhf_core::codes::GemeenteCode) -> String {
     format!("{} ({c})", Referentie::ingebouwd().gemeentenaam(c))
-}
-
-fn regels_json<'a>(a: &'a Analyse<'_>, v: &'a Verdeling) -> Vec<Regel<'a>> {
-    let mut r: Vec<Regel<'a>> = a
-        .kandidaten
-        .iter()
-        .zip(&v.toekenningen)
-        .enumerate()
-        .map(|(i, (k, t))| Regel {
-            rang: t.rang,
-            aanvraag: &k.deelplan.aanvraag,
-            deelplan: &k.deelplan.deelplan,
-            naam: &k.naam,
-            penvoerder: gemeente(k.penvoerder),
-            score: k.score,
-            rangscore: t.rangscore,
-            gevraagd: k.gevraagd,
-            toegekend: t.bedrag,
-            uitkomst: t.uitkomst,
-            reserve: t.reserve,
-            uitleg: v.uitleg(&a.kandidaten, i),
-        })
-        .collect();
-    r.sort_by(|x, y| (x.rang.is_none(), x.rang, x.uitkomst, x.aanvraag, x.deelplan).cmp(&(y.rang.is_none(), y.rang, y.uitkomst, y.aanvraag, y.deelplan)));
-    r
 }
 
 pub fn run(o: &Opties, uit: &mut impl Write, fout: &mut impl Write) -> u8 {
@@ -192,13 +139,14 @@ pub fn run(o: &Opties, uit: &mut impl Write, fout: &mut impl Write) -> u8 {
     };
 
     let geschreven = if o.json {
+        // De vorm van schema/verdeelresultaat.schema.json (`vhf schema verdeelresultaat`), dezelfde als die van de API.
         let waarde = match &variant {
-            None => json_van(&basis, &basisverdeling, None, peilmoment),
-            Some((a, v)) => serde_json::json!({
-                "basis": json_van(&basis, &basisverdeling, None, peilmoment),
-                "variant": json_van(a, v, Some(&wat_als), peilmoment),
-                "verschillen": verdeling::vergelijk(&basisverdeling, v),
-            }),
+            None => Uitvoer::Verdeling(Box::new(uitslag::van(&basis, &basisverdeling, None, peilmoment))),
+            Some((a, v)) => Uitvoer::WatAls(Box::new(uitslag::WatAlsResultaat {
+                basis: uitslag::van(&basis, &basisverdeling, None, peilmoment),
+                variant: uitslag::van(a, v, Some(&wat_als), peilmoment),
+                verschillen: verdeling::vergelijk(&basisverdeling, v),
+            })),
         };
         schrijf(uit, &serde_json::to_string_pretty(&waarde).expect("JSON"))
     } else {
@@ -214,25 +162,6 @@ pub fn run(o: &Opties, uit: &mut impl Write, fout: &mut impl Write) -> u8 {
         schrijf(uit, t.trim_end())
     };
     if geschreven.is_err() { 2 } else { 0 }
-}
-
-fn json_van(a: &Analyse<'_>, v: &Verdeling, w: Option<&WatAls>, peilmoment: Timestamp) -> serde_json::Value {
-    use vhf_core::regeling::ParameterNaam as P;
-    let parameters = [P::budget, P::btw_reserve, P::prioriteitsregel, P::vulwijze, P::beoordelingskader, P::besluitdatum]
-        .iter()
-        .map(|p| a.parameters.gebruikt(*p))
-        .collect();
-    serde_json::to_value(VerdelingJson {
-        ronde: &a.ronde.id,
-        peilmoment,
-        parameters,
-        wat_als: w,
-        regels: &v.regels,
-        deelplannen: regels_json(a, v),
-        uitkeringen: v.uitkeringen.iter().map(|(g, b)| (gemeente(*g), *b)).collect(),
-        totalen: &v.totalen,
-    })
-    .expect("JSON")
 }
 
 /// De regel van het plafond: budget min btw-reserve, met de bron van het budget. Bij een wat-als het budget en
@@ -268,7 +197,7 @@ fn tabel(t: &mut String, a: &Analyse<'_>, v: &Verdeling, w: Option<&WatAls>, pei
     let _ = writeln!(t, "Kader:      {}", a.kader.beschrijf());
     let _ = writeln!(t);
     let _ = writeln!(t, "{:>4}  {:<24} {:<34} {:>6}  {:>18} {:>18}  uitkomst", "rang", "deelplan", "penvoerder", "score", "gevraagd", "toegekend");
-    for r in regels_json(a, v) {
+    for r in uitslag::van(a, v, w, peilmoment).deelplannen {
         let rang = r.rang.map_or("—".to_string(), |x| x.to_string());
         let score = match (r.rangscore, r.score) {
             (Some(rs), Some(s)) if rs != s => format!("{rs}*"),
@@ -282,8 +211,8 @@ fn tabel(t: &mut String, a: &Analyse<'_>, v: &Verdeling, w: Option<&WatAls>, pei
         let _ = writeln!(
             t,
             "{rang:>4}  {:<24} {:<34} {score:>6}  {:>18} {:>18}  {uitkomst}",
-            format!("{}/{}", r.aanvraag, r.deelplan),
-            r.penvoerder,
+            format!("{}/{}", r.kenmerk, r.deelplan),
+            gemeente(r.penvoerder),
             r.gevraagd.to_string(),
             r.toegekend.to_string()
         );

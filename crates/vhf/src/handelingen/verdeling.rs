@@ -205,26 +205,15 @@ pub async fn verdeel(v: &Verzoek<'_>, ronde_id: &str, eerder_toegekend: Vec<vhf_
         kern::analyseer(&invoer, &ronde, peilmoment, None).map_err(|f| ongeldig(format!("De verdeling kan niet worden gemaakt: {}", f.join("; "))))?;
     let regels = analyse.regels().map_err(|e| ApiFout::Intern(e.to_string()))?;
     let v = kern::verdeel(&analyse.kandidaten, &regels);
-    let deelplannen: Vec<Value> = analyse
-        .kandidaten
-        .iter()
-        .zip(&v.toekenningen)
-        .enumerate()
-        .map(|(i, (k, t))| {
-            json!({
-                "aanvraag": ids.get(&k.deelplan.aanvraag), "kenmerk": k.deelplan.aanvraag, "deelplan": k.deelplan.deelplan, "penvoerder": k.penvoerder,
-                "score": k.score, "rang": t.rang, "uitkomst": t.uitkomst, "gevraagd": k.gevraagd, "toegekend": t.bedrag, "uitleg": v.uitleg(&analyse.kandidaten, i),
-            })
-        })
-        .collect();
-    use vhf_core::regeling::ParameterNaam as P;
-    let parameters: Vec<_> =
-        [P::budget, P::btw_reserve, P::prioriteitsregel, P::vulwijze, P::beoordelingskader].iter().map(|p| analyse.parameters.gebruikt(*p)).collect();
+    // Dezelfde vorm als `vhf allocate --json` (schema/verdeelresultaat.schema.json), met de id's van de server.
     let vid = crate::server::nieuw_id("VD");
-    let resultaat = json!({
-        "id": vid, "ronde": id, "beoordeling_versie": versie, "peilmoment": peilmoment, "parameters": parameters,
-        "regels": v.regels, "deelplannen": deelplannen, "uitkeringen": v.uitkeringen, "totalen": v.totalen,
-    });
+    let mut uitslag = vhf_core::uitslag::van(&analyse, &v, None, peilmoment);
+    uitslag.id = Some(vid.clone());
+    uitslag.beoordeling_versie = Some(versie);
+    for d in &mut uitslag.deelplannen {
+        d.aanvraag = ids.get(&d.kenmerk).cloned();
+    }
+    let resultaat = serde_json::to_value(&uitslag).map_err(|e| ApiFout::Intern(e.to_string()))?;
     let nu = (s.klok)().as_microsecond();
     let rij = db::VerdelingRij {
         id: vid.clone(),
@@ -294,8 +283,7 @@ pub async fn besluit(v: &Verzoek<'_>, id: &str, reden: &str) -> Result<Value, Ap
         return Err(ApiFout::Conflict(format!("Nog niet beoordeeld: {}. Er is niets besloten.", niet_klaar.join(", "))));
     }
     let mut uitkeringen = Vec::new();
-    for (g, bedrag) in resultaat["uitkeringen"].as_object().cloned().unwrap_or_default() {
-        let bedrag = bedrag.as_str().unwrap_or("0.00").to_string();
+    for (g, bedrag) in vhf_core::uitslag::uitkeringen_uit(&resultaat) {
         let inhoud = json!({ "gemeente": g, "naam": Referentie::ingebouwd().gemeentenaam(vhf_core::codes::GemeenteCode::parse(&g).map_err(|e| ApiFout::Intern(e.to_string()))?), "bedrag": bedrag, "reden": reden, "bezwaar": "Tegen dit besluit kan binnen zes weken bezwaar worden gemaakt (Algemene wet bestuursrecht)." });
         db::voeg_besluit_toe(&mut tx, id, &g, &bedrag, &inhoud.to_string(), &door, nu).await?;
         ident.leg_vast(&mut tx, nu, "besluit.uitkering", format!("verdeling/{id}/besluit/{g}"), None, None, Some(inhoud.clone())).await?;
