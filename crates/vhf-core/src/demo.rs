@@ -239,7 +239,7 @@ pub fn genereer(ronde: &Ronde, deelplannen: usize, zaad: u64) -> Verdeelinvoer {
             }
         }
     }
-    Verdeelinvoer { ronde: ronde.id.clone(), aanvragen, beoordelingen, eerder_toegekend: eerder.into_iter().collect() }
+    Verdeelinvoer { ronde: ronde.id.clone(), aanvragen, beoordelingen, eerder_toegekend: eerder.into_iter().collect(), geuploade_documenten: None }
 }
 
 /// Negen leden, elk met een conflict met één of twee gemeenten; per subsidiabel deelplan drie leden zonder

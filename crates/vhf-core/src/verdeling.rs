@@ -430,6 +430,11 @@ pub struct Verdeelinvoer {
     /// Gemeenten die in een eerdere ronde een uitkering kregen.
     #[serde(default)]
     pub eerder_toegekend: Vec<GemeenteCode>,
+    /// Geen deel van het bestand: de documenten die op de server per aanvraag (kenmerk) zijn geüpload. Gezet,
+    /// dan toetst E15 daarop in plaats van op de documentenlijst van elke aanvraag (`vhf allocate` op een bestand
+    /// heeft alleen die lijst).
+    #[serde(skip)]
+    pub geuploade_documenten: Option<BTreeMap<String, Vec<crate::aanvraag::Document>>>,
 }
 
 /// Maakt de kandidaten uit de toetsing en het oordeel van de commissie. Een subsidiabel deelplan zonder
@@ -578,8 +583,12 @@ pub fn analyseer<'a>(
             fouten.push(format!("aanvraag {} is voor ronde {}, niet {}", a.kenmerk, a.ronde, ronde.id));
         }
     }
-    let toetsingen =
-        crate::toetsing::toets_ronde(&invoer.aanvragen, ronde, crate::referentie::Referentie::ingebouwd(), peilmoment).map_err(|e| vec![e.to_string()])?;
+    let referentie = crate::referentie::Referentie::ingebouwd();
+    let toetsingen = match &invoer.geuploade_documenten {
+        None => crate::toetsing::toets_ronde(&invoer.aanvragen, ronde, referentie, peilmoment),
+        Some(g) => crate::toetsing::toets_ronde_met_documenten(&invoer.aanvragen, g, ronde, referentie, peilmoment),
+    }
+    .map_err(|e| vec![e.to_string()])?;
     let te_beoordelen: Vec<TeBeoordelen<'_>> = invoer
         .aanvragen
         .iter()

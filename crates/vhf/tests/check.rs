@@ -219,3 +219,19 @@ fn een_regel_die_bij_een_van_twee_deelplannen_faalt_staat_per_deelplan() {
     assert!(t.contains("Deels voldaan: E02 — voldaan bij de aanvraag en deelplan DP1; fout bij deelplan DP2"), "{t}");
     assert!(!t.lines().find(|l| l.starts_with("Voldaan:")).unwrap().contains("E02"), "{t}");
 }
+
+/// `vhf check` toetst E15 op de documentenlijst in het bestand (wat de gemeente verklaart) en zegt dat; de server
+/// toetst op wat er echt geüpload is.
+#[test]
+fn e15_zegt_dat_het_de_verklaarde_documentenlijst_toetst() {
+    let o = vhf(&["check", "--alles", ZAANSTAD]);
+    let t = stdout(&o);
+    let e15 = t.lines().find(|l| l.contains("✓ E15")).unwrap();
+    assert!(e15.contains("documentenlijst van het aanvraagbestand") && e15.contains("niet of ze geüpload zijn"), "{e15}");
+    let t = stdout(&vhf(&["check", WEERT]));
+    let e15 = t.lines().find(|l| l.contains("✗ E15")).unwrap();
+    assert!(e15.contains("staat niet in de documentenlijst van het aanvraagbestand"), "{e15}");
+    let o = vhf(&["check", "--json", ZAANSTAD]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["rapporten"][0]["documenten"], "verklaard");
+}

@@ -55,8 +55,20 @@ pub async fn beoordelingen_van(c: &mut impl crate::db::Verbinding, ronde: &str) 
 pub async fn huidige_invoer(c: &mut impl crate::db::Verbinding, ronde: &str) -> Result<(vhf_core::regeling::Ronde, Verdeelinvoer), ApiFout> {
     let r = crate::server::rondes::effectief(&mut *c, ronde).await?;
     let b = beoordelingen_van(&mut *c, ronde).await?;
-    let (invoer, _) = invoer_van(db::ingediend_met_status(&mut *c, ronde).await?, ronde, b, vec![])?;
+    let (mut invoer, ids) = invoer_van(db::ingediend_met_status(&mut *c, ronde).await?, ronde, b, vec![])?;
+    invoer.geuploade_documenten = Some(geupload(&mut *c, ronde, &ids).await?);
     Ok((r, invoer))
+}
+
+/// De geüploade documenten per kenmerk (zoals de ronde de aanvragen kent, `ids`: kenmerk → id): daarop toetst
+/// de verdeling E15, zoals het indienen, niet op de documentenlijst in de JSON.
+async fn geupload(
+    c: &mut impl crate::db::Verbinding,
+    ronde: &str,
+    ids: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, Vec<vhf_core::aanvraag::Document>>, ApiFout> {
+    let mut per_id = crate::db::documenten::voor_toetsing_van_ronde(c, ronde).await?;
+    Ok(ids.iter().map(|(kenmerk, id)| (kenmerk.clone(), per_id.remove(id).unwrap_or_default())).collect())
 }
 
 /// De invoer van een verdeling: de ingediende aanvragen van de ronde met de beoordelingen, en per kenmerk het
@@ -73,7 +85,7 @@ pub fn invoer_van(
         ids.insert(a.kenmerk.clone(), aid);
         aanvragen.push(a);
     }
-    Ok((Verdeelinvoer { ronde: ronde.to_string(), aanvragen, beoordelingen, eerder_toegekend }, ids))
+    Ok((Verdeelinvoer { ronde: ronde.to_string(), aanvragen, beoordelingen, eerder_toegekend, geuploade_documenten: None }, ids))
 }
 
 /// Bewaart een versie van de beoordelingen: eerst de belangenconflicten van de toewijzingen (een lid wordt nooit
@@ -199,7 +211,8 @@ pub async fn verdeel(v: &Verzoek<'_>, ronde_id: &str, eerder_toegekend: Vec<vhf_
         Some((v, inhoud)) => (v, serde_json::from_str::<Beoordelingen>(&inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?),
         None => (0, Beoordelingen::default()),
     };
-    let (invoer, ids) = invoer_van(db::ingediend_met_status(&mut tx, &id).await?, &id, beoordelingen, eerder_toegekend)?;
+    let (mut invoer, ids) = invoer_van(db::ingediend_met_status(&mut tx, &id).await?, &id, beoordelingen, eerder_toegekend)?;
+    invoer.geuploade_documenten = Some(geupload(&mut tx, &id, &ids).await?);
     let peilmoment = kern::besluitmoment(&ronde);
     let analyse =
         kern::analyseer(&invoer, &ronde, peilmoment, None).map_err(|f| ongeldig(format!("De verdeling kan niet worden gemaakt: {}", f.join("; "))))?;

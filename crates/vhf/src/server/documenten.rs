@@ -155,8 +155,11 @@ where
     {
         let mut c = s.db.lees().await?;
         let a = db_aanvragen::haal_intern(&mut c, &id).await?.ok_or(ApiFout::NietGevonden)?;
-        if !a.status.inhoud_wijzigbaar() {
-            return Err(ApiFout::Conflict(format!("De aanvraag is {}; documenten horen bij de ingediende inhoud en veranderen niet meer.", a.status)));
+        if !toevoegen_kan(a.status) {
+            return Err(ApiFout::Conflict(format!(
+                "De aanvraag is {}; documenten horen bij de ingediende inhoud en veranderen niet meer (alleen als de behandelaar om een aanvulling vraagt).",
+                a.status
+            )));
         }
         // Een document hoort bij een deelplan dat bestaat: anders telt het voor niets (E15) en zou het bij een
         // deelplan kunnen komen dat later wordt toegevoegd, zonder dat iemand het zag.
@@ -241,7 +244,7 @@ where
     let opgeslagen: Result<(), ApiFout> = async {
         let mut tx = s.db.schrijf().await?;
         let a = db_aanvragen::haal_intern(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
-        if !a.status.inhoud_wijzigbaar() {
+        if !toevoegen_kan(a.status) {
             return Err(ApiFout::Conflict(format!("De aanvraag is intussen {}.", a.status)));
         }
         db::voeg_toe(&mut tx, &rij).await?;
@@ -257,6 +260,13 @@ where
     }
     tracing::info!(aanvraag = %id, document = %rij.id, grootte = rij.grootte, "document opgeslagen");
     Ok(rij)
+}
+
+/// Een document komt erbij zolang de aanvraag een concept is, en als de behandelaar om een aanvulling vroeg: E15
+/// toetst op wat er geüpload is, dus een aanvulling moet een ontbrekend document kunnen leveren. Daarna (weer
+/// ingediend) liggen de documenten vast.
+pub fn toevoegen_kan(s: vhf_core::levensloop::Status) -> bool {
+    s.inhoud_wijzigbaar() || s == vhf_core::levensloop::Status::AanvullingGevraagd
 }
 
 /// Mag deze gebruiker dit document zien? Een commissielid alleen documenten van zijn toegewezen deelplannen.
