@@ -239,6 +239,20 @@ impl Serialize for Percentage {
     }
 }
 
+impl schemars::JsonSchema for Percentage {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Percentage".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^-?[0-9]+\\.[0-9]{2}%$",
+            "description": "Een percentage met twee decimalen en een procentteken. Voorbeeld: \"72.73%\".",
+            "examples": ["72.73%"]
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for Percentage {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
@@ -272,6 +286,20 @@ impl fmt::Display for Honderdsten {
 impl Serialize for Honderdsten {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(&format_args!("{}{}.{:02}", if self.0 < 0 { "-" } else { "" }, self.0.unsigned_abs() / 100, self.0.unsigned_abs() % 100))
+    }
+}
+
+impl schemars::JsonSchema for Honderdsten {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Honderdsten".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^-?[0-9]+\\.[0-9]{2}$",
+            "description": "Een getal met precies twee decimalen (een score, punten, een drempel). Voorbeeld: \"7.25\".",
+            "examples": ["7.25"]
+        })
     }
 }
 

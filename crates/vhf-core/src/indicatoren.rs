@@ -14,7 +14,7 @@ use crate::referentie::{GebiedSoort, Referentie};
 use crate::regeling::ParameterWaarden;
 
 /// Woningen per eigendom, opgeteld.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Woningtelling {
     pub eigenaar_bewoner: u64,
     pub particuliere_verhuur: u64,

@@ -14,6 +14,8 @@
 //! | [`invoer`] | een aanvraag inlezen met fouten die regel en veld noemen |
 //! | [`indicatoren`] | tekort, maximale bijdrage, cofinancieringsgat, woningen, labelstappen |
 //! | [`toetsing`] | de regels E01–E16, één module per groep |
+//! | [`verdeling`] | rangschikking en verdeling van het budget, wat-als |
+//! | [`uitslag`] | het resultaat van een verdeling als gegevens (JSON met schema), voor CLI en API |
 
 pub mod aanvraag;
 pub mod beoordeling;
@@ -29,6 +31,7 @@ mod reeks;
 pub mod referentie;
 pub mod regeling;
 pub mod toetsing;
+pub mod uitslag;
 pub mod verdeling;
 
 /// Het JSON Schema van het aanvraagbestand, gemaakt uit de typen.

@@ -21,7 +21,7 @@ pub struct Gemeente {
 }
 
 /// Soort prioriteitsgebied, zoals in `data/priority_areas.csv`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GebiedSoort {
     /// Een deel van één stad; het deelgebied moet erin liggen (de aanvrager verklaart, de behandelaar bevestigt).

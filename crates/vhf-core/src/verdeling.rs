@@ -33,7 +33,7 @@ use crate::regeling::{Afloop, Prioriteitsregel, Vulwijze};
 use crate::toetsing::Regel;
 
 /// Waarom een deelplan (niet) meedoet.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Deelname {
     /// Subsidiabel en positief geadviseerd: doet mee in de rangschikking.
@@ -93,7 +93,7 @@ pub struct EerdereUitkomst {
 }
 
 /// Een eerdere aanvraag waarop de puntenregel steunt (of die de punten uitsluit).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct EerdereAanvraag {
     pub ronde: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -187,7 +187,7 @@ pub struct Punten {
 }
 
 /// De keuzes van de verdeling (uit de parameters van de ronde, of anders bij een wat-als).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Verdeelregels {
     /// Budget min btw-reserve.
     pub plafond: Bedrag,
@@ -198,7 +198,7 @@ pub struct Verdeelregels {
     pub prioriteitsbron: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Uitkomst {
     Toegekend,
@@ -239,14 +239,14 @@ pub struct Toekenning {
     pub restant_voor: Option<Bedrag>,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, schemars::JsonSchema)]
 pub struct Gebiedsverdeling {
     pub stedelijk: Bedrag,
     pub regio: Bedrag,
     pub elders: Bedrag,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Totalen {
     pub plafond: Bedrag,
     pub toegekend: Bedrag,
@@ -667,6 +667,11 @@ pub struct Verdeelinvoer {
     /// Uitkomsten van eerdere rondes (bijvoorbeeld de besloten verdelingen van dit systeem), elk met bron.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub eerdere_uitkomsten: Vec<EerdereUitkomst>,
+    /// Geen deel van het bestand: de documenten die op de server per aanvraag (kenmerk) zijn geüpload. Gezet,
+    /// dan toetst E15 daarop in plaats van op de documentenlijst van elke aanvraag (`vhf allocate` op een bestand
+    /// heeft alleen die lijst).
+    #[serde(skip)]
+    pub geuploade_documenten: Option<BTreeMap<String, Vec<crate::aanvraag::Document>>>,
 }
 
 /// Maakt de kandidaten uit de toetsing en het oordeel van de commissie. Een subsidiabel deelplan zonder
@@ -818,8 +823,12 @@ pub fn analyseer<'a>(
             fouten.push(format!("aanvraag {} is voor ronde {}, niet {}", a.kenmerk, a.ronde, ronde.id));
         }
     }
-    let toetsingen =
-        crate::toetsing::toets_ronde(&invoer.aanvragen, ronde, crate::referentie::Referentie::ingebouwd(), peilmoment).map_err(|e| vec![e.to_string()])?;
+    let referentie = crate::referentie::Referentie::ingebouwd();
+    let toetsingen = match &invoer.geuploade_documenten {
+        None => crate::toetsing::toets_ronde(&invoer.aanvragen, ronde, referentie, peilmoment),
+        Some(g) => crate::toetsing::toets_ronde_met_documenten(&invoer.aanvragen, g, ronde, referentie, peilmoment),
+    }
+    .map_err(|e| vec![e.to_string()])?;
     let te_beoordelen: Vec<TeBeoordelen<'_>> = invoer
         .aanvragen
         .iter()
@@ -856,7 +865,7 @@ impl Analyse<'_> {
 }
 
 /// Een wat-als: andere waarden voor één verdeling, naast die van de ronde.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, schemars::JsonSchema)]
 pub struct WatAls {
     pub budget: Option<Bedrag>,
     pub btw_reserve: Option<Bedrag>,
@@ -909,10 +918,14 @@ impl WatAls {
         Ok(())
     }
 
+    /// Het budget en de btw-reserve waarmee deze wat-als rekent: de zijne, of anders die van de ronde.
+    pub fn budget_en_reserve(&self, p: &crate::regeling::ParameterWaarden<'_>) -> (Bedrag, Bedrag) {
+        (self.budget.unwrap_or(*p.budget.waarde), self.btw_reserve.unwrap_or(*p.btw_reserve.waarde))
+    }
+
     /// Past de wat-als toe op de verdeelregels van de ronde.
     pub fn regels(&self, basis: &Verdeelregels, p: &crate::regeling::ParameterWaarden<'_>) -> Result<Verdeelregels, String> {
-        let budget = self.budget.unwrap_or(*p.budget.waarde);
-        let reserve = self.btw_reserve.unwrap_or(*p.btw_reserve.waarde);
+        let (budget, reserve) = self.budget_en_reserve(p);
         Ok(Verdeelregels {
             plafond: budget.minus(reserve).map_err(|e| e.to_string())?.max(Bedrag::NUL),
             vulwijze: self.vulwijze.unwrap_or(basis.vulwijze),
@@ -946,20 +959,20 @@ impl WatAls {
 }
 
 /// Wat per deelplan en per gemeente verandert tussen twee verdelingen van dezelfde deelplannen.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Verschillen {
     pub deelplannen: Vec<DeelplanVerschil>,
     pub gemeenten: Vec<GemeenteVerschil>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct DeelplanVerschil {
     pub deelplan: DeelplanRef,
     pub voor: (Uitkomst, Bedrag, Option<usize>),
     pub na: (Uitkomst, Bedrag, Option<usize>),
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct GemeenteVerschil {
     pub gemeente: GemeenteCode,
     pub voor: Bedrag,

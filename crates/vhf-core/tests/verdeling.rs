@@ -515,3 +515,25 @@ proptest! {
         }
     }
 }
+
+/// Op de server toetst de verdeling E15 op wat er geüpload is (`geuploade_documenten`, per kenmerk), niet op de
+/// documentenlijst van de aanvragen: zonder uploads is geen enkele aanvraag ontvankelijk; met precies de
+/// verklaarde documenten geüpload is de uitkomst dezelfde als op het bestand.
+#[test]
+fn de_verdeling_toetst_e15_op_de_geuploade_documenten_als_die_er_zijn() {
+    let ronde = vhf_core::regeling::Ronde::zoek("vhf-2021").unwrap();
+    let mut invoer = vhf_core::demo::genereer(ronde, 20, 7);
+    let moment = vhf_core::verdeling::besluitmoment(ronde);
+    let uitkomsten = |invoer: &vhf_core::verdeling::Verdeelinvoer| {
+        let a = vhf_core::verdeling::analyseer(invoer, ronde, moment, None).unwrap();
+        let v = verdeel(&a.kandidaten, &a.regels().unwrap());
+        (a.kandidaten.iter().map(|k| k.deelname.clone()).collect::<Vec<_>>(), bedragen(&v))
+    };
+    let op_het_bestand = uitkomsten(&invoer);
+    invoer.geuploade_documenten = Some(invoer.aanvragen.iter().map(|a| (a.kenmerk.clone(), a.documenten.clone())).collect());
+    assert_eq!(uitkomsten(&invoer), op_het_bestand);
+    invoer.geuploade_documenten = Some(BTreeMap::new());
+    let (deelnames, bedragen) = uitkomsten(&invoer);
+    assert!(deelnames.iter().all(|d| matches!(d, Deelname::NietOntvankelijk { regels } if regels.contains(&vhf_core::toetsing::Regel::E15))), "{deelnames:?}");
+    assert!(bedragen.iter().all(|(_, b, u)| *b == 0 && *u == NietOntvankelijk));
+}

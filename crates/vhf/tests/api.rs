@@ -10,6 +10,9 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use vhf::server::{Application, Instellingen};
 
+#[path = "gemeenschappelijk/schema.rs"]
+mod schemacontrole;
+
 struct App {
     basis: String,
     klok: Arc<AtomicI64>,
@@ -165,6 +168,50 @@ fn concept() -> String {
     v.to_string()
 }
 
+/// Het voorbeeld van Zaanstad als concept zonder de documentenlijst van het bestand: op de server telt voor E15
+/// wat er geüpload is.
+fn concept_zonder_documentenlijst() -> String {
+    let mut v: Value = serde_json::from_str(&concept()).unwrap();
+    v.as_object_mut().unwrap().remove("documenten");
+    v.to_string()
+}
+
+/// Uploadt wat ronde 2021 van het voorbeeld van Zaanstad vraagt (E15): een plan van aanpak per deelplan, een
+/// begroting en een intentieverklaring van de partnercorporatie.
+async fn upload_verplichte_documenten(app: &App, id: &str) {
+    for (soort, deelplan, naam) in [
+        ("plan_van_aanpak", Some("DP1"), "Plan DP1.pdf"),
+        ("plan_van_aanpak", Some("DP2"), "Plan DP2.pdf"),
+        ("begroting", None, "Begroting.pdf"),
+        ("intentieverklaring_corporatie", None, "Intentieverklaring Parteon.pdf"),
+    ] {
+        let dp = deelplan.map(|d| format!("&deelplan={d}")).unwrap_or_default();
+        let r = app
+            .http
+            .post(app.url(&format!("/aanvragen/{id}/documenten?soort={soort}{dp}&naam={}", naam.replace(' ', "%20"))))
+            .body(format!("%PDF-1.7\n% {naam}\n").repeat(20))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED, "{naam}: {}", r.text().await.unwrap());
+    }
+}
+
+/// De bevindingen van één regel uit een verslag: (uitkomst, uitleg).
+fn bevindingen_van(rapport: &Value, regel: &str) -> Vec<(String, String)> {
+    rapport["bevindingen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["regel"] == regel)
+        .map(|b| (b["uitkomst"].as_str().unwrap().to_string(), b["uitleg"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+fn schema_van_het_verdeelresultaat() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(gemeenschappelijk_repo().join("schema/verdeelresultaat.schema.json")).unwrap()).unwrap()
+}
+
 async fn doorloop(app: App) {
     let c = &app.http;
     app.zet_klok("2021-05-01T10:00:00Z");
@@ -175,8 +222,9 @@ async fn doorloop(app: App) {
     let r = c.get(app.url("/rondes")).send().await.unwrap();
     assert_eq!(r.headers()["api-version"], "1.0.0");
 
-    // Concept maken, met een idempotentiesleutel; de herhaling maakt geen tweede aanvraag.
-    let body = concept();
+    // Concept maken, met een idempotentiesleutel; de herhaling maakt geen tweede aanvraag. Het bestand verklaart
+    // hier geen documenten: wat telt (E15), is wat er geüpload wordt.
+    let body = concept_zonder_documentenlijst();
     let r = c.post(app.url("/aanvragen")).header("Idempotency-Key", "maak-1").body(body.clone()).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
     assert_eq!(r.headers()["etag"], "\"1\"");
@@ -244,6 +292,7 @@ async fn doorloop(app: App) {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let l: Value = c.get(app.url(&format!("/aanvragen/{id}/documenten"))).send().await.unwrap().json().await.unwrap();
     assert_eq!(l["data"].as_array().unwrap().len(), 1, "de geweigerde uploads laten niets achter");
+    upload_verplichte_documenten(&app, &id).await;
 
     // Indienen vóór de opening (08:59:59 lokale tijd): geweigerd, en er verandert niets.
     app.zet_klok("2021-05-03T06:59:59Z");
@@ -409,6 +458,25 @@ async fn doorloop(app: App) {
     let dp = |d: &str| v["deelplannen"].as_array().unwrap().iter().find(|x| x["deelplan"] == d).unwrap().clone();
     assert_eq!(dp("DP1")["uitkomst"], "toegekend");
     assert_eq!(dp("DP1")["toegekend"], "21200000.00");
+    // Voor machines: dezelfde vorm als `vhf allocate --json` (het gepubliceerde schema), met het id van de
+    // aanvraag erbij; elke gemeente met haar CBS-code, per deelplan prioriteit, punten, rangscore, rang en centen.
+    let schema = schema_van_het_verdeelresultaat();
+    let f = schemacontrole::afwijkingen(&schema, &v);
+    assert!(f.is_empty(), "de verdeling van de API wijkt af van schema/verdeelresultaat.schema.json:\n{}", f.join("\n"));
+    let d1 = dp("DP1");
+    assert_eq!((d1["aanvraag"].as_str(), d1["kenmerk"].as_str()), (Some(id.as_str()), Some("ZAANSTAD-2021-01")));
+    assert_eq!((d1["penvoerder"].as_str(), d1["penvoerder_naam"].as_str(), d1["gemeente"].as_str()), (Some("GM0479"), Some("Zaanstad"), Some("GM0479")));
+    assert_eq!((d1["rang"].as_u64(), d1["rangscore"].as_str(), d1["toegekend_centen"].as_i64()), (Some(1), Some("8.00"), Some(2_120_000_000)));
+    assert_eq!((d1["prioriteit"]["regel"].as_str(), d1["prioriteit"]["voorrang"].as_bool()), (Some("voorrang"), Some(true)));
+    assert_eq!(d1["prioriteit"]["gebied"]["naam"], "Zaandam Oost");
+    assert_eq!(
+        v["uitkeringen"],
+        json!([{"gemeente": "GM0479", "naam": "Zaanstad", "bedrag": "21200000.00", "bedrag_centen": 2_120_000_000i64, "deelplannen": 1}])
+    );
+    let bewaard: Value = app.bzk.get(app.url(&format!("/verdelingen/{vid}"))).send().await.unwrap().json().await.unwrap();
+    let f = schemacontrole::afwijkingen(&schema, &bewaard);
+    assert!(f.is_empty(), "GET /verdelingen/{{id}} wijkt af van het schema:\n{}", f.join("\n"));
+    assert_eq!(bewaard["deelplannen"], v["deelplannen"]);
     // DP2 zakte na de parameterwijziging op E09: niet ontvankelijk, met uitleg.
     assert_eq!(dp("DP2")["uitkomst"], "niet_ontvankelijk");
     assert!(dp("DP2")["uitleg"].as_str().unwrap().contains("E09"));
@@ -572,6 +640,88 @@ async fn backup_en_restore_terwijl_de_server_draait() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// E15 (verplichte documenten) toetst op de server wat er geüpload is (soort, deelplan, SHA-256), niet de lijst die
+/// de gemeente in de JSON verklaart: bij het concept (bevindingen en dossier), bij het indienen en bij een
+/// aanvulling.
+async fn e15_op_wat_er_geupload_is(app: App) {
+    let c = &app.http;
+    app.zet_klok("2021-05-10T10:00:00Z");
+    // Het bestand verklaart vier documenten; geüpload is er niets.
+    let v: Value = c.post(app.url("/aanvragen")).body(concept()).send().await.unwrap().json().await.unwrap();
+    let id = v["id"].as_str().unwrap().to_string();
+    assert_eq!(v["inhoud"]["documenten"].as_array().unwrap().len(), 4);
+    let f: Value = c.get(app.url(&format!("/aanvragen/{id}/bevindingen"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!((f["bewaard"].as_bool(), f["rapport"]["documenten"].as_str()), (Some(false), Some("geupload")), "{f}");
+    let e15 = bevindingen_van(&f["rapport"], "E15");
+    assert!(e15.contains(&("fout".into(), "Het document 'plan van aanpak' voor deelplan DP1 is niet geüpload.".into())), "{e15:?}");
+    assert!(e15.contains(&("fout".into(), "Het document 'begroting / exploitatieopzet' is niet geüpload.".into())), "{e15:?}");
+    // Het dossier toont dezelfde bevinding.
+    let html = c.get(format!("{}/aanvragen/{id}", app.basis)).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
+    let html = html.replace("&#39;", "'").replace("&#x27;", "'");
+    for f in ["Het document 'plan van aanpak' voor deelplan DP1 is niet geüpload.", "Het document 'begroting / exploitatieopzet' is niet geüpload."] {
+        assert!(html.contains(f), "het dossier noemt niet: {f}");
+    }
+
+    // Indienen zonder uploads: het loket neemt de aanvraag aan (ontvangstbewijs), maar ze is niet ontvankelijk.
+    let r = c.post(app.url(&format!("/aanvragen/{id}/indiening"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let o: Value = r.json().await.unwrap();
+    assert_eq!((o["toetsing"]["ontvankelijk"].as_bool(), o["toetsing"]["zonder_fouten"].as_bool()), (Some(false), Some(false)), "{o}");
+    let f: Value = c.get(app.url(&format!("/aanvragen/{id}/bevindingen"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!((f["bewaard"].as_bool(), f["aanleiding"].as_str(), f["rapport"]["ontvankelijk"].as_bool()), (Some(true), Some("indiening"), Some(false)));
+    let fouten: Vec<_> = bevindingen_van(&f["rapport"], "E15").into_iter().filter(|(u, _)| u == "fout").collect();
+    assert_eq!(fouten.len(), 4, "plan van aanpak DP1 en DP2, begroting, intentieverklaring: {fouten:?}");
+    // Alleen E15 faalt: de rest van de aanvraag is in orde.
+    let andere: Vec<_> = f["rapport"]["bevindingen"].as_array().unwrap().iter().filter(|b| b["uitkomst"] == "fout" && b["regel"] != "E15").collect();
+    assert!(andere.is_empty(), "{andere:?}");
+
+    // De behandelaar vraagt een aanvulling; dan kan de gemeente de documenten uploaden en de aanvulling leveren.
+    let r = app
+        .rvo
+        .post(app.url(&format!("/aanvragen/{id}/statusovergangen")))
+        .header("If-Match", "\"2\"")
+        .json(&json!({"naar": "aanvulling_gevraagd", "reden": "de verplichte documenten zijn niet geüpload (E15)"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    upload_verplichte_documenten(&app, &id).await;
+    let r = c.post(app.url(&format!("/aanvragen/{id}/aanvullingen"))).header("If-Match", "\"3\"").body(concept()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let av: Value = r.json().await.unwrap();
+    assert_eq!((av["toetsing"]["ontvankelijk"].as_bool(), av["toetsing"]["zonder_fouten"].as_bool()), (Some(true), Some(true)), "{av}");
+    let f: Value = c.get(app.url(&format!("/aanvragen/{id}/bevindingen"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(f["aanleiding"], "aanvulling 1");
+    let e15 = bevindingen_van(&f["rapport"], "E15");
+    assert_eq!(e15.len(), 1, "{e15:?}");
+    assert_eq!(e15[0].0, "voldaan");
+    assert!(e15[0].1.starts_with("Alle verplichte documenten zijn geüpload (4 documenten)"), "{e15:?}");
+    // Weer ingediend: de documenten liggen vast.
+    let r = c.post(app.url(&format!("/aanvragen/{id}/documenten?soort=overig&naam=later.pdf"))).body("%PDF-1.7 later").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+
+    // Een tweede aanvraag die haar documenten vóór het indienen uploadt (en in het bestand niets verklaart), is bij
+    // het indienen ontvankelijk.
+    let tweede = concept_zonder_documentenlijst().replace("ZAANSTAD-2021-01", "ZAANSTAD-2021-02");
+    let v: Value = c.post(app.url("/aanvragen")).body(tweede).send().await.unwrap().json().await.unwrap();
+    let id2 = v["id"].as_str().unwrap().to_string();
+    upload_verplichte_documenten(&app, &id2).await;
+    let o: Value = c.post(app.url(&format!("/aanvragen/{id2}/indiening"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!((o["toetsing"]["ontvankelijk"].as_bool(), o["toetsing"]["zonder_fouten"].as_bool()), (Some(true), Some(true)), "{o}");
+}
+
+#[tokio::test]
+async fn e15_op_wat_er_geupload_is_op_sqlite() {
+    e15_op_wat_er_geupload_is(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn e15_op_wat_er_geupload_is_op_postgresql() {
+    if let Some(app) = postgres().await {
+        e15_op_wat_er_geupload_is(app).await;
+    }
 }
 
 #[tokio::test]
@@ -822,6 +972,21 @@ async fn demo_zaait_een_ronde_die_te_verdelen_is() {
     assert_eq!(v["buiten_verdeling"], json!([]));
     assert_eq!(v["regels"]["plafond"], "412000000.00");
     assert!(v["totalen"]["aantal_per_uitkomst"]["toegekend"].as_u64().unwrap() > 20);
+    // De demo-aanvragen hebben hun documenten echt geüpload (E15 toetst op de server wat er geüpload is): de lijst
+    // in het bestand is precies wat er in de opslag staat, met dezelfde SHA-256.
+    let rvo = client_met(&gebruiker_met_token(&db, "test-behandelaar", vhf::toegang::Rol::Behandelaar, None).await);
+    let a: Value = rvo.get(format!("{basis}/aanvragen/AVDEMO0000")).send().await.unwrap().json().await.unwrap();
+    let d: Value = rvo.get(format!("{basis}/aanvragen/AVDEMO0000/documenten")).send().await.unwrap().json().await.unwrap();
+    let verklaard: std::collections::BTreeSet<(String, String)> =
+        a["inhoud"]["documenten"].as_array().unwrap().iter().map(|x| (x["soort"].as_str().unwrap().into(), x["sha256"].as_str().unwrap().into())).collect();
+    let geupload: std::collections::BTreeSet<(String, String)> =
+        d["data"].as_array().unwrap().iter().map(|x| (x["soort"].as_str().unwrap().into(), x["sha256"].as_str().unwrap().into())).collect();
+    assert!(!geupload.is_empty() && verklaard == geupload, "{verklaard:?} {geupload:?}");
+    let eerste = &d["data"][0];
+    let inhoud = rvo.get(format!("{basis}/aanvragen/AVDEMO0000/documenten/{}", eerste["id"].as_str().unwrap())).send().await.unwrap().bytes().await.unwrap();
+    assert_eq!(sha256_hex(&inhoud), eerste["sha256"].as_str().unwrap());
+    let f: Value = rvo.get(format!("{basis}/aanvragen/AVDEMO0000/bevindingen")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(f["rapport"]["documenten"], "geupload");
     // Opnieuw starten met --demo: de bestaande gegevens blijven zoals ze zijn.
     let opnieuw = Application::build(&instellingen, Arc::new(jiff::Timestamp::now)).await.unwrap();
     drop(opnieuw);
@@ -1015,7 +1180,7 @@ async fn alleen_ontvankelijk(app: App) {
     let v: Value = r.json().await.unwrap();
     let verdeeld: std::collections::BTreeSet<&str> = v["deelplannen"].as_array().unwrap().iter().map(|d| d["kenmerk"].as_str().unwrap()).collect();
     assert_eq!(verdeeld, ["ZAANSTAD-2021-01"].into(), "{}", v["deelplannen"]);
-    assert_eq!(v["uitkeringen"].as_object().unwrap().keys().collect::<Vec<_>>(), ["GM0479"]);
+    assert_eq!(v["uitkeringen"].as_array().unwrap().iter().map(|u| u["gemeente"].as_str().unwrap()).collect::<Vec<_>>(), ["GM0479"]);
     let buiten = v["buiten_verdeling"].as_array().expect("buiten_verdeling");
     let per: Vec<(&str, &str, &str)> =
         buiten.iter().map(|b| (b["aanvraag"].as_str().unwrap(), b["kenmerk"].as_str().unwrap(), b["status"].as_str().unwrap())).collect();
@@ -1150,7 +1315,7 @@ async fn punten_uit_een_eerdere_ronde(app: App) {
     };
     // Zolang over 2021 niet besloten is, krijgt niemand punten.
     let voor = maak_2024().await;
-    assert!(voor["deelplannen"].as_array().unwrap().iter().all(|d| d["punten"]["gegeven"] == false), "{}", voor["deelplannen"]);
+    assert!(voor["deelplannen"].as_array().unwrap().iter().all(|d| d["prioriteit"]["punten"] == "0.00"), "{}", voor["deelplannen"]);
     let r = app.bzk.post(app.url(&format!("/verdelingen/{vid2021}/besluit"))).json(&json!({"reden": "verdeling 2021"})).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
 
@@ -1167,7 +1332,14 @@ async fn punten_uit_een_eerdere_ronde(app: App) {
             s.to_string()
         ))
     );
-    let p = |k: &str| d(k)["punten"].clone();
+    // De punten staan bij de prioriteit van elk deelplan (schema/verdeelresultaat.schema.json).
+    let p = |k: &str| {
+        let x = &d(k)["prioriteit"];
+        json!({
+            "gegeven": x["punten"] != "0.00", "aantal": x["punten"], "reden": x["punten_reden"],
+            "eerdere_aanvraag": x["eerdere_aanvraag"], "eerdere_toekenning": x["eerdere_toekenning"],
+        })
+    };
     assert_eq!(["RDAM-2024", "ARN-2024", "DH-2024", "UTR-2024", "GRON-2024"].map(|k| p(k)["gegeven"].as_bool().unwrap()), [true, true, false, false, false]);
     assert_eq!(p("RDAM-2024")["aantal"], "5.00");
     assert_eq!(p("DH-2024")["aantal"], "0.00");
@@ -1358,8 +1530,14 @@ async fn zaai_voor_matrix(app: &App) -> (String, String, String) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
+    for (soort, naam) in [("begroting", "begroting.pdf"), ("intentieverklaring_corporatie", "intentieverklaring.pdf")] {
+        let r =
+            app.http.post(app.url(&format!("/aanvragen/{id}/documenten?soort={soort}&naam={naam}"))).body(b"%PDF-1.7\n% x\n".repeat(10)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
     let r = app.http.post(app.url(&format!("/aanvragen/{id}/indiening"))).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(r.json::<Value>().await.unwrap()["toetsing"]["zonder_fouten"], true, "alle verplichte documenten zijn geüpload");
     // De leden van de commissie zijn gebruikers met die rol (anders weigert de server de toewijzing).
     let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
     for l in ["L1", "L2", "L3", "L4"] {

@@ -181,3 +181,57 @@ fn het_gepubliceerde_schema_is_actueel() {
     let gepubliceerd = std::fs::read_to_string(repo().join("schema/aanvraag.schema.json")).unwrap();
     assert_eq!(stdout(&o), gepubliceerd, "schema/aanvraag.schema.json is verouderd: draai `vhf schema > schema/aanvraag.schema.json`");
 }
+
+/// Een regel die bij het ene deelplan faalt en bij het andere niet, staat niet onder "Voldaan" alsof ze overal
+/// voldaan is: het verslag zegt per deelplan waar ze voldaan is en waar niet.
+#[test]
+fn een_regel_die_bij_een_van_twee_deelplannen_faalt_staat_per_deelplan() {
+    let goed = std::fs::read_to_string(repo().join(ZAANSTAD)).unwrap();
+    // DP2 vraagt € 15 mln van een tekort van € 20,5 mln: meer dan 70% (E09); DP1 blijft binnen de grens.
+    let tweede = goed.replacen("\"bijdrage_fysiek\": \"14000000.00\"", "\"bijdrage_fysiek\": \"15000000.00\"", 1);
+    assert_ne!(goed, tweede);
+    let pad = tijdelijk("per-deelplan").join("zaanstad-dp2-te-veel.json");
+    std::fs::write(&pad, tweede).unwrap();
+    let o = vhf(&["check", pad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let t = stdout(&o);
+    assert!(t.contains("✗ E09 [deelplan DP2]"), "{t}");
+    let voldaan = t.lines().find(|l| l.starts_with("Voldaan:")).unwrap();
+    assert!(!voldaan.contains("E09"), "E09 faalt bij DP2 en staat toch onder Voldaan: {voldaan}");
+    assert!(voldaan.contains("E08") && voldaan.contains("E10"), "{voldaan}");
+    assert!(t.contains("Deels voldaan: E09 — voldaan bij deelplan DP1; fout bij deelplan DP2"), "{t}");
+    // Met --alles staat elke voldane bevinding er met haar deelplan bij.
+    let o = vhf(&["check", "--alles", pad.to_str().unwrap()]);
+    let t = stdout(&o);
+    assert!(t.contains("✓ E09 [deelplan DP1]") && !t.contains("✓ E09 [deelplan DP2]"), "{t}");
+    assert!(t.contains("Deels voldaan: E09 — voldaan bij deelplan DP1; fout bij deelplan DP2"), "{t}");
+    // Een regel op twee niveaus (E02: de aanvraag en elk deelgebied) die bij één deelplan faalt.
+    let vreemd = goed.replacen(
+        "\"gemeente\": \"GM0479\",\n        \"pc4\": [\n          \"1505\"",
+        "\"gemeente\": \"GM0363\",\n        \"pc4\": [\n          \"1505\"",
+        1,
+    );
+    assert_ne!(goed, vreemd);
+    let pad = tijdelijk("per-deelplan").join("zaanstad-dp2-in-amsterdam.json");
+    std::fs::write(&pad, vreemd).unwrap();
+    let t = stdout(&vhf(&["check", pad.to_str().unwrap()]));
+    assert!(t.contains("✗ E02 [deelplan DP2]"), "{t}");
+    assert!(t.contains("Deels voldaan: E02 — voldaan bij de aanvraag en deelplan DP1; fout bij deelplan DP2"), "{t}");
+    assert!(!t.lines().find(|l| l.starts_with("Voldaan:")).unwrap().contains("E02"), "{t}");
+}
+
+/// `vhf check` toetst E15 op de documentenlijst in het bestand (wat de gemeente verklaart) en zegt dat; de server
+/// toetst op wat er echt geüpload is.
+#[test]
+fn e15_zegt_dat_het_de_verklaarde_documentenlijst_toetst() {
+    let o = vhf(&["check", "--alles", ZAANSTAD]);
+    let t = stdout(&o);
+    let e15 = t.lines().find(|l| l.contains("✓ E15")).unwrap();
+    assert!(e15.contains("documentenlijst van het aanvraagbestand") && e15.contains("niet of ze geüpload zijn"), "{e15}");
+    let t = stdout(&vhf(&["check", WEERT]));
+    let e15 = t.lines().find(|l| l.contains("✗ E15")).unwrap();
+    assert!(e15.contains("staat niet in de documentenlijst van het aanvraagbestand"), "{e15}");
+    let o = vhf(&["check", "--json", ZAANSTAD]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["rapporten"][0]["documenten"], "verklaard");
+}

@@ -111,7 +111,7 @@ fn koppen_standaardwaarden_en_keuzes_in_de_hulp() {
     let t = stdout(&vhf(&["allocate", "--help"]));
     assert!(t.contains("(zelfde zaad, zelfde uitkomst) [standaard: 2021]"), "{t}");
     let t = stdout(&vhf(&["schema", "--help"]));
-    assert!(t.contains("[standaard: aanvraag] [mogelijk: aanvraag, verdeling]"), "{t}");
+    assert!(t.contains("[standaard: aanvraag] [mogelijk: aanvraag, verdeling, verdeelresultaat]"), "{t}");
     let t = stdout(&vhf(&["serve", "--help"]));
     assert!(t.contains("--port <POORT>") && t.contains("--config <BESTAND>") && t.contains("--data-dir <MAP>"), "{t}");
 }

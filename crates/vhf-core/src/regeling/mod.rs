@@ -60,7 +60,7 @@ pub struct Renovatie {
 }
 
 /// Hoe de prioriteitsgebieden voorrang krijgen bij de rangschikking.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Prioriteitsregel {
     /// Geen voorrang of punten (voor een wat-als-vergelijking).
@@ -159,7 +159,7 @@ pub struct Criterium {
 }
 
 /// Wat er gebeurt met lager gerangschikte deelplannen als het eerste deelplan dat niet past is bereikt.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Vulwijze {
     /// Stoppen: alles daaronder komt op de reservelijst.

@@ -1,8 +1,12 @@
 //! E15 — de verplichte documenten zijn bijgevoegd [D]: per eis van de ronde (per aanvraag, per deelplan, of
 //! als een corporatie meedoet: een maatregel met corporatiewoningen of cofinanciering van een corporatie).
+//!
+//! Geoordeeld wordt op de lijst die de toetsing meekrijgt: op de server de geüploade documenten (soort,
+//! deelplan, SHA-256 uit de documententabel), bij `vhf check` op een bestand de documentenlijst van dat bestand
+//! (wat de gemeente verklaart). De uitleg zegt welke van de twee ([`DocumentBron`]).
 
-use super::{Bevindingen, Context, Niveau, Regel, Uitkomst};
-use crate::aanvraag::{DocumentSoort, Financier};
+use super::{Bevindingen, Context, DocumentBron, Niveau, Regel, Uitkomst};
+use crate::aanvraag::{Document, DocumentSoort, Financier};
 use crate::regeling::DocumentPer;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,11 +22,10 @@ impl From<Reden> for super::Reden {
     }
 }
 
-pub(super) fn toets(ctx: &Context<'_, '_>, b: &mut Bevindingen) {
+pub(super) fn toets(ctx: &Context<'_, '_>, documenten: &[Document], b: &mut Bevindingen) {
     let a = ctx.aanvraag;
-    let heeft = |soort: DocumentSoort, deelplan: Option<&str>| {
-        a.documenten.iter().any(|d| d.soort == soort && (deelplan.is_none() || d.deelplan.as_deref() == deelplan))
-    };
+    let heeft =
+        |soort: DocumentSoort, deelplan: Option<&str>| documenten.iter().any(|d| d.soort == soort && (deelplan.is_none() || d.deelplan.as_deref() == deelplan));
     let corporatie_doet_mee = a
         .deelplannen
         .iter()
@@ -52,7 +55,7 @@ pub(super) fn toets(ctx: &Context<'_, '_>, b: &mut Bevindingen) {
             }
         }
     }
-    for d in &a.documenten {
+    for d in documenten {
         if let Some(id) = &d.deelplan
             && !a.deelplannen.iter().any(|dp| &dp.id == id)
         {
@@ -60,21 +63,32 @@ pub(super) fn toets(ctx: &Context<'_, '_>, b: &mut Bevindingen) {
         }
     }
     if compleet {
-        b.voeg_toe(Regel::E15, Uitkomst::Voldaan, Niveau::Aanvraag, Reden::Compleet { aantal: a.documenten.len() });
+        b.voeg_toe(Regel::E15, Uitkomst::Voldaan, Niveau::Aanvraag, Reden::Compleet { aantal: documenten.len() });
     }
 }
 
 impl Reden {
     pub(super) fn uitleg(&self, ctx: &Context<'_, '_>) -> String {
         use crate::regeling::Beschrijf;
+        let verklaard = ctx.documenten == DocumentBron::Verklaard;
+        // Wat ontbreekt: niet geüpload (server), of niet in de lijst van het bestand (`vhf check`).
+        let ontbreekt = if verklaard { "staat niet in de documentenlijst van het aanvraagbestand" } else { "is niet geüpload" };
         match self {
-            Reden::Compleet { aantal } => format!("Alle verplichte documenten zijn bijgevoegd ({aantal} documenten). Verplicht: {}.", ctx.p.verplichte_documenten.waarde.beschrijf()),
-            Reden::Ontbreekt { soort, deelplan: Some(dp) } => format!("Het document '{}' voor deelplan {dp} ontbreekt.", soort.omschrijving()),
-            Reden::Ontbreekt { soort: DocumentSoort::IntentieverklaringCorporatie, deelplan: None } => {
-                "Er doet een corporatie mee (corporatiewoningen of cofinanciering door een corporatie), maar er is geen intentieverklaring van een partnercorporatie bijgevoegd.".into()
+            Reden::Compleet { aantal } if verklaard => format!(
+                "Alle verplichte documenten staan in de documentenlijst van het aanvraagbestand ({aantal} documenten). Dit is wat de gemeente verklaart; getoetst is de lijst, niet of ze geüpload zijn (dat toetst de server bij het indienen). Verplicht: {}.",
+                ctx.p.verplichte_documenten.waarde.beschrijf()
+            ),
+            Reden::Compleet { aantal } => {
+                format!("Alle verplichte documenten zijn geüpload ({aantal} documenten). Verplicht: {}.", ctx.p.verplichte_documenten.waarde.beschrijf())
             }
-            Reden::Ontbreekt { soort, deelplan: None } => format!("Het document '{}' ontbreekt.", soort.omschrijving()),
-            Reden::OnbekendDeelplan { naam, deelplan } => format!("Document '{naam}' hoort bij deelplan '{deelplan}', maar de aanvraag heeft geen deelplan met dat kenmerk."),
+            Reden::Ontbreekt { soort, deelplan: Some(dp) } => format!("Het document '{}' voor deelplan {dp} {ontbreekt}.", soort.omschrijving()),
+            Reden::Ontbreekt { soort: DocumentSoort::IntentieverklaringCorporatie, deelplan: None } => format!(
+                "Er doet een corporatie mee (corporatiewoningen of cofinanciering door een corporatie), maar een intentieverklaring van een partnercorporatie {ontbreekt}."
+            ),
+            Reden::Ontbreekt { soort, deelplan: None } => format!("Het document '{}' {ontbreekt}.", soort.omschrijving()),
+            Reden::OnbekendDeelplan { naam, deelplan } => {
+                format!("Document '{naam}' hoort bij deelplan '{deelplan}', maar de aanvraag heeft geen deelplan met dat kenmerk.")
+            }
         }
     }
 }

@@ -19,7 +19,7 @@ pub mod omvang;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::aanvraag::Aanvraag;
+use crate::aanvraag::{Aanvraag, Document};
 use crate::codes::Pc4;
 use crate::geld::Overloop;
 use crate::indicatoren::{self, AanvraagIndicatoren};
@@ -27,7 +27,7 @@ use crate::referentie::Referentie;
 use crate::regeling::{GebruikteWaarde, ParameterNaam, ParameterWaarden, Ronde};
 
 /// De regels van de toetsing, zoals in de tabel van `docs/regeling.md`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 pub enum Regel {
     E01,
     E02,
@@ -51,7 +51,8 @@ pub enum Regel {
 pub struct RegelInfo {
     pub regel: Regel,
     pub titel: &'static str,
-    /// Vindplaats in de regeling, met het label uit `docs/regeling.md`.
+    /// Vindplaats in de regeling, met het label uit `docs/regeling.md` en het anker van de regel daarin
+    /// (`docs/regeling.md#e15`); de test `crates/vhf/tests/bronnen.rs` controleert dat het bestaat.
     pub bron: &'static str,
     /// De parameters van de ronde die de regel gebruikt.
     pub parameters: &'static [ParameterNaam],
@@ -64,89 +65,97 @@ pub const REGELS: [RegelInfo; 16] = [
     RegelInfo {
         regel: Regel::E01,
         titel: "Ingediend binnen de openingstijd van het loket",
-        bron: "[V] regeling, openstelling loket (docs/regeling.md, E01)",
+        bron: "[V] regeling, openstelling loket (docs/regeling.md#e01)",
         parameters: &[P::loket_open, P::loket_sluit],
     },
     RegelInfo {
         regel: Regel::E02,
         titel: "Aanvragers zijn gemeenten; een gezamenlijke aanvraag noemt de penvoerder",
-        bron: "[V] regeling: aanvraag door een gemeente of samenwerkingsverband met penvoerder (E02)",
+        bron: "[V] regeling: aanvraag door een gemeente of samenwerkingsverband met penvoerder (docs/regeling.md#e02)",
         parameters: &[],
     },
     RegelInfo {
         regel: Regel::E03,
         titel: "Deelplannen met een deelgebied van PC4-gebieden, elk gebied in één deelgebied",
-        bron: "[V] regeling: deelplan in één deelgebied; PC4 in hoogstens één deelgebied (E03)",
+        bron: "[V] regeling: deelplan in één deelgebied; PC4 in hoogstens één deelgebied (docs/regeling.md#e03)",
         parameters: &[],
     },
     RegelInfo {
-        regel: Regel::E04, titel: "PC4-codes zijn 4 cijfers, 1000–9999", bron: "[V] regeling: deelgebied van postcodegebieden (E04)", parameters: &[]
+        regel: Regel::E04,
+        titel: "PC4-codes zijn 4 cijfers, 1000–9999",
+        bron: "[V] regeling: deelgebied van postcodegebieden (docs/regeling.md#e04)",
+        parameters: &[],
     },
     RegelInfo {
         regel: Regel::E05,
         titel: "Elk deelplan heeft een primaire maatregel (renovatie, transformatie of sloop-nieuwbouw)",
-        bron: "[V] regeling: inponding en openbare ruimte alleen naast herstructurering (E05)",
+        bron: "[V] regeling: inponding en openbare ruimte alleen naast herstructurering (docs/regeling.md#e05)",
         parameters: &[],
     },
     RegelInfo {
         regel: Regel::E06,
         titel: "Renovatie: ten minste 3 labelstappen of eindlabel B of beter",
-        bron: "[V] regeling: eis aan renovatie (E06)",
+        bron: "[V] regeling: eis aan renovatie (docs/regeling.md#e06)",
         parameters: &[P::renovatie],
     },
     RegelInfo {
         regel: Regel::E07,
         titel: "De aanvraag pakt particuliere woningen aan",
-        bron: "[seed] Kamerstuk 32 847, nr. 720: alle aanvragen bevatten (ook) de aanpak van particuliere woningen (E07)",
+        bron: "[seed] Kamerstuk 32 847, nr. 720: alle aanvragen bevatten (ook) de aanpak van particuliere woningen (docs/regeling.md#e07)",
         parameters: &[],
     },
     RegelInfo {
         regel: Regel::E08,
         titel: "Het deelplan heeft een tekort",
-        bron: "[V] regeling: de bijdrage dekt een deel van het tekort (E08)",
+        bron: "[V] regeling: de bijdrage dekt een deel van het tekort (docs/regeling.md#e08)",
         parameters: &[],
     },
     RegelInfo {
         regel: Regel::E09,
         titel: "Bijdrage voor fysieke maatregelen hoogstens het maximale aandeel van het tekort",
-        bron: "[S] Rijksbijdrage hoogstens 70% van het tekort (E09)",
+        bron: "[S] Rijksbijdrage hoogstens 70% van het tekort (docs/regeling.md#e09)",
         parameters: &[P::max_aandeel_tekort],
     },
-    RegelInfo { regel: Regel::E10, titel: "Cofinanciering dekt de rest van het tekort", bron: "[V] regeling: dekking van het tekort (E10)", parameters: &[] },
+    RegelInfo {
+        regel: Regel::E10,
+        titel: "Cofinanciering dekt de rest van het tekort",
+        bron: "[V] regeling: dekking van het tekort (docs/regeling.md#e10)",
+        parameters: &[],
+    },
     RegelInfo {
         regel: Regel::E11,
         titel: "Projectkosten hoogstens 10% van het gevraagde bedrag",
-        bron: "[V] regeling: projectkosten (E11)",
+        bron: "[V] regeling: projectkosten (docs/regeling.md#e11)",
         parameters: &[P::max_aandeel_projectkosten],
     },
     RegelInfo {
         regel: Regel::E12,
         titel: "Minimale omvang van de aanvraag",
-        bron: "[S] minimale omvang per ronde (E12)",
+        bron: "[S] minimale omvang per ronde (docs/regeling.md#e12)",
         parameters: &[P::minimale_omvang, P::prioriteitslijst],
     },
     RegelInfo {
         regel: Regel::E13,
         titel: "Looptijd en start van het programma",
-        bron: "[S] looptijd en start per ronde (E13)",
+        bron: "[S] looptijd en start per ronde (docs/regeling.md#e13)",
         parameters: &[P::looptijd, P::besluitdatum],
     },
     RegelInfo {
         regel: Regel::E14,
         titel: "Gevraagd bedrag hoogstens het plafond per aanvraag",
-        bron: "[V/S] plafond per aanvraag (E14)",
+        bron: "[V/S] plafond per aanvraag (docs/regeling.md#e14)",
         parameters: &[P::plafond_per_aanvraag, P::budget],
     },
     RegelInfo {
         regel: Regel::E15,
         titel: "Verplichte documenten zijn bijgevoegd",
-        bron: "[D] plan van aanpak per deelplan, begroting, intentieverklaringen (E15)",
+        bron: "[D] plan van aanpak per deelplan, begroting, intentieverklaringen (docs/regeling.md#e15)",
         parameters: &[P::verplichte_documenten],
     },
     RegelInfo {
         regel: Regel::E16,
         titel: "Een verklaard prioriteitsgebied hoort bij de gemeente van het deelgebied",
-        bron: "[V] prioriteitsgebieden van de ronde (E16)",
+        bron: "[V] prioriteitsgebieden van de ronde (docs/regeling.md#e16)",
         parameters: &[P::prioriteitslijst],
     },
 ];
@@ -213,6 +222,16 @@ pub enum Reden {
     Documenten(documenten::Reden),
 }
 
+/// Waarop E15 (verplichte documenten) oordeelt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentBron {
+    /// De documentenlijst in het aanvraagbestand: wat de gemeente verklaart (`vhf check` op een bestand).
+    Verklaard,
+    /// De documenten die op de server zijn geüpload (soort, deelplan, naam, SHA-256): wat er echt is.
+    Geupload,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Bevinding {
     pub regel: Regel,
@@ -231,6 +250,8 @@ pub struct Toetsing<'a> {
     pub parameters: ParameterWaarden<'a>,
     pub indicatoren: AanvraagIndicatoren,
     pub bevindingen: Vec<Bevinding>,
+    /// Waarop E15 geoordeeld heeft.
+    pub documenten: DocumentBron,
 }
 
 /// Verzamelt bevindingen; gedeeld door de regelmodules.
@@ -249,29 +270,54 @@ pub(crate) struct Context<'t, 'a> {
     pub peilmoment: Timestamp,
     pub p: &'t ParameterWaarden<'a>,
     pub ind: &'t AanvraagIndicatoren,
+    pub documenten: DocumentBron,
 }
 
 /// Toetst één aanvraag aan de regels E01–E16. Het peilmoment is de indiening (`ingediend_op`), of, bij een
 /// concept, `peilmoment_concept` (bijvoorbeeld nu). De parameters van de ronde op de lokale datum van dat moment
-/// gelden. Een rekenfout (bedragen buiten bereik) is een fout, geen bevinding.
+/// gelden. Een rekenfout (bedragen buiten bereik) is een fout, geen bevinding. E15 oordeelt hier op de
+/// documentenlijst in het bestand (wat de gemeente verklaart); zie [`toets_met_documenten`] voor de server.
 pub fn toets<'a>(aanvraag: &'a Aanvraag, ronde: &'a Ronde, referentie: &Referentie, peilmoment_concept: Timestamp) -> Result<Toetsing<'a>, Overloop> {
+    toets_op(aanvraag, ronde, referentie, peilmoment_concept, &aanvraag.documenten, DocumentBron::Verklaard)
+}
+
+/// Als [`toets`], maar E15 oordeelt op `geupload`: de documenten die echt zijn geüpload (de server geeft ze mee;
+/// de kern leest zelf niets). De documentenlijst in het bestand telt dan niet.
+pub fn toets_met_documenten<'a>(
+    aanvraag: &'a Aanvraag,
+    ronde: &'a Ronde,
+    referentie: &Referentie,
+    peilmoment_concept: Timestamp,
+    geupload: &[Document],
+) -> Result<Toetsing<'a>, Overloop> {
+    toets_op(aanvraag, ronde, referentie, peilmoment_concept, geupload, DocumentBron::Geupload)
+}
+
+fn toets_op<'a>(
+    aanvraag: &'a Aanvraag,
+    ronde: &'a Ronde,
+    referentie: &Referentie,
+    peilmoment_concept: Timestamp,
+    documenten: &[Document],
+    bron: DocumentBron,
+) -> Result<Toetsing<'a>, Overloop> {
     let peilmoment = aanvraag.ingediend_op.unwrap_or(peilmoment_concept);
     let parameters = ronde.parameters_op(peilmoment);
     let indicatoren = indicatoren::aanvraag(aanvraag, &parameters, referentie)?;
     let mut b = Bevindingen(Vec::with_capacity(16 + 10 * aanvraag.deelplannen.len()));
     {
-        let ctx = Context { aanvraag, ronde, peilmoment, p: &parameters, ind: &indicatoren };
+        let ctx = Context { aanvraag, ronde, peilmoment, p: &parameters, ind: &indicatoren, documenten: bron };
         loket::toets(&ctx, &mut b);
         aanvragers::toets(&ctx, &mut b);
         gebied::toets(&ctx, &mut b);
         maatregelen::toets(&ctx, &mut b);
         financien::toets(&ctx, &mut b)?;
         omvang::toets(&ctx, &mut b);
-        documenten::toets(&ctx, &mut b);
+        documenten::toets(&ctx, documenten, &mut b);
     }
     let mut bevindingen = b.0;
     bevindingen.sort_by_key(|x| (x.niveau, x.regel));
-    Ok(Toetsing { aanvraag, ronde, peilmoment, parameters, indicatoren, bevindingen })
+    Ok(Toetsing { aanvraag, ronde, peilmoment, parameters, indicatoren, bevindingen, documenten: bron })
 }
 
 /// Toetst alle aanvragen van een ronde, met de regels die over aanvragen heen gaan (E03: een PC4-gebied in
@@ -283,7 +329,35 @@ pub fn toets_ronde<'a>(
     referentie: &Referentie,
     peilmoment_concept: Timestamp,
 ) -> Result<Vec<Toetsing<'a>>, Overloop> {
-    let mut uit = aanvragen.iter().map(|a| toets(a, ronde, referentie, peilmoment_concept)).collect::<Result<Vec<_>, _>>()?;
+    toets_ronde_op(aanvragen, None, ronde, referentie, peilmoment_concept)
+}
+
+/// Als [`toets_ronde`], maar E15 oordeelt per aanvraag op wat er geüpload is: `geupload` per kenmerk (een
+/// aanvraag die er niet in staat, heeft niets geüpload).
+pub fn toets_ronde_met_documenten<'a>(
+    aanvragen: &'a [Aanvraag],
+    geupload: &std::collections::BTreeMap<String, Vec<Document>>,
+    ronde: &'a Ronde,
+    referentie: &Referentie,
+    peilmoment_concept: Timestamp,
+) -> Result<Vec<Toetsing<'a>>, Overloop> {
+    toets_ronde_op(aanvragen, Some(geupload), ronde, referentie, peilmoment_concept)
+}
+
+fn toets_ronde_op<'a>(
+    aanvragen: &'a [Aanvraag],
+    geupload: Option<&std::collections::BTreeMap<String, Vec<Document>>>,
+    ronde: &'a Ronde,
+    referentie: &Referentie,
+    peilmoment_concept: Timestamp,
+) -> Result<Vec<Toetsing<'a>>, Overloop> {
+    let mut uit = aanvragen
+        .iter()
+        .map(|a| match geupload {
+            None => toets(a, ronde, referentie, peilmoment_concept),
+            Some(g) => toets_met_documenten(a, ronde, referentie, peilmoment_concept, g.get(&a.kenmerk).map_or(&[], Vec::as_slice)),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     // Alle (PC4, aanvraag, deelplan), gesorteerd: gelijke PC4-codes liggen dan naast elkaar.
     let mut gebruik: Vec<(Pc4, usize, usize)> = Vec::new();
     for (ai, a) in aanvragen.iter().enumerate() {
@@ -338,7 +412,14 @@ impl Toetsing<'_> {
 
     /// De uitleg van een bevinding in het Nederlands, met de getallen.
     pub fn uitleg(&self, b: &Bevinding) -> String {
-        let ctx = Context { aanvraag: self.aanvraag, ronde: self.ronde, peilmoment: self.peilmoment, p: &self.parameters, ind: &self.indicatoren };
+        let ctx = Context {
+            aanvraag: self.aanvraag,
+            ronde: self.ronde,
+            peilmoment: self.peilmoment,
+            p: &self.parameters,
+            ind: &self.indicatoren,
+            documenten: self.documenten,
+        };
         match &b.reden {
             Reden::Loket(r) => r.uitleg(&ctx),
             Reden::Aanvragers(r) => r.uitleg(&ctx, b.niveau),
@@ -384,6 +465,7 @@ impl Toetsing<'_> {
             peilmoment: self.peilmoment,
             peilmoment_lokaal: self.ronde.lokaal(self.peilmoment).strftime("%d-%m-%Y %H:%M:%S").to_string(),
             ingediend: self.aanvraag.ingediend_op.is_some(),
+            documenten: self.documenten,
             ontvankelijk: self.ontvankelijk(),
             zonder_fouten: self.zonder_fouten(),
             deelplannen: self
@@ -408,6 +490,8 @@ pub struct Rapport<'t> {
     pub peilmoment: Timestamp,
     pub peilmoment_lokaal: String,
     pub ingediend: bool,
+    /// Waarop E15 oordeelde: `verklaard` (de lijst in het bestand) of `geupload` (wat op de server staat).
+    pub documenten: DocumentBron,
     pub ontvankelijk: bool,
     pub zonder_fouten: bool,
     pub deelplannen: Vec<DeelplanOordeel<'t>>,

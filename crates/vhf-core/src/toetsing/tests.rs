@@ -659,6 +659,53 @@ fn e15_documenten() {
     );
 }
 
+/// Op de server telt wat er geüpload is, niet wat het bestand verklaart: de toetsing krijgt de lijst van de
+/// geüploade documenten als invoer.
+#[test]
+fn e15_op_de_geuploade_documenten() {
+    let r = ronde("vhf-2021");
+    let moment = ts("2021-05-10T08:00:00Z");
+    // Alles verklaard in het bestand, niets geüpload: onvolledig, niet ontvankelijk.
+    let a = basis();
+    let t = toets_met_documenten(&a, r, Referentie::ingebouwd(), moment, &[]).unwrap();
+    assert_eq!(t.documenten, DocumentBron::Geupload);
+    assert_eq!(uitkomst(&t, Regel::E15), Some(Uitkomst::Fout));
+    assert!(!t.ontvankelijk());
+    let uitleg: Vec<String> = t.bevindingen.iter().filter(|b| b.regel == Regel::E15).map(|b| t.uitleg(b)).collect();
+    assert!(uitleg.iter().any(|u| u == "Het document 'plan van aanpak' voor deelplan DP1 is niet geüpload."), "{uitleg:#?}");
+    assert!(uitleg.iter().any(|u| u == "Het document 'begroting / exploitatieopzet' is niet geüpload."), "{uitleg:#?}");
+    // Niets verklaard, alles geüpload: compleet, en de uitleg zegt waarop dat oordeel rust.
+    let mut leeg = basis();
+    leeg.documenten.clear();
+    let geupload = basis().documenten;
+    let t = toets_met_documenten(&leeg, r, Referentie::ingebouwd(), moment, &geupload).unwrap();
+    assert_eq!(uitkomst(&t, Regel::E15), Some(Uitkomst::Voldaan));
+    assert!(t.ontvankelijk());
+    let b = t.bevindingen.iter().find(|b| b.regel == Regel::E15).unwrap();
+    assert!(t.uitleg(b).starts_with("Alle verplichte documenten zijn geüpload (2 documenten)"), "{}", t.uitleg(b));
+    // Het bestand alleen: de verklaarde lijst, en dat staat erbij.
+    let t = toets_in(&leeg, r);
+    assert_eq!(t.documenten, DocumentBron::Verklaard);
+    assert_eq!(uitkomst(&t, Regel::E15), Some(Uitkomst::Fout));
+    let t = toets_in(&a, r);
+    let b = t.bevindingen.iter().find(|b| b.regel == Regel::E15).unwrap();
+    assert!(t.uitleg(b).contains("documentenlijst van het aanvraagbestand"), "{}", t.uitleg(b));
+    // Een upload bij een deelplan dat er niet is, telt niet voor een ander deelplan.
+    let mut verkeerd = basis().documenten;
+    verkeerd[0].deelplan = Some("DP9".into());
+    let t = toets_met_documenten(&leeg, r, Referentie::ingebouwd(), moment, &verkeerd).unwrap();
+    assert_eq!(uitkomst(&t, Regel::E15), Some(Uitkomst::Fout));
+    // Over de ronde: per kenmerk de geüploade documenten; een aanvraag zonder uploads heeft er geen.
+    let mut tweede = basis();
+    tweede.kenmerk = "TEST-2".into();
+    tweede.deelplannen[0].deelgebied.pc4 = vec![pc4("1505")];
+    let aanvragen = vec![leeg.clone(), tweede];
+    let per = std::collections::BTreeMap::from([("TEST-1".to_string(), geupload.clone())]);
+    let ts_ronde = toets_ronde_met_documenten(&aanvragen, &per, r, Referentie::ingebouwd(), moment).unwrap();
+    assert_eq!(uitkomst(&ts_ronde[0], Regel::E15), Some(Uitkomst::Voldaan));
+    assert_eq!(uitkomst(&ts_ronde[1], Regel::E15), Some(Uitkomst::Fout), "TEST-2 verklaart alles maar uploadde niets");
+}
+
 #[test]
 fn e16_prioriteitsgebied() {
     controleer(

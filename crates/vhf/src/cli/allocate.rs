@@ -5,11 +5,11 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use jiff::Timestamp;
-use serde::Serialize;
 use vhf_core::geld::{Bedrag, Honderdsten, Percentage};
 use vhf_core::referentie::Referentie;
 use vhf_core::regeling::{Beschrijf, Ronde};
-use vhf_core::verdeling::{self, Analyse, Uitkomst, Verdeelinvoer, Verdeling, WatAls};
+use vhf_core::uitslag::{self, Uitvoer};
+use vhf_core::verdeling::{self, Analyse, Verdeelinvoer, Verdeling, WatAls};
 
 use super::{io_melding, schrijf};
 
@@ -55,64 +55,8 @@ fn lees(pad: &PathBuf) -> Result<Verdeelinvoer, String> {
         })
 }
 
-#[derive(Serialize)]
-struct Regel<'a> {
-    rang: Option<usize>,
-    aanvraag: &'a str,
-    deelplan: &'a str,
-    naam: &'a str,
-    penvoerder: String,
-    score: Option<Honderdsten>,
-    rangscore: Option<Honderdsten>,
-    gevraagd: Bedrag,
-    toegekend: Bedrag,
-    uitkomst: Uitkomst,
-    reserve: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    punten: Option<vhf_core::verdeling::Punten>,
-    uitleg: String,
-}
-
-#[derive(Serialize)]
-struct VerdelingJson<'a> {
-    ronde: &'a str,
-    peilmoment: Timestamp,
-    parameters: Vec<vhf_core::regeling::GebruikteWaarde<'a>>,
-    wat_als: Option<&'a WatAls>,
-    regels: &'a vhf_core::verdeling::Verdeelregels,
-    deelplannen: Vec<Regel<'a>>,
-    uitkeringen: Vec<(String, Bedrag)>,
-    totalen: &'a vhf_core::verdeling::Totalen,
-}
-
 fn gemeente(c: vhf_core::codes::GemeenteCode) -> String {
     format!("{} ({c})", Referentie::ingebouwd().gemeentenaam(c))
-}
-
-fn regels_json<'a>(a: &'a Analyse<'_>, v: &'a Verdeling) -> Vec<Regel<'a>> {
-    let mut r: Vec<Regel<'a>> = a
-        .kandidaten
-        .iter()
-        .zip(&v.toekenningen)
-        .enumerate()
-        .map(|(i, (k, t))| Regel {
-            rang: t.rang,
-            aanvraag: &k.deelplan.aanvraag,
-            deelplan: &k.deelplan.deelplan,
-            naam: &k.naam,
-            penvoerder: gemeente(k.penvoerder),
-            score: k.score,
-            rangscore: t.rangscore,
-            gevraagd: k.gevraagd,
-            toegekend: t.bedrag,
-            uitkomst: t.uitkomst,
-            reserve: t.reserve,
-            punten: v.punten(&a.kandidaten, i),
-            uitleg: v.uitleg(&a.kandidaten, i),
-        })
-        .collect();
-    r.sort_by(|x, y| (x.rang.is_none(), x.rang, x.uitkomst, x.aanvraag, x.deelplan).cmp(&(y.rang.is_none(), y.rang, y.uitkomst, y.aanvraag, y.deelplan)));
-    r
 }
 
 pub fn run(o: &Opties, uit: &mut impl Write, fout: &mut impl Write) -> u8 {
@@ -198,22 +142,23 @@ pub fn run(o: &Opties, uit: &mut impl Write, fout: &mut impl Write) -> u8 {
     };
 
     let geschreven = if o.json {
+        // De vorm van schema/verdeelresultaat.schema.json (`vhf schema verdeelresultaat`), dezelfde als die van de API.
         let waarde = match &variant {
-            None => json_van(&basis, &basisverdeling, None, peilmoment),
-            Some((a, v)) => serde_json::json!({
-                "basis": json_van(&basis, &basisverdeling, None, peilmoment),
-                "variant": json_van(a, v, Some(&wat_als), peilmoment),
-                "verschillen": verdeling::vergelijk(&basisverdeling, v),
-            }),
+            None => Uitvoer::Verdeling(Box::new(uitslag::van(&basis, &basisverdeling, None, peilmoment))),
+            Some((a, v)) => Uitvoer::WatAls(Box::new(uitslag::WatAlsResultaat {
+                basis: uitslag::van(&basis, &basisverdeling, None, peilmoment),
+                variant: uitslag::van(a, v, Some(&wat_als), peilmoment),
+                verschillen: verdeling::vergelijk(&basisverdeling, v),
+            })),
         };
         schrijf(uit, &serde_json::to_string_pretty(&waarde).expect("JSON"))
     } else {
         let mut t = String::new();
         match &variant {
-            None => tabel(&mut t, &basis, &basisverdeling, peilmoment, o.uitleg),
+            None => tabel(&mut t, &basis, &basisverdeling, None, peilmoment, o.uitleg),
             Some((a, v)) => {
                 let _ = writeln!(t, "WAT-ALS: {}\n", o.wat_als.join(", "));
-                tabel(&mut t, a, v, peilmoment, o.uitleg);
+                tabel(&mut t, a, v, Some(&wat_als), peilmoment, o.uitleg);
                 verschillen(&mut t, &basis, &basisverdeling, v);
             }
         }
@@ -222,26 +167,24 @@ pub fn run(o: &Opties, uit: &mut impl Write, fout: &mut impl Write) -> u8 {
     if geschreven.is_err() { 2 } else { 0 }
 }
 
-fn json_van(a: &Analyse<'_>, v: &Verdeling, w: Option<&WatAls>, peilmoment: Timestamp) -> serde_json::Value {
-    use vhf_core::regeling::ParameterNaam as P;
-    let parameters = [P::budget, P::btw_reserve, P::prioriteitsregel, P::vulwijze, P::beoordelingskader, P::besluitdatum]
-        .iter()
-        .map(|p| a.parameters.gebruikt(*p))
-        .collect();
-    serde_json::to_value(VerdelingJson {
-        ronde: &a.ronde.id,
-        peilmoment,
-        parameters,
-        wat_als: w,
-        regels: &v.regels,
-        deelplannen: regels_json(a, v),
-        uitkeringen: v.uitkeringen.iter().map(|(g, b)| (gemeente(*g), *b)).collect(),
-        totalen: &v.totalen,
-    })
-    .expect("JSON")
+/// De regel van het plafond: budget min btw-reserve, met de bron van het budget. Bij een wat-als het budget en
+/// de reserve van de wat-als (met die van de ronde erbij), niet die van de ronde alsof er niets veranderd was.
+fn plafondregel(a: &Analyse<'_>, v: &Verdeling, w: Option<&WatAls>) -> String {
+    let p = &a.parameters;
+    let (budget, reserve) = w.map_or((*p.budget.waarde, *p.btw_reserve.waarde), |w| w.budget_en_reserve(p));
+    let machine = |b: Bedrag| serde_json::to_value(b).ok().and_then(|x| x.as_str().map(String::from)).unwrap_or_default();
+    let bron_budget = match w.and_then(|w| w.budget) {
+        Some(b) => format!("wat-als budget={} (de ronde: {}; {})", machine(b), p.budget.waarde, p.budget.bron),
+        None => p.budget.bron.to_string(),
+    };
+    let bron_reserve = match w.and_then(|w| w.btw_reserve) {
+        Some(b) => format!("; bron btw-reserve: wat-als btw_reserve={} (de ronde: {}; {})", machine(b), p.btw_reserve.waarde, p.btw_reserve.bron),
+        None => String::new(),
+    };
+    format!("Plafond:    {} (budget {budget} − btw-reserve {reserve}; bron budget: {bron_budget}{bron_reserve})", v.regels.plafond)
 }
 
-fn tabel(t: &mut String, a: &Analyse<'_>, v: &Verdeling, peilmoment: Timestamp, uitleg: bool) {
+fn tabel(t: &mut String, a: &Analyse<'_>, v: &Verdeling, w: Option<&WatAls>, peilmoment: Timestamp, uitleg: bool) {
     let p = &a.parameters;
     let _ = writeln!(t, "Verdeling {} ({})", a.ronde.naam, a.ronde.id);
     let _ = writeln!(
@@ -251,13 +194,13 @@ fn tabel(t: &mut String, a: &Analyse<'_>, v: &Verdeling, peilmoment: Timestamp, 
         a.ronde.tijdzone,
         p.peildatum.strftime("%d-%m-%Y")
     );
-    let _ = writeln!(t, "Plafond:    {} (budget {} − btw-reserve {}; bron budget: {})", v.regels.plafond, p.budget.waarde, p.btw_reserve.waarde, p.budget.bron);
+    let _ = writeln!(t, "{}", plafondregel(a, v, w));
     let _ = writeln!(t, "Prioriteit: {}", v.regels.prioriteitsregel.beschrijf());
     let _ = writeln!(t, "Vulwijze:   {}", v.regels.vulwijze.beschrijf());
     let _ = writeln!(t, "Kader:      {}", a.kader.beschrijf());
     let _ = writeln!(t);
     let _ = writeln!(t, "{:>4}  {:<24} {:<34} {:>6}  {:>18} {:>18}  uitkomst", "rang", "deelplan", "penvoerder", "score", "gevraagd", "toegekend");
-    for r in regels_json(a, v) {
+    for r in uitslag::van(a, v, w, peilmoment).deelplannen {
         let rang = r.rang.map_or("—".to_string(), |x| x.to_string());
         let score = match (r.rangscore, r.score) {
             (Some(rs), Some(s)) if rs != s => format!("{rs}*"),
@@ -271,8 +214,8 @@ fn tabel(t: &mut String, a: &Analyse<'_>, v: &Verdeling, peilmoment: Timestamp, 
         let _ = writeln!(
             t,
             "{rang:>4}  {:<24} {:<34} {score:>6}  {:>18} {:>18}  {uitkomst}",
-            format!("{}/{}", r.aanvraag, r.deelplan),
-            r.penvoerder,
+            format!("{}/{}", r.kenmerk, r.deelplan),
+            gemeente(r.penvoerder),
             r.gevraagd.to_string(),
             r.toegekend.to_string()
         );

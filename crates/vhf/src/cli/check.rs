@@ -211,19 +211,60 @@ fn verslag(s: &mut String, bestand: &str, t: &Toetsing<'_>, alles: bool) {
     let _ = writeln!(s, "    bijdrage per woning      {}", ti.bijdrage_per_woning.map_or("—".into(), |b| b.to_string()));
 
     let voldaan: Vec<_> = t.bevindingen.iter().filter(|b| b.uitkomst == Uitkomst::Voldaan).collect();
+    // Een regel die ergens faalt, is niet "voldaan", ook al is ze het bij een ander deelplan: die staat apart, met
+    // per deelplan (of de aanvraag, of de maatregel) waar ze voldaan is en waar niet.
+    let mut regels: Vec<Regel> = voldaan.iter().map(|b| b.regel).collect();
+    regels.sort();
+    regels.dedup();
+    let faalt = |r: Regel| t.bevindingen.iter().any(|b| b.regel == r && b.uitkomst == Uitkomst::Fout);
+    let (deels, overal): (Vec<Regel>, Vec<Regel>) = regels.into_iter().partition(|r| faalt(*r));
     if alles {
         let _ = writeln!(s, "\nVoldaan ({})", voldaan.len());
         for b in voldaan {
             bevinding(s, t, b, "✓");
         }
     } else {
-        let mut regels: Vec<Regel> = voldaan.iter().map(|b| b.regel).collect();
-        regels.sort();
-        regels.dedup();
-        let namen: Vec<_> = regels.iter().map(|r| format!("{r:?}")).collect();
-        let _ = writeln!(s, "\nVoldaan: {} (uitleg met --alles)", namen.join(" "));
+        let namen: Vec<_> = overal.iter().map(|r| format!("{r:?}")).collect();
+        let _ = writeln!(s, "\nVoldaan: {} (uitleg met --alles)", if namen.is_empty() { "—".into() } else { namen.join(" ") });
+    }
+    for r in deels {
+        let waar_met = |u: Uitkomst| plekken(t, t.bevindingen.iter().filter(|b| b.regel == r && b.uitkomst == u).map(|b| b.niveau));
+        let _ = writeln!(s, "Deels voldaan: {r:?} — voldaan bij {}; fout bij {}", waar_met(Uitkomst::Voldaan), waar_met(Uitkomst::Fout));
     }
     let _ = write!(s, "Parameters van {} op {}; `vhf rounds {}` toont ze met bron.", r.id, t.parameters.peildatum.strftime("%d-%m-%Y"), r.id);
+}
+
+/// Waar bevindingen over gaan, in woorden: "de aanvraag en deelplan DP1", "deelplan DP2 (maatregel M1, M3)".
+/// Per deelplan één keer; maatregelen tussen haakjes achter hun deelplan.
+fn plekken(t: &Toetsing<'_>, niveaus: impl Iterator<Item = Niveau>) -> String {
+    let a = t.aanvraag;
+    let mut aanvraag = false;
+    let mut per_deelplan: BTreeMap<usize, (bool, Vec<usize>)> = BTreeMap::new();
+    for n in niveaus {
+        match n {
+            Niveau::Aanvraag => aanvraag = true,
+            Niveau::Deelplan(d) => per_deelplan.entry(d).or_default().0 = true,
+            Niveau::Maatregel(d, m) => per_deelplan.entry(d).or_default().1.push(m),
+        }
+    }
+    let mut delen: Vec<String> = Vec::new();
+    if aanvraag {
+        delen.push("de aanvraag".into());
+    }
+    for (d, (heel, maatregelen)) in per_deelplan {
+        let dp = &a.deelplannen[d];
+        if heel || maatregelen.is_empty() {
+            delen.push(format!("deelplan {}", dp.id));
+        } else {
+            let m: Vec<&str> = maatregelen.iter().map(|m| dp.maatregelen[*m].id.as_str()).collect();
+            delen.push(format!("deelplan {} (maatregel {})", dp.id, m.join(", ")));
+        }
+    }
+    match delen.split_last() {
+        None => "—".into(),
+        Some((laatste, [])) => laatste.clone(),
+        Some((laatste, rest)) => format!("{} en {laatste}", rest.join(", ")),
+    }
 }
 
 fn bevinding(s: &mut String, t: &Toetsing<'_>, b: &toetsing::Bevinding, teken: &str) {

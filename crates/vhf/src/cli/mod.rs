@@ -142,7 +142,12 @@ enum Opdracht {
         /// Ronde (standaard: de ronde in het bestand).
         #[arg(long = "round", value_name = "RONDE")]
         ronde: Option<String>,
-        /// Machineleesbare uitvoer (JSON) met parameters, regels, deelplannen, uitkeringen en totalen.
+        /// Machineleesbare uitvoer (JSON), om een verdeling met een script na te rekenen: gebruikte parameters,
+        /// budget, regels; per deelplan kenmerk, penvoerder en gemeente van het deelgebied (elk met CBS-code en
+        /// naam), deelname, score, prioriteit (regel, gebied, voorrang, punten en waarom), rangscore, rang,
+        /// uitkomst, gevraagd en toegekend (in euro's en in centen) en uitleg; de uitkering per gemeente
+        /// (CBS-code) en de totalen. Met --what-if: basis, variant en verschillen. Beschreven in
+        /// schema/verdeelresultaat.schema.json (`vhf schema verdeelresultaat`); de API geeft dezelfde vorm.
         #[arg(long)]
         json: bool,
         /// Toon per deelplan de uitleg van rang en bedrag.
@@ -167,7 +172,7 @@ enum Opdracht {
         /// Peilmoment voor de parameters (standaard: de besluitdatum van de ronde, 12:00).
         #[arg(long, value_name = "MOMENT")]
         peilmoment: Option<jiff::Timestamp>,
-        /// Invoer: JSON volgens `vhf schema verdeling` (bijvoorbeeld examples/ronde-2021.json).
+        /// Invoer: JSON volgens `vhf schema verdeling` (bijvoorbeeld examples/verdeling/ronde-2021.json).
         #[arg(value_name = "BESTAND")]
         bestand: PathBuf,
     },
@@ -238,9 +243,10 @@ enum Opdracht {
         #[arg(long)]
         json: bool,
     },
-    /// Druk het JSON Schema af van het aanvraagbestand (standaard) of van de invoer van `vhf allocate`.
+    /// Druk het JSON Schema af van het aanvraagbestand (standaard), van de invoer van `vhf allocate` of van zijn
+    /// resultaat (`vhf allocate --json`, ook de verdeling van de API).
     Schema {
-        /// Welk schema: het aanvraagbestand of de invoer van `vhf allocate`.
+        /// Welk schema: het aanvraagbestand, de invoer van `vhf allocate` of het resultaat van een verdeling.
         #[arg(value_enum, default_value = "aanvraag")]
         soort: SchemaSoort,
     },
@@ -250,6 +256,7 @@ enum Opdracht {
 enum SchemaSoort {
     Aanvraag,
     Verdeling,
+    Verdeelresultaat,
 }
 
 #[derive(Subcommand)]
@@ -319,6 +326,7 @@ pub fn main() -> ExitCode {
             let schema = match soort {
                 SchemaSoort::Aanvraag => vhf_core::aanvraag_schema(),
                 SchemaSoort::Verdeling => schemars::schema_for!(vhf_core::verdeling::Verdeelinvoer),
+                SchemaSoort::Verdeelresultaat => vhf_core::uitslag::schema(),
             };
             schrijf(&mut uit, &serde_json::to_string_pretty(&schema).expect("schema is JSON")).map_or(2, |_| 0)
         }

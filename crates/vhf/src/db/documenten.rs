@@ -66,3 +66,40 @@ pub async fn haal(c: &mut impl Verbinding, aanvraag: &str, id: &str) -> Result<O
 pub async fn sleutel_bestaat(c: &mut impl Verbinding, sleutel: &str) -> Result<bool, sqlx::Error> {
     Ok(query("SELECT 1 AS x FROM documenten WHERE sleutel = $1").bind(sleutel).fetch_optional(c).await?.is_some())
 }
+
+impl DocumentRij {
+    /// Het document zoals de toetsing (E15) het ziet: soort, deelplan, naam, SHA-256.
+    pub fn als_document(&self) -> Result<vhf_core::aanvraag::Document, sqlx::Error> {
+        serde_json::from_value(serde_json::json!({ "soort": self.soort, "deelplan": self.deelplan, "naam": self.naam, "sha256": self.sha256 }))
+            .map_err(|e| sqlx::Error::Decode(format!("document {}: {e}", self.id).into()))
+    }
+}
+
+/// De geüploade documenten van een aanvraag, voor de toetsing: daarop oordeelt E15 op de server (de
+/// documentenlijst in de JSON is alleen wat de gemeente verklaart).
+pub async fn voor_toetsing(c: &mut impl Verbinding, aanvraag: &str) -> Result<Vec<vhf_core::aanvraag::Document>, sqlx::Error> {
+    van_aanvraag(c, aanvraag).await?.iter().map(DocumentRij::als_document).collect()
+}
+
+/// De geüploade documenten van alle aanvragen van een ronde, per id van de aanvraag.
+pub async fn voor_toetsing_van_ronde(
+    c: &mut impl Verbinding,
+    ronde: &str,
+) -> Result<std::collections::BTreeMap<String, Vec<vhf_core::aanvraag::Document>>, sqlx::Error> {
+    let r = query("SELECT d.* FROM documenten d JOIN aanvragen a ON a.id = d.aanvraag_id WHERE a.ronde = $1 ORDER BY d.aangemaakt_op, d.id")
+        .bind(ronde)
+        .fetch_all(c)
+        .await?;
+    let mut uit: std::collections::BTreeMap<String, Vec<vhf_core::aanvraag::Document>> = Default::default();
+    for x in &r {
+        let d = rij(x)?;
+        uit.entry(d.aanvraag_id.clone()).or_default().push(d.als_document()?);
+    }
+    Ok(uit)
+}
+
+/// Hoeveel documenten een aanvraag heeft (om te zien of er tijdens het indienen een bij kwam).
+pub async fn aantal(c: &mut impl Verbinding, aanvraag: &str) -> Result<i64, sqlx::Error> {
+    let r = query("SELECT COUNT(*) AS n FROM documenten WHERE aanvraag_id = $1").bind(aanvraag).fetch_one(c).await?;
+    r.try_get("n")
+}

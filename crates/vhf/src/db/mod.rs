@@ -43,6 +43,7 @@ const MIGRATIES: &[(i64, &str, Migratie)] = &[
     ),
     (9, "rollen_en_tokens", Migratie::Draagbaar(include_str!("../../migrations/0009_rollen_en_tokens.sql"))),
     (10, "werkversie_en_toetsstand", Migratie::Draagbaar(include_str!("../../migrations/0010_werkversie_en_toetsstand.sql"))),
+    (11, "documenten_per_aanvraag", Migratie::Draagbaar(include_str!("../../migrations/0011_documenten_per_aanvraag.sql"))),
 ];
 
 enum Migratie {

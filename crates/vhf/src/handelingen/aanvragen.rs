@@ -191,6 +191,9 @@ pub struct Indiening {
 
 /// Indienen: alleen binnen het loket (klok van de server, Europe/Amsterdam), de inhoud wordt bevroren met een
 /// SHA-256, de toetsing wordt met de gebruikte parameters bewaard, en het ontvangstbewijs volgt pas na de commit.
+/// E15 oordeelt op de geüploade documenten (de documententabel), niet op de lijst die de JSON verklaart: een
+/// aanvraag zonder uploads wordt wel ingediend (het loket weigert alleen buiten de openingstijd), maar is niet
+/// ontvankelijk.
 ///
 /// Lezen, toetsen en het rapport opmaken gebeuren vóór de schrijfbeurt, op een leesverbinding; in de schrijfbeurt
 /// alleen nog de rijen, met twee controles dat wat vooraf gelezen is nog klopt: de versie van de aanvraag
@@ -215,15 +218,16 @@ pub async fn dien_in(v: &Verzoek<'_>, id: &str, gevraagd: Option<Versie>) -> Res
                 return Err(ApiFout::VersieVerouderd { huidige: r.versie });
             }
             levensloop::overgang(r.status, Status::Ingediend).map_err(|e| ApiFout::Conflict(format!("Indienen kan niet: {e}.")))?;
-            Ok((r, ronde, wijzigingen))
+            let documenten = crate::db::documenten::voor_toetsing(&mut c, id).await?;
+            Ok((r, ronde, wijzigingen, documenten))
         };
-        let (r, ronde, wijzigingen) = match vooraf.await {
+        let (r, ronde, wijzigingen, documenten) = match vooraf.await {
             Ok(x) => x,
             Err(e) => return Err(v.al_beantwoord().await?.map(|h| ApiFout::Herhaald(Box::new(h))).unwrap_or(e)),
         };
         let mut a: Aanvraag = serde_json::from_str(&r.inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?;
         a.ingediend_op = Some(nu);
-        let t = toetsing::toets(&a, &ronde, Referentie::ingebouwd(), nu).map_err(|e| ApiFout::Intern(e.to_string()))?;
+        let t = toetsing::toets_met_documenten(&a, &ronde, Referentie::ingebouwd(), nu, &documenten).map_err(|e| ApiFout::Intern(e.to_string()))?;
         if let Some(b) = t.bevindingen.iter().find(|b| b.regel == Regel::E01 && b.uitkomst == toetsing::Uitkomst::Fout) {
             return Err(ApiFout::Regel { titel: "Het loket is gesloten".into(), detail: t.uitleg(b) });
         }
@@ -251,6 +255,7 @@ pub async fn dien_in(v: &Verzoek<'_>, id: &str, gevraagd: Option<Versie>) -> Res
         // De schrijfbeurt.
         let (mut tx, sleutel) = v.begin().await?;
         if crate::db::rondes::aantal_wijzigingen(&mut tx, &r.ronde).await? != wijzigingen
+            || crate::db::documenten::aantal(&mut tx, id).await? != documenten.len() as i64
             || !db::zet_status(&mut tx, id, r.versie, Status::Ingediend, Some(&inhoud), micro).await?
         {
             // Intussen gewijzigd: niets geschreven; opnieuw met wat er nu staat.
@@ -346,7 +351,9 @@ pub async fn vul_aan(v: &Verzoek<'_>, id: &str, gevraagd: Versie, bron: Aanvulli
     let ingediend = jiff::Timestamp::from_microsecond(oorspronkelijk.ingediend_op).map_err(|e| ApiFout::Intern(e.to_string()))?;
     a.ingediend_op = Some(ingediend);
     let ronde = crate::server::rondes::effectief(&mut tx, &r.ronde).await?;
-    let t = toetsing::toets(&a, &ronde, Referentie::ingebouwd(), ingediend).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    // E15 toetst wat er echt geüpload is (ook wat bij deze aanvulling is toegevoegd), niet de verklaarde lijst.
+    let documenten = crate::db::documenten::voor_toetsing(&mut tx, id).await?;
+    let t = toetsing::toets_met_documenten(&a, &ronde, Referentie::ingebouwd(), ingediend, &documenten).map_err(|e| ApiFout::Intern(e.to_string()))?;
     let inhoud = serde_json::to_string(&a).expect("JSON");
     let sha = levensloop::inhoudshash(&a);
     let nu = (s.klok)().as_microsecond();

@@ -65,7 +65,8 @@ pub async fn huidige_invoer(c: &mut impl crate::db::Verbinding, ronde: &str) -> 
     let r = crate::server::rondes::effectief(&mut *c, ronde).await?;
     let b = beoordelingen_van(&mut *c, ronde).await?;
     let eerder = eerdere_uitkomsten(&mut *c, &r, kern::besluitmoment(&r)).await?;
-    let i = invoer_van(db::ingediend_met_status(&mut *c, ronde).await?, ronde, b, eerder)?;
+    let mut i = invoer_van(db::ingediend_met_status(&mut *c, ronde).await?, ronde, b, eerder)?;
+    i.invoer.geuploade_documenten = Some(geupload(&mut *c, ronde, &i.ids).await?);
     Ok((r, i.invoer))
 }
 
@@ -135,14 +136,7 @@ pub async fn eerdere_uitkomsten(
     Ok(uit)
 }
 
-/// Een ingediende aanvraag die niet in de verdeling komt, met haar status en waarom (in het Nederlands).
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct BuitenVerdeling {
-    pub aanvraag: String,
-    pub kenmerk: String,
-    pub status: Status,
-    pub reden: String,
-}
+pub use vhf_core::uitslag::BuitenVerdeling;
 
 /// De invoer van een verdeling uit de database.
 pub struct Invoer {
@@ -151,6 +145,17 @@ pub struct Invoer {
     pub ids: BTreeMap<String, String>,
     /// De ingediende aanvragen die niet meedoen (op kenmerk), met status en reden.
     pub buiten: Vec<BuitenVerdeling>,
+}
+
+/// De geüploade documenten per kenmerk (zoals de ronde de aanvragen kent, `ids`: kenmerk → id): daarop toetst
+/// de verdeling E15, zoals het indienen, niet op de documentenlijst in de JSON.
+async fn geupload(
+    c: &mut impl crate::db::Verbinding,
+    ronde: &str,
+    ids: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, Vec<vhf_core::aanvraag::Document>>, ApiFout> {
+    let mut per_id = crate::db::documenten::voor_toetsing_van_ronde(c, ronde).await?;
+    Ok(ids.iter().map(|(kenmerk, id)| (kenmerk.clone(), per_id.remove(id).unwrap_or_default())).collect())
 }
 
 /// De invoer van een verdeling: van de ingediende aanvragen van de ronde alleen die RVO ontvankelijk verklaarde
@@ -182,7 +187,7 @@ pub fn invoer_van(
     buiten.sort_by(|x, y| x.kenmerk.cmp(&y.kenmerk));
     let mee: std::collections::BTreeSet<&str> = aanvragen.iter().map(|a| a.kenmerk.as_str()).collect();
     let beoordelingen = beoordelingen.alleen_voor(&mee);
-    Ok(Invoer { invoer: Verdeelinvoer { ronde: ronde.to_string(), aanvragen, beoordelingen, eerdere_uitkomsten }, ids, buiten })
+    Ok(Invoer { invoer: Verdeelinvoer { ronde: ronde.to_string(), aanvragen, beoordelingen, eerdere_uitkomsten, geuploade_documenten: None }, ids, buiten })
 }
 
 /// Bewaart een versie van de beoordelingen: eerst de belangenconflicten van de toewijzingen (een lid wordt nooit
@@ -360,33 +365,23 @@ pub async fn verdeel(v: &Verzoek<'_>, ronde_id: &str) -> Result<Value, ApiFout> 
     };
     let peilmoment = kern::besluitmoment(&ronde);
     let eerder = eerdere_uitkomsten(&mut tx, &ronde, peilmoment).await?;
-    let Invoer { invoer, ids, buiten } = invoer_van(db::ingediend_met_status(&mut tx, &id).await?, &id, beoordelingen, eerder)?;
+    let Invoer { mut invoer, ids, buiten } = invoer_van(db::ingediend_met_status(&mut tx, &id).await?, &id, beoordelingen, eerder)?;
+    invoer.geuploade_documenten = Some(geupload(&mut tx, &id, &ids).await?);
     let analyse =
         kern::analyseer(&invoer, &ronde, peilmoment, None).map_err(|f| ongeldig(format!("De verdeling kan niet worden gemaakt: {}", f.join("; "))))?;
     let regels = analyse.regels().map_err(|e| ApiFout::Intern(e.to_string()))?;
     let v = kern::verdeel(&analyse.kandidaten, &regels);
-    let deelplannen: Vec<Value> = analyse
-        .kandidaten
-        .iter()
-        .zip(&v.toekenningen)
-        .enumerate()
-        .map(|(i, (k, t))| {
-            json!({
-                "aanvraag": ids.get(&k.deelplan.aanvraag), "kenmerk": k.deelplan.aanvraag, "deelplan": k.deelplan.deelplan, "penvoerder": k.penvoerder,
-                "gemeente": k.gemeente, "score": k.score, "voldoende": k.voldoende, "rang": t.rang, "rangscore": t.rangscore, "punten": v.punten(&analyse.kandidaten, i),
-                "uitkomst": t.uitkomst, "gevraagd": k.gevraagd, "toegekend": t.bedrag, "uitleg": v.uitleg(&analyse.kandidaten, i),
-            })
-        })
-        .collect();
-    use vhf_core::regeling::ParameterNaam as P;
-    let parameters: Vec<_> =
-        [P::budget, P::btw_reserve, P::prioriteitsregel, P::vulwijze, P::beoordelingskader].iter().map(|p| analyse.parameters.gebruikt(*p)).collect();
+    // Dezelfde vorm als `vhf allocate --json` (schema/verdeelresultaat.schema.json), met de id's van de server.
     let vid = crate::server::nieuw_id("VD");
-    let resultaat = json!({
-        "id": vid, "ronde": id, "beoordeling_versie": versie, "peilmoment": peilmoment, "parameters": parameters,
-        "regels": v.regels, "deelplannen": deelplannen, "uitkeringen": v.uitkeringen, "totalen": v.totalen, "buiten_verdeling": buiten,
-        "voorgeschiedenis": invoer.eerdere_uitkomsten,
-    });
+    let mut uitslag = vhf_core::uitslag::van(&analyse, &v, None, peilmoment);
+    uitslag.id = Some(vid.clone());
+    uitslag.beoordeling_versie = Some(versie);
+    for d in &mut uitslag.deelplannen {
+        d.aanvraag = ids.get(&d.kenmerk).cloned();
+    }
+    uitslag.buiten_verdeling = buiten;
+    uitslag.voorgeschiedenis = invoer.eerdere_uitkomsten.clone();
+    let resultaat = serde_json::to_value(&uitslag).map_err(|e| ApiFout::Intern(e.to_string()))?;
     let nu = (s.klok)().as_microsecond();
     let rij = db::VerdelingRij {
         id: vid.clone(),
@@ -456,8 +451,7 @@ pub async fn besluit(v: &Verzoek<'_>, id: &str, reden: &str) -> Result<Value, Ap
         return Err(ApiFout::Conflict(format!("Nog niet beoordeeld: {}. Er is niets besloten.", niet_klaar.join(", "))));
     }
     let mut uitkeringen = Vec::new();
-    for (g, bedrag) in resultaat["uitkeringen"].as_object().cloned().unwrap_or_default() {
-        let bedrag = bedrag.as_str().unwrap_or("0.00").to_string();
+    for (g, bedrag) in vhf_core::uitslag::uitkeringen_uit(&resultaat) {
         let inhoud = json!({ "gemeente": g, "naam": Referentie::ingebouwd().gemeentenaam(vhf_core::codes::GemeenteCode::parse(&g).map_err(|e| ApiFout::Intern(e.to_string()))?), "bedrag": bedrag, "reden": reden, "bezwaar": "Tegen dit besluit kan binnen zes weken bezwaar worden gemaakt (Algemene wet bestuursrecht)." });
         db::voeg_besluit_toe(&mut tx, id, &g, &bedrag, &inhoud.to_string(), &door, nu).await?;
         ident.leg_vast(&mut tx, nu, "besluit.uitkering", format!("verdeling/{id}/besluit/{g}"), None, None, Some(inhoud.clone())).await?;

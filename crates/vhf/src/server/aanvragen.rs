@@ -437,7 +437,9 @@ async fn bevindingen(State(s): State<AppState>, ident: Identiteit, Path(id): Pat
     }
     let a: Aanvraag = serde_json::from_str(&r.inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?;
     let ronde = &super::rondes::effectief(&mut c, &r.ronde).await?;
-    let t = toetsing::toets(&a, ronde, Referentie::ingebouwd(), (s.klok)()).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    // E15 op wat er geüpload is.
+    let documenten = crate::db::documenten::voor_toetsing(&mut c, &id).await?;
+    let t = toetsing::toets_met_documenten(&a, ronde, Referentie::ingebouwd(), (s.klok)(), &documenten).map_err(|e| ApiFout::Intern(e.to_string()))?;
     let mut rapport = serde_json::to_value(t.rapport()).map_err(|e| ApiFout::Intern(e.to_string()))?;
     if let Some(d) = toegewezen(&s, &ident, &r).await? {
         beperk(&mut rapport, &d);
@@ -476,7 +478,8 @@ async fn nieuwe_overgang(State(s): State<AppState>, ident: Identiteit, Path(id):
 
 /// Een aanvulling op verzoek: de volledige aanvraag opnieuw, met hetzelfde kenmerk en dezelfde ronde. Het
 /// oorspronkelijke ontvangstbewijs blijft; de aanvulling krijgt een eigen volgnummer en SHA-256, de toetsing
-/// wordt opnieuw gedaan (met het oorspronkelijke moment van indienen) en bewaard.
+/// wordt opnieuw gedaan (met het oorspronkelijke moment van indienen, E15 op de geüploade documenten: ook die
+/// van tijdens de aanvulling) en bewaard.
 async fn vul_aan(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
     let gevraagd = if_match(&h)?;
     let v = verzoek(&s, &ident, &h, &format!("POST /aanvragen/{id}/aanvullingen"), &body)?;

@@ -3,7 +3,15 @@
 //! verdelen en besluiten meteen te proberen zijn zodra de behandelaar ze ontvankelijk verklaart (de werkvoorraad
 //! doet dat voor alle tegelijk; een verdeling neemt alleen ontvankelijke aanvragen mee). Een database met
 //! aanvragen wordt nooit aangeraakt.
+//!
+//! Elk document dat een demo-aanvraag verklaart, wordt ook echt in de documentopslag gezet (een kleine
+//! plaatshouder met de juiste eerste bytes), met zijn rij in de documententabel; de SHA-256 in de verklaarde
+//! lijst is die van de plaatshouder. E15 toetst op de server wat er geüpload is, dus zonder dat zou geen enkele
+//! demo-aanvraag ontvankelijk zijn.
 
+use object_store::path::Path as OpslagPad;
+use object_store::{ObjectStore, ObjectStoreExt};
+use sha2::Digest;
 use vhf_core::levensloop::{Status, inhoudshash};
 use vhf_core::referentie::Referentie;
 use vhf_core::regeling::Ronde;
@@ -12,19 +20,55 @@ use crate::db::Db;
 use crate::db::aanvragen::{self as db, AanvraagRij, IndieningRij};
 use crate::toegang::{Gebruiker, Rol};
 
-/// Zaait de demoronde als de database nog geen aanvragen heeft. Geeft het aantal gezaaide aanvragen.
-pub async fn zaai(database: &Db) -> Result<usize, String> {
+/// De inhoud van een plaatshouder voor een demodocument: een bestand dat begint zoals zijn soort (PDF of XLSX),
+/// met in gewone tekst wat het is.
+fn plaatshouder(kenmerk: &str, naam: &str) -> (Vec<u8>, &'static str) {
+    let tekst = format!("Demodocument '{naam}' bij aanvraag {kenmerk} (vhf serve --demo); geen echte inhoud.\n");
+    if naam.to_ascii_lowercase().ends_with(".xlsx") {
+        ([b"PK\x03\x04".as_slice(), tekst.as_bytes()].concat(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    } else {
+        (format!("%PDF-1.4\n% {tekst}%%EOF\n").into_bytes(), "application/pdf")
+    }
+}
+
+/// Zaait de demoronde als de database nog geen aanvragen heeft, met de documenten in `opslag`. Geeft het aantal
+/// gezaaide aanvragen.
+pub async fn zaai(database: &Db, opslag: &dyn ObjectStore) -> Result<usize, String> {
     let mut tx = database.schrijf().await.map_err(|e| e.to_string())?;
     let (_, totaal) = db::lijst(&mut tx, None, &crate::toegang::Zicht::Alles, 1, 1).await.map_err(|e| e.to_string())?;
     if totaal > 0 {
         return Ok(0);
     }
     let ronde = Ronde::zoek("vhf-2021").expect("ingebouwde ronde");
-    let invoer = vhf_core::demo::genereer(ronde, 75, 2021);
-    for (i, a) in invoer.aanvragen.iter().enumerate() {
+    let mut invoer = vhf_core::demo::genereer(ronde, 75, 2021);
+    for (i, a) in invoer.aanvragen.iter_mut().enumerate() {
         let ingediend = a.ingediend_op.expect("de generator dient in");
         let micro = ingediend.as_microsecond();
         let id = format!("AVDEMO{i:04}");
+        // De verklaarde documenten echt in de opslag, met hun eigen SHA-256.
+        let mut rijen = Vec::new();
+        for (j, d) in a.documenten.iter_mut().enumerate() {
+            let (bytes, soort_bestand) = plaatshouder(&a.kenmerk, &d.naam);
+            let sha: String = sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+            d.sha256 = serde_json::from_value(serde_json::Value::String(sha.clone())).map_err(|e| e.to_string())?;
+            let doc_id = format!("DOCDEMO{i:04}{j:02}");
+            let sleutel = format!("documenten/{id}/{doc_id}");
+            let grootte = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+            opslag.put(&OpslagPad::from(sleutel.as_str()), bytes.into()).await.map_err(|e| format!("demodocument {sleutel}: {e}"))?;
+            rijen.push(crate::db::documenten::DocumentRij {
+                id: doc_id,
+                aanvraag_id: id.clone(),
+                soort: serde_json::to_value(d.soort).map_err(|e| e.to_string())?.as_str().unwrap_or_default().to_string(),
+                deelplan: d.deelplan.clone(),
+                naam: d.naam.clone(),
+                soort_bestand: soort_bestand.to_string(),
+                grootte,
+                sha256: sha,
+                sleutel,
+                aangemaakt_op: micro,
+            });
+        }
+        let a = &*a;
         let inhoud = serde_json::to_string(a).map_err(|e| e.to_string())?;
         let rij = AanvraagRij {
             id: id.clone(),
@@ -47,7 +91,11 @@ pub async fn zaai(database: &Db) -> Result<usize, String> {
         let mut gemeenten: Vec<String> = a.aanvragers.iter().map(|g| g.to_string()).collect();
         gemeenten.push(rij.penvoerder.clone());
         crate::db::toegang::zet_aanvraag_gemeenten(&mut tx, &id, &gemeenten).await.map_err(|e| e.to_string())?;
-        let t = vhf_core::toetsing::toets(a, ronde, Referentie::ingebouwd(), ingediend).map_err(|e| e.to_string())?;
+        for d in &rijen {
+            crate::db::documenten::voeg_toe(&mut tx, d).await.map_err(|e| e.to_string())?;
+        }
+        let geupload: Vec<_> = rijen.iter().map(|d| d.als_document()).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
+        let t = vhf_core::toetsing::toets_met_documenten(a, ronde, Referentie::ingebouwd(), ingediend, &geupload).map_err(|e| e.to_string())?;
         db::voeg_toetsing_toe(&mut tx, &id, "indiening", &serde_json::to_string(&t.rapport()).map_err(|e| e.to_string())?, micro)
             .await
             .map_err(|e| e.to_string())?;

@@ -155,11 +155,9 @@ where
     {
         let mut c = s.db.lees().await?;
         let a = db_aanvragen::haal_intern(&mut c, &id).await?.ok_or(ApiFout::NietGevonden)?;
-        // Een concept, of een aanvulling waar de behandelaar om vroeg (het document komt dan in de werkversie of
-        // de aanvulling die de gemeente levert; de ingediende inhoud verandert niet).
-        if !a.status.inhoud_wijzigbaar() && a.status != vhf_core::levensloop::Status::AanvullingGevraagd {
+        if !toevoegen_kan(a.status) {
             return Err(ApiFout::Conflict(format!(
-                "De aanvraag is {}; documenten horen bij de ingediende inhoud en veranderen niet meer (alleen bij een gevraagde aanvulling).",
+                "De aanvraag is {}; documenten horen bij de ingediende inhoud en veranderen niet meer (alleen als de behandelaar om een aanvulling vraagt).",
                 a.status
             )));
         }
@@ -248,7 +246,7 @@ where
     let opgeslagen: Result<(), ApiFout> = async {
         let mut tx = s.db.schrijf().await?;
         let a = db_aanvragen::haal_intern(&mut tx, &id).await?.ok_or(ApiFout::NietGevonden)?;
-        if !a.status.inhoud_wijzigbaar() {
+        if !toevoegen_kan(a.status) {
             return Err(ApiFout::Conflict(format!("De aanvraag is intussen {}.", a.status)));
         }
         db::voeg_toe(&mut tx, &rij).await?;
@@ -264,6 +262,13 @@ where
     }
     tracing::info!(aanvraag = %id, document = %rij.id, grootte = rij.grootte, "document opgeslagen");
     Ok(rij)
+}
+
+/// Een document komt erbij zolang de aanvraag een concept is, en als de behandelaar om een aanvulling vroeg: E15
+/// toetst op wat er geüpload is, dus een aanvulling moet een ontbrekend document kunnen leveren. Daarna (weer
+/// ingediend) liggen de documenten vast.
+pub fn toevoegen_kan(s: vhf_core::levensloop::Status) -> bool {
+    s.inhoud_wijzigbaar() || s == vhf_core::levensloop::Status::AanvullingGevraagd
 }
 
 /// Mag deze gebruiker dit document zien? Een commissielid alleen documenten van zijn toegewezen deelplannen.

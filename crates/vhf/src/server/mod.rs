@@ -85,12 +85,6 @@ pub async fn ruim_op(s: &AppState) -> Result<(u64, u64), sqlx::Error> {
 impl Application {
     pub async fn build(instellingen: &Instellingen, klok: Klok) -> Result<Application, String> {
         let db = Db::verbind(&instellingen.database_url).await.map_err(|e| e.to_string())?;
-        if instellingen.demo {
-            match demo::zaai(&db).await? {
-                0 => tracing::info!("--demo: de database heeft al aanvragen; er is niets gezaaid"),
-                n => tracing::info!(aantal = n, "--demo: demoronde vhf-2021 gezaaid (ingediende aanvragen en beoordelingen)"),
-            }
-        }
         let (store, deel_bytes): (Arc<dyn object_store::ObjectStore>, usize) = match &instellingen.s3 {
             None => {
                 std::fs::create_dir_all(&instellingen.documenten).map_err(|e| format!("documentenmap {}: {e}", instellingen.documenten.display()))?;
@@ -108,6 +102,12 @@ impl Application {
                 (Arc::new(store), 5 * 1024 * 1024)
             }
         };
+        if instellingen.demo {
+            match demo::zaai(&db, store.as_ref()).await? {
+                0 => tracing::info!("--demo: de database heeft al aanvragen; er is niets gezaaid"),
+                n => tracing::info!(aantal = n, "--demo: demoronde vhf-2021 gezaaid (ingediende aanvragen met hun documenten, beoordelingen)"),
+            }
+        }
         match documenten::ruim_wezen_op(&db, store.as_ref()).await {
             Ok(0) => {}
             Ok(n) => tracing::warn!(aantal = n, "documenten zonder databaserij opgeruimd (achtergelaten door een crash)"),

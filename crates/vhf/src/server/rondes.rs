@@ -139,13 +139,17 @@ pub(crate) async fn wijzig(State(s): State<AppState>, ident: Identiteit, Path(id
     ident.leg_vast(&mut tx, nu.as_microsecond(), "ronde.parameterwijziging", format!("ronde/{id}/{naam}"), None, voor, Some(na)).await?;
     // Herbereken de bevindingen van ingediende aanvragen waarvoor de wijziging geldt (peildatum ≥ vanaf).
     let mut herberekend = Vec::new();
+    let documenten = crate::db::documenten::voor_toetsing_van_ronde(&mut tx, &id).await?;
     for (aanvraag_id, inhoud) in db::ingediende_aanvragen(&mut tx, &id).await? {
         let a: vhf_core::aanvraag::Aanvraag = serde_json::from_str(&inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?;
         let Some(ingediend) = a.ingediend_op else { continue };
         if nieuw.lokale_datum(ingediend) < n.vanaf {
             continue;
         }
-        let t = vhf_core::toetsing::toets(&a, &nieuw, Referentie::ingebouwd(), ingediend).map_err(|e| ApiFout::Intern(e.to_string()))?;
+        // E15 op de geüploade documenten, zoals bij het indienen.
+        let geupload = documenten.get(&aanvraag_id).map_or(&[][..], Vec::as_slice);
+        let t =
+            vhf_core::toetsing::toets_met_documenten(&a, &nieuw, Referentie::ingebouwd(), ingediend, geupload).map_err(|e| ApiFout::Intern(e.to_string()))?;
         let rapport = serde_json::to_string(&t.rapport()).expect("JSON");
         db_aanvragen::voeg_toetsing_toe(&mut tx, &aanvraag_id, &format!("parameterwijziging {naam} vanaf {}", n.vanaf), &rapport, nu.as_microsecond()).await?;
         herberekend.push(aanvraag_id);

@@ -217,9 +217,14 @@ fn bevindingen(t: &toetsing::Toetsing<'_>) -> Vec<Bevindingregel> {
 }
 
 /// Toetst de aanvraag zoals ze nu is: een concept op het moment van nu (klok van de server), een ingediende
-/// aanvraag op haar moment van indienen; met de parameters van de ronde inclusief haar gedateerde wijzigingen.
-async fn toets_nu<'a>(s: &AppState, a: &'a Aanvraag, ronde: &'a Ronde) -> Result<toetsing::Toetsing<'a>, ApiFout> {
-    toetsing::toets(a, ronde, Referentie::ingebouwd(), (s.klok)()).map_err(|e| ApiFout::Intern(e.to_string()))
+/// aanvraag op haar moment van indienen; met de parameters van de ronde inclusief haar gedateerde wijzigingen, en
+/// E15 op de documenten die geüpload zijn (zoals bij het indienen), niet op de lijst in de JSON.
+async fn toets_nu<'a>(s: &AppState, id: &str, a: &'a Aanvraag, ronde: &'a Ronde) -> Result<toetsing::Toetsing<'a>, ApiFout> {
+    let documenten = {
+        let mut c = s.db.lees().await?;
+        crate::db::documenten::voor_toetsing(&mut c, id).await?
+    };
+    toetsing::toets_met_documenten(a, ronde, Referentie::ingebouwd(), (s.klok)(), &documenten).map_err(|e| ApiFout::Intern(e.to_string()))
 }
 
 /// De aanvraag als de gebruiker haar mag zien (zichtfilter in SQL), met haar inhoud. Werkt de gemeente aan een
@@ -385,7 +390,7 @@ async fn dossier(State(s): State<AppState>, ident: Identiteit, Path(id): Path<St
 async fn dossierpagina(s: &AppState, ident: &Identiteit, id: &str, formulier: Formulier) -> Result<Dossier, ApiFout> {
     let (r, a, ronde) = laad(s, ident, id).await?;
     let g = ident.gebruiker()?;
-    let t = toets_nu(s, &a, &ronde).await?;
+    let t = toets_nu(s, id, &a, &ronde).await?;
     let bev = bevindingen(&t);
     let gebieden = Referentie::ingebouwd();
     let lijst = t.parameters.prioriteitslijst.waarde.clone();
@@ -791,7 +796,7 @@ async fn deelplan(State(s): State<AppState>, ident: Identiteit, Path((id, dp)): 
         let d = a.deelplannen.iter().find(|d| d.id == dp).ok_or(ApiFout::NietGevonden)?;
         deelplan_waarden(&mut f, d);
     }
-    let t = toets_nu(&s, &a, &ronde).await?;
+    let t = toets_nu(&s, &id, &a, &ronde).await?;
     let pagina = Deelplanpagina {
         kader: Kader::nieuw(&s, &ident, if dp == "nieuw" { "Nieuw deelplan".to_string() } else { format!("Deelplan {dp}") }, "/aanvragen/"),
         maatregelen: rijen(&f, "m_id"),
@@ -949,7 +954,7 @@ async fn deelplan_opslaan(State(s): State<AppState>, ident: Identiteit, Path((id
             Err(e) => fout_in_formulier(&mut f, e, "naam")?,
         }
     }
-    let t = toets_nu(&s, &oud, &ronde).await?;
+    let t = toets_nu(&s, &id, &oud, &ronde).await?;
     let pagina = Deelplanpagina {
         kader: Kader::nieuw(&s, &ident, if dp == "nieuw" { "Nieuw deelplan".to_string() } else { format!("Deelplan {dp}") }, "/aanvragen/"),
         maatregelen: rijen(&f, "m_id").into_iter().chain(std::iter::once(usize::MAX)).filter(|i| *i != usize::MAX).collect(),
@@ -1125,9 +1130,10 @@ async fn toewijzing(State(s): State<AppState>, ident: Identiteit, Path(id): Path
 }
 
 /// Een document uploaden vanaf het dossier: dezelfde opslag en controles als de API (`server/documenten.rs`:
-/// alleen de penvoerder, alleen een concept, soort bestand aan de eerste bytes, grootte begrensd, SHA-256), en
-/// daarna in de documentenlijst van de aanvraag (soort, deelplan, naam, SHA-256), zodat de toetsing (E15) ziet
-/// wat er echt is geüpload.
+/// alleen de penvoerder, alleen een concept of bij een gevraagde aanvulling, soort bestand aan de eerste bytes,
+/// grootte begrensd, SHA-256). E15 oordeelt op de documententabel; bij een concept komt het document ook in de
+/// documentenlijst van de aanvraag (soort, deelplan, naam, SHA-256), zodat de bevroren inhoud en haar SHA-256 bij
+/// het indienen de documenten noemen.
 async fn document(
     State(s): State<AppState>,
     ident: Identiteit,
@@ -1174,7 +1180,12 @@ async fn document(
         },
     }
     if let Some(rij) = opgeslagen {
-        let (_, mut a, _) = laad(&s, &ident, &id).await?;
+        let (r, mut a, _) = laad(&s, &ident, &id).await?;
+        // Bij een gevraagde aanvulling ligt de inhoud vast (de aanvulling levert haar opnieuw); het document staat
+        // dan alleen in de documententabel, waarop E15 oordeelt.
+        if !r.status.inhoud_wijzigbaar() {
+            return Ok(naar(&format!("/aanvragen/{id}?opgeslagen=document#documenten-kop")));
+        }
         let document = serde_json::from_value::<vhf_core::aanvraag::Document>(json!({
             "soort": rij.soort, "deelplan": rij.deelplan, "naam": rij.naam, "sha256": rij.sha256,
         }))

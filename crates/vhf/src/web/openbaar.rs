@@ -110,20 +110,21 @@ fn stand(verdeling: &str, ronde: &str, besloten_op: i64, resultaat: &str) -> Res
         }
     }
     let mut rijen: Vec<Toekenningsrij> = Vec::new();
-    for (code, bedrag) in r["uitkeringen"].as_object().into_iter().flatten() {
-        let c = centen(bedrag);
-        let Ok(gm) = GemeenteCode::parse(code) else { continue };
+    // De lijst van uitkeringen (of, bij een verdeling van vóór die vorm, de map van CBS-code naar bedrag).
+    for (code, bedrag) in vhf_core::uitslag::uitkeringen_uit(&r) {
+        let c = centen(&Value::String(bedrag));
+        let Ok(gm) = GemeenteCode::parse(&code) else { continue };
         if c <= 0 {
             continue;
         }
         rijen.push(Toekenningsrij {
             ronde: ronde.to_string(),
             gemeente: Referentie::ingebouwd().gemeentenaam(gm),
-            cbs_code: code.clone(),
             centen: c,
             bedrag: Bedrag::centen(c),
-            deelplannen_toegekend: per_gemeente.get(code).copied().unwrap_or(0),
-            prioriteitsgebied: gebieden.get(code).cloned(),
+            deelplannen_toegekend: per_gemeente.get(&code).copied().unwrap_or(0),
+            prioriteitsgebied: gebieden.get(&code).cloned(),
+            cbs_code: code,
         });
     }
     rijen.sort_by(|a, b| a.gemeente.cmp(&b.gemeente));
@@ -393,6 +394,13 @@ mod tests {
             },
         });
         let st = super::stand("VD1", "vhf-2021", 0, &r.to_string()).unwrap();
+        // Zoals verdelingen nu bewaard worden: de uitkeringen als lijst met CBS-code (schema/verdeelresultaat.schema.json).
+        let mut nieuw = r.clone();
+        nieuw["uitkeringen"] = serde_json::json!([
+            { "gemeente": "GM0479", "naam": "Zaanstad", "bedrag": "150.00", "bedrag_centen": 15000, "deelplannen": 2 },
+        ]);
+        let st2 = super::stand("VD1", "vhf-2021", 0, &nieuw.to_string()).unwrap();
+        assert_eq!((st2.rijen.len(), st2.rijen[0].cbs_code.as_str(), st2.rijen[0].centen), (1, "GM0479", 15000));
         assert_eq!(st.rijen.len(), 1, "een gemeente zonder toekenning staat niet in de lijst");
         assert_eq!((st.rijen[0].cbs_code.as_str(), st.rijen[0].centen, st.rijen[0].deelplannen_toegekend), ("GM0479", 15000, 2));
         assert_eq!(st.rijen[0].gemeente, "Zaanstad");
