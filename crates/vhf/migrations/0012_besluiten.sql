@@ -33,3 +33,23 @@ CREATE TABLE beschikkingen (
 
 CREATE INDEX beschikkingen_ronde ON beschikkingen (ronde, gemeente);
 CREATE INDEX beschikkingen_vervangt ON beschikkingen (vervangt);
+
+-- Bezwaren tegen een ondertekend besluit: ontvangstdatum, gronden, status (ontvangen | afgehandeld), uitkomst
+-- (gegrond | deels_gegrond | ongegrond | niet_ontvankelijk | ingetrokken) en, als het besluit daardoor is
+-- gecorrigeerd, het nieuwe besluit. De beslistermijn (art. 7:10 Awb) wordt berekend, niet bewaard.
+CREATE TABLE bezwaren (
+    id               TEXT PRIMARY KEY,
+    besluit_id       TEXT NOT NULL REFERENCES beschikkingen (id),
+    ontvangen_op     TEXT NOT NULL,
+    gronden          TEXT NOT NULL,
+    status           TEXT NOT NULL,
+    uitkomst         TEXT,
+    toelichting      TEXT,
+    correctie_id     TEXT REFERENCES beschikkingen (id),
+    geregistreerd_door TEXT NOT NULL,
+    geregistreerd_op BIGINT NOT NULL,
+    afgehandeld_door TEXT,
+    afgehandeld_op   BIGINT
+);
+
+CREATE INDEX bezwaren_besluit ON bezwaren (besluit_id);

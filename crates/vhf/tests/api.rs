@@ -866,6 +866,10 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /besluiten/{id}/brief", "ATNTVVTTV"),
     ("POST /besluiten/{id}/ondertekening", "AVVVVVTVV"),
     ("POST /besluiten/{id}/correctie", "AVVVVVTVV"),
+    // Bezwaar: RVO of het ministerie registreert, het ministerie beslist; lezen als het besluit.
+    ("POST /besluiten/{id}/bezwaren", "AVVTVVTVV"),
+    ("GET /bezwaren", "ATTTVVTTV"),
+    ("POST /bezwaren/{id}/afhandeling", "AVVVVVTVV"),
     ("GET /gebruikers", "AVVVVVVTT"),
     ("PUT /gebruikers/{id}", "AVVVVVVVT"),
     ("POST /gebruikers/{id}/tokens", "AVVVVVVVT"),
@@ -2596,6 +2600,52 @@ async fn besluiten_van_een_ronde(app: App) {
         }
         assert!(redenen > 0);
     }
+
+    // Bezwaar tegen het ondertekende besluit (verzonden 1 juli, bezwaartermijn tot en met 12 augustus 2021).
+    let nieuw_bezwaar = |ontvangen: &str| json!({"ontvangen_op": ontvangen, "gronden": "de score voor haalbaarheid is te laag"});
+    assert_eq!(
+        app.rvo.post(app.url("/besluiten/BSonbekend/bezwaren")).json(&nieuw_bezwaar("2021-07-15")).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    let r = app.rvo.post(app.url(&format!("/besluiten/{bid}/bezwaren"))).json(&json!({"ontvangen_op": "2021-07-15", "gronden": " "})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app.rvo.post(app.url(&format!("/besluiten/{bid}/bezwaren"))).json(&nieuw_bezwaar("2021-07-15")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let z: Value = r.json().await.unwrap();
+    let zid = z["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        (z["tijdig"].as_bool(), z["beslissen_uiterlijk"].as_str(), z["termijn_verstreken"].as_bool()),
+        (Some(true), Some("2021-09-23"), Some(false)),
+        "{z}"
+    );
+    // Een ontvangstdatum in de toekomst kan niet.
+    let r = app.rvo.post(app.url(&format!("/besluiten/{bid}/bezwaren"))).json(&nieuw_bezwaar("2021-08-20")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Na 23 september is het open bezwaar over zijn beslistermijn; een bezwaar van 20 augustus is te laat.
+    app.zet_klok("2021-09-30T10:00:00Z");
+    let l: Value = app.bzk.get(app.url("/bezwaren?ronde=vhf-2021&termijn_verstreken=true")).send().await.unwrap().json().await.unwrap();
+    assert_eq!((l["totaal"].as_u64(), l["data"][0]["id"].as_str()), (Some(1), Some(zid.as_str())), "{l}");
+    let laat: Value =
+        app.rvo.post(app.url(&format!("/besluiten/{bid}/bezwaren"))).json(&nieuw_bezwaar("2021-08-20")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(laat["te_laat"], true, "{laat}");
+    // De gemeente ziet haar eigen bezwaren, een andere gemeente niet.
+    let l: Value = eigen.get(app.url("/bezwaren")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(l["totaal"], 2);
+    let l: Value = ander.get(app.url("/bezwaren")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(l["totaal"], 0);
+    // Afhandelen: gegrond, met de correctie die het besluit vervangt (een ander besluit is geen correctie ervan).
+    let af = |correctie: &str| json!({"uitkomst": "gegrond", "toelichting": "de haalbaarheid is opnieuw gewogen", "correctie": correctie});
+    assert_eq!(app.bzk.post(app.url(&format!("/bezwaren/{zid}/afhandeling"))).json(&af(&bid)).send().await.unwrap().status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app.bzk.post(app.url(&format!("/bezwaren/{zid}/afhandeling"))).json(&af(&cid)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let z: Value = r.json().await.unwrap();
+    assert_eq!((z["status"].as_str(), z["correctie"].as_str(), z["termijn_verstreken"].as_bool()), (Some("afgehandeld"), Some(cid.as_str()), Some(false)));
+    assert_eq!(app.bzk.post(app.url(&format!("/bezwaren/{zid}/afhandeling"))).json(&af(&cid)).send().await.unwrap().status(), StatusCode::CONFLICT);
+    // Nu staat alleen het late bezwaar nog open over zijn termijn.
+    let l: Value = app.bzk.get(app.url("/bezwaren?termijn_verstreken=true")).send().await.unwrap().json().await.unwrap();
+    assert_eq!((l["totaal"].as_u64(), l["data"][0]["id"].as_str()), (Some(1), laat["id"].as_str()), "{l}");
+    assert_eq!(auditregels(&app, "bezwaar.geregistreerd").await.len(), 2);
+    assert_eq!(auditregels(&app, "bezwaar.afgehandeld").await.len(), 1);
 
     // De opdrachtregel maakt alle brieven van de ronde uit dezelfde database.
     let dir = std::env::temp_dir().join(uniek("vhf-brieven"));

@@ -147,3 +147,106 @@ pub async fn onderteken(
     .rows_affected();
     Ok(n == 1)
 }
+
+#[derive(Clone, Debug)]
+pub struct BezwaarRij {
+    pub id: String,
+    pub besluit_id: String,
+    pub ontvangen_op: String,
+    pub gronden: String,
+    pub status: String,
+    pub uitkomst: Option<String>,
+    pub toelichting: Option<String>,
+    pub correctie_id: Option<String>,
+    pub geregistreerd_door: String,
+    pub geregistreerd_op: i64,
+    pub afgehandeld_door: Option<String>,
+    pub afgehandeld_op: Option<i64>,
+    /// Van het besluit: identificatie, gemeente, ronde en de laatste dag van de bezwaartermijn.
+    pub identificatie: String,
+    pub gemeente: String,
+    pub ronde: String,
+    pub bezwaar_tot: Option<String>,
+}
+
+const BEZWAARKOLOMMEN: &str = "z.id AS id, z.besluit_id AS besluit_id, z.ontvangen_op AS ontvangen_op, z.gronden AS gronden, z.status AS status, \
+     z.uitkomst AS uitkomst, z.toelichting AS toelichting, z.correctie_id AS correctie_id, z.geregistreerd_door AS geregistreerd_door, \
+     z.geregistreerd_op AS geregistreerd_op, z.afgehandeld_door AS afgehandeld_door, z.afgehandeld_op AS afgehandeld_op, \
+     b.identificatie AS identificatie, b.gemeente AS gemeente, b.ronde AS ronde, b.bezwaar_tot AS bezwaar_tot";
+
+fn bezwaar(r: &Rij) -> Result<BezwaarRij, sqlx::Error> {
+    Ok(BezwaarRij {
+        id: r.try_get("id")?,
+        besluit_id: r.try_get("besluit_id")?,
+        ontvangen_op: r.try_get("ontvangen_op")?,
+        gronden: r.try_get("gronden")?,
+        status: r.try_get("status")?,
+        uitkomst: r.try_get("uitkomst")?,
+        toelichting: r.try_get("toelichting")?,
+        correctie_id: r.try_get("correctie_id")?,
+        geregistreerd_door: r.try_get("geregistreerd_door")?,
+        geregistreerd_op: r.try_get("geregistreerd_op")?,
+        afgehandeld_door: r.try_get("afgehandeld_door")?,
+        afgehandeld_op: r.try_get("afgehandeld_op")?,
+        identificatie: r.try_get("identificatie")?,
+        gemeente: r.try_get("gemeente")?,
+        ronde: r.try_get("ronde")?,
+        bezwaar_tot: r.try_get("bezwaar_tot")?,
+    })
+}
+
+pub async fn voeg_bezwaar_toe(c: &mut impl Verbinding, z: &BezwaarRij) -> Result<(), sqlx::Error> {
+    query(
+        "INSERT INTO bezwaren (id, besluit_id, ontvangen_op, gronden, status, geregistreerd_door, geregistreerd_op) VALUES ($1, $2, $3, $4, 'ontvangen', $5, $6)",
+    )
+    .bind(&z.id)
+    .bind(&z.besluit_id)
+    .bind(&z.ontvangen_op)
+    .bind(&z.gronden)
+    .bind(&z.geregistreerd_door)
+    .bind(z.geregistreerd_op)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Eén bezwaar, als de vrager het besluit waartegen het is mag zien.
+pub async fn haal_bezwaar(c: &mut impl Verbinding, id: &str, zicht: &Zicht) -> Result<Option<BezwaarRij>, sqlx::Error> {
+    let sql = format!("SELECT {BEZWAARKOLOMMEN} FROM bezwaren z JOIN beschikkingen b ON b.id = z.besluit_id WHERE z.id = $1 AND ($2 = '*' OR b.gemeente = $2)");
+    query(sql).bind(id).bind(zicht.waarde()).fetch_optional(c).await?.as_ref().map(bezwaar).transpose()
+}
+
+/// De bezwaren (van een ronde, of alle), op ontvangstdatum.
+pub async fn bezwaren(c: &mut impl Verbinding, ronde: &str, zicht: &Zicht) -> Result<Vec<BezwaarRij>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {BEZWAARKOLOMMEN} FROM bezwaren z JOIN beschikkingen b ON b.id = z.besluit_id WHERE ($1 = '' OR b.ronde = $1) AND ($2 = '*' OR b.gemeente = $2) \
+         ORDER BY z.ontvangen_op, z.id"
+    );
+    query(sql).bind(ronde).bind(zicht.waarde()).fetch_all(c).await?.iter().map(bezwaar).collect()
+}
+
+/// Handelt een bezwaar af; `false` als het al afgehandeld was.
+pub async fn handel_af(
+    c: &mut impl Verbinding,
+    id: &str,
+    uitkomst: &str,
+    toelichting: &str,
+    correctie: Option<&str>,
+    door: &str,
+    op: i64,
+) -> Result<bool, sqlx::Error> {
+    let n = query(
+        "UPDATE bezwaren SET status = 'afgehandeld', uitkomst = $1, toelichting = $2, correctie_id = $3, afgehandeld_door = $4, afgehandeld_op = $5 \
+         WHERE id = $6 AND status = 'ontvangen'",
+    )
+    .bind(uitkomst)
+    .bind(toelichting)
+    .bind(correctie)
+    .bind(door)
+    .bind(op)
+    .bind(id)
+    .execute(c)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}

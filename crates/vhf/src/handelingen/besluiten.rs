@@ -514,3 +514,125 @@ pub fn stel_brief_op(r: &BesluitRij, inhoud: &Besluitinhoud, s: &Sjabloon, vanda
         identificatie: r.identificatie.clone(),
     }
 }
+
+// ------------------------------------------------------------------------------------------------------------
+// Bezwaar (Awb hoofdstuk 6 en 7). Tegen een ondertekend besluit kan de gemeente binnen zes weken na verzending
+// bezwaar maken (art. 6:7, 6:8). Een later ontvangen bezwaar wordt geregistreerd maar heet `te_laat` (art. 6:11:
+// niet-ontvankelijk, tenzij de termijnoverschrijding verschoonbaar is; dat oordeelt de behandelaar). Op het
+// bezwaar wordt beslist binnen zes weken na afloop van de bezwaartermijn (art. 7:10 lid 1; [D] zonder
+// adviescommissie, dus zes en geen twaalf weken); een open bezwaar daarna is `termijn_verstreken`. Leidt het
+// bezwaar tot een ander besluit, dan wijst de afhandeling naar de correctie (die het besluit `vervangt`).
+
+use crate::db::besluiten::BezwaarRij;
+
+/// De uitkomsten van een bezwaar.
+pub const UITKOMSTEN: &[&str] = &["gegrond", "deels_gegrond", "ongegrond", "niet_ontvankelijk", "ingetrokken"];
+
+/// Registreert een bezwaar tegen een ondertekend besluit.
+pub async fn registreer_bezwaar(v: &Verzoek<'_>, besluit: &str, ontvangen_op: jiff::civil::Date, gronden: &str) -> Result<Value, ApiFout> {
+    let (s, ident) = (v.s, v.ident);
+    if gronden.trim().is_empty() {
+        return Err(ApiFout::Ongeldig { detail: "Een bezwaar heeft gronden: waarom is de gemeente het niet eens met het besluit?".into(), velden: vec![] });
+    }
+    let vandaag = lokale_datum((s.klok)());
+    if ontvangen_op > vandaag {
+        return Err(ApiFout::Ongeldig { detail: format!("De ontvangstdatum {ontvangen_op} ligt na vandaag ({vandaag})."), velden: vec![] });
+    }
+    let ik = ident.gebruiker()?.id.clone();
+    let (mut tx, sleutel) = v.begin().await?;
+    let b = db::haal(&mut tx, besluit, &Zicht::Alles).await?.ok_or(ApiFout::NietGevonden)?;
+    if b.status != "ondertekend" {
+        return Err(ApiFout::Conflict(format!("Besluit {} is nog niet ondertekend en verzonden; daartegen is geen bezwaar.", b.identificatie)));
+    }
+    if b.datum.as_deref().and_then(|d| d.parse::<jiff::civil::Date>().ok()).is_some_and(|d| ontvangen_op < d) {
+        return Err(ApiFout::Ongeldig { detail: format!("De ontvangstdatum {ontvangen_op} ligt vóór de datum van het besluit."), velden: vec![] });
+    }
+    let nu = (s.klok)().as_microsecond();
+    let z = BezwaarRij {
+        id: crate::server::nieuw_id("BZ"),
+        besluit_id: b.id.clone(),
+        ontvangen_op: ontvangen_op.to_string(),
+        gronden: gronden.trim().to_string(),
+        status: "ontvangen".into(),
+        uitkomst: None,
+        toelichting: None,
+        correctie_id: None,
+        geregistreerd_door: ik,
+        geregistreerd_op: nu,
+        afgehandeld_door: None,
+        afgehandeld_op: None,
+        identificatie: b.identificatie.clone(),
+        gemeente: b.gemeente.clone(),
+        ronde: b.ronde.clone(),
+        bezwaar_tot: b.bezwaar_tot.clone(),
+    };
+    db::voeg_bezwaar_toe(&mut tx, &z).await?;
+    let antwoord = bezwaar_json(&z, vandaag);
+    ident.leg_vast(&mut tx, nu, "bezwaar.geregistreerd", format!("bezwaar/{}", z.id), None, None, Some(antwoord.clone())).await?;
+    afronden(tx, sleutel, 201, &antwoord).await?;
+    Ok(antwoord)
+}
+
+/// Handelt een bezwaar af met een uitkomst en toelichting; bij (deels) gegrond eventueel met de correctie die
+/// het besluit vervangt.
+pub async fn handel_bezwaar_af(v: &Verzoek<'_>, id: &str, uitkomst: &str, toelichting: &str, correctie: Option<&str>) -> Result<Value, ApiFout> {
+    let (s, ident) = (v.s, v.ident);
+    if !UITKOMSTEN.contains(&uitkomst) {
+        return Err(ApiFout::Ongeldig { detail: format!("Onbekende uitkomst '{uitkomst}' (kies uit {}).", UITKOMSTEN.join(", ")), velden: vec![] });
+    }
+    if toelichting.trim().is_empty() {
+        return Err(ApiFout::Ongeldig { detail: "Een beslissing op bezwaar heeft een toelichting.".into(), velden: vec![] });
+    }
+    let ik = ident.gebruiker()?.id.clone();
+    let (mut tx, sleutel) = v.begin().await?;
+    let z = db::haal_bezwaar(&mut tx, id, &Zicht::Alles).await?.ok_or(ApiFout::NietGevonden)?;
+    if let Some(c) = correctie {
+        let nieuw = db::haal(&mut tx, c, &Zicht::Alles).await?;
+        if nieuw.as_ref().and_then(|n| n.vervangt.as_deref()) != Some(z.besluit_id.as_str()) {
+            return Err(ApiFout::Ongeldig { detail: format!("Besluit {c} is geen correctie van besluit {}.", z.identificatie), velden: vec![] });
+        }
+    }
+    let nu = (s.klok)().as_microsecond();
+    if !db::handel_af(&mut tx, id, uitkomst, toelichting.trim(), correctie, &ik, nu).await? {
+        return Err(ApiFout::Conflict(format!("Bezwaar {id} is al afgehandeld.")));
+    }
+    let z = db::haal_bezwaar(&mut tx, id, &Zicht::Alles).await?.ok_or_else(|| intern("bezwaar verdwenen"))?;
+    let antwoord = bezwaar_json(&z, lokale_datum((s.klok)()));
+    ident.leg_vast(&mut tx, nu, "bezwaar.afgehandeld", format!("bezwaar/{id}"), None, Some(json!({ "status": "ontvangen" })), Some(antwoord.clone())).await?;
+    afronden(tx, sleutel, 200, &antwoord).await?;
+    Ok(antwoord)
+}
+
+/// Een bezwaar als JSON, met de termijnen: tijdig ingediend, beslissen uiterlijk, en of die termijn verstreken is.
+pub fn bezwaar_json(z: &BezwaarRij, vandaag: jiff::civil::Date) -> Value {
+    let tot = z.bezwaar_tot.as_deref().and_then(|d| d.parse::<jiff::civil::Date>().ok());
+    let ontvangen = z.ontvangen_op.parse::<jiff::civil::Date>().ok();
+    let tijdig = match (ontvangen, tot) {
+        (Some(o), Some(t)) => o <= t,
+        _ => true,
+    };
+    let beslissen = tot.map(bezwaar_tot);
+    let verstreken = z.status != "afgehandeld" && beslissen.is_some_and(|b| vandaag > b);
+    json!({
+        "id": z.id,
+        "url": format!("/api/v1/bezwaren/{}", z.id),
+        "besluit": z.besluit_id,
+        "besluit_identificatie": z.identificatie,
+        "gemeente": z.gemeente,
+        "ronde": z.ronde,
+        "ontvangen_op": z.ontvangen_op,
+        "gronden": z.gronden,
+        "status": z.status,
+        "uitkomst": z.uitkomst,
+        "toelichting": z.toelichting,
+        "correctie": z.correctie_id,
+        "bezwaartermijn_tot": z.bezwaar_tot,
+        "tijdig": tijdig,
+        "te_laat": !tijdig,
+        "beslissen_uiterlijk": beslissen,
+        "termijn_verstreken": verstreken,
+        "bron": "Awb art. 6:7, 6:8 (bezwaartermijn zes weken), 6:11 (te laat), 7:10 lid 1 (beslissen binnen zes weken na de bezwaartermijn)",
+        "geregistreerd_door": z.geregistreerd_door,
+        "afgehandeld_door": z.afgehandeld_door,
+    })
+}

@@ -158,3 +158,86 @@ async fn corrigeer(State(s): State<AppState>, ident: Identiteit, Path(id): Path<
     let v = super::aanvragen::verzoek(&s, &ident, &h, &format!("POST /besluiten/{id}/correctie"), &body)?;
     Ok((StatusCode::CREATED, Json(handeling::corrigeer(&v, &id, &c.reden, &c.deelplannen).await?)).into_response())
 }
+
+/// De routes van bezwaren tegen een besluit.
+pub fn bezwaarroutes() -> Vec<Route> {
+    vec![
+        Route {
+            methode: "POST",
+            pad: "/besluiten/{id}/bezwaren",
+            samenvatting: "Registreer een bezwaar tegen een ondertekend besluit ({ontvangen_op: JJJJ-MM-DD, gronden})",
+            body: None,
+            antwoorden: &[(201, "geregistreerd, met termijnen"), (404, "bestaat niet"), (409, "besluit nog niet ondertekend"), (422, "ongeldig")],
+            basis: Basis::Api,
+            toegang: Toegang::Rollen(&[Behandelaar, Beslisser]),
+            handler: post(registreer_bezwaar),
+        },
+        Route {
+            methode: "GET",
+            pad: "/bezwaren",
+            samenvatting: "De bezwaren (?ronde, ?termijn_verstreken=true), met tijdig / te laat en de uiterste beslisdatum",
+            body: None,
+            antwoorden: &[(200, "de lijst")],
+            basis: Basis::Api,
+            toegang: BESLUITLEZERS,
+            handler: get(bezwaren),
+        },
+        Route {
+            methode: "POST",
+            pad: "/bezwaren/{id}/afhandeling",
+            samenvatting: "Beslis op een bezwaar ({uitkomst, toelichting, correctie?}); een correctie is een besluit dat het bestreden besluit vervangt",
+            body: None,
+            antwoorden: &[(200, "afgehandeld"), (404, "bestaat niet"), (409, "al afgehandeld"), (422, "ongeldig")],
+            basis: Basis::Api,
+            toegang: Toegang::Rollen(&[Beslisser]),
+            handler: post(handel_bezwaar_af),
+        },
+    ]
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NieuwBezwaar {
+    ontvangen_op: jiff::civil::Date,
+    gronden: String,
+}
+
+async fn registreer_bezwaar(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
+    let n: NieuwBezwaar = serde_json::from_str(&body).map_err(|e| ongeldig(format!("Verwacht {{ontvangen_op: JJJJ-MM-DD, gronden}}: {e}")))?;
+    let v = super::aanvragen::verzoek(&s, &ident, &h, &format!("POST /besluiten/{id}/bezwaren"), &body)?;
+    Ok((StatusCode::CREATED, Json(handeling::registreer_bezwaar(&v, &id, n.ontvangen_op, &n.gronden).await?)).into_response())
+}
+
+#[derive(Deserialize)]
+struct Bezwaarfilter {
+    ronde: Option<String>,
+    termijn_verstreken: Option<bool>,
+}
+
+async fn bezwaren(State(s): State<AppState>, ident: Identiteit, axum::extract::Query(f): axum::extract::Query<Bezwaarfilter>) -> Result<Response, ApiFout> {
+    let zicht = handeling::zicht(&ident)?;
+    let mut c = s.db.lees().await?;
+    let vandaag = handeling::lokale_datum((s.klok)());
+    let data: Vec<_> = db::bezwaren(&mut c, f.ronde.as_deref().unwrap_or(""), &zicht)
+        .await?
+        .iter()
+        .map(|z| handeling::bezwaar_json(z, vandaag))
+        .filter(|z| f.termijn_verstreken.is_none_or(|w| z["termijn_verstreken"] == w))
+        .collect();
+    let verstreken = data.iter().filter(|z| z["termijn_verstreken"] == true).count();
+    Ok(Json(json!({ "totaal": data.len(), "termijn_verstreken": verstreken, "vandaag": vandaag, "data": data })).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Afhandeling {
+    uitkomst: String,
+    toelichting: String,
+    correctie: Option<String>,
+}
+
+async fn handel_bezwaar_af(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
+    let a: Afhandeling = serde_json::from_str(&body).map_err(|e| ongeldig(format!("Verwacht {{uitkomst, toelichting, correctie?}}: {e}")))?;
+    let v = super::aanvragen::verzoek(&s, &ident, &h, &format!("POST /bezwaren/{id}/afhandeling"), &body)?;
+    Ok((StatusCode::OK, Json(handeling::handel_bezwaar_af(&v, &id, &a.uitkomst, &a.toelichting, a.correctie.as_deref()).await?)).into_response())
+}
