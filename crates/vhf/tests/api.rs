@@ -2574,11 +2574,7 @@ async fn besluiten_van_een_ronde(app: App) {
             assert!(t.contains("Stcrt. 2021, 12579"), "{id}: geen grondslag in {t}");
             assert!(t.contains("Regeling specifieke uitkering herstructurering volkshuisvesting"), "{id}");
             assert!(t.contains("zes weken") && t.contains("Algemene wet bestuursrecht"), "{id}: geen bezwaarclausule");
-            assert!(
-                t.contains(&format!("Totaal uitkering")) && t.contains(&euro(x["totaal"].as_str().unwrap())),
-                "{id}: totaal {} ontbreekt in {t}",
-                x["totaal"]
-            );
+            assert!(t.contains("Totaal uitkering") && t.contains(&euro(x["totaal"].as_str().unwrap())), "{id}: totaal {} ontbreekt in {t}", x["totaal"]);
             for d in x["deelplannen"].as_array().unwrap() {
                 let naam = format!("{} – {}", d["kenmerk"].as_str().unwrap(), d["deelplan"].as_str().unwrap());
                 assert!(t.contains(&naam), "{id}: deelplan {naam} ontbreekt in {t}");
