@@ -2657,6 +2657,32 @@ async fn besluiten_van_een_ronde(app: App) {
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), alle.len());
     let stdout = String::from_utf8(o.stdout).unwrap();
     assert!(stdout.contains(&format!("{} brieven van vhf-2021", alle.len())), "{stdout}");
+    // Het sjabloon is zonder nieuwe versie te wijzigen (--brieven of VHF_BRIEVEN): een concept krijgt de nieuwe
+    // woorden, een ondertekende brief blijft bit voor bit wat bij het ondertekenen werd vastgelegd.
+    let r = app.bzk.post(app.url(&format!("/besluiten/{cid}/correctie"))).json(&json!({"reden": "nog een correctie"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let c2: Value = r.json().await.unwrap();
+    let sjablonen = std::env::temp_dir().join(uniek("vhf-sjablonen"));
+    std::fs::create_dir_all(&sjablonen).unwrap();
+    let eigen_sjabloon = include_str!("../../../data/brieven/vhf-2021.toml").replace("slot = \"Hoogachtend,\"", "slot = \"Met vriendelijke groet,\"");
+    std::fs::write(sjablonen.join("vhf-2021.toml"), eigen_sjabloon).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_vhf"))
+        .args(["besluiten", "render", "--ronde", "vhf-2021", "--uit"])
+        .arg(dir.join("eigen"))
+        .arg("--brieven")
+        .arg(&sjablonen)
+        .env("DATABASE_URL", &app.database_url)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8(o.stdout).unwrap().contains("1 concept"));
+    let opgeslagen = std::fs::read(dir.join("eigen").join(format!("{}.pdf", b["identificatie"].as_str().unwrap()))).unwrap();
+    assert_eq!(sha256_hex(&opgeslagen), sha, "een ondertekende brief verandert niet met het sjabloon");
+    if let Some(pdftotext) = pdftotext() {
+        let concept = std::fs::read(dir.join("eigen").join(format!("{}.pdf", c2["identificatie"].as_str().unwrap()))).unwrap();
+        let t = tekst_van_pdf(&pdftotext, &concept);
+        assert!(t.contains("Met vriendelijke groet,") && !t.contains("Hoogachtend") && t.contains("CONCEPT"), "{t}");
+    }
     // De Engelse naam doet hetzelfde.
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_vhf"))
         .args(["decisions", "render", "--round", "vhf-2021", "--out"])
