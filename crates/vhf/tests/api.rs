@@ -1437,6 +1437,18 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /verdelingen/{id}", "AVVTVVTTV"),
     ("POST /verdelingen/{id}/besluit", "AVVVVVTVV"),
     ("GET /besluiten", "TTTTTTTTT"),
+    // Besluiten per gemeente: opstellen, ondertekenen en corrigeren doet het ministerie; lezen de gemeente zelf (een
+    // andere: 404), RVO, het ministerie en de auditor; de commissie en de beheerder niet.
+    ("POST /rondes/{id}/besluiten", "AVVVVVTVV"),
+    ("GET /rondes/{id}/besluiten", "ATTTVVTTV"),
+    ("GET /besluiten/{id}", "ATNTVVTTV"),
+    ("GET /besluiten/{id}/brief", "ATNTVVTTV"),
+    ("POST /besluiten/{id}/ondertekening", "AVVVVVTVV"),
+    ("POST /besluiten/{id}/correctie", "AVVVVVTVV"),
+    // Bezwaar: RVO of het ministerie registreert, het ministerie beslist; lezen als het besluit.
+    ("POST /besluiten/{id}/bezwaren", "AVVTVVTVV"),
+    ("GET /bezwaren", "ATTTVVTTV"),
+    ("POST /bezwaren/{id}/afhandeling", "AVVVVVTVV"),
     ("GET /gebruikers", "AVVVVVVTT"),
     ("PUT /gebruikers/{id}", "AVVVVVVVT"),
     ("POST /gebruikers/{id}/tokens", "AVVVVVVVT"),
@@ -1567,9 +1579,42 @@ async fn zaai_voor_matrix(app: &App) -> (String, String, String) {
     (id, d["id"].as_str().unwrap().to_string(), vid)
 }
 
+/// Een ondertekend besluit voor Zaanstad uit de verdeling van de matrix (rechtstreeks in de opslag: de verdeling
+/// van de matrix is niet besloten, zodat de aanvraag ingediend blijft).
+async fn zaai_besluit(db: &vhf::db::Db, vid: &str) -> String {
+    use vhf::handelingen::besluiten as h;
+    let vr = {
+        let mut c = db.lees().await.unwrap();
+        vhf::db::verdeling::verdeling(&mut c, vid).await.unwrap().unwrap()
+    };
+    let ronde = vhf_core::regeling::Ronde::zoek("vhf-2021").unwrap();
+    // De verdeling van de matrix neemt de (alleen ingediende, niet ontvankelijk verklaarde) aanvraag niet mee; het
+    // besluit krijgt daarom een eigen, klein resultaat in de vorm van schema/verdeelresultaat.schema.json.
+    let _ = vr;
+    let resultaat = json!({
+        "regels": {"plafond": "412000000.00"},
+        "deelplannen": [{"penvoerder": "GM0479", "kenmerk": "ZAANSTAD-2021-01", "deelplan": "DP1", "uitkomst": "toegekend",
+            "gevraagd": "1000000.00", "toegekend": "1000000.00", "rang": 1, "score": "8.00", "uitleg": "matrix"}],
+        "uitkeringen": [{"gemeente": "GM0479", "bedrag": "1000000.00"}],
+    });
+    let inhoud = h::inhoud_uit_verdeling(ronde, vid, &resultaat).unwrap().remove("GM0479").unwrap();
+    let mut rij = h::nieuwe_rij("vhf-2021", "GM0479", vid, 1, &inhoud, None, "matrix-opsteller", 0);
+    let mut tx = db.schrijf().await.unwrap();
+    vhf::db::besluiten::voeg_toe(&mut tx, &rij).await.unwrap();
+    rij.status = "ondertekend".into();
+    rij.datum = Some("2021-07-01".into());
+    rij.ondertekend_door = Some("matrix-ondertekenaar".into());
+    let datum: jiff::civil::Date = "2021-07-01".parse().unwrap();
+    let brief = serde_json::to_string(&h::stel_brief_op(&rij, &inhoud, &vhf::brief::Sjabloon::van_ronde("vhf-2021", None).unwrap(), datum)).unwrap();
+    assert!(vhf::db::besluiten::onderteken(&mut tx, &rij.id, "matrix-ondertekenaar", 0, "2021-07-01", "2021-08-12", &brief, "").await.unwrap());
+    tx.commit().await.unwrap();
+    rij.id
+}
+
 async fn matrix(app: App) {
     let (id, doc, vid) = zaai_voor_matrix(&app).await;
     let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    let bid = zaai_besluit(&db, &vid).await;
     use vhf::toegang::Rol;
     let kolommen: Vec<(&str, reqwest::Client)> = vec![
         ("publiek", reqwest::Client::new()),
@@ -1630,6 +1675,8 @@ async fn matrix(app: App) {
                     "vhf-2021"
                 } else if r.pad.starts_with("/verdeling") {
                     &vid
+                } else if r.pad.starts_with("/besluiten/") {
+                    &bid
                 } else if r.pad.starts_with("/gebruikers") {
                     "matrix-doel"
                 } else if r.pad.starts_with("/rolverzoeken") {
@@ -2915,4 +2962,352 @@ async fn aanvulling_en_prioriteit_op_postgresql() {
     if let Some(app) = postgres().await {
         aanvulling_en_prioriteit(app).await;
     }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Besluiten per gemeente (issue 11): opstellen voor een hele ronde, vier ogen, onveranderlijk na ondertekenen,
+// correctie met verwijzing, zicht per gemeente, en de brief als PDF/A die pdftotext terugleest.
+
+/// `pdftotext` (poppler-utils), of `None` met een melding; in CI is een ontbrekende pdftotext een fout.
+fn pdftotext() -> Option<std::path::PathBuf> {
+    let p = std::path::PathBuf::from("/usr/bin/pdftotext");
+    if p.exists() {
+        return Some(p);
+    }
+    assert!(std::env::var_os("CI").is_none(), "CI moet pdftotext hebben (.ci/run installeert poppler-utils)");
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "OVERGESLAGEN: pdftotext ontbreekt (apt-get install poppler-utils); de brieven worden niet teruggelezen");
+    None
+}
+
+/// De tekst van een PDF, met alle witruimte tot één spatie samengevouwen.
+fn tekst_van_pdf(pdftotext: &std::path::Path, pdf: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(uniek("vhf-brief"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bestand = dir.join("brief.pdf");
+    std::fs::write(&bestand, pdf).unwrap();
+    let o = std::process::Command::new(pdftotext).args(["-enc", "UTF-8"]).arg(&bestand).arg("-").output().unwrap();
+    assert!(o.status.success(), "pdftotext: {}", String::from_utf8_lossy(&o.stderr));
+    samengevouwen(&String::from_utf8(o.stdout).unwrap())
+}
+
+fn samengevouwen(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Een bedrag zoals de brief het schrijft: "21200000.00" → "€ 21.200.000,00".
+fn euro(s: &str) -> String {
+    vhf_core::geld::Bedrag::parse(s).unwrap().to_string()
+}
+
+/// PDF/A-2a volgens de ruwe bytes: XMP met pdfaid:part 2 en conformance A, een output intent met ICC-profiel,
+/// ingebedde lettertypen, een tagboom en de taal.
+fn is_pdfa(pdf: &[u8]) -> Result<(), String> {
+    let t = String::from_utf8_lossy(pdf);
+    let xmp = t.find("<x:xmpmeta").map(|i| &t[i..]).ok_or("geen XMP-metadata")?;
+    let part = xmp.contains("<pdfaid:part>2</pdfaid:part>") || xmp.contains("pdfaid:part=\"2\"");
+    let conf = xmp.contains("<pdfaid:conformance>A</pdfaid:conformance>") || xmp.contains("pdfaid:conformance=\"A\"");
+    if !(part && conf) {
+        return Err(format!("XMP zonder pdfaid:part 2 / conformance A: {}", &xmp[..xmp.len().min(2000)]));
+    }
+    for nodig in ["/OutputIntents", "/GTS_PDFA1", "/DestOutputProfile", "/FontFile2", "/StructTreeRoot", "/MarkInfo", "/Lang"] {
+        if !t.contains(nodig) {
+            return Err(format!("{nodig} ontbreekt"));
+        }
+    }
+    Ok(())
+}
+
+async fn besluiten_van_een_ronde(app: App) {
+    use vhf::toegang::Rol;
+    app.zet_klok("2021-07-01T10:00:00Z");
+    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    // Een gegenereerde ronde zoals 2021 (48 aanvragen, 75 deelplannen, scores van de commissie), door de
+    // behandelaar beoordeeld en door de beslisser verdeeld en besloten.
+    assert_eq!(vhf::server::demo::zaai(&db, &object_store::memory::InMemory::new()).await.unwrap(), 48);
+    let l: Value = app.rvo.get(app.url("/aanvragen?ronde=vhf-2021&per_pagina=500")).send().await.unwrap().json().await.unwrap();
+    for a in l["data"].as_array().unwrap() {
+        let id = a["id"].as_str().unwrap();
+        for (i, naar) in ["ontvankelijk", "in_beoordeling", "beoordeeld"].into_iter().enumerate() {
+            let r = app
+                .rvo
+                .post(app.url(&format!("/aanvragen/{id}/statusovergangen")))
+                .header("If-Match", format!("\"{}\"", a["versie"].as_i64().unwrap() + i as i64))
+                .json(&json!({"naar": naar, "reden": "besluitentest"}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{id} naar {naar}: {}", r.text().await.unwrap());
+        }
+    }
+    // Vóór het besluit over de verdeling zijn er geen besluiten op te stellen.
+    let r = app.bzk.post(app.url("/rondes/vhf-2021/besluiten")).json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let v: Value = app.bzk.post(app.url("/rondes/vhf-2021/verdelingen")).json(&json!({})).send().await.unwrap().json().await.unwrap();
+    let vid = v["id"].as_str().unwrap().to_string();
+    let r = app.bzk.post(app.url(&format!("/verdelingen/{vid}/besluit"))).json(&json!({"reden": "verdeling 2021"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+
+    // Alle gemeenten in één keer: één besluit per penvoerder, als concept.
+    let r = app.bzk.post(app.url("/rondes/vhf-2021/besluiten")).json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let o: Value = r.json().await.unwrap();
+    let opgesteld = o["opgesteld"].as_array().unwrap().clone();
+    let gemeenten: std::collections::BTreeSet<&str> = v["deelplannen"].as_array().unwrap().iter().map(|d| d["penvoerder"].as_str().unwrap()).collect();
+    assert_eq!(opgesteld.len(), gemeenten.len());
+    for soort in ["toekenning", "afwijzing"] {
+        assert!(opgesteld.iter().any(|b| b["besluittype"] == soort), "geen {soort} in {o}");
+    }
+    // Nog eens: elke gemeente heeft er al een.
+    let o2: Value = app.bzk.post(app.url("/rondes/vhf-2021/besluiten")).json(&json!({})).send().await.unwrap().json().await.unwrap();
+    assert_eq!(o2["opgesteld"].as_array().unwrap().len(), 0);
+    assert_eq!(o2["overgeslagen"].as_array().unwrap().len(), gemeenten.len());
+
+    let toekenning = opgesteld.iter().find(|b| b["besluittype"] == "toekenning").unwrap();
+    let bid = toekenning["id"].as_str().unwrap().to_string();
+    let gemeente = toekenning["gemeente"].as_str().unwrap().to_string();
+    let eigen = client_met(&gebruiker_met_token(&db, "besluit-gemeente", Rol::Aanvrager, Some(&gemeente)).await);
+    let ander_code = if gemeente == "GM0363" { "GM0479" } else { "GM0363" };
+    let ander = client_met(&gebruiker_met_token(&db, "besluit-ander", Rol::Aanvrager, Some(ander_code)).await);
+    // Een concept is voor de gemeente nog niet te zien.
+    assert_eq!(eigen.get(app.url(&format!("/besluiten/{bid}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+
+    // Vier ogen: de opsteller ondertekent niet zelf (403, Nederlands, in het audittrail); een ander wel.
+    let r = app.bzk.post(app.url(&format!("/besluiten/{bid}/ondertekening"))).json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    let p: Value = r.json().await.unwrap();
+    assert!(p["detail"].as_str().unwrap().contains("een andere beslisser"), "{p}");
+    let geweigerd = auditregels(&app, "besluit.ondertekening_geweigerd").await;
+    assert_eq!(geweigerd.len(), 1);
+    assert_eq!(geweigerd[0]["actor"], "bzk");
+    // Ook niet via een herhaling met een sleutel, en ook niet rechtstreeks in de opslag.
+    let r = app.bzk.post(app.url(&format!("/besluiten/{bid}/ondertekening"))).header("Idempotency-Key", "x1").json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    {
+        let mut tx = db.schrijf().await.unwrap();
+        assert!(!vhf::db::besluiten::onderteken(&mut tx, &bid, "bzk", 0, "2021-07-01", "2021-08-12", "{}", "").await.unwrap());
+        tx.commit().await.unwrap();
+    }
+    let b: Value = app.bzk.get(app.url(&format!("/besluiten/{bid}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(b["status"], "concept");
+    let bzk2 = client_met(&gebruiker_met_token(&db, "bzk-2", Rol::Beslisser, None).await);
+    let r = bzk2.post(app.url(&format!("/besluiten/{bid}/ondertekening"))).json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let b: Value = r.json().await.unwrap();
+    assert_eq!((b["status"].as_str(), b["ondertekend_door"].as_str(), b["opgesteld_door"].as_str()), (Some("ondertekend"), Some("bzk-2"), Some("bzk")));
+    assert_eq!(
+        (b["datum"].as_str(), b["verzenddatum"].as_str(), b["bezwaartermijn"]["tot_en_met"].as_str()),
+        (Some("2021-07-01"), Some("2021-07-01"), Some("2021-08-12"))
+    );
+    let sha = b["informatieobjecten"][0]["sha256"].as_str().unwrap().to_string();
+
+    // Ondertekend is onveranderlijk: nog eens ondertekenen is 409, en de brief blijft bit voor bit dezelfde.
+    for c in [&app.bzk, &bzk2] {
+        assert_eq!(c.post(app.url(&format!("/besluiten/{bid}/ondertekening"))).json(&json!({})).send().await.unwrap().status(), StatusCode::CONFLICT);
+    }
+    app.zet_klok("2021-07-20T10:00:00Z");
+    let pdf = eigen.get(app.url(&format!("/besluiten/{bid}/brief"))).send().await.unwrap();
+    assert_eq!(pdf.status(), StatusCode::OK);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let pdf = pdf.bytes().await.unwrap();
+    assert_eq!(sha256_hex(&pdf), sha, "de brief van een ondertekend besluit verandert niet");
+    is_pdfa(&pdf).unwrap();
+    // Zicht: de gemeente zelf leest het besluit, een andere gemeente krijgt 404 (ook voor de brief en in de lijst).
+    assert_eq!(eigen.get(app.url(&format!("/besluiten/{bid}"))).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(ander.get(app.url(&format!("/besluiten/{bid}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(ander.get(app.url(&format!("/besluiten/{bid}/brief"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let lijst: Value = ander.get(app.url("/rondes/vhf-2021/besluiten")).send().await.unwrap().json().await.unwrap();
+    assert!(!lijst.to_string().contains(&bid));
+    let lijst: Value = eigen.get(app.url("/rondes/vhf-2021/besluiten")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(lijst["totaal"], 1, "alleen het ondertekende besluit van de eigen gemeente: {lijst}");
+    for c in [&app.rvo, &app.auditor] {
+        assert_eq!(c.get(app.url(&format!("/besluiten/{bid}/brief"))).send().await.unwrap().status(), StatusCode::OK);
+    }
+
+    // Correctie: een nieuw concept dat naar het oude verwijst; het oude blijft zoals het was.
+    let dp = &b["deelplannen"][0];
+    let lager = vhf_core::geld::Bedrag::parse(dp["toegekend"].as_str().unwrap()).unwrap().minus(vhf_core::geld::Bedrag::euro(1000)).unwrap();
+    let wijziging = json!({"reden": "rekenfout in de projectkosten", "deelplannen": [{"kenmerk": dp["kenmerk"], "deelplan": dp["deelplan"], "toegekend": serde_json::to_value(lager).unwrap(), "uitleg": "projectkosten 1000 euro te hoog"}]});
+    let r = app.bzk.post(app.url(&format!("/besluiten/{bid}/correctie"))).json(&json!({"reden": ""})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = bzk2.post(app.url(&format!("/besluiten/{bid}/correctie"))).json(&wijziging).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let c: Value = r.json().await.unwrap();
+    let cid = c["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        (c["vervangt"].as_str(), c["status"].as_str(), c["besluittype"].as_str()),
+        (Some(bid.as_str()), Some("concept"), Some("gedeeltelijke_toekenning"))
+    );
+    assert!(c["identificatie"].as_str().unwrap().ends_with("-2"), "{c}");
+    let oud: Value = app.bzk.get(app.url(&format!("/besluiten/{bid}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!((oud["vervangen_door"].as_str(), oud["status"].as_str()), (Some(cid.as_str()), Some("ondertekend")));
+    assert_eq!(oud["informatieobjecten"][0]["sha256"], sha.as_str());
+    assert_eq!(oud["totaal"], b["totaal"]);
+    assert_eq!(app.bzk.post(app.url(&format!("/besluiten/{bid}/correctie"))).json(&wijziging).send().await.unwrap().status(), StatusCode::CONFLICT);
+    // Ook een correctie langs vier ogen: bzk-2 stelde haar op, bzk ondertekent.
+    assert_eq!(bzk2.post(app.url(&format!("/besluiten/{cid}/ondertekening"))).json(&json!({})).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.bzk.post(app.url(&format!("/besluiten/{cid}/ondertekening"))).json(&json!({})).send().await.unwrap().status(), StatusCode::OK);
+
+    // Alle andere besluiten ondertekenen (door bzk-2) en elke brief teruglezen.
+    for x in &opgesteld {
+        let id = x["id"].as_str().unwrap();
+        if id != bid {
+            assert_eq!(bzk2.post(app.url(&format!("/besluiten/{id}/ondertekening"))).json(&json!({})).send().await.unwrap().status(), StatusCode::OK);
+        }
+    }
+    let alle: Value = app.auditor.get(app.url("/rondes/vhf-2021/besluiten")).send().await.unwrap().json().await.unwrap();
+    let alle = alle["data"].as_array().unwrap().clone();
+    assert_eq!(alle.len(), gemeenten.len() + 1);
+    if let Some(pdftotext) = pdftotext() {
+        let mut redenen = 0;
+        for x in &alle {
+            let id = x["id"].as_str().unwrap();
+            let pdf = app.rvo.get(app.url(&format!("/besluiten/{id}/brief"))).send().await.unwrap().bytes().await.unwrap();
+            is_pdfa(&pdf).unwrap_or_else(|e| panic!("{id}: {e}"));
+            let t = tekst_van_pdf(&pdftotext, &pdf);
+            assert!(t.contains("Stcrt. 2021, 12579"), "{id}: geen grondslag in {t}");
+            assert!(t.contains("Regeling specifieke uitkering herstructurering volkshuisvesting"), "{id}");
+            assert!(t.contains("zes weken") && t.contains("Algemene wet bestuursrecht"), "{id}: geen bezwaarclausule");
+            assert!(t.contains("Totaal uitkering") && t.contains(&euro(x["totaal"].as_str().unwrap())), "{id}: totaal {} ontbreekt in {t}", x["totaal"]);
+            for d in x["deelplannen"].as_array().unwrap() {
+                let naam = format!("{} – {}", d["kenmerk"].as_str().unwrap(), d["deelplan"].as_str().unwrap());
+                assert!(t.contains(&naam), "{id}: deelplan {naam} ontbreekt in {t}");
+                for k in ["gevraagd", "toegekend"] {
+                    assert!(t.contains(&euro(d[k].as_str().unwrap())), "{id}: {k} {} van {naam} ontbreekt", d[k]);
+                }
+                // Elke reden (toetsing, advies, rang en restant van het plafond) staat er in zijn geheel (zonder witruimte
+                // en afbreekstreepjes vergeleken: pdftotext plakt "grens-" aan het eind van een regel aan "of").
+                let kaal = |s: &str| s.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>();
+                assert!(kaal(&t).contains(&kaal(d["uitleg"].as_str().unwrap())), "{id}: reden van {naam} ontbreekt: {}\n{t}", d["uitleg"]);
+            }
+            if x["besluittype"] == "afwijzing" {
+                assert!(t.contains("Ik wijs uw aanvraag af"), "{id}");
+                assert!(!t.contains("SiSa"), "{id}: een afwijzing heeft geen verplichtingen bij de uitkering");
+                redenen += 1;
+            } else {
+                assert!(t.contains("SiSa") && t.contains("teruggevorderd") && t.contains("instemming"), "{id}: verplichtingen ontbreken");
+            }
+        }
+        assert!(redenen > 0);
+    }
+
+    // Bezwaar tegen het ondertekende besluit (verzonden 1 juli, bezwaartermijn tot en met 12 augustus 2021).
+    let nieuw_bezwaar = |ontvangen: &str| json!({"ontvangen_op": ontvangen, "gronden": "de score voor haalbaarheid is te laag"});
+    assert_eq!(
+        app.rvo.post(app.url("/besluiten/BSonbekend/bezwaren")).json(&nieuw_bezwaar("2021-07-15")).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    let r = app.rvo.post(app.url(&format!("/besluiten/{bid}/bezwaren"))).json(&json!({"ontvangen_op": "2021-07-15", "gronden": " "})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app.rvo.post(app.url(&format!("/besluiten/{bid}/bezwaren"))).json(&nieuw_bezwaar("2021-07-15")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let z: Value = r.json().await.unwrap();
+    let zid = z["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        (z["tijdig"].as_bool(), z["beslissen_uiterlijk"].as_str(), z["termijn_verstreken"].as_bool()),
+        (Some(true), Some("2021-09-23"), Some(false)),
+        "{z}"
+    );
+    // Een ontvangstdatum in de toekomst kan niet.
+    let r = app.rvo.post(app.url(&format!("/besluiten/{bid}/bezwaren"))).json(&nieuw_bezwaar("2021-08-20")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Na 23 september is het open bezwaar over zijn beslistermijn; een bezwaar van 20 augustus is te laat.
+    app.zet_klok("2021-09-30T10:00:00Z");
+    let l: Value = app.bzk.get(app.url("/bezwaren?ronde=vhf-2021&termijn_verstreken=true")).send().await.unwrap().json().await.unwrap();
+    assert_eq!((l["totaal"].as_u64(), l["data"][0]["id"].as_str()), (Some(1), Some(zid.as_str())), "{l}");
+    let laat: Value =
+        app.rvo.post(app.url(&format!("/besluiten/{bid}/bezwaren"))).json(&nieuw_bezwaar("2021-08-20")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(laat["te_laat"], true, "{laat}");
+    // De gemeente ziet haar eigen bezwaren, een andere gemeente niet.
+    let l: Value = eigen.get(app.url("/bezwaren")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(l["totaal"], 2);
+    let l: Value = ander.get(app.url("/bezwaren")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(l["totaal"], 0);
+    // Afhandelen: gegrond, met de correctie die het besluit vervangt (een ander besluit is geen correctie ervan).
+    let af = |correctie: &str| json!({"uitkomst": "gegrond", "toelichting": "de haalbaarheid is opnieuw gewogen", "correctie": correctie});
+    assert_eq!(app.bzk.post(app.url(&format!("/bezwaren/{zid}/afhandeling"))).json(&af(&bid)).send().await.unwrap().status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app.bzk.post(app.url(&format!("/bezwaren/{zid}/afhandeling"))).json(&af(&cid)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let z: Value = r.json().await.unwrap();
+    assert_eq!((z["status"].as_str(), z["correctie"].as_str(), z["termijn_verstreken"].as_bool()), (Some("afgehandeld"), Some(cid.as_str()), Some(false)));
+    assert_eq!(app.bzk.post(app.url(&format!("/bezwaren/{zid}/afhandeling"))).json(&af(&cid)).send().await.unwrap().status(), StatusCode::CONFLICT);
+    // Nu staat alleen het late bezwaar nog open over zijn termijn.
+    let l: Value = app.bzk.get(app.url("/bezwaren?termijn_verstreken=true")).send().await.unwrap().json().await.unwrap();
+    assert_eq!((l["totaal"].as_u64(), l["data"][0]["id"].as_str()), (Some(1), laat["id"].as_str()), "{l}");
+    assert_eq!(auditregels(&app, "bezwaar.geregistreerd").await.len(), 2);
+    assert_eq!(auditregels(&app, "bezwaar.afgehandeld").await.len(), 1);
+
+    // De opdrachtregel maakt alle brieven van de ronde uit dezelfde database.
+    let dir = std::env::temp_dir().join(uniek("vhf-brieven"));
+    let begin = std::time::Instant::now();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_vhf"))
+        .args(["besluiten", "render", "--ronde", "vhf-2021", "--uit"])
+        .arg(&dir)
+        .env("DATABASE_URL", &app.database_url)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    eprintln!("vhf besluiten render: {} brieven in {:.2} s", alle.len(), begin.elapsed().as_secs_f64());
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), alle.len());
+    let stdout = String::from_utf8(o.stdout).unwrap();
+    assert!(stdout.contains(&format!("{} brieven van vhf-2021", alle.len())), "{stdout}");
+    // Het sjabloon is zonder nieuwe versie te wijzigen (--brieven of VHF_BRIEVEN): een concept krijgt de nieuwe
+    // woorden, een ondertekende brief blijft bit voor bit wat bij het ondertekenen werd vastgelegd.
+    let r = app.bzk.post(app.url(&format!("/besluiten/{cid}/correctie"))).json(&json!({"reden": "nog een correctie"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let c2: Value = r.json().await.unwrap();
+    let sjablonen = std::env::temp_dir().join(uniek("vhf-sjablonen"));
+    std::fs::create_dir_all(&sjablonen).unwrap();
+    let eigen_sjabloon = include_str!("../../../data/brieven/vhf-2021.toml").replace("slot = \"Hoogachtend,\"", "slot = \"Met vriendelijke groet,\"");
+    std::fs::write(sjablonen.join("vhf-2021.toml"), eigen_sjabloon).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_vhf"))
+        .args(["besluiten", "render", "--ronde", "vhf-2021", "--uit"])
+        .arg(dir.join("eigen"))
+        .arg("--brieven")
+        .arg(&sjablonen)
+        .env("DATABASE_URL", &app.database_url)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8(o.stdout).unwrap().contains("1 concept"));
+    let opgeslagen = std::fs::read(dir.join("eigen").join(format!("{}.pdf", b["identificatie"].as_str().unwrap()))).unwrap();
+    assert_eq!(sha256_hex(&opgeslagen), sha, "een ondertekende brief verandert niet met het sjabloon");
+    if let Some(pdftotext) = pdftotext() {
+        let concept = std::fs::read(dir.join("eigen").join(format!("{}.pdf", c2["identificatie"].as_str().unwrap()))).unwrap();
+        let t = tekst_van_pdf(&pdftotext, &concept);
+        assert!(t.contains("Met vriendelijke groet,") && !t.contains("Hoogachtend") && t.contains("CONCEPT"), "{t}");
+    }
+    // De Engelse naam doet hetzelfde.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_vhf"))
+        .args(["decisions", "render", "--round", "vhf-2021", "--out"])
+        .arg(dir.join("en"))
+        .env("DATABASE_URL", &app.database_url)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    keten_klopt(&app).await;
+}
+
+#[tokio::test]
+async fn besluiten_vier_ogen_correctie_en_brief_op_sqlite() {
+    besluiten_van_een_ronde(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn besluiten_vier_ogen_correctie_en_brief_op_postgresql() {
+    if let Some(app) = postgres().await {
+        besluiten_van_een_ronde(app).await;
+    }
+}
+
+/// Elk meegeleverd briefsjabloon is te lezen en kent alleen bekende plaatshouders; een onbekende is een fout.
+#[test]
+fn briefsjablonen_zijn_geldig() {
+    for r in vhf_core::regeling::Ronde::ingebouwd() {
+        vhf::brief::Sjabloon::van_ronde(&r.id, None).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let tekst = include_str!("../../../data/brieven/vhf-2021.toml").replace("{bezwaar_tot}", "{bezwaartermijn_tot}");
+    let fout = vhf::brief::Sjabloon::lees("test", &tekst).unwrap_err();
+    assert!(fout.to_string().contains("onbekende plaatshouder {bezwaartermijn_tot}"), "{fout}");
 }

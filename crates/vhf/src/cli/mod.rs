@@ -9,6 +9,7 @@
 
 mod allocate;
 mod backup;
+mod besluiten;
 mod check;
 mod hulp;
 mod rounds;
@@ -230,6 +231,12 @@ enum Opdracht {
         #[command(subcommand)]
         opdracht: AuditOpdracht,
     },
+    /// Besluiten per gemeente: `vhf besluiten render --ronde vhf-2021 --uit brieven` maakt de brief van elk besluit (PDF/A).
+    #[command(alias = "decisions")]
+    Besluiten {
+        #[command(subcommand)]
+        opdracht: BesluitenOpdracht,
+    },
     /// Demo-gegevens.
     Demo {
         #[command(subcommand)]
@@ -257,6 +264,24 @@ enum SchemaSoort {
     Aanvraag,
     Verdeling,
     Verdeelresultaat,
+}
+
+#[derive(Subcommand)]
+enum BesluitenOpdracht {
+    /// Maak de brief (PDF/A-2a) van elk besluit van een ronde: ondertekend zoals bewaard, een concept als concept.
+    Render {
+        /// De ronde (bijvoorbeeld vhf-2021).
+        #[arg(long, alias = "round", value_name = "RONDE")]
+        ronde: String,
+        /// Map voor de PDF's (wordt gemaakt als hij niet bestaat).
+        #[arg(long, alias = "out", value_name = "MAP", default_value = "brieven")]
+        uit: PathBuf,
+        /// Map met eigen briefsjablonen (<ronde>.toml); ook via VHF_BRIEVEN. Standaard: de ingebouwde.
+        #[arg(long, value_name = "MAP")]
+        brieven: Option<PathBuf>,
+        #[command(flatten)]
+        db: Databasekeuze,
+    },
 }
 
 #[derive(Subcommand)]
@@ -321,6 +346,9 @@ pub fn main() -> ExitCode {
         }
         Opdracht::Gebruiker { opdracht: GebruikerOpdracht::Deactiveren { id, db } } => toegang::deactiveer(&db.opdrachtregel(), &id, &mut fout, &mut uit),
         Opdracht::Audit { opdracht: AuditOpdracht::Verify { db } } => toegang::verifieer(&db.opdrachtregel(), &mut fout, &mut uit),
+        Opdracht::Besluiten { opdracht: BesluitenOpdracht::Render { ronde, uit: map, brieven, db } } => {
+            besluiten::render(&db.opdrachtregel(), &ronde, &map, brieven.as_deref(), &mut fout, &mut uit)
+        }
         Opdracht::Rounds { ronde, json } => rounds::run(ronde.as_deref(), json, &mut uit, &mut fout),
         Opdracht::Schema { soort } => {
             let schema = match soort {

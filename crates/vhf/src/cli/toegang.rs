@@ -14,14 +14,14 @@ use crate::db::Db;
 use crate::db::audit::Gebeurtenis;
 use crate::toegang::{Gebruiker, Reikwijdte, Rol};
 
-fn runtime() -> tokio::runtime::Runtime {
+pub(super) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio")
 }
 
 /// Verbindt met de database van de configuratie. `maken`: een nieuwe SQLite-database mag ontstaan (bij het
 /// aanmaken van de eerste beheerder); anders moet ze er al zijn (een controle op een lege, net gemaakte database
 /// zou niets zeggen).
-async fn verbind(o: &Opdrachtregel, maken: bool) -> Result<Db, String> {
+pub(super) async fn verbind(o: &Opdrachtregel, maken: bool) -> Result<Db, String> {
     let c = Configuratie::laad(o, |k| std::env::var(k).ok())?;
     if c.database_url.is_none() {
         let bestand = c.data_dir.join("vhf.db");

@@ -6,6 +6,7 @@
 pub mod aanvragen;
 pub mod audit;
 pub mod beheer;
+pub mod besluiten;
 pub mod documenten;
 pub mod groep;
 pub mod idempotentie;
@@ -44,6 +45,7 @@ const MIGRATIES: &[(i64, &str, Migratie)] = &[
     (9, "rollen_en_tokens", Migratie::Draagbaar(include_str!("../../migrations/0009_rollen_en_tokens.sql"))),
     (10, "werkversie_en_toetsstand", Migratie::Draagbaar(include_str!("../../migrations/0010_werkversie_en_toetsstand.sql"))),
     (11, "documenten_per_aanvraag", Migratie::Draagbaar(include_str!("../../migrations/0011_documenten_per_aanvraag.sql"))),
+    (12, "besluiten", Migratie::Draagbaar(include_str!("../../migrations/0012_besluiten.sql"))),
 ];
 
 enum Migratie {

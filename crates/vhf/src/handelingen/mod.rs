@@ -10,6 +10,7 @@
 //! of het verborgen veld `_sleutel` van een formulier) doet niets opnieuw en geeft het bewaarde resultaat.
 
 pub mod aanvragen;
+pub mod besluiten;
 pub mod verdeling;
 
 use serde_json::Value;

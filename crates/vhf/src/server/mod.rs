@@ -6,6 +6,7 @@
 
 pub mod aanvragen;
 pub mod beheer;
+pub mod besluiten;
 pub mod demo;
 pub mod documenten;
 pub mod fout;

@@ -48,6 +48,8 @@ pub fn alle() -> Vec<Route> {
     v.extend(super::aanvragen::routes());
     v.extend(super::documenten::routes());
     v.extend(super::verdeling::routes());
+    v.extend(super::besluiten::routes());
+    v.extend(super::besluiten::bezwaarroutes());
     v.extend(super::beheer::routes());
     v.extend(super::sessies::routes());
     v.extend(super::oidc::routes());
