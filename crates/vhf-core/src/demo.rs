@@ -250,7 +250,14 @@ pub fn genereer(ronde: &Ronde, deelplannen: usize, zaad: u64) -> Verdeelinvoer {
             });
         }
     }
-    Verdeelinvoer { ronde: ronde.id.clone(), aanvragen, beoordelingen, eerdere_uitkomsten: eerder, geuploade_documenten: None }
+    Verdeelinvoer {
+        ronde: ronde.id.clone(),
+        aanvragen,
+        beoordelingen,
+        eerdere_uitkomsten: eerder,
+        parameterwijzigingen: Vec::new(),
+        geuploade_documenten: None,
+    }
 }
 
 /// Negen leden, elk met een conflict met één of twee gemeenten; per subsidiabel deelplan drie leden zonder

@@ -667,11 +667,44 @@ pub struct Verdeelinvoer {
     /// Uitkomsten van eerdere rondes (bijvoorbeeld de besloten verdelingen van dit systeem), elk met bron.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub eerdere_uitkomsten: Vec<EerdereUitkomst>,
+    /// Gedateerde parameterwijzigingen van de ronde bovenop `data/rondes/` (zoals de server ze bewaart, elk met
+    /// bron): met deze lijst rekent `vhf allocate` met dezelfde parameters als de verdeling van de server.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parameterwijzigingen: Vec<Parameterwijziging>,
     /// Geen deel van het bestand: de documenten die op de server per aanvraag (kenmerk) zijn geüpload. Gezet,
     /// dan toetst E15 daarop in plaats van op de documentenlijst van elke aanvraag (`vhf allocate` op een bestand
     /// heeft alleen die lijst).
     #[serde(skip)]
     pub geuploade_documenten: Option<BTreeMap<String, Vec<crate::aanvraag::Document>>>,
+}
+
+/// Eén gedateerde parameterwijziging in een verdeelbestand (dezelfde velden als
+/// `POST /api/v1/rondes/{id}/parameterwijzigingen`).
+#[derive(Clone, Debug, Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Parameterwijziging {
+    pub parameter: String,
+    #[schemars(with = "String", extend("format" = "date"))]
+    pub vanaf: jiff::civil::Date,
+    pub waarde: serde_json::Value,
+    pub bron: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub toelichting: Option<String>,
+}
+
+impl Verdeelinvoer {
+    /// De ronde met de parameterwijzigingen van dit bestand erbij (geen: de ronde zelf).
+    pub fn ronde_met_wijzigingen(&self, ronde: &crate::regeling::Ronde) -> Result<crate::regeling::Ronde, String> {
+        if self.parameterwijzigingen.is_empty() {
+            return Ok(ronde.clone());
+        }
+        ronde.met_wijzigingen(self.parameterwijzigingen.iter().map(|w| {
+            (
+                w.parameter.as_str(),
+                crate::regeling::Wijziging { vanaf: w.vanaf, waarde: w.waarde.clone(), bron: w.bron.clone(), toelichting: w.toelichting.clone() },
+            )
+        }))
+    }
 }
 
 /// Maakt de kandidaten uit de toetsing en het oordeel van de commissie. Een subsidiabel deelplan zonder

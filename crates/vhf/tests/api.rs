@@ -1435,6 +1435,7 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /rondes/{id}/scores", "AVVVTTVVV"),
     ("POST /rondes/{id}/verdelingen", "AVVVVVTVV"),
     ("GET /verdelingen/{id}", "AVVTVVTTV"),
+    ("GET /verdelingen/{id}/dossier", "AVVTVVTTV"),
     ("POST /verdelingen/{id}/besluit", "AVVVVVTVV"),
     ("GET /besluiten", "TTTTTTTTT"),
     // Besluiten per gemeente: opstellen, ondertekenen en corrigeren doet het ministerie; lezen de gemeente zelf (een
@@ -3310,4 +3311,69 @@ fn briefsjablonen_zijn_geldig() {
     let tekst = include_str!("../../../data/brieven/vhf-2021.toml").replace("{bezwaar_tot}", "{bezwaartermijn_tot}");
     let fout = vhf::brief::Sjabloon::lees("test", &tekst).unwrap_err();
     assert!(fout.to_string().contains("onbekende plaatshouder {bezwaartermijn_tot}"), "{fout}");
+}
+
+/// Het verdeeldossier (issue 11): de invoer van een verdeling van de server, als bestand door `vhf allocate --json`
+/// gehaald, geeft byte voor byte de bewaarde uitvoer, ook met een parameterwijziging van de ronde; en de uitvoer
+/// noemt dezelfde uitkeringen als de verdeling van de server.
+async fn verdeeldossier(app: App) {
+    app.zet_klok("2021-07-01T10:00:00Z");
+    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    assert_eq!(vhf::server::demo::zaai(&db, &object_store::memory::InMemory::new()).await.unwrap(), 48);
+    let l: Value = app.rvo.get(app.url("/aanvragen?ronde=vhf-2021&per_pagina=500")).send().await.unwrap().json().await.unwrap();
+    for a in l["data"].as_array().unwrap() {
+        let r = app
+            .rvo
+            .post(app.url(&format!("/aanvragen/{}/statusovergangen", a["id"].as_str().unwrap())))
+            .header("If-Match", format!("\"{}\"", a["versie"]))
+            .json(&json!({"naar": "ontvankelijk", "reden": "dossiertest"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    // Een parameterwijziging die de uitkomst verandert: zonder haar in het dossier gaf `vhf allocate` iets anders.
+    let w = json!({"parameter": "btw_reserve", "vanaf": "2021-06-01", "waarde": "150000000.00", "bron": "[D] test: hogere btw-reserve"});
+    assert_eq!(app.beheer.post(app.url("/rondes/vhf-2021/parameterwijzigingen")).json(&w).send().await.unwrap().status(), StatusCode::CREATED);
+    let v: Value = app.bzk.post(app.url("/rondes/vhf-2021/verdelingen")).json(&json!({})).send().await.unwrap().json().await.unwrap();
+    let vid = v["id"].as_str().unwrap();
+    assert_eq!(v["regels"]["plafond"], "300000000.00", "de wijziging telt");
+    let r = app.rvo.get(app.url(&format!("/verdelingen/{vid}/dossier"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let d: Value = r.json().await.unwrap();
+    assert_eq!(d["invoer"]["parameterwijzigingen"][0]["parameter"], "btw_reserve");
+    let uitvoer = d["uitvoer"].as_str().unwrap();
+    assert_eq!(d["uitvoer_sha256"].as_str().unwrap(), sha256_hex(uitvoer.as_bytes()));
+    let map = std::env::temp_dir().join(uniek("vhf-dossier"));
+    std::fs::create_dir_all(&map).unwrap();
+    let bestand = map.join("dossier.json");
+    std::fs::write(&bestand, serde_json::to_string_pretty(&d["invoer"]).unwrap()).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_vhf")).args(["allocate", "--json"]).arg(&bestand).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.stdout == uitvoer.as_bytes(), "vhf allocate op het dossier geeft andere uitvoer dan bewaard");
+    // Dezelfde uitkeringen als de verdeling van de server.
+    let cli: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(cli["uitkeringen"], v["uitkeringen"]);
+    assert_eq!(cli["totalen"], v["totalen"]);
+    // Zonder de parameterwijziging in het bestand komt er iets anders uit: de test kan falen.
+    let mut zonder = d["invoer"].clone();
+    zonder.as_object_mut().unwrap().remove("parameterwijzigingen");
+    std::fs::write(&bestand, serde_json::to_string(&zonder).unwrap()).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_vhf")).args(["allocate", "--json"]).arg(&bestand).output().unwrap();
+    assert!(o.stdout != uitvoer.as_bytes());
+    // Een verdeling die niet bestaat: 404; een aanvrager mag het dossier niet zien.
+    assert_eq!(app.rvo.get(app.url("/verdelingen/VDBESTAATNIET/dossier")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.http.get(app.url(&format!("/verdelingen/{vid}/dossier"))).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn verdeeldossier_op_sqlite() {
+    verdeeldossier(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn verdeeldossier_op_postgresql() {
+    if let Some(app) = postgres().await {
+        verdeeldossier(app).await;
+    }
 }

@@ -76,6 +76,15 @@ pub fn run(o: &Opties, uit: &mut impl Write, fout: &mut impl Write) -> u8 {
         meld(&format!("vhf allocate: onbekende ronde '{ronde_id}'; bekend zijn: {}", bekend.join(", ")));
         return 2;
     };
+    // De parameterwijzigingen die het bestand meebrengt (een verdeeldossier van de server), bovenop de ronde.
+    let ronde_met = match invoer.ronde_met_wijzigingen(ronde) {
+        Ok(r) => r,
+        Err(e) => {
+            meld(&format!("{}: parameterwijzigingen: {e}", o.bestand.display()));
+            return 2;
+        }
+    };
+    let ronde = &ronde_met;
     let mut wat_als = WatAls::default();
     for w in &o.wat_als {
         if let Err(e) = wat_als.zet(w) {
@@ -86,7 +95,12 @@ pub fn run(o: &Opties, uit: &mut impl Write, fout: &mut impl Write) -> u8 {
     let peilmoment = o.peilmoment.unwrap_or_else(|| verdeling::besluitmoment(ronde));
     // De uitkomsten van eerdere rondes die vóór dit systeem besloten zijn (hun gedateerde parameter), naast wat het
     // bestand zelf aan eerdere uitkomsten meebrengt.
-    invoer.eerdere_uitkomsten.extend(verdeling::uitkomsten_buiten_systeem(Ronde::ingebouwd(), ronde, peilmoment));
+    // Een dossier van de server bevat ze al: dezelfde uitkomst telt één keer (de volgorde van het bestand blijft).
+    for u in verdeling::uitkomsten_buiten_systeem(Ronde::ingebouwd(), ronde, peilmoment) {
+        if !invoer.eerdere_uitkomsten.contains(&u) {
+            invoer.eerdere_uitkomsten.push(u);
+        }
+    }
     let basis = match verdeling::analyseer(&invoer, ronde, peilmoment, None) {
         Ok(a) => a,
         Err(f) => {

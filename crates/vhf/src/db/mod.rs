@@ -46,6 +46,7 @@ const MIGRATIES: &[(i64, &str, Migratie)] = &[
     (10, "werkversie_en_toetsstand", Migratie::Draagbaar(include_str!("../../migrations/0010_werkversie_en_toetsstand.sql"))),
     (11, "documenten_per_aanvraag", Migratie::Draagbaar(include_str!("../../migrations/0011_documenten_per_aanvraag.sql"))),
     (12, "besluiten", Migratie::Draagbaar(include_str!("../../migrations/0012_besluiten.sql"))),
+    (13, "verdeeldossier", Migratie::Draagbaar(include_str!("../../migrations/0013_verdeeldossier.sql"))),
 ];
 
 enum Migratie {

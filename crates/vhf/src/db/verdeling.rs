@@ -46,6 +46,21 @@ pub async fn voeg_verdeling_toe(c: &mut impl Verbinding, v: &VerdelingRij) -> Re
     Ok(())
 }
 
+/// Bewaart het verdeeldossier (invoer en uitvoer voor `vhf allocate`) bij een verdeling.
+pub async fn zet_dossier(c: &mut impl Verbinding, id: &str, dossier: &str) -> Result<(), sqlx::Error> {
+    query("UPDATE verdelingen SET dossier = $1 WHERE id = $2").bind(dossier).bind(id).execute(c).await?;
+    Ok(())
+}
+
+/// Het verdeeldossier van een verdeling (`None`: een verdeling van vóór het dossier, of onbekend).
+pub async fn dossier(c: &mut impl Verbinding, id: &str) -> Result<Option<String>, sqlx::Error> {
+    let r = query("SELECT dossier FROM verdelingen WHERE id = $1").bind(id).fetch_optional(c).await?;
+    Ok(match r {
+        Some(r) => r.try_get::<Option<String>>("dossier")?,
+        None => None,
+    })
+}
+
 pub async fn verdeling(c: &mut impl Verbinding, id: &str) -> Result<Option<VerdelingRij>, sqlx::Error> {
     let r = query("SELECT id, ronde, beoordeling_versie, peilmoment, resultaat, door, op, besloten_op FROM verdelingen WHERE id = $1")
         .bind(id)

@@ -187,7 +187,18 @@ pub fn invoer_van(
     buiten.sort_by(|x, y| x.kenmerk.cmp(&y.kenmerk));
     let mee: std::collections::BTreeSet<&str> = aanvragen.iter().map(|a| a.kenmerk.as_str()).collect();
     let beoordelingen = beoordelingen.alleen_voor(&mee);
-    Ok(Invoer { invoer: Verdeelinvoer { ronde: ronde.to_string(), aanvragen, beoordelingen, eerdere_uitkomsten, geuploade_documenten: None }, ids, buiten })
+    Ok(Invoer {
+        invoer: Verdeelinvoer {
+            ronde: ronde.to_string(),
+            aanvragen,
+            beoordelingen,
+            eerdere_uitkomsten,
+            parameterwijzigingen: Vec::new(),
+            geuploade_documenten: None,
+        },
+        ids,
+        buiten,
+    })
 }
 
 /// Bewaart een versie van de beoordelingen: eerst de belangenconflicten van de toewijzingen (een lid wordt nooit
@@ -394,10 +405,51 @@ pub async fn verdeel(v: &Verzoek<'_>, ronde_id: &str) -> Result<Value, ApiFout> 
         besloten_op: None,
     };
     db::voeg_verdeling_toe(&mut tx, &rij).await?;
+    let d = dossier(&mut tx, &invoer, &analyse, &v, peilmoment).await?;
+    db::zet_dossier(&mut tx, &vid, &d).await?;
     let na = json!({ "verdeling": vid, "beoordeling_versie": versie, "uitkeringen": v.uitkeringen, "sha256": crate::server::identiteit::sha256_hex(&rij.resultaat) });
     ident.leg_vast(&mut tx, nu, "verdeling.gemaakt", format!("verdeling/{vid}"), None, None, Some(na)).await?;
     afronden(tx, sleutel, 201, &resultaat).await?;
     Ok(resultaat)
+}
+
+/// Het verdeeldossier: de invoer zoals `vhf allocate` haar leest, zodat die op dit bestand precies de bewaarde
+/// uitvoer geeft. De aanvragen krijgen als documentenlijst wat er geüpload is (de server toetst E15 daarop, het
+/// bestand kent alleen een lijst), de parameterwijzigingen van de ronde komen erbij, en de uitvoer is de tekst
+/// die `vhf allocate --json` schrijft (`schema/verdeelresultaat.schema.json`, zonder de id's van de server).
+async fn dossier(
+    c: &mut impl crate::db::Verbinding,
+    invoer: &Verdeelinvoer,
+    analyse: &kern::Analyse<'_>,
+    v: &kern::Verdeling,
+    peilmoment: jiff::Timestamp,
+) -> Result<String, ApiFout> {
+    let mut bestand = invoer.clone();
+    if let Some(geupload) = bestand.geuploade_documenten.take() {
+        for a in &mut bestand.aanvragen {
+            a.documenten = geupload.get(&a.kenmerk).cloned().unwrap_or_default();
+        }
+    }
+    bestand.parameterwijzigingen = crate::db::rondes::wijzigingen(&mut *c, &invoer.ronde)
+        .await?
+        .into_iter()
+        .map(|w| vhf_core::verdeling::Parameterwijziging {
+            parameter: w.parameter,
+            vanaf: w.wijziging.vanaf,
+            waarde: w.wijziging.waarde,
+            bron: w.wijziging.bron,
+            toelichting: w.wijziging.toelichting,
+        })
+        .collect();
+    let uitvoer = vhf_core::uitslag::Uitvoer::Verdeling(Box::new(vhf_core::uitslag::van(analyse, v, None, peilmoment)));
+    let uitvoer = format!("{}\n", serde_json::to_string_pretty(&uitvoer).map_err(|e| ApiFout::Intern(e.to_string()))?);
+    Ok(json!({
+        "invoer": bestand,
+        "uitvoer": uitvoer,
+        "uitvoer_sha256": crate::server::identiteit::sha256_hex(&uitvoer),
+        "toelichting": "Sla invoer op als bestand (bijvoorbeeld dossier.json) en draai `vhf allocate --json dossier.json`: dat geeft precies de tekst van uitvoer (dezelfde SHA-256). De documentenlijst van elke aanvraag is wat er geüpload was; de parameterwijzigingen zijn die van de ronde bij het verdelen.",
+    })
+    .to_string())
 }
 
 /// Het besluit: één uitkering per gemeente, en elke aanvraag in de verdeling naar haar uitkomst. Alle aanvragen

@@ -75,6 +75,16 @@ pub fn routes() -> Vec<Route> {
             handler: get(haal),
         },
         Route {
+            methode: "GET",
+            pad: "/verdelingen/{id}/dossier",
+            samenvatting: "Het verdeeldossier: de invoer voor `vhf allocate` (aanvragen met hun geüploade documenten, beoordelingen, eerdere uitkomsten, parameterwijzigingen) en de uitvoer die `vhf allocate --json` daarop geeft, met SHA-256",
+            body: None,
+            antwoorden: &[(200, "het dossier"), (404, "bestaat niet, of een verdeling van vóór het dossier")],
+            basis: Basis::Api,
+            toegang: Toegang::Rollen(&[Beslisser, Behandelaar, Auditor]),
+            handler: get(dossier),
+        },
+        Route {
             methode: "POST",
             pad: "/verdelingen/{id}/besluit",
             samenvatting: "Leg het besluit over een verdeling vast ({reden}): uitkeringen en statussen",
@@ -225,4 +235,12 @@ async fn openbaar(State(s): State<AppState>, Query(f): Query<Filter>) -> Result<
         })
         .collect();
     Ok(Json(json!({ "data": data, "bron": "Kadaster / CBS (gemeentecodes 2021)" })).into_response())
+}
+
+/// Het verdeeldossier van een verdeling, zoals bewaard op het moment van verdelen.
+async fn dossier(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiFout> {
+    let mut c = s.db.lees().await?;
+    let d = db::dossier(&mut c, &id).await?.ok_or(ApiFout::NietGevonden)?;
+    let v: Value = serde_json::from_str(&d).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    Ok(axum::Json(v).into_response())
 }
