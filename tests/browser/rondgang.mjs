@@ -816,6 +816,18 @@ const kaartfocus = (a) => {
   return true;
 };
 
+await stap('beslisser: de besluiten per gemeente opstellen uit de besloten verdeling (ondertekenen doet een ander)', async () => {
+  await als('demo-beslisser');
+  await page.goto(`${BASIS}/besluiten?ronde=${NIEUW.ronde}`);
+  await bezoek(page, 'besluiten-leeg');
+  await verstuur_303(() => page.getByRole('button', { name: 'Besluiten opstellen uit de besloten verdeling' }).click(), `/besluiten?ronde=${NIEUW.ronde}&gedaan=opgesteld`);
+  await bezoek(page, 'besluiten-opgesteld');
+  const rijen = await page.locator('tbody tr').count();
+  if (rijen === 0) throw new Error('na opstellen staan er geen besluiten in de lijst');
+  if ((await page.getByRole('button', { name: /^Ondertekenen/ }).count()) !== 0) throw new Error('de opsteller krijgt een knop om zelf te ondertekenen');
+  await log_uit(page);
+});
+
 await stap('aanvrager: het besluit staat op het dossier, per deelplan met uitkomst, bedrag en uitleg', async () => {
   const id = aanvraag();
   await als('demo-aanvrager');

@@ -1500,6 +1500,9 @@ const MATRIX: &[(&str, &str)] = &[
     ("WEB POST /verdeling/maken", "AVVVVVTVV"),
     ("WEB GET /verdeling/{id}", "AVVVVVTTV"),
     ("WEB POST /verdeling/{id}/besluit", "AVVVVVTVV"),
+    ("WEB GET /besluiten", "ATTTVVTTV"),
+    ("WEB POST /besluiten/opstellen", "AVVVVVTVV"),
+    ("WEB POST /besluiten/{id}/ondertekenen", "AVVVVVTVV"),
     ("WEB GET /beheer", "AVVVVVVTT"),
     ("WEB POST /beheer/rolverzoeken/{id}", "AVVVVVVVT"),
     ("WEB POST /beheer/gebruikers", "AVVVVVVVT"),
@@ -3375,5 +3378,77 @@ async fn verdeeldossier_op_sqlite() {
 async fn verdeeldossier_op_postgresql() {
     if let Some(app) = postgres().await {
         verdeeldossier(app).await;
+    }
+}
+
+/// De besluiten in de browser: de beslisser stelt ze op uit de besloten verdeling, ondertekenen door dezelfde
+/// beslisser wordt geweigerd (403, Nederlandse melding, niets getekend), een tweede beslisser tekent; daarna ziet de
+/// gemeente haar eigen besluit met de brief, een andere gemeente ziet het niet.
+async fn besluiten_op_de_paginas(app: App) {
+    use vhf::toegang::Rol;
+    app.zet_klok("2021-07-01T10:00:00Z");
+    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    assert_eq!(vhf::server::demo::zaai(&db, &object_store::memory::InMemory::new()).await.unwrap(), 48);
+    let l: Value = app.rvo.get(app.url("/aanvragen?ronde=vhf-2021&per_pagina=500")).send().await.unwrap().json().await.unwrap();
+    for a in l["data"].as_array().unwrap() {
+        for (i, naar) in ["ontvankelijk", "in_beoordeling", "beoordeeld"].into_iter().enumerate() {
+            let r = app
+                .rvo
+                .post(app.url(&format!("/aanvragen/{}/statusovergangen", a["id"].as_str().unwrap())))
+                .header("If-Match", format!("\"{}\"", a["versie"].as_i64().unwrap() + i as i64))
+                .json(&json!({"naar": naar, "reden": "paginatest"}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+        }
+    }
+    let web = |p: &str| format!("{}{p}", app.basis);
+    // Zonder besloten verdeling: een Nederlandse melding op de pagina, niets opgesteld.
+    let (st, html) = formulier(&app.bzk, web("/besluiten/opstellen"), &[("ronde", "vhf-2021")]).await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    assert!(html.contains("Over geen enkele verdeling"), "{html}");
+    let v: Value = app.bzk.post(app.url("/rondes/vhf-2021/verdelingen")).json(&json!({})).send().await.unwrap().json().await.unwrap();
+    let r = app.bzk.post(app.url(&format!("/verdelingen/{}/besluit", v["id"].as_str().unwrap()))).json(&json!({"reden": "paginatest"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let (st, html) = formulier(&app.bzk, web("/besluiten/opstellen"), &[("ronde", "vhf-2021"), ("_sleutel", "opstellen-1")]).await;
+    assert_eq!(st, StatusCode::OK, "{html}");
+    assert!(html.contains("De besluiten zijn opgesteld als concept") && html.contains("een ander ondertekent"), "{html}");
+    assert!(!html.contains(">Ondertekenen<"), "de opsteller krijgt geen knop om zelf te tekenen");
+    let lijst: Value = app.bzk.get(app.url("/rondes/vhf-2021/besluiten")).send().await.unwrap().json().await.unwrap();
+    let zaanstad = lijst["data"].as_array().unwrap().iter().find(|b| b["gemeente"] == "GM0479").expect("een besluit voor Zaanstad").clone();
+    let bid = zaanstad["id"].as_str().unwrap().to_string();
+    // Dezelfde beslisser tekent via het formulier: 403, niets getekend.
+    let (st, html) = formulier(&app.bzk, web(&format!("/besluiten/{bid}/ondertekenen")), &[("ronde", "vhf-2021")]).await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "{html}");
+    assert!(html.contains("Dat kan niet"), "{html}");
+    let b: Value = app.bzk.get(app.url(&format!("/besluiten/{bid}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(b["status"], "concept");
+    // Een tweede beslisser tekent.
+    let bzk2 = client_met(&gebruiker_met_token(&db, "bzk-2", Rol::Beslisser, None).await);
+    let (st, html) = formulier(&bzk2, web(&format!("/besluiten/{bid}/ondertekenen")), &[("ronde", "vhf-2021"), ("_sleutel", "teken-1")]).await;
+    assert_eq!(st, StatusCode::OK, "{html}");
+    assert!(html.contains("Het besluit is ondertekend"), "{html}");
+    let b: Value = app.bzk.get(app.url(&format!("/besluiten/{bid}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(b["status"], "ondertekend");
+    // De gemeente ziet haar eigen ondertekende besluit met de brief; een andere gemeente niet.
+    let eigen = app.http.get(web("/besluiten?ronde=vhf-2021")).send().await.unwrap().text().await.unwrap();
+    assert!(eigen.contains(&format!("/api/v1/besluiten/{bid}/brief")) && eigen.contains("Zaanstad"), "{eigen}");
+    let ander = app.ander.get(web("/besluiten?ronde=vhf-2021")).send().await.unwrap().text().await.unwrap();
+    assert!(!ander.contains(&bid) && ander.contains("Nog geen besluiten"), "{ander}");
+    let pdf = app.http.get(app.url(&format!("/besluiten/{bid}/brief"))).send().await.unwrap();
+    assert_eq!(pdf.status(), StatusCode::OK);
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+}
+
+#[tokio::test]
+async fn besluiten_op_de_paginas_op_sqlite() {
+    besluiten_op_de_paginas(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn besluiten_op_de_paginas_op_postgresql() {
+    if let Some(app) = postgres().await {
+        besluiten_op_de_paginas(app).await;
     }
 }

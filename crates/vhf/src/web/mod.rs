@@ -14,6 +14,7 @@
 pub mod aanvragen;
 pub mod behandeling;
 pub mod beheer;
+pub mod besluiten;
 pub mod commissie;
 pub mod formulier;
 pub mod kaart;
@@ -33,5 +34,6 @@ pub fn routes() -> Vec<Route> {
     v.extend(commissie::routes());
     v.extend(verdeling::routes());
     v.extend(beheer::routes());
+    v.extend(besluiten::routes());
     v
 }
