@@ -3322,19 +3322,7 @@ fn briefsjablonen_zijn_geldig() {
 async fn verdeeldossier(app: App) {
     app.zet_klok("2021-07-01T10:00:00Z");
     let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
-    assert_eq!(vhf::server::demo::zaai(&db, &object_store::memory::InMemory::new()).await.unwrap(), 48);
-    let l: Value = app.rvo.get(app.url("/aanvragen?ronde=vhf-2021&per_pagina=500")).send().await.unwrap().json().await.unwrap();
-    for a in l["data"].as_array().unwrap() {
-        let r = app
-            .rvo
-            .post(app.url(&format!("/aanvragen/{}/statusovergangen", a["id"].as_str().unwrap())))
-            .header("If-Match", format!("\"{}\"", a["versie"]))
-            .json(&json!({"naar": "ontvankelijk", "reden": "dossiertest"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::OK);
-    }
+    demoronde_tot(&app, &db, &["ontvankelijk"]).await;
     // Een parameterwijziging die de uitkomst verandert: zonder haar in het dossier gaf `vhf allocate` iets anders.
     let w = json!({"parameter": "btw_reserve", "vanaf": "2021-06-01", "waarde": "150000000.00", "bron": "[D] test: hogere btw-reserve"});
     assert_eq!(app.beheer.post(app.url("/rondes/vhf-2021/parameterwijzigingen")).json(&w).send().await.unwrap().status(), StatusCode::CREATED);
@@ -3388,21 +3376,7 @@ async fn besluiten_op_de_paginas(app: App) {
     use vhf::toegang::Rol;
     app.zet_klok("2021-07-01T10:00:00Z");
     let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
-    assert_eq!(vhf::server::demo::zaai(&db, &object_store::memory::InMemory::new()).await.unwrap(), 48);
-    let l: Value = app.rvo.get(app.url("/aanvragen?ronde=vhf-2021&per_pagina=500")).send().await.unwrap().json().await.unwrap();
-    for a in l["data"].as_array().unwrap() {
-        for (i, naar) in ["ontvankelijk", "in_beoordeling", "beoordeeld"].into_iter().enumerate() {
-            let r = app
-                .rvo
-                .post(app.url(&format!("/aanvragen/{}/statusovergangen", a["id"].as_str().unwrap())))
-                .header("If-Match", format!("\"{}\"", a["versie"].as_i64().unwrap() + i as i64))
-                .json(&json!({"naar": naar, "reden": "paginatest"}))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(r.status(), StatusCode::OK);
-        }
-    }
+    demoronde_tot(&app, &db, &["ontvankelijk", "in_beoordeling", "beoordeeld"]).await;
     let web = |p: &str| format!("{}{p}", app.basis);
     // Zonder besloten verdeling: een Nederlandse melding op de pagina, niets opgesteld.
     let (st, html) = formulier(&app.bzk, web("/besluiten/opstellen"), &[("ronde", "vhf-2021")]).await;
@@ -3450,5 +3424,25 @@ async fn besluiten_op_de_paginas_op_sqlite() {
 async fn besluiten_op_de_paginas_op_postgresql() {
     if let Some(app) = postgres().await {
         besluiten_op_de_paginas(app).await;
+    }
+}
+
+/// De demoronde van 2021 (48 aanvragen met scores) gezaaid en door de behandelaar langs de statussen tot en met
+/// `tot` gebracht (elk met een eigen statusovergang).
+async fn demoronde_tot(app: &App, db: &vhf::db::Db, tot: &[&str]) {
+    assert_eq!(vhf::server::demo::zaai(db, &object_store::memory::InMemory::new()).await.unwrap(), 48);
+    let l: Value = app.rvo.get(app.url("/aanvragen?ronde=vhf-2021&per_pagina=500")).send().await.unwrap().json().await.unwrap();
+    for a in l["data"].as_array().unwrap() {
+        for (i, naar) in tot.iter().enumerate() {
+            let r = app
+                .rvo
+                .post(app.url(&format!("/aanvragen/{}/statusovergangen", a["id"].as_str().unwrap())))
+                .header("If-Match", format!("\"{}\"", a["versie"].as_i64().unwrap() + i as i64))
+                .json(&json!({"naar": naar, "reden": "test"}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+        }
     }
 }
