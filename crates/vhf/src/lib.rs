@@ -7,5 +7,6 @@ pub mod config;
 pub mod db;
 pub mod handelingen;
 pub mod server;
+pub mod spreadsheet;
 pub mod toegang;
 pub mod web;

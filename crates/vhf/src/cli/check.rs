@@ -27,8 +27,19 @@ pub struct Opties {
 #[derive(Serialize)]
 struct Leesfout {
     bestand: String,
+    /// Bij een rekenblad: het blad en de cel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    blad: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cel: Option<String>,
     #[serde(flatten)]
     fout: Invoerfout,
+}
+
+impl Leesfout {
+    fn van(pad: &std::path::Path, fout: Invoerfout) -> Leesfout {
+        Leesfout { bestand: pad.display().to_string(), blad: None, cel: None, fout }
+    }
 }
 
 #[derive(Serialize)]
@@ -44,7 +55,32 @@ struct BestandRapport<'t> {
     rapport: Rapport<'t>,
 }
 
-fn lees(pad: &PathBuf) -> Result<Aanvraag, Invoerfout> {
+/// Leest een aanvraag: een JSON-bestand, of een ingevuld Excel-sjabloon (herkend aan de inhoud, een ZIP) dat
+/// naar hetzelfde JSON-bestand wordt vertaald en door dezelfde lezer gaat.
+fn lees(pad: &PathBuf) -> Result<Aanvraag, Vec<Leesfout>> {
+    let bytes = lees_bytes(pad).map_err(|e| vec![Leesfout::van(pad, e)])?;
+    if crate::spreadsheet::aanvraag::is_xlsx(&bytes) {
+        return crate::spreadsheet::aanvraag::lees_aanvraag(&bytes).map(|(a, _)| a).map_err(|fouten| {
+            fouten
+                .into_iter()
+                .map(|f| Leesfout {
+                    bestand: pad.display().to_string(),
+                    blad: Some(f.blad),
+                    cel: f.cel,
+                    fout: Invoerfout { regel: None, kolom: None, veld: f.veld, melding: f.melding },
+                })
+                .collect()
+        });
+    }
+    let tekst = String::from_utf8(bytes).map_err(|e| {
+        let voor = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let regel = voor.iter().filter(|b| **b == b'\n').count() + 1;
+        vec![Leesfout::van(pad, Invoerfout { regel: Some(regel), kolom: None, veld: None, melding: "de tekst is geen UTF-8".into() })]
+    })?;
+    invoer::lees_aanvraag(tekst.strip_prefix('\u{feff}').unwrap_or(&tekst)).map_err(|e| vec![Leesfout::van(pad, e)])
+}
+
+fn lees_bytes(pad: &PathBuf) -> Result<Vec<u8>, Invoerfout> {
     let zonder_plek = |melding: String| Invoerfout { regel: None, kolom: None, veld: None, melding };
     let meta = std::fs::metadata(pad).map_err(|e| zonder_plek(format!("kan het bestand niet openen: {}", io_melding(&e))))?;
     if meta.is_dir() {
@@ -53,13 +89,36 @@ fn lees(pad: &PathBuf) -> Result<Aanvraag, Invoerfout> {
     if meta.len() > MAX_BESTANDSGROOTTE as u64 {
         return Err(zonder_plek(format!("het bestand is groter dan {} MiB", MAX_BESTANDSGROOTTE / 1024 / 1024)));
     }
-    let bytes = std::fs::read(pad).map_err(|e| zonder_plek(format!("kan het bestand niet lezen: {}", io_melding(&e))))?;
-    let tekst = String::from_utf8(bytes).map_err(|e| {
-        let voor = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let regel = voor.iter().filter(|b| **b == b'\n').count() + 1;
-        Invoerfout { regel: Some(regel), kolom: None, veld: None, melding: "de tekst is geen UTF-8".into() }
-    })?;
-    invoer::lees_aanvraag(tekst.strip_prefix('\u{feff}').unwrap_or(&tekst))
+    std::fs::read(pad).map_err(|e| zonder_plek(format!("kan het bestand niet lezen: {}", io_melding(&e))))
+}
+
+/// `vhf sjabloon`: het Excel-sjabloon, leeg of met de aanvraag uit een JSON-bestand.
+pub fn sjabloon(bestand: &std::path::Path, van: Option<&std::path::Path>, uit: &mut impl Write, fout: &mut impl Write) -> u8 {
+    let aanvraag = match van {
+        None => None,
+        Some(p) => match lees(&p.to_path_buf()) {
+            Ok(a) => Some(a),
+            Err(fouten) => {
+                for f in fouten {
+                    let _ = schrijf(fout, &format!("{}:{}", p.display(), plek(&f)));
+                }
+                return 2;
+            }
+        },
+    };
+    let bytes = match crate::spreadsheet::aanvraag::sjabloon(aanvraag.as_ref()) {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = schrijf(fout, &format!("vhf sjabloon: {e}"));
+            return 2;
+        }
+    };
+    if let Err(e) = std::fs::write(bestand, bytes) {
+        let _ = schrijf(fout, &format!("{}: kan het bestand niet schrijven: {}", bestand.display(), io_melding(&e)));
+        return 2;
+    }
+    let _ = schrijf(uit, &format!("Sjabloon geschreven: {}", bestand.display()));
+    0
 }
 
 pub fn run(o: &Opties, uit: &mut impl Write, fout: &mut impl Write) -> u8 {
@@ -81,9 +140,11 @@ pub fn run(o: &Opties, uit: &mut impl Write, fout: &mut impl Write) -> u8 {
                 groep.0.push(i);
                 groep.1.push(a);
             }
-            Err(e) => {
-                let _ = schrijf(fout, &format!("{}:{}", pad.display(), plek(&e)));
-                invoerfouten.push(Leesfout { bestand: pad.display().to_string(), fout: e });
+            Err(fouten) => {
+                for e in fouten {
+                    let _ = schrijf(fout, &format!("{}:{}", pad.display(), plek(&e)));
+                    invoerfouten.push(e);
+                }
             }
         }
     }
@@ -97,10 +158,7 @@ pub fn run(o: &Opties, uit: &mut impl Write, fout: &mut impl Write) -> u8 {
                 for &i in plekken {
                     let pad = &o.bestanden[i];
                     let _ = schrijf(fout, &format!("{}: {e}", pad.display()));
-                    invoerfouten.push(Leesfout {
-                        bestand: pad.display().to_string(),
-                        fout: Invoerfout { regel: None, kolom: None, veld: None, melding: e.to_string() },
-                    });
+                    invoerfouten.push(Leesfout::van(pad, Invoerfout { regel: None, kolom: None, veld: None, melding: e.to_string() }));
                 }
             }
         }
@@ -132,9 +190,18 @@ pub fn run(o: &Opties, uit: &mut impl Write, fout: &mut impl Write) -> u8 {
     }
 }
 
-/// `:regel:kolom: veld …: melding`, in de vorm die editors en CI herkennen.
-fn plek(e: &Invoerfout) -> String {
+/// `:regel:kolom: veld …: melding`, in de vorm die editors en CI herkennen; bij een rekenblad
+/// `: blad Maatregelen, cel K3: veld …: melding`.
+fn plek(l: &Leesfout) -> String {
+    let e = &l.fout;
     let mut s = String::new();
+    if let Some(b) = &l.blad {
+        let _ = write!(s, " blad {b}");
+        if let Some(c) = &l.cel {
+            let _ = write!(s, ", cel {c}");
+        }
+        s.push(':');
+    }
     if let Some(r) = e.regel {
         let _ = write!(s, "{r}:");
         if let Some(k) = e.kolom {

@@ -250,6 +250,17 @@ enum Opdracht {
         #[arg(long)]
         json: bool,
     },
+    /// Schrijf het Excel-sjabloon voor een aanvraag (`vhf check` en het loket lezen het ingevuld terug), leeg of
+    /// gevuld met een aanvraag uit een JSON-bestand: `vhf sjabloon --uit aanvraag.xlsx [--van aanvraag.json]`.
+    #[command(alias = "template")]
+    Sjabloon {
+        /// Het XLSX-bestand dat gemaakt wordt.
+        #[arg(long, alias = "out", value_name = "BESTAND", default_value = "aanvraag.xlsx")]
+        uit: PathBuf,
+        /// Een aanvraag (JSON) om in het sjabloon te zetten.
+        #[arg(long, alias = "from", value_name = "JSON")]
+        van: Option<PathBuf>,
+    },
     /// Druk het JSON Schema af van het aanvraagbestand (standaard), van de invoer van `vhf allocate` of van zijn
     /// resultaat (`vhf allocate --json`, ook de verdeling van de API).
     Schema {
@@ -349,6 +360,7 @@ pub fn main() -> ExitCode {
         Opdracht::Besluiten { opdracht: BesluitenOpdracht::Render { ronde, uit: map, brieven, db } } => {
             besluiten::render(&db.opdrachtregel(), &ronde, &map, brieven.as_deref(), &mut fout, &mut uit)
         }
+        Opdracht::Sjabloon { uit: bestand, van } => check::sjabloon(&bestand, van.as_deref(), &mut uit, &mut fout),
         Opdracht::Rounds { ronde, json } => rounds::run(ronde.as_deref(), json, &mut uit, &mut fout),
         Opdracht::Schema { soort } => {
             let schema = match soort {
