@@ -1413,6 +1413,7 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /rondes/{id}", "TTTTTTTTT"),
     ("POST /rondes/{id}/parameterwijzigingen", "AVVVVVVVT"),
     ("POST /aanvragen", "ATTVVVVVV"),
+    ("POST /aanvragen/import", "ATTVVVVVV"),
     ("GET /aanvragen", "ATTTTTTTV"),
     ("GET /aanvragen/{id}", "ATNTTNTTV"),
     ("PUT /aanvragen/{id}", "ATNVVVVVV"),
@@ -1438,6 +1439,7 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /verdelingen/{id}/dossier", "AVVTVVTTV"),
     ("POST /verdelingen/{id}/besluit", "AVVVVVTVV"),
     ("GET /besluiten", "TTTTTTTTT"),
+    ("GET /rondes/{id}/toekenningen", "TTTTTTTTT"),
     // Besluiten per gemeente: opstellen, ondertekenen en corrigeren doet het ministerie; lezen de gemeente zelf (een
     // andere: 404), RVO, het ministerie en de auditor; de commissie en de beheerder niet.
     ("POST /rondes/{id}/besluiten", "AVVVVVTVV"),
@@ -1472,6 +1474,11 @@ const MATRIX: &[(&str, &str)] = &[
     ("WEB GET /static/nlds/vhf-aanvullingen.css", "TTTTTTTTT"),
     ("WEB GET /openbaar/toekenningen.csv", "TTTTTTTTT"),
     ("WEB GET /openbaar/toekenningen.json", "TTTTTTTTT"),
+    ("WEB GET /openbaar/toekenningen.xlsx", "TTTTTTTTT"),
+    ("WEB GET /openbaar/deelplannen.csv", "TTTTTTTTT"),
+    ("WEB GET /openbaar/deelplannen.json", "TTTTTTTTT"),
+    ("WEB GET /openbaar/kamerbrief", "TTTTTTTTT"),
+    ("WEB GET /openbaar/sjabloon-aanvraag.xlsx", "TTTTTTTTT"),
     ("WEB GET /toegankelijkheid", "TTTTTTTTT"),
     // De pagina's van de balie (gemeente) en de behandeling: dezelfde rollen en hetzelfde 404 voor een andere
     // gemeente als de API; de commissie ziet het dossier niet.
@@ -1491,6 +1498,8 @@ const MATRIX: &[(&str, &str)] = &[
     ("WEB POST /aanvragen/{id}/prioriteit", "AVVTVVVVV"),
     ("WEB POST /aanvragen/{id}/toewijzing", "AVVTVVVVV"),
     ("WEB GET /behandeling", "AVVTVVTTV"),
+    ("WEB GET /behandeling/werkvoorraad.xlsx", "AVVTVVTTV"),
+    ("WEB GET /behandeling/werkvoorraad.csv", "AVVTVVTTV"),
     ("WEB POST /behandeling/statusovergang", "AVVTVVVVV"),
     // De commissie: alleen het toegewezen deelplan (een ander: 404); het ministerie: verdelen en besluiten.
     ("WEB GET /beoordeling", "AVVVTTVVV"),
@@ -2971,6 +2980,207 @@ async fn aanvulling_en_prioriteit_op_postgresql() {
 // ---------------------------------------------------------------------------------------------------------------
 // Besluiten per gemeente (issue 11): opstellen voor een hele ronde, vier ogen, onveranderlijk na ondertekenen,
 // correctie met verwijzing, zicht per gemeente, en de brief als PDF/A die pdftotext terugleest.
+
+// ---------------------------------------------------------------------------------------------------------
+// Publicatie en rekenbladen (issue 11): de toekenningen per deelplan als JSON, CSV en XLSX (met dezelfde getallen
+// en typen terug te lezen), de tabel voor de Kamerbrief, de werkvoorraad als rekenblad, en een aanvraag uit het
+// Excel-sjabloon via de API.
+
+/// Een blad van een XLSX als rijen van cellen (calamine, zoals een ontvanger het leest).
+fn blad(xlsx: &[u8], naam: &str) -> Vec<Vec<calamine::Data>> {
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.to_vec())).expect("een leesbare XLSX");
+    let r = wb.worksheet_range(naam).unwrap_or_else(|e| panic!("blad {naam}: {e}"));
+    r.rows().map(|rij| rij.to_vec()).collect()
+}
+
+/// De kolom met deze kop (regel 2 van een export; regel 1 is de titel).
+fn kolom(rijen: &[Vec<calamine::Data>], kop: &str) -> usize {
+    rijen[1].iter().position(|c| *c == calamine::Data::String(kop.into())).unwrap_or_else(|| panic!("kolom {kop} in {:?}", rijen[1]))
+}
+
+fn euro_in_cel(c: &calamine::Data) -> i64 {
+    match c {
+        calamine::Data::Float(f) => {
+            let centen = (f * 100.0).round();
+            assert!((f * 100.0 - centen).abs() < 1e-6, "{f} ligt niet op hele centen");
+            centen as i64
+        }
+        ander => panic!("een bedrag hoort een getal te zijn, niet {ander:?}"),
+    }
+}
+
+async fn publicatie_en_rekenbladen(app: App) {
+    use calamine::Data;
+    app.zet_klok("2021-07-01T10:00:00Z");
+    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    // Voor het besluit: de publicatie zegt dat er nog niets besloten is, en is leeg.
+    let p: Value = reqwest::get(app.url("/rondes/vhf-2021/toekenningen")).await.unwrap().json().await.unwrap();
+    assert_eq!((p["besloten"].as_bool(), p["deelplannen"].as_array().map(Vec::len)), (Some(false), Some(0)), "{p}");
+    demoronde_tot(&app, &db, &["ontvankelijk", "in_beoordeling", "beoordeeld"]).await;
+    let v: Value = app.bzk.post(app.url("/rondes/vhf-2021/verdelingen")).json(&json!({})).send().await.unwrap().json().await.unwrap();
+    let r = app.bzk.post(app.url(&format!("/verdelingen/{}/besluit", v["id"].as_str().unwrap()))).json(&json!({"reden": "publicatie"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let toegekend: Vec<&Value> = v["deelplannen"].as_array().unwrap().iter().filter(|d| d["toegekend_centen"].as_i64().unwrap() > 0).collect();
+    let totaal: i64 = toegekend.iter().map(|d| d["toegekend_centen"].as_i64().unwrap()).sum();
+    assert!(toegekend.len() > 10, "de demoronde kent een deel toe");
+
+    // JSON (de API, zonder inloggen): elk toegekend deelplan, met deelgebied en woningen uit de verdeelde aanvraag.
+    let p: Value = reqwest::get(app.url("/rondes/vhf-2021/toekenningen")).await.unwrap().json().await.unwrap();
+    let dps = p["deelplannen"].as_array().unwrap();
+    assert_eq!(dps.len(), toegekend.len());
+    assert_eq!(p["totaal_centen"].as_i64(), Some(totaal));
+    for d in &toegekend {
+        let k = dps
+            .iter()
+            .find(|x| x["kenmerk"] == d["kenmerk"] && x["deelplan"] == d["deelplan"] && x["cbs_code"] == d["penvoerder"])
+            .expect("deelplan in de publicatie");
+        assert_eq!(k["bedrag_centen"], d["toegekend_centen"]);
+        assert_eq!(k["deelgebied_cbs_code"], d["gemeente"]);
+        assert!(!k["pc4"].as_array().unwrap().is_empty());
+        let w = k["woningen"].as_object().expect("woningen per activiteit");
+        let som: u64 = w.values().map(|e| ["eigenaar_bewoner", "particuliere_verhuur", "corporatie"].iter().map(|s| e[s].as_u64().unwrap()).sum::<u64>()).sum();
+        assert_eq!(k["woningen_totaal"].as_u64(), Some(som));
+    }
+    // Dezelfde gemeenten en bedragen als de open data van het dashboard.
+    let dash: Value = reqwest::get(format!("{}/openbaar/toekenningen.json?ronde=vhf-2021", app.basis)).await.unwrap().json().await.unwrap();
+    assert_eq!(dash["data"], p["gemeenten"]);
+    let openbaar: Value = reqwest::get(format!("{}/openbaar/deelplannen.json?ronde=vhf-2021", app.basis)).await.unwrap().json().await.unwrap();
+    assert_eq!(openbaar["deelplannen"], p["deelplannen"]);
+    let r = reqwest::get(app.url("/rondes/vhf-2021/toekenningen?formaat=pdf")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // XLSX: drie bladen; bedragen zijn getallen (hele centen), codes tekst, aantallen getallen.
+    let r = reqwest::get(format!("{}/openbaar/toekenningen.xlsx?ronde=vhf-2021", app.basis)).await.unwrap();
+    assert_eq!(r.headers()["content-type"], vhf::spreadsheet::XLSX);
+    let xlsx = r.bytes().await.unwrap();
+    let g = blad(&xlsx, "Gemeenten");
+    let (kb, kc) = (kolom(&g, "Bedrag"), kolom(&g, "CBS-code"));
+    let gemeenten = p["gemeenten"].as_array().unwrap();
+    assert_eq!(g.iter().skip(2).filter(|r| matches!(r[kc], Data::String(_))).count(), gemeenten.len());
+    for (rij, verwacht) in g.iter().skip(2).zip(gemeenten) {
+        assert_eq!(rij[kc], Data::String(verwacht["cbs_code"].as_str().unwrap().into()));
+        assert_eq!(euro_in_cel(&rij[kb]), vhf_core::geld::Bedrag::parse(verwacht["bedrag"].as_str().unwrap()).unwrap().in_centen());
+        assert!(matches!(rij[kolom(&g, "Deelplannen toegekend")], Data::Float(f) if f >= 1.0 && f.fract() == 0.0));
+    }
+    let d = blad(&xlsx, "Deelplannen");
+    let (kb, kw, kk, kd) = (kolom(&d, "Bedrag"), kolom(&d, "Woningen"), kolom(&d, "Kenmerk"), kolom(&d, "Deelplan"));
+    for verwacht in dps {
+        let rij = d
+            .iter()
+            .find(|r| {
+                r[kk] == Data::String(verwacht["kenmerk"].as_str().unwrap().into()) && r[kd] == Data::String(verwacht["deelplan"].as_str().unwrap().into())
+            })
+            .expect("rij");
+        assert_eq!(euro_in_cel(&rij[kb]), verwacht["bedrag_centen"].as_i64().unwrap());
+        assert_eq!(rij[kw], Data::Float(verwacht["woningen_totaal"].as_u64().unwrap() as f64));
+    }
+    let k = blad(&xlsx, "Kamerbrief");
+    let totaalrij = k.iter().find(|r| r[0] == Data::String("Totaal".into())).expect("een totaalregel");
+    assert_eq!(euro_in_cel(&totaalrij[kolom(&k, "Bedrag")]), totaal);
+    assert!(k.iter().any(|r| r.iter().any(|c| matches!(c, Data::String(s) if s.contains("Kadaster / CBS")))), "bronvermelding onder de tabel");
+
+    // CSV: een regel per deelplan, bedragen met een punt.
+    let csv = reqwest::get(format!("{}/openbaar/deelplannen.csv?ronde=vhf-2021", app.basis)).await.unwrap().text().await.unwrap();
+    let mut lezer = csv::Reader::from_reader(csv.as_bytes());
+    let koppen = lezer.headers().unwrap().clone();
+    let kb = koppen.iter().position(|k| k == "Bedrag").unwrap();
+    assert!(koppen.iter().any(|k| k == "renovatie: eigenaar-bewoners"), "{koppen:?}");
+    let regels: Vec<csv::StringRecord> = lezer.records().map(Result::unwrap).collect();
+    assert_eq!(regels.len(), dps.len());
+    let som: i64 = regels.iter().map(|r| vhf_core::geld::Bedrag::parse(&r[kb]).unwrap().in_centen()).sum();
+    assert_eq!(som, totaal);
+
+    // De tabel voor de Kamerbrief als pagina: het totaal in euro's, zonder inloggen.
+    let html = reqwest::get(format!("{}/openbaar/kamerbrief?ronde=vhf-2021", app.basis)).await.unwrap().text().await.unwrap();
+    assert!(html.contains("<tfoot>") && html.contains(&vhf_core::geld::Bedrag::centen(totaal).to_string()), "{html}");
+
+    // De werkvoorraad als rekenblad: dezelfde aanvragen als de lijst, gevraagde bedragen als getal.
+    let lijst: Value = app.rvo.get(app.url("/aanvragen?ronde=vhf-2021&per_pagina=500")).send().await.unwrap().json().await.unwrap();
+    let r = app.rvo.get(format!("{}/behandeling/werkvoorraad.xlsx?ronde=vhf-2021", app.basis)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let w = blad(&r.bytes().await.unwrap(), "Werkvoorraad");
+    let (ki, kg) = (kolom(&w, "Id"), kolom(&w, "Gevraagd"));
+    let ids: std::collections::BTreeSet<String> = w
+        .iter()
+        .skip(2)
+        .filter_map(|r| match &r[ki] {
+            Data::String(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect();
+    let verwacht: std::collections::BTreeSet<String> = lijst["data"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(ids, verwacht);
+    for r in w.iter().skip(2).filter(|r| matches!(r[ki], Data::String(_))) {
+        assert!(matches!(r[kg], Data::Float(_)), "{r:?}");
+        assert!(euro_in_cel(&r[kg]) > 0, "{r:?}");
+    }
+    let csv = app.rvo.get(format!("{}/behandeling/werkvoorraad.csv?ronde=vhf-2021&status=toegekend", app.basis)).send().await.unwrap().text().await.unwrap();
+    assert!(csv.lines().skip(1).all(|l| l.contains(",toegekend,")), "{csv}");
+    // Een gemeente krijgt de werkvoorraad niet.
+    assert_eq!(app.http.get(format!("{}/behandeling/werkvoorraad.xlsx", app.basis)).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+
+    // Een aanvraag uit het Excel-sjabloon via de API: dezelfde aanvraag als het JSON-bestand.
+    let mut a =
+        vhf_core::invoer::lees_aanvraag(&std::fs::read_to_string(gemeenschappelijk_repo().join("examples/zaanstad-poelenburg-peldersveld.json")).unwrap())
+            .unwrap();
+    a.ingediend_op = None;
+    a.kenmerk = "ZAANSTAD-XLSX-1".into();
+    let sjabloon = vhf::spreadsheet::aanvraag::sjabloon(Some(&a)).unwrap();
+    let r = app
+        .http
+        .post(app.url("/aanvragen/import"))
+        .header("Content-Type", vhf::spreadsheet::XLSX)
+        .header("Idempotency-Key", "xlsx-1")
+        .body(sjabloon.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let gemaakt: Value = r.json().await.unwrap();
+    assert_eq!(gemaakt["inhoud"], serde_json::to_value(&a).unwrap());
+    // Opnieuw met dezelfde sleutel: hetzelfde antwoord, geen tweede aanvraag.
+    let r = app
+        .http
+        .post(app.url("/aanvragen/import"))
+        .header("Content-Type", vhf::spreadsheet::XLSX)
+        .header("Idempotency-Key", "xlsx-1")
+        .body(sjabloon)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(r.json::<Value>().await.unwrap()["id"], gemaakt["id"]);
+    // Een fout blad: 422, per fout het blad en de cel.
+    let mut wb = vhf::spreadsheet::aanvraag::werkmap(Some(&a)).unwrap();
+    wb.worksheet_from_name("Maatregelen").unwrap().write_string(2, 9, "veel").unwrap();
+    let r = app.http.post(app.url("/aanvragen/import")).header("Content-Type", vhf::spreadsheet::XLSX).body(wb.save_to_buffer().unwrap()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let f: Value = r.json().await.unwrap();
+    let veld = &f["invalid-params"][0];
+    assert_eq!(
+        (veld["sheet"].as_str(), veld["cell"].as_str(), veld["name"].as_str()),
+        (Some("Maatregelen"), Some("J3"), Some("deelplannen[0].maatregelen[1].kosten")),
+        "{f}"
+    );
+    // Geen XLSX: 415.
+    let r = app.http.post(app.url("/aanvragen/import")).header("Content-Type", vhf::spreadsheet::XLSX).body("kenmerk;titel").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let r = app.http.post(app.url("/aanvragen/import")).body(serde_json::to_string(&a).unwrap()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+#[tokio::test]
+async fn publicatie_en_rekenbladen_op_sqlite() {
+    publicatie_en_rekenbladen(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn publicatie_en_rekenbladen_op_postgresql() {
+    if let Some(app) = postgres().await {
+        publicatie_en_rekenbladen(app).await;
+    }
+}
 
 /// `pdftotext` (poppler-utils), of `None` met een melding; in CI is een ontbrekende pdftotext een fout.
 fn pdftotext() -> Option<std::path::PathBuf> {

@@ -344,6 +344,7 @@ pub async fn werkvoorraad(
     op_kenmerk: bool,
     pagina: i64,
     per_pagina: i64,
+    met_inhoud: bool,
 ) -> Result<(Vec<(AanvraagRij, Option<Toetsstand>)>, i64), DbFout> {
     let (z, g, l) = zicht.parameters();
     macro_rules! waar {
@@ -366,8 +367,12 @@ pub async fn werkvoorraad(
         };
     }
     let totaal: i64 = bind!(query(concat!("SELECT COUNT(*) AS n", waar!()))).fetch_one(&mut *c).await?.try_get("n")?;
-    let kolommen = "SELECT id, ronde, kenmerk, penvoerder, status, versie, '' AS inhoud, aangemaakt_op, gewijzigd_op, \
-                    t.aanvraag_id AS getoetst, t.fouten AS t_fouten, t.waarschuwingen AS t_waarschuwingen, t.gebieden AS t_gebieden, t.te_bevestigen AS t_te_bevestigen";
+    // De pagina heeft de inhoud niet nodig (en zo blijft een pagina licht); de export wel.
+    let inhoud = if met_inhoud { "inhoud" } else { "'' AS inhoud" };
+    let kolommen = format!(
+        "SELECT id, ronde, kenmerk, penvoerder, status, versie, {inhoud}, aangemaakt_op, gewijzigd_op, \
+                    t.aanvraag_id AS getoetst, t.fouten AS t_fouten, t.waarschuwingen AS t_waarschuwingen, t.gebieden AS t_gebieden, t.te_bevestigen AS t_te_bevestigen"
+    );
     let zin = if op_kenmerk {
         format!("{kolommen}{} ORDER BY kenmerk, id LIMIT $9 OFFSET $10", waar!())
     } else {

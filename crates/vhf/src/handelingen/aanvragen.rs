@@ -115,7 +115,14 @@ pub async fn maak(v: &Verzoek<'_>, a: Aanvraag) -> Result<AanvraagRij, ApiFout> 
     if a.ingediend_op.is_some() {
         return Err(ApiFout::Ongeldig {
             detail: "Het moment van indienen zet het loket bij de indiening; laat ingediend_op weg in een concept.".into(),
-            velden: vec![OngeldigVeld { name: "ingediend_op".into(), reason: "wordt door het loket gezet".into(), line: None, column: None }],
+            velden: vec![OngeldigVeld {
+                name: "ingediend_op".into(),
+                reason: "wordt door het loket gezet".into(),
+                line: None,
+                column: None,
+                sheet: None,
+                cell: None,
+            }],
         });
     }
     // Alles vooraf klaarzetten; in de schrijfbeurt alleen de rijen.
@@ -280,7 +287,7 @@ pub async fn overgang(v: &Verzoek<'_>, id: &str, gevraagd: Versie, naar: Status,
     if reden.trim().is_empty() {
         return Err(ApiFout::Ongeldig {
             detail: "Elke statusovergang heeft een reden.".into(),
-            velden: vec![OngeldigVeld { name: "reden".into(), reason: "vul een reden in".into(), line: None, column: None }],
+            velden: vec![OngeldigVeld { name: "reden".into(), reason: "vul een reden in".into(), line: None, column: None, sheet: None, cell: None }],
         });
     }
     if naar == Status::Ingediend {
@@ -404,7 +411,7 @@ pub async fn bewaar_stap(s: &AppState, ident: &Identiteit, id: &str, gevraagd: V
     if a.ronde != r.ronde || a.kenmerk != r.kenmerk {
         return Err(ApiFout::Ongeldig {
             detail: format!("Een aanvulling houdt de ronde en het kenmerk van de aanvraag; het kenmerk blijft '{}'.", r.kenmerk),
-            velden: vec![OngeldigVeld { name: "kenmerk".into(), reason: format!("blijft '{}'", r.kenmerk), line: None, column: None }],
+            velden: vec![OngeldigVeld { name: "kenmerk".into(), reason: format!("blijft '{}'", r.kenmerk), line: None, column: None, sheet: None, cell: None }],
         });
     }
     penvoerder_van(g, &penvoerder(&a))?;
@@ -428,7 +435,7 @@ pub async fn stel_prioriteit_vast(v: &Verzoek<'_>, id: &str, deelplan: &str, vas
     let (s, ident) = (v.s, v.ident);
     let veld = |naam: &str, reden: String| ApiFout::Ongeldig {
         detail: reden.clone(),
-        velden: vec![OngeldigVeld { name: naam.into(), reason: reden, line: None, column: None }],
+        velden: vec![OngeldigVeld { name: naam.into(), reason: reden, line: None, column: None, sheet: None, cell: None }],
     };
     if reden.trim().is_empty() {
         return Err(veld("reden", "Geef de reden van de vaststelling; de gemeente ziet haar in de geschiedenis.".into()));

@@ -46,6 +46,22 @@ pub fn routes() -> Vec<Route> {
             handler: post(maak),
         },
         Route {
+            methode: "POST",
+            pad: "/aanvragen/import",
+            samenvatting: "Maak een concept-aanvraag uit een ingevuld Excel-sjabloon (de body is het XLSX-bestand; het sjabloon: /openbaar/sjabloon-aanvraag.xlsx); dezelfde lezer en controles als een JSON-aanvraag",
+            body: None,
+            antwoorden: &[
+                (201, "aangemaakt; ETag is de versie"),
+                (409, "kenmerk bestaat al in de ronde"),
+                (413, "bestand te groot"),
+                (415, "geen XLSX"),
+                (422, "ongeldig blad: per fout blad (sheet), cel (cell), veld en reden"),
+            ],
+            basis: Basis::Api,
+            toegang: Toegang::Rollen(&[Aanvrager]),
+            handler: post(importeer),
+        },
+        Route {
             methode: "GET",
             pad: "/aanvragen",
             samenvatting: "Aanvragen, per pagina (?ronde, ?pagina, ?per_pagina)",
@@ -217,7 +233,14 @@ fn etag(versie: i64) -> HeaderValue {
 fn lees(body: &str) -> Result<Aanvraag, ApiFout> {
     vhf_core::invoer::lees_aanvraag(body).map_err(|e| ApiFout::Ongeldig {
         detail: format!("De aanvraag is niet te lezen: {e}"),
-        velden: vec![OngeldigVeld { name: e.veld.clone().unwrap_or_default(), reason: e.melding.clone(), line: e.regel, column: e.kolom }],
+        velden: vec![OngeldigVeld {
+            name: e.veld.clone().unwrap_or_default(),
+            reason: e.melding.clone(),
+            line: e.regel,
+            column: e.kolom,
+            sheet: None,
+            cell: None,
+        }],
     })
 }
 
@@ -276,6 +299,44 @@ async fn maak(State(s): State<AppState>, ident: Identiteit, h: HeaderMap, body: 
     let a = lees(&body)?;
     let rij = handeling::maak(&verzoek(&s, &ident, &h, "POST /aanvragen", &body)?, a).await?;
     Ok(met_versie(StatusCode::CREATED, volledig(&rij)?, rij.versie, Some(&format!("/api/v1/aanvragen/{}", rij.id))))
+}
+
+/// Een ingevuld Excel-sjabloon als concept: het blad wordt het JSON-bestand van de aanvraag, dat dezelfde weg
+/// gaat als `POST /aanvragen` (ook voor de Idempotency-Key: die hoort bij de vertaalde aanvraag).
+async fn importeer(State(s): State<AppState>, ident: Identiteit, h: HeaderMap, body: axum::body::Bytes) -> Result<Response, ApiFout> {
+    let soort = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if soort != crate::spreadsheet::XLSX && soort != "application/octet-stream" {
+        return Err(ApiFout::Status {
+            code: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            titel: "Soort inhoud niet ondersteund".into(),
+            detail: format!(
+                "Stuur het ingevulde sjabloon als XLSX (Content-Type: {}); kreeg {}.",
+                crate::spreadsheet::XLSX,
+                if soort.is_empty() { "geen Content-Type" } else { &soort }
+            ),
+        });
+    }
+    let (a, json) = lees_blad(&body)?;
+    let rij = handeling::maak(&verzoek(&s, &ident, &h, "POST /aanvragen/import", &json)?, a).await?;
+    Ok(met_versie(StatusCode::CREATED, volledig(&rij)?, rij.versie, Some(&format!("/api/v1/aanvragen/{}", rij.id))))
+}
+
+/// Leest een ingevuld sjabloon; elke fout met blad, cel en veld.
+pub(crate) fn lees_blad(bytes: &[u8]) -> Result<(Aanvraag, String), ApiFout> {
+    if !crate::spreadsheet::aanvraag::is_xlsx(bytes) {
+        return Err(ApiFout::Status {
+            code: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            titel: "Geen XLSX".into(),
+            detail: "Dit bestand is geen Excel-werkmap (.xlsx); gebruik het sjabloon van /openbaar/sjabloon-aanvraag.xlsx.".into(),
+        });
+    }
+    crate::spreadsheet::aanvraag::lees_aanvraag(bytes).map_err(|fouten| ApiFout::Ongeldig {
+        detail: format!("Het blad is niet te lezen: {}", fouten.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")),
+        velden: fouten
+            .into_iter()
+            .map(|f| OngeldigVeld { name: f.veld.unwrap_or_default(), reason: f.melding, line: None, column: None, sheet: Some(f.blad), cell: f.cel })
+            .collect(),
+    })
 }
 
 #[derive(Deserialize)]

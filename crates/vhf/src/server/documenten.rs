@@ -171,7 +171,14 @@ where
                 let bekend: Vec<&str> = inhoud.deelplannen.iter().map(|d| d.id.as_str()).collect();
                 return Err(ApiFout::Ongeldig {
                     detail: format!("De aanvraag heeft geen deelplan '{dp}'; wel: {}.", bekend.join(", ")),
-                    velden: vec![super::fout::OngeldigVeld { name: "deelplan".into(), reason: format!("onbekend deelplan '{dp}'"), line: None, column: None }],
+                    velden: vec![super::fout::OngeldigVeld {
+                        name: "deelplan".into(),
+                        reason: format!("onbekend deelplan '{dp}'"),
+                        line: None,
+                        column: None,
+                        sheet: None,
+                        cell: None,
+                    }],
                 });
             }
         }

@@ -53,6 +53,11 @@ pub struct OngeldigVeld {
     pub line: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<usize>,
+    /// Bij een rekenblad (het Excel-sjabloon): het blad en de cel, zoals `Maatregelen` en `J3`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
 }
 
 #[derive(Serialize)]

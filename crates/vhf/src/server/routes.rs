@@ -51,6 +51,7 @@ pub fn alle() -> Vec<Route> {
     v.extend(super::besluiten::routes());
     v.extend(super::besluiten::bezwaarroutes());
     v.extend(super::beheer::routes());
+    v.extend(crate::web::publicatie::api_routes());
     v.extend(super::sessies::routes());
     v.extend(super::oidc::routes());
     v.extend(super::bedrijfsroutes());
@@ -58,11 +59,11 @@ pub fn alle() -> Vec<Route> {
     v
 }
 
-/// Leest deze route een JSON-body? Elke POST en PUT van de API, behalve het uploaden van een document (de body is
-/// het bestand zelf). Zo'n route weigert een body van een ander soort met 415, in plaats van hem toch als JSON te
+/// Leest deze route een JSON-body? Elke POST en PUT van de API, behalve het uploaden van een document en het
+/// importeren van een Excel-sjabloon (de body is het bestand zelf). Zo'n route weigert een body van een ander soort met 415, in plaats van hem toch als JSON te
 /// lezen.
 pub fn leest_json(r: &Route) -> bool {
-    r.basis == Basis::Api && matches!(r.methode, "POST" | "PUT") && !r.pad.ends_with("/documenten")
+    r.basis == Basis::Api && matches!(r.methode, "POST" | "PUT") && !r.pad.ends_with("/documenten") && r.pad != "/aanvragen/import"
 }
 
 /// De router van één basis; elke handler krijgt de rolcontrole van zijn regel (eerst: wie niet mag, hoort niets

@@ -38,6 +38,26 @@ pub fn routes() -> Vec<Route> {
             handler: get(werkvoorraad),
         },
         Route {
+            methode: "GET",
+            pad: "/behandeling/werkvoorraad.xlsx",
+            samenvatting: "De werkvoorraad met dezelfde filters als XLSX (alle pagina's; bedragen als getal in euro's)",
+            body: None,
+            antwoorden: &[(200, "XLSX")],
+            basis: Basis::Web,
+            toegang: Toegang::Rollen(&[Behandelaar, Beslisser, Auditor]),
+            handler: get(|s: State<AppState>, i: Identiteit, k: Query<Keuze>| async move { werklijst(s, i, k, true).await }),
+        },
+        Route {
+            methode: "GET",
+            pad: "/behandeling/werkvoorraad.csv",
+            samenvatting: "De werkvoorraad met dezelfde filters als CSV (alle pagina's)",
+            body: None,
+            antwoorden: &[(200, "CSV")],
+            basis: Basis::Web,
+            toegang: Toegang::Rollen(&[Behandelaar, Beslisser, Auditor]),
+            handler: get(|s: State<AppState>, i: Identiteit, k: Query<Keuze>| async move { werklijst(s, i, k, false).await }),
+        },
+        Route {
             methode: "POST",
             pad: "/behandeling/statusovergang",
             samenvatting: "De gekozen aanvragen naar één nieuwe status (ontvankelijk, in beoordeling, beoordeeld, …), elk met eigen statusovergang en auditregel",
@@ -87,25 +107,109 @@ struct Werkvoorraad {
     uitkomst_status: String,
     bulkstatussen: Vec<(String, String)>,
     sleutel: String,
+    /// De filters als zoekdeel van een adres, voor de export van deze selectie.
+    zoek: String,
 }
 
 fn urlcodeer(s: &str) -> String {
     s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
-async fn werkvoorraad(State(s): State<AppState>, ident: Identiteit, Query(k): Query<Keuze>) -> Result<Response, ApiFout> {
-    let g = ident.gebruiker()?;
-    let filter = Werkfilter {
+/// Het filter van de werkvoorraad uit de keuzes van het formulier (een onbekende keuze telt niet).
+fn filter_van(k: &Keuze) -> Werkfilter {
+    Werkfilter {
         ronde: k.ronde.clone().unwrap_or_default(),
         status: k.status.clone().unwrap_or_default(),
         gemeente: k.gemeente.clone().unwrap_or_default(),
         bevinding: k.bevinding.clone().filter(|b| bevindingfilters().iter().any(|(c, _)| c == b)).unwrap_or_default(),
         prioriteit: k.prioriteit.clone().filter(|p| prioriteitsfilters().iter().any(|(c, _)| c == p)).unwrap_or_default(),
-    };
+    }
+}
+
+/// Zoveel aanvragen hoogstens in één export (een ronde heeft er enkele honderden).
+const MAX_EXPORT: i64 = 100_000;
+
+/// De werkvoorraad met dezelfde filters en hetzelfde zicht als de pagina, als rekenblad of CSV.
+async fn werklijst(State(s): State<AppState>, ident: Identiteit, Query(k): Query<Keuze>, xlsx: bool) -> Result<Response, ApiFout> {
+    use crate::spreadsheet::{Cel, Tabel};
+    let g = ident.gebruiker()?;
+    let filter = filter_van(&k);
+    let op_kenmerk = k.sorteer.as_deref() == Some("kenmerk");
+    let mut c = s.db.lees().await?;
+    let (rijen, _) = db::werkvoorraad(&mut c, &filter, &g.zicht(), op_kenmerk, 1, MAX_EXPORT, true).await?;
+    let mut t = Tabel::nieuw(
+        "Werkvoorraad",
+        "Werkvoorraad Volkshuisvestingsfonds",
+        &[
+            "Kenmerk",
+            "Ronde",
+            "Penvoerder",
+            "CBS-code",
+            "Status",
+            "Deelplannen",
+            "Gevraagd",
+            "Fouten",
+            "Waarschuwingen",
+            "Prioriteitsgebied",
+            "Gewijzigd op",
+            "Id",
+        ],
+    );
+    let naam = |code: &str| vhf_core::codes::GemeenteCode::parse(code).map(|c| Referentie::ingebouwd().gemeentenaam(c)).unwrap_or_else(|_| code.to_string());
+    let zone = jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap_or(jiff::tz::TimeZone::UTC);
+    for (r, toets) in &rijen {
+        // Het gevraagde bedrag zoals de kengetallen het noemen: per deelplan bijdrage fysiek + projectkosten.
+        let a: Option<vhf_core::aanvraag::Aanvraag> = serde_json::from_str(&r.inhoud).ok();
+        let gevraagd = a.as_ref().and_then(|a| {
+            a.deelplannen.iter().try_fold(vhf_core::geld::Bedrag::NUL, |som, d| som.plus(d.bijdrage_fysiek).and_then(|x| x.plus(d.projectkosten)).ok())
+        });
+        t.rij(vec![
+            r.kenmerk.clone().into(),
+            r.ronde.clone().into(),
+            naam(&r.penvoerder).into(),
+            r.penvoerder.clone().into(),
+            r.status.to_string().into(),
+            a.as_ref().map_or(Cel::Leeg, |a| Cel::Geheel(a.deelplannen.len() as i64)),
+            gevraagd.map_or(Cel::Leeg, |b| Cel::Euro(b.in_centen())),
+            toets.as_ref().map_or(Cel::Leeg, |t| Cel::Geheel(t.fouten)),
+            toets.as_ref().map_or(Cel::Leeg, |t| Cel::Geheel(t.waarschuwingen)),
+            toets.as_ref().map(|t| t.gebieden.iter().map(|g| gebiedsnaam(g)).collect::<Vec<_>>().join(", ")).into(),
+            jiff::Timestamp::from_microsecond(r.gewijzigd_op).map_or(Cel::Leeg, |t| Cel::Datum(t.to_zoned_datetime(zone.clone()).date())),
+            r.id.clone().into(),
+        ]);
+    }
+    t.onderschrift = vec![
+        format!(
+            "Filter: ronde {}, status {}, gemeente {}, bevindingen {}, prioriteit {}; {} aanvragen.",
+            leeg_is_alle(&filter.ronde),
+            leeg_is_alle(&filter.status),
+            leeg_is_alle(&filter.gemeente),
+            leeg_is_alle(&filter.bevinding),
+            leeg_is_alle(&filter.prioriteit),
+            rijen.len()
+        ),
+        format!("Gemaakt op {} (Europe/Amsterdam) door {}.", super::pagina::lokaal((s.klok)()), g.naam),
+    ];
+    let datum = (s.klok)().to_zoned_datetime(zone).date();
+    Ok(if xlsx {
+        let bytes = crate::spreadsheet::naar_xlsx(&[t]).map_err(|e| ApiFout::Intern(format!("XLSX: {e}")))?;
+        super::publicatie::download(crate::spreadsheet::XLSX, &format!("werkvoorraad-{datum}.xlsx"), bytes)
+    } else {
+        super::publicatie::download("text/csv; charset=utf-8", &format!("werkvoorraad-{datum}.csv"), t.naar_csv().into_bytes())
+    })
+}
+
+fn leeg_is_alle(s: &str) -> &str {
+    if s.is_empty() { "alle" } else { s }
+}
+
+async fn werkvoorraad(State(s): State<AppState>, ident: Identiteit, Query(k): Query<Keuze>) -> Result<Response, ApiFout> {
+    let g = ident.gebruiker()?;
+    let filter = filter_van(&k);
     let op_kenmerk = k.sorteer.as_deref() == Some("kenmerk");
     let pagina = k.pagina.unwrap_or(1).clamp(1, 1_000_000);
     let mut c = s.db.lees().await?;
-    let (rijen, totaal) = db::werkvoorraad(&mut c, &filter, &g.zicht(), op_kenmerk, pagina, PER_PAGINA).await?;
+    let (rijen, totaal) = db::werkvoorraad(&mut c, &filter, &g.zicht(), op_kenmerk, pagina, PER_PAGINA, false).await?;
     let basis = format!(
         "/behandeling?ronde={}&status={}&gemeente={}&bevinding={}&prioriteit={}&sorteer={}&",
         urlcodeer(&filter.ronde),
@@ -144,6 +248,7 @@ async fn werkvoorraad(State(s): State<AppState>, ident: Identiteit, Query(k): Qu
             .collect(),
         bevindingen: bevindingfilters(),
         prioriteiten: prioriteitsfilters(),
+        zoek: basis.trim_start_matches("/behandeling?").trim_end_matches('&').to_string(),
         paginering: Paginering { pagina, paginas: (totaal + PER_PAGINA - 1) / PER_PAGINA, totaal, basis },
         rondes: Ronde::ingebouwd().iter().map(|r| (r.id.clone(), r.naam.clone())).collect(),
         statussen: Status::ALLE.iter().map(|x| (x.code().to_string(), x.to_string())).collect(),

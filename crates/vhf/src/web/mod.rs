@@ -6,6 +6,8 @@
 //!   Nederlandse foutpagina's;
 //! - [`openbaar`]: het publieke dashboard op `/` met de kaart, de open data (CSV, JSON) en de
 //!   toegankelijkheidsverklaring;
+//! - [`publicatie`]: de toekenningen per deelplan (CSV, JSON, XLSX), de tabel voor de Kamerbrief en het
+//!   Excel-sjabloon van een aanvraag;
 //! - [`kaart`]: de gemeentegrenzen als SVG-paden en de kleurklassen van de kaart;
 //! - [`stijl`]: de gevendorde NL Design System-stijl als bestanden (geen CDN).
 //!
@@ -20,6 +22,7 @@ pub mod formulier;
 pub mod kaart;
 pub mod openbaar;
 pub mod pagina;
+pub mod publicatie;
 pub mod stijl;
 pub mod verdeling;
 
@@ -29,6 +32,7 @@ use crate::server::routes::Route;
 pub fn routes() -> Vec<Route> {
     let mut v = stijl::routes();
     v.extend(openbaar::routes());
+    v.extend(publicatie::routes());
     v.extend(aanvragen::routes());
     v.extend(behandeling::routes());
     v.extend(commissie::routes());

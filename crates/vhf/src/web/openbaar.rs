@@ -74,12 +74,43 @@ pub struct Toekenningsrij {
     pub prioriteitsgebied: Option<String>,
 }
 
+/// Eén toegekend deelplan: wie, waar, hoeveel, en de woningen per activiteit en eigendom.
+#[derive(Clone, Serialize)]
+pub struct Deelplanrij {
+    pub ronde: String,
+    /// De penvoerder die de uitkering ontvangt.
+    pub gemeente: String,
+    pub cbs_code: String,
+    pub kenmerk: String,
+    pub deelplan: String,
+    pub naam: String,
+    /// De gemeente waarin het deelgebied ligt, met haar CBS-code, en de postcodegebieden.
+    pub deelgebied_gemeente: String,
+    pub deelgebied_cbs_code: String,
+    pub pc4: Vec<String>,
+    /// Het prioriteitsgebied dat de verdeling gebruikte (zoals RVO het vaststelde).
+    pub prioriteitsgebied: Option<String>,
+    pub uitkomst: String,
+    pub bedrag: Bedrag,
+    pub bedrag_centen: i64,
+    /// Per activiteit (renovatie, …) de woningen per eigendom; `None` als de verdeling geen dossier heeft.
+    pub woningen: Option<BTreeMap<Activiteit, vhf_core::aanvraag::Woningen>>,
+}
+
+impl Deelplanrij {
+    pub fn woningen_totaal(&self) -> Option<(u64, u64)> {
+        self.woningen.as_ref().map(|w| (w.values().map(|x| x.totaal()).sum(), w.values().map(|x| x.particulier()).sum()))
+    }
+}
+
 /// Wat het dashboard van één besloten verdeling toont.
 pub struct Stand {
     pub ronde: String,
     pub verdeling: String,
     pub besloten_op: i64,
     pub rijen: Vec<Toekenningsrij>,
+    /// De toegekende deelplannen, op gemeente en kenmerk.
+    pub deelplannen: Vec<Deelplanrij>,
     pub gevraagd: i64,
     pub toegekend: i64,
     pub plafond: i64,
@@ -96,9 +127,18 @@ fn centen(v: &Value) -> i64 {
     v.as_str().and_then(|s| Bedrag::parse(s).ok()).map(|b| b.in_centen()).unwrap_or(0)
 }
 
-/// Bouwt de stand uit het bewaarde resultaat van een besloten verdeling.
-fn stand(verdeling: &str, ronde: &str, besloten_op: i64, resultaat: &str) -> Result<Stand, String> {
+/// Bouwt de stand uit het bewaarde resultaat van een besloten verdeling en, als die er is, haar dossier (de
+/// aanvragen zoals ze verdeeld zijn, voor de woningen per deelplan).
+fn stand(verdeling: &str, ronde: &str, besloten_op: i64, resultaat: &str, dossier: Option<&str>) -> Result<Stand, String> {
     let r: Value = serde_json::from_str(resultaat).map_err(|e| format!("resultaat van {verdeling}: {e}"))?;
+    let invoer: Option<vhf_core::verdeling::Verdeelinvoer> = match dossier {
+        None => None,
+        Some(d) => {
+            let v: Value = serde_json::from_str(d).map_err(|e| format!("dossier van {verdeling}: {e}"))?;
+            Some(serde_json::from_value(v["invoer"].clone()).map_err(|e| format!("dossier van {verdeling}: {e}"))?)
+        }
+    };
+    let deelplannen = deelplanrijen(ronde, &r, invoer.as_ref());
     let lijst = Ronde::zoek(ronde).map(|x| x.parameters_op(jiff::Timestamp::from_microsecond(besloten_op).unwrap_or_default()).prioriteitslijst.waarde.clone());
     let gebieden = gebieden_per_gemeente(lijst.as_deref());
     let mut per_gemeente: BTreeMap<String, usize> = BTreeMap::new();
@@ -145,6 +185,7 @@ fn stand(verdeling: &str, ronde: &str, besloten_op: i64, resultaat: &str) -> Res
         verdeling: verdeling.to_string(),
         besloten_op,
         rijen,
+        deelplannen,
         gevraagd: centen(&t["gevraagd_door_kandidaten"]),
         toegekend: centen(&t["toegekend"]),
         plafond: centen(&t["plafond"]),
@@ -158,6 +199,63 @@ fn stand(verdeling: &str, ronde: &str, besloten_op: i64, resultaat: &str) -> Res
         ],
         per_activiteit,
     })
+}
+
+/// De toegekende deelplannen uit het resultaat, met hun deelgebied en woningen uit de verdeelde aanvragen.
+fn deelplanrijen(ronde: &str, r: &Value, invoer: Option<&vhf_core::verdeling::Verdeelinvoer>) -> Vec<Deelplanrij> {
+    let tekst = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    let mut uit: Vec<Deelplanrij> = r["deelplannen"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| {
+            let c = d["toegekend_centen"].as_i64().unwrap_or_else(|| centen(&d["toegekend"]));
+            if c <= 0 {
+                return None;
+            }
+            let penvoerder = tekst(&d["penvoerder"]);
+            let (kenmerk, id) = (tekst(&d["kenmerk"]), tekst(&d["deelplan"]));
+            let dp = invoer.and_then(|i| {
+                i.aanvragen
+                    .iter()
+                    .filter(|a| a.kenmerk == kenmerk && a.penvoerder().is_some_and(|p| p.to_string() == penvoerder))
+                    .find_map(|a| a.deelplannen.iter().find(|x| x.id == id))
+            });
+            let woningen = dp.map(|dp| {
+                let mut w: BTreeMap<Activiteit, vhf_core::aanvraag::Woningen> = BTreeMap::new();
+                for m in &dp.maatregelen {
+                    let t = w.entry(m.activiteit).or_default();
+                    t.eigenaar_bewoner = t.eigenaar_bewoner.saturating_add(m.woningen.eigenaar_bewoner);
+                    t.particuliere_verhuur = t.particuliere_verhuur.saturating_add(m.woningen.particuliere_verhuur);
+                    t.corporatie = t.corporatie.saturating_add(m.woningen.corporatie);
+                }
+                w
+            });
+            let naam = |code: &str| GemeenteCode::parse(code).map(|c| Referentie::ingebouwd().gemeentenaam(c)).unwrap_or_else(|_| code.to_string());
+            let deelgebied = d["gemeente"].as_str().map(String::from).or_else(|| dp.map(|x| x.deelgebied.gemeente.to_string())).unwrap_or_default();
+            Some(Deelplanrij {
+                ronde: ronde.to_string(),
+                gemeente: naam(&penvoerder),
+                cbs_code: penvoerder,
+                kenmerk,
+                deelplan: id,
+                naam: tekst(&d["naam"]),
+                deelgebied_gemeente: naam(&deelgebied),
+                deelgebied_cbs_code: deelgebied,
+                pc4: dp.map(|x| x.deelgebied.pc4.iter().map(ToString::to_string).collect()).unwrap_or_default(),
+                prioriteitsgebied: d["prioriteit"]["gebied"]["naam"].as_str().map(String::from),
+                uitkomst: d["uitkomst"]
+                    .as_str()
+                    .and_then(|u| serde_json::from_value::<vhf_core::verdeling::Uitkomst>(Value::String(u.into())).ok())
+                    .map_or_else(|| tekst(&d["uitkomst"]), |u| u.omschrijving().to_string()),
+                bedrag: Bedrag::centen(c),
+                bedrag_centen: c,
+                woningen,
+            })
+        })
+        .collect();
+    uit.sort_by(|a, b| (&a.gemeente, &a.kenmerk, &a.deelplan).cmp(&(&b.gemeente, &b.kenmerk, &b.deelplan)));
+    uit
 }
 
 /// Gemeente (CBS-code) → naam van het prioriteitsgebied op deze lijst.
@@ -181,7 +279,7 @@ struct Keuze {
 
 /// De gekozen ronde (of de ronde van het laatste besluit, anders de eerste ingebouwde) en haar stand, als er al
 /// besloten is.
-async fn kies(s: &AppState, ronde: Option<&str>) -> Result<(String, Option<Arc<Stand>>), ApiFout> {
+pub(crate) async fn kies(s: &AppState, ronde: Option<&str>) -> Result<(String, Option<Arc<Stand>>), ApiFout> {
     if let Some(r) = ronde
         && Ronde::zoek(r).is_none()
     {
@@ -195,7 +293,8 @@ async fn kies(s: &AppState, ronde: Option<&str>) -> Result<(String, Option<Arc<S
         return Ok((gekozen, Some(st.clone())));
     }
     let v = crate::db::verdeling::verdeling(&mut c, &id).await?.ok_or(ApiFout::NietGevonden)?;
-    let st = Arc::new(stand(&id, &gekozen, op, &v.resultaat).map_err(ApiFout::Intern)?);
+    let dossier = crate::db::verdeling::dossier(&mut c, &id).await?;
+    let st = Arc::new(stand(&id, &gekozen, op, &v.resultaat, dossier.as_deref()).map_err(ApiFout::Intern)?);
     STANDEN.lock().expect("slot").insert(id, st.clone());
     Ok((gekozen, Some(st)))
 }
@@ -393,13 +492,13 @@ mod tests {
                 "per_gebied": { "stedelijk": "100.00", "regio": "0.00", "elders": "50.00" },
             },
         });
-        let st = super::stand("VD1", "vhf-2021", 0, &r.to_string()).unwrap();
+        let st = super::stand("VD1", "vhf-2021", 0, &r.to_string(), None).unwrap();
         // Zoals verdelingen nu bewaard worden: de uitkeringen als lijst met CBS-code (schema/verdeelresultaat.schema.json).
         let mut nieuw = r.clone();
         nieuw["uitkeringen"] = serde_json::json!([
             { "gemeente": "GM0479", "naam": "Zaanstad", "bedrag": "150.00", "bedrag_centen": 15000, "deelplannen": 2 },
         ]);
-        let st2 = super::stand("VD1", "vhf-2021", 0, &nieuw.to_string()).unwrap();
+        let st2 = super::stand("VD1", "vhf-2021", 0, &nieuw.to_string(), None).unwrap();
         assert_eq!((st2.rijen.len(), st2.rijen[0].cbs_code.as_str(), st2.rijen[0].centen), (1, "GM0479", 15000));
         assert_eq!(st.rijen.len(), 1, "een gemeente zonder toekenning staat niet in de lijst");
         assert_eq!((st.rijen[0].cbs_code.as_str(), st.rijen[0].centen, st.rijen[0].deelplannen_toegekend), ("GM0479", 15000, 2));
