@@ -1485,6 +1485,7 @@ const MATRIX: &[(&str, &str)] = &[
     ("WEB GET /aanvragen", "ATTVVVVVV"),
     ("WEB GET /aanvragen/nieuw", "ATTVVVVVV"),
     ("WEB POST /aanvragen/nieuw", "ATTVVVVVV"),
+    ("WEB POST /aanvragen/importeren", "ATTVVVVVV"),
     ("WEB GET /aanvragen/{id}", "ATNTVVTTV"),
     ("WEB GET /aanvragen/{id}/algemeen", "ATNVVVVVV"),
     ("WEB POST /aanvragen/{id}/algemeen", "ATNVVVVVV"),
@@ -1508,6 +1509,8 @@ const MATRIX: &[(&str, &str)] = &[
     ("WEB GET /verdeling", "AVVVVVTTV"),
     ("WEB POST /verdeling/maken", "AVVVVVTVV"),
     ("WEB GET /verdeling/{id}", "AVVVVVTTV"),
+    ("WEB GET /verdeling/{id}/rangorde.xlsx", "AVVVVVTTV"),
+    ("WEB GET /verdeling/{id}/rangorde.csv", "AVVVVVTTV"),
     ("WEB POST /verdeling/{id}/besluit", "AVVVVVTVV"),
     ("WEB GET /besluiten", "ATTTVVTTV"),
     ("WEB POST /besluiten/opstellen", "AVVVVVTVV"),
@@ -3095,6 +3098,20 @@ async fn publicatie_en_rekenbladen(app: App) {
     let html = reqwest::get(format!("{}/openbaar/kamerbrief?ronde=vhf-2021", app.basis)).await.unwrap().text().await.unwrap();
     assert!(html.contains("<tfoot>") && html.contains(&vhf_core::geld::Bedrag::centen(totaal).to_string()), "{html}");
 
+    // De rangorde van de verdeling als rekenblad: elk deelplan, toegekend in centen zoals het resultaat.
+    let r = app.bzk.get(format!("{}/verdeling/{}/rangorde.xlsx", app.basis, v["id"].as_str().unwrap())).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let rg = blad(&r.bytes().await.unwrap(), "Rangorde");
+    let (kk, kd, kt) = (kolom(&rg, "Kenmerk"), kolom(&rg, "Deelplan"), kolom(&rg, "Toegekend"));
+    for d in v["deelplannen"].as_array().unwrap() {
+        let rij = rg
+            .iter()
+            .find(|r| r[kk] == Data::String(d["kenmerk"].as_str().unwrap().into()) && r[kd] == Data::String(d["deelplan"].as_str().unwrap().into()))
+            .expect("rij");
+        assert_eq!(euro_in_cel(&rij[kt]), d["toegekend_centen"].as_i64().unwrap());
+    }
+    assert!(matches!(rg[2][kolom(&rg, "Rang")], Data::Float(f) if f == 1.0), "{:?}", rg[2]);
+
     // De werkvoorraad als rekenblad: dezelfde aanvragen als de lijst, gevraagde bedragen als getal.
     let lijst: Value = app.rvo.get(app.url("/aanvragen?ronde=vhf-2021&per_pagina=500")).send().await.unwrap().json().await.unwrap();
     let r = app.rvo.get(format!("{}/behandeling/werkvoorraad.xlsx?ronde=vhf-2021", app.basis)).send().await.unwrap();
@@ -3163,6 +3180,27 @@ async fn publicatie_en_rekenbladen(app: App) {
         (Some("Maatregelen"), Some("J3"), Some("deelplannen[0].maatregelen[1].kosten")),
         "{f}"
     );
+    // Op de pagina Nieuwe aanvraag: het blad uploaden (multipart); een fout blad toont blad en cel, een goed blad
+    // wordt een concept.
+    let mut wb = vhf::spreadsheet::aanvraag::werkmap(Some(&a)).unwrap();
+    wb.worksheet_from_name("Maatregelen").unwrap().write_string(2, 9, "veel").unwrap();
+    let upload = |bestand: Vec<u8>, sleutel: &str| {
+        let grens = "----vhfgrens";
+        let mut body = format!("--{grens}\r\nContent-Disposition: form-data; name=\"_sleutel\"\r\n\r\n{sleutel}\r\n--{grens}\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"aanvraag.xlsx\"\r\nContent-Type: {}\r\n\r\n", vhf::spreadsheet::XLSX).into_bytes();
+        body.extend(bestand);
+        body.extend(format!("\r\n--{grens}--\r\n").into_bytes());
+        app.http.post(format!("{}/aanvragen/importeren", app.basis)).header("Content-Type", format!("multipart/form-data; boundary={grens}")).body(body)
+    };
+    let r = upload(wb.save_to_buffer().unwrap(), "pagina-1").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Blad Maatregelen, cel J3:") && html.contains("niets is opgeslagen"), "{html}");
+    a.kenmerk = "ZAANSTAD-XLSX-2".into();
+    let r = upload(vhf::spreadsheet::aanvraag::sjabloon(Some(&a)).unwrap(), "pagina-2").send().await.unwrap();
+    assert!(r.status().is_success() || r.status().is_redirection(), "{}", r.status());
+    let lijst: Value = app.http.get(app.url("/aanvragen?per_pagina=500")).send().await.unwrap().json().await.unwrap();
+    assert!(lijst["data"].as_array().unwrap().iter().any(|x| x["kenmerk"] == "ZAANSTAD-XLSX-2"), "{lijst}");
+
     // Geen XLSX: 415.
     let r = app.http.post(app.url("/aanvragen/import")).header("Content-Type", vhf::spreadsheet::XLSX).body("kenmerk;titel").send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);

@@ -42,6 +42,7 @@ pub fn routes() -> Vec<Route> {
         r("GET", "/aanvragen", "Mijn aanvragen (gemeente), per pagina", GEMEENTE, get(lijst)),
         r("GET", "/aanvragen/nieuw", "Nieuwe aanvraag: ronde, algemene gegevens en het eerste deelplan", GEMEENTE, get(nieuw)),
         r("POST", "/aanvragen/nieuw", "Nieuwe aanvraag opslaan als concept", GEMEENTE, axum::routing::post(nieuw_opslaan)),
+        r("POST", "/aanvragen/importeren", "Nieuwe aanvraag uit een ingevuld Excel-sjabloon (bestand), als concept", GEMEENTE, axum::routing::post(importeren)),
         r(
             "GET",
             "/aanvragen/{id}",
@@ -668,6 +669,75 @@ async fn nieuw_opslaan(State(s): State<AppState>, ident: Identiteit, body: Strin
                 return Ok(naar(&format!("/aanvragen/{}", h.antwoord["id"].as_str().unwrap_or(""))));
             }
             Err(e) => fout_in_formulier(&mut f, e, "kenmerk")?,
+        }
+    }
+    let kader = Kader::nieuw(&s, &ident, "Nieuwe aanvraag", "/aanvragen/nieuw");
+    Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &Algemeen { kader, id: None, f, rondes: rondes(), versie: 0 }))
+}
+
+/// Een ingevuld Excel-sjabloon als nieuw concept: dezelfde lezer en handeling als `POST /api/v1/aanvragen/import`.
+/// Elke fout in het blad komt in het foutoverzicht, met blad en cel.
+async fn importeren(
+    State(s): State<AppState>,
+    ident: Identiteit,
+    m: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, ApiFout> {
+    let mut f = Formulier::default();
+    f.zet("ronde", super::pagina::huidige_ronde((s.klok)()));
+    f.zet("_sleutel", formuliersleutel());
+    let mut bytes: Option<Vec<u8>> = None;
+    let mut sleutel = String::new();
+    match m {
+        Err(_) => f.fout("bestand", "Kies het ingevulde sjabloon (XLSX) om te uploaden."),
+        Ok(mut m) => loop {
+            match m.next_field().await {
+                Ok(Some(veld)) if veld.name() == Some("bestand") => match veld.bytes().await {
+                    Ok(b) if b.is_empty() => f.fout("bestand", "Kies het ingevulde sjabloon (XLSX) om te uploaden."),
+                    Ok(b) if b.len() > vhf_core::invoer::MAX_BESTANDSGROOTTE => {
+                        f.fout("bestand", format!("Het bestand is groter dan {} MiB.", vhf_core::invoer::MAX_BESTANDSGROOTTE / 1024 / 1024))
+                    }
+                    Ok(b) => bytes = Some(b.to_vec()),
+                    Err(e) => f.fout("bestand", format!("Het bestand kwam niet goed aan: {e}. Probeer het opnieuw.")),
+                },
+                Ok(Some(veld)) => {
+                    if veld.name() == Some("_sleutel") {
+                        sleutel = veld.text().await.unwrap_or_default();
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    f.fout("bestand", format!("Het formulier kwam niet goed aan: {e}. Probeer het opnieuw."));
+                    break;
+                }
+            }
+        },
+    }
+    if let Some(b) = bytes {
+        match crate::server::aanvragen::lees_blad(&b) {
+            Ok((a, json)) => {
+                let v = Verzoek::nieuw(&s, &ident, Some(sleutel).filter(|k| !k.is_empty()), "POST /aanvragen/import", json)?;
+                match handeling::maak(&v, a).await {
+                    Ok(rij) => return Ok(naar(&format!("/aanvragen/{}?opgeslagen=1", rij.id))),
+                    Err(ApiFout::Herhaald(h)) => return Ok(naar(&format!("/aanvragen/{}", h.antwoord["id"].as_str().unwrap_or("")))),
+                    Err(ApiFout::Ongeldig { detail, .. } | ApiFout::Conflict(detail)) => f.fout("bestand", detail),
+                    Err(e) => return Err(e),
+                }
+            }
+            Err(ApiFout::Ongeldig { velden, detail }) => {
+                if velden.is_empty() {
+                    f.fout("bestand", detail);
+                }
+                for v in velden {
+                    let waar = match (&v.sheet, &v.cell) {
+                        (Some(b), Some(c)) => format!("Blad {b}, cel {c}"),
+                        (Some(b), None) => format!("Blad {b}"),
+                        _ => "Het blad".to_string(),
+                    };
+                    f.fout("bestand", format!("{waar}: {}", v.reason));
+                }
+            }
+            Err(ApiFout::Status { detail, .. }) => f.fout("bestand", detail),
+            Err(e) => return Err(e),
         }
     }
     let kader = Kader::nieuw(&s, &ident, "Nieuwe aanvraag", "/aanvragen/nieuw");

@@ -42,6 +42,20 @@ pub fn routes() -> Vec<Route> {
             LEZEN,
             get(verdeling),
         ),
+        r(
+            "GET",
+            "/verdeling/{id}/rangorde.xlsx",
+            "De rangorde van een verdeling als XLSX: per deelplan rang, score, punten, uitkomst, gevraagd en toegekend (getallen), uitleg",
+            LEZEN,
+            get(|s: State<AppState>, p: Path<String>| async move { rangorde(s, p, true).await }),
+        ),
+        r(
+            "GET",
+            "/verdeling/{id}/rangorde.csv",
+            "De rangorde van een verdeling als CSV",
+            LEZEN,
+            get(|s: State<AppState>, p: Path<String>| async move { rangorde(s, p, false).await }),
+        ),
         r("POST", "/verdeling/{id}/besluit", "Het besluit over deze verdeling (formulier: reden)", BESLISSER, axum::routing::post(besluit)),
     ]
 }
@@ -420,6 +434,72 @@ async fn verdeling(State(s): State<AppState>, ident: Identiteit, Path(id): Path<
     let p = verdelingpagina(&s, &ident, &id, f).await?;
     let status = if p.f.fouten.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok(html(status, &p))
+}
+
+/// De rangorde van een verdeling als rekenblad: dezelfde getallen als het bewaarde resultaat (in centen), op rang.
+async fn rangorde(State(s): State<AppState>, Path(id): Path<String>, xlsx: bool) -> Result<Response, ApiFout> {
+    use crate::spreadsheet::{Cel, Tabel};
+    let rij = {
+        let mut c = s.db.lees().await?;
+        db::verdeling(&mut c, &id).await?.ok_or(ApiFout::NietGevonden)?
+    };
+    let r: Value = serde_json::from_str(&rij.resultaat).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    let mut deelplannen: Vec<&Value> = r["deelplannen"].as_array().into_iter().flatten().collect();
+    deelplannen.sort_by_key(|d| d["rang"].as_u64().unwrap_or(u64::MAX));
+    let mut t = Tabel::nieuw(
+        "Rangorde",
+        format!("Verdeling {id} — {}", Ronde::zoek(&rij.ronde).map_or(rij.ronde.as_str(), |x| x.naam.as_str())),
+        &[
+            "Rang",
+            "Kenmerk",
+            "Deelplan",
+            "Penvoerder",
+            "CBS-code",
+            "Score",
+            "Prioriteitspunten",
+            "Rangscore",
+            "Prioriteitsgebied",
+            "Uitkomst",
+            "Gevraagd",
+            "Toegekend",
+            "Uitleg",
+        ],
+    );
+    let honderdsten = |v: &Value| v.as_str().map_or(Cel::Leeg, |x| Cel::Tekst(x.replace('.', ",")));
+    for d in deelplannen {
+        let centen =
+            |k: &str, tekst: &str| d[k].as_i64().or_else(|| d[tekst].as_str().and_then(|x| vhf_core::geld::Bedrag::parse(x).ok()).map(|b| b.in_centen()));
+        let uitkomst: Option<kern::Uitkomst> = serde_json::from_value(d["uitkomst"].clone()).ok();
+        t.rij(vec![
+            d["rang"].as_i64().map_or(Cel::Leeg, Cel::Geheel),
+            d["kenmerk"].as_str().map(String::from).into(),
+            d["deelplan"].as_str().map(String::from).into(),
+            gemeentenaam(d["penvoerder"].as_str().unwrap_or("")).into(),
+            d["penvoerder"].as_str().map(String::from).into(),
+            honderdsten(&d["score"]),
+            honderdsten(&d["prioriteit"]["punten"]),
+            honderdsten(&d["rangscore"]),
+            d["prioriteit"]["gebied"]["naam"].as_str().map(String::from).into(),
+            uitkomst.map(|u| u.omschrijving().to_string()).into(),
+            centen("gevraagd_centen", "gevraagd").map_or(Cel::Leeg, Cel::Euro),
+            centen("toegekend_centen", "toegekend").map_or(Cel::Leeg, Cel::Euro),
+            d["uitleg"].as_str().map(String::from).into(),
+        ]);
+    }
+    t.onderschrift = vec![
+        format!(
+            "Budget {}, btw-reserve {}; parameters en bronnen: het verdeeldossier (GET /api/v1/verdelingen/{id}/dossier).",
+            bedrag(&r["budget"]),
+            bedrag(&r["btw_reserve"])
+        ),
+        if rij.besloten_op.is_some() { "Over deze verdeling is besloten.".into() } else { "Over deze verdeling is (nog) niet besloten.".into() },
+    ];
+    Ok(if xlsx {
+        let bytes = crate::spreadsheet::naar_xlsx(&[t]).map_err(|e| ApiFout::Intern(format!("XLSX: {e}")))?;
+        super::publicatie::download(crate::spreadsheet::XLSX, &format!("rangorde-{id}.xlsx"), bytes)
+    } else {
+        super::publicatie::download("text/csv; charset=utf-8", &format!("rangorde-{id}.csv"), t.naar_csv().into_bytes())
+    })
 }
 
 async fn besluit(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, body: String) -> Result<Response, ApiFout> {
