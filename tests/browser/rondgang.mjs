@@ -884,6 +884,19 @@ await stap('zonder in te loggen: het dashboard toont de toekenningen op de kaart
   if (doel !== `tr${href}`) throw new Error(`Enter op ${href} brengt naar ${doel}, verwacht de rij ${href} in de tabel`);
 });
 
+await stap('zonder in te loggen: van het dashboard naar de tabel voor de Kamerbrief, met hetzelfde totaal', async () => {
+  if ((await ingelogd_als(page)) !== null) await log_uit(page);
+  await page.goto(`${BASIS}/?ronde=${NIEUW.ronde}`);
+  const c = await kerncijfers();
+  await wacht_op_navigatie(page, () => page.getByRole('link', { name: 'tabel voor de Kamerbrief' }).click(), { naar: '/openbaar/kamerbrief' });
+  await bezoek(page, 'kamerbrief');
+  const totaal = await tekst(page.locator('tfoot td').last());
+  if (totaal !== c.Toegekend) throw new Error(`de Kamerbrief telt op tot ${totaal}, het dashboard zegt ${c.Toegekend}`);
+  if (!(await tekst(page.locator('main'))).includes('Kadaster / CBS')) throw new Error('de tabel noemt de bron (Kadaster / CBS) niet');
+  console.log(`      kamerbrief: totaal ${totaal}`);
+  await schermafdruk(page, 'kamerbrief');
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 // Zonder in te loggen, en wie iets niet mag zien.
 
