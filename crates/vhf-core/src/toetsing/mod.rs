@@ -202,6 +202,18 @@ pub enum Niveau {
 }
 
 impl Niveau {
+    /// Eén getal met dezelfde volgorde als de afgeleide `Ord` (aanvraag, dan deelplannen, dan maatregelen, elk
+    /// op index), zodat het sorteren van bevindingen getallen vergelijkt in plaats van varianten. Exact zolang
+    /// een index onder 2^31 blijft: meer deelplannen of maatregelen passen niet in het geheugen.
+    fn sleutel(self) -> u64 {
+        const G: usize = 1 << 31;
+        match self {
+            Niveau::Aanvraag => 0,
+            Niveau::Deelplan(d) => (1 << 62) | d.min(G - 1) as u64,
+            Niveau::Maatregel(d, m) => (2 << 62) | ((d.min(G - 1) as u64) << 31) | m.min(G - 1) as u64,
+        }
+    }
+
     pub fn deelplan(self) -> Option<usize> {
         match self {
             Niveau::Aanvraag => None,
@@ -238,6 +250,13 @@ pub struct Bevinding {
     pub uitkomst: Uitkomst,
     pub niveau: Niveau,
     pub reden: Reden,
+}
+
+impl Bevinding {
+    /// De volgorde van het verslag: niveau, dan regel (zie [`Niveau::sleutel`]).
+    fn volgorde(&self) -> (u64, u8) {
+        (self.niveau.sleutel(), self.regel as u8)
+    }
 }
 
 /// De uitkomst van de toetsing van één aanvraag.
@@ -316,7 +335,7 @@ fn toets_op<'a>(
         documenten::toets(&ctx, documenten, &mut b);
     }
     let mut bevindingen = b.0;
-    bevindingen.sort_by_key(|x| (x.niveau, x.regel));
+    bevindingen.sort_by_cached_key(Bevinding::volgorde);
     Ok(Toetsing { aanvraag, ronde, peilmoment, parameters, indicatoren, bevindingen, documenten: bron })
 }
 
@@ -385,7 +404,7 @@ fn toets_ronde_op<'a>(
     }
     // Op volgorde houden (al gesorteerde delen kosten een stabiele sortering bijna niets).
     for t in &mut uit {
-        t.bevindingen.sort_by_key(|x| (x.niveau, x.regel));
+        t.bevindingen.sort_by_cached_key(Bevinding::volgorde);
     }
     Ok(uit)
 }
@@ -427,7 +446,7 @@ impl Toetsing<'_> {
             Reden::Maatregelen(r) => r.uitleg(&ctx, b.niveau),
             Reden::Financien(r) => r.uitleg(&ctx, b.niveau),
             Reden::Omvang(r) => r.uitleg(&ctx),
-            Reden::Documenten(r) => r.uitleg(&ctx),
+            Reden::Documenten(r) => r.uitleg(&ctx, b.niveau),
         }
     }
 
