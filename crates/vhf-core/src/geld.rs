@@ -171,8 +171,31 @@ impl fmt::Display for Bedrag {
 /// Machineleesbaar: een tekst met euro's en precies twee decimalen, `"7350000.00"`.
 impl Serialize for Bedrag {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Op de stapel opgebouwd en als één tekst geschreven (zelfde tekens als "{}{}.{:02}"): geen opmaakmachine
+        // en geen tussenliggende String per bedrag in een rapport.
         let abs = self.0.unsigned_abs();
-        s.collect_str(&format_args!("{}{}.{:02}", if self.0 < 0 { "-" } else { "" }, abs / 100, abs % 100))
+        let mut buf = [0u8; 24];
+        let mut i = buf.len();
+        let mut zet = |b: u8| {
+            i -= 1;
+            buf[i] = b;
+        };
+        let centen = abs % 100;
+        zet(b'0' + (centen % 10) as u8);
+        zet(b'0' + (centen / 10) as u8);
+        zet(b'.');
+        let mut euros = abs / 100;
+        loop {
+            zet(b'0' + (euros % 10) as u8);
+            euros /= 10;
+            if euros == 0 {
+                break;
+            }
+        }
+        if self.0 < 0 {
+            zet(b'-');
+        }
+        s.serialize_str(std::str::from_utf8(&buf[i..]).expect("alleen cijfers, punt en min"))
     }
 }
 
@@ -424,6 +447,24 @@ mod tests {
     }
 
     proptest! {
+        /// De notaties zonder opmaakmachine (issue 14) geven precies wat de oude met `format!` gaven.
+        #[test]
+        fn notaties_zijn_als_met_format(c in prop_oneof![any::<i64>(), -1_000_000i64..1_000_000, Just(i64::MIN), Just(i64::MAX)]) {
+            let b = Bedrag::centen(c);
+            let abs = c.unsigned_abs();
+            let e = (abs / 100).to_string();
+            let mut gegroepeerd = String::new();
+            for (i, t) in e.chars().enumerate() {
+                if i > 0 && (e.len() - i) % 3 == 0 {
+                    gegroepeerd.push('.');
+                }
+                gegroepeerd.push(t);
+            }
+            let teken = if c < 0 { "-" } else { "" };
+            prop_assert_eq!(b.to_string(), format!("{teken}€ {gegroepeerd},{:02}", abs % 100));
+            prop_assert_eq!(serde_json::to_string(&b).unwrap(), format!("\"{teken}{}.{:02}\"", abs / 100, abs % 100));
+        }
+
         #[test]
         fn parse_en_serialiseer_zijn_elkaars_omgekeerde(c in 0i64..=MAX_INVOERBEDRAG_CENTEN) {
             let b = Bedrag::centen(c);

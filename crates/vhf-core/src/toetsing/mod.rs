@@ -452,6 +452,9 @@ impl Toetsing<'_> {
 
     /// Het volledige verslag: bevindingen met uitleg, bron en gebruikte parameters, en de kengetallen.
     pub fn rapport(&self) -> Rapport<'_> {
+        // Elke gebruikte parameter één keer beschreven, niet opnieuw bij elke bevinding die hem noemt.
+        let mut beschreven: Vec<Option<GebruikteWaarde<'_>>> = vec![None; ParameterNaam::ALLE.len()];
+        let mut gebruikt = |p: ParameterNaam| beschreven[p as usize].get_or_insert_with(|| self.parameters.gebruikt(p)).clone();
         let bevindingen = self
             .bevindingen
             .iter()
@@ -473,7 +476,7 @@ impl Toetsing<'_> {
                     },
                     uitleg: self.uitleg(b),
                     bron: info.bron,
-                    parameters: info.parameters.iter().map(|p| self.parameters.gebruikt(*p)).collect(),
+                    parameters: info.parameters.iter().map(|p| gebruikt(*p)).collect(),
                 }
             })
             .collect();
@@ -543,7 +546,10 @@ pub struct BevindingRapport<'t> {
 
 /// Naam en code van een gemeente, voor in een uitleg: "Zaanstad (GM0479)".
 pub(crate) fn gemeente(code: crate::codes::GemeenteCode) -> String {
-    format!("{} ({code})", Referentie::ingebouwd().gemeentenaam(code))
+    match Referentie::ingebouwd().gemeente(code) {
+        Some(g) => format!("{} ({code})", g.naam),
+        None => format!("{code} ({code})"),
+    }
 }
 
 #[cfg(test)]
