@@ -252,10 +252,30 @@ pub struct Bevinding {
     pub reden: Reden,
 }
 
-impl Bevinding {
-    /// De volgorde van het verslag: niveau, dan regel (zie [`Niveau::sleutel`]).
-    fn volgorde(&self) -> (u64, u8) {
-        (self.niveau.sleutel(), self.regel as u8)
+/// Zet bevindingen in de volgorde van het verslag: niveau, dan regel, en bij gelijke (niveau, regel) in de
+/// volgorde waarin ze gevonden zijn (zoals een stabiele sortering op `(niveau, regel)`). Gesorteerd wordt een
+/// rij getallen — niveau ([`Niveau::sleutel`]), regel en de oorspronkelijke plek in één `u128`, dus elk getal
+/// uniek en een instabiele sortering even goed als een stabiele — en daarna worden de bevindingen zelf één
+/// keer verplaatst, in plaats van ze bij elke vergelijking te verschuiven.
+fn sorteer(bevindingen: &mut [Bevinding]) {
+    let n = bevindingen.len();
+    let Ok(n32) = u32::try_from(n) else {
+        bevindingen.sort_by_key(|x| (x.niveau, x.regel));
+        return;
+    };
+    let mut sleutels: Vec<u128> =
+        bevindingen.iter().zip(0..n32).map(|(b, i)| (u128::from(b.niveau.sleutel()) << 64) | (u128::from(b.regel as u8) << 32) | u128::from(i)).collect();
+    sleutels.sort_unstable();
+    // Op plek i hoort de bevinding die oorspronkelijk op plek `van[i]` stond; dezelfde verwisselingen als in
+    // `slice::sort_by_cached_key`.
+    let mut van: Vec<u32> = sleutels.iter().map(|k| *k as u32).collect();
+    for i in 0..n {
+        let mut j = van[i] as usize;
+        while j < i {
+            j = van[j] as usize;
+        }
+        van[i] = j as u32;
+        bevindingen.swap(i, j);
     }
 }
 
@@ -335,7 +355,7 @@ fn toets_op<'a>(
         documenten::toets(&ctx, documenten, &mut b);
     }
     let mut bevindingen = b.0;
-    bevindingen.sort_by_cached_key(Bevinding::volgorde);
+    sorteer(&mut bevindingen);
     Ok(Toetsing { aanvraag, ronde, peilmoment, parameters, indicatoren, bevindingen, documenten: bron })
 }
 
@@ -404,7 +424,7 @@ fn toets_ronde_op<'a>(
     }
     // Op volgorde houden (al gesorteerde delen kosten een stabiele sortering bijna niets).
     for t in &mut uit {
-        t.bevindingen.sort_by_cached_key(Bevinding::volgorde);
+        sorteer(&mut t.bevindingen);
     }
     Ok(uit)
 }
