@@ -149,8 +149,7 @@ macro_rules! als_tekst {
         }
         impl<'de> Deserialize<'de> for $t {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-                <$t>::parse(&s).map_err(serde::de::Error::custom)
+                crate::geld::lees_tekst(d, <$t>::parse)
             }
         }
         impl schemars::JsonSchema for $t {

@@ -137,30 +137,71 @@ impl fmt::Display for Bedrag {
         let neg = self.0 < 0;
         let abs = self.0.unsigned_abs();
         let (euros, centen) = (abs / 100, abs % 100);
-        let e = euros.to_string();
-        let mut gegroepeerd = String::with_capacity(e.len() + e.len() / 3);
-        for (i, c) in e.chars().enumerate() {
-            if i > 0 && (e.len() - i) % 3 == 0 {
-                gegroepeerd.push('.');
+        // Op de stapel in plaats van in twee `String`s: u64 heeft hoogstens 20 cijfers, met punten 26 tekens.
+        let mut cijfers = [0u8; 20];
+        let mut n = 0;
+        let mut rest = euros;
+        loop {
+            cijfers[n] = b'0' + (rest % 10) as u8;
+            n += 1;
+            rest /= 10;
+            if rest == 0 {
+                break;
             }
-            gegroepeerd.push(c);
         }
-        write!(f, "{}€ {},{:02}", if neg { "-" } else { "" }, gegroepeerd, centen)
+        let mut gegroepeerd = [0u8; 27];
+        let mut len = 0;
+        for i in 0..n {
+            if i > 0 && (n - i) % 3 == 0 {
+                gegroepeerd[len] = b'.';
+                len += 1;
+            }
+            gegroepeerd[len] = cijfers[n - 1 - i];
+            len += 1;
+        }
+        let gegroepeerd = std::str::from_utf8(&gegroepeerd[..len]).expect("alleen cijfers en punten");
+        let centen = [b'0' + (centen / 10) as u8, b'0' + (centen % 10) as u8];
+        f.write_str(if neg { "-€ " } else { "€ " })?;
+        f.write_str(gegroepeerd)?;
+        f.write_str(",")?;
+        f.write_str(std::str::from_utf8(&centen).expect("cijfers"))
     }
 }
 
 /// Machineleesbaar: een tekst met euro's en precies twee decimalen, `"7350000.00"`.
 impl Serialize for Bedrag {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Op de stapel opgebouwd en als één tekst geschreven (zelfde tekens als "{}{}.{:02}"): geen opmaakmachine
+        // en geen tussenliggende String per bedrag in een rapport.
         let abs = self.0.unsigned_abs();
-        s.collect_str(&format_args!("{}{}.{:02}", if self.0 < 0 { "-" } else { "" }, abs / 100, abs % 100))
+        let mut buf = [0u8; 24];
+        let mut i = buf.len();
+        let mut zet = |b: u8| {
+            i -= 1;
+            buf[i] = b;
+        };
+        let centen = abs % 100;
+        zet(b'0' + (centen % 10) as u8);
+        zet(b'0' + (centen / 10) as u8);
+        zet(b'.');
+        let mut euros = abs / 100;
+        loop {
+            zet(b'0' + (euros % 10) as u8);
+            euros /= 10;
+            if euros == 0 {
+                break;
+            }
+        }
+        if self.0 < 0 {
+            zet(b'-');
+        }
+        s.serialize_str(std::str::from_utf8(&buf[i..]).expect("alleen cijfers, punt en min"))
     }
 }
 
 impl<'de> Deserialize<'de> for Bedrag {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Bedrag::parse(&s).map_err(serde::de::Error::custom)
+        lees_tekst(d, Bedrag::parse)
     }
 }
 
@@ -255,7 +296,7 @@ impl schemars::JsonSchema for Percentage {
 
 impl<'de> Deserialize<'de> for Percentage {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+        lees_tekst(d, str::parse::<Percentage>)
     }
 }
 
@@ -305,8 +346,35 @@ impl schemars::JsonSchema for Honderdsten {
 
 impl<'de> Deserialize<'de> for Honderdsten {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+        lees_tekst(d, str::parse::<Honderdsten>)
     }
+}
+
+/// Leest een tekstwaarde en zet haar om met `parse`, zonder de tekst eerst als `String` te kopiëren. Een waarde
+/// die geen tekst is, geeft dezelfde melding als `String::deserialize` ("expected a string"); een fout van
+/// `parse` wordt, net als voorheen, pas na het lezen een fout van de lezer.
+pub(crate) fn lees_tekst<'de, D, T, E>(d: D, parse: fn(&str) -> Result<T, E>) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    E: fmt::Display,
+{
+    struct Tekst<T, E>(fn(&str) -> Result<T, E>);
+    impl<T, E> serde::de::Visitor<'_> for Tekst<T, E> {
+        type Value = Result<T, E>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<F: serde::de::Error>(self, v: &str) -> Result<Self::Value, F> {
+            Ok((self.0)(v))
+        }
+        fn visit_bytes<F: serde::de::Error>(self, v: &[u8]) -> Result<Self::Value, F> {
+            match std::str::from_utf8(v) {
+                Ok(s) => Ok((self.0)(s)),
+                Err(_) => Err(F::invalid_value(serde::de::Unexpected::Bytes(v), &self)),
+            }
+        }
+    }
+    d.deserialize_string(Tekst(parse))?.map_err(serde::de::Error::custom)
 }
 
 #[cfg(test)]
@@ -379,6 +447,24 @@ mod tests {
     }
 
     proptest! {
+        /// De notaties zonder opmaakmachine (issue 14) geven precies wat de oude met `format!` gaven.
+        #[test]
+        fn notaties_zijn_als_met_format(c in prop_oneof![any::<i64>(), -1_000_000i64..1_000_000, Just(i64::MIN), Just(i64::MAX)]) {
+            let b = Bedrag::centen(c);
+            let abs = c.unsigned_abs();
+            let e = (abs / 100).to_string();
+            let mut gegroepeerd = String::new();
+            for (i, t) in e.chars().enumerate() {
+                if i > 0 && (e.len() - i) % 3 == 0 {
+                    gegroepeerd.push('.');
+                }
+                gegroepeerd.push(t);
+            }
+            let teken = if c < 0 { "-" } else { "" };
+            prop_assert_eq!(b.to_string(), format!("{teken}€ {gegroepeerd},{:02}", abs % 100));
+            prop_assert_eq!(serde_json::to_string(&b).unwrap(), format!("\"{teken}{}.{:02}\"", abs / 100, abs % 100));
+        }
+
         #[test]
         fn parse_en_serialiseer_zijn_elkaars_omgekeerde(c in 0i64..=MAX_INVOERBEDRAG_CENTEN) {
             let b = Bedrag::centen(c);

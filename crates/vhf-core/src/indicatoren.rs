@@ -3,8 +3,6 @@
 //! In stappen, zoals de regeling ze noemt: kosten − opbrengsten = tekort → maximale Rijksbijdrage
 //! (max_aandeel_tekort × tekort) → gevraagd → te dekken door cofinanciering → gat.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use crate::aanvraag::{Aanvraag, Activiteit, Deelplan};
@@ -41,6 +39,37 @@ impl Woningtelling {
     /// Aandeel particuliere woningen.
     pub fn aandeel_particulier(&self) -> Option<Percentage> {
         Percentage::verhouding(i128::from(self.particulier()), i128::from(self.totaal()))
+    }
+}
+
+/// Woningen per soort maatregel, voor de soorten die in het deelplan (of de aanvraag) voorkomen; ook met 0
+/// woningen telt een soort die voorkomt. Een vaste rij in plaats van een `BTreeMap`: geen allocatie per
+/// deelplan. Als JSON een object in de volgorde van [`Activiteit`] (dezelfde als die van een `BTreeMap`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PerActiviteit([Option<u64>; Activiteit::ALLE.len()]);
+
+impl PerActiviteit {
+    fn tel(&mut self, a: Activiteit, n: u64) {
+        *self.0[a as usize].get_or_insert(0) += n;
+    }
+
+    /// De soorten die voorkomen, met hun woningen, in de volgorde van [`Activiteit`].
+    pub fn iter(&self) -> impl Iterator<Item = (Activiteit, u64)> + '_ {
+        Activiteit::ALLE.iter().zip(&self.0).filter_map(|(a, n)| n.map(|n| (*a, n)))
+    }
+
+    pub fn get(&self, a: Activiteit) -> Option<u64> {
+        self.0[a as usize]
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(Option::is_none)
+    }
+}
+
+impl Serialize for PerActiviteit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
     }
 }
 
@@ -90,7 +119,7 @@ pub struct DeelplanIndicatoren {
     pub aandeel_particulier: Option<Percentage>,
     /// gevraagd / woningen, half-omhoog op centen.
     pub bijdrage_per_woning: Option<Bedrag>,
-    pub woningen_per_activiteit: BTreeMap<Activiteit, u64>,
+    pub woningen_per_activiteit: PerActiviteit,
     /// Σ over renovaties: woningen × gewonnen labelstappen.
     pub labelstappen_woningen: u64,
     /// Gemiddeld aantal gewonnen labelstappen per gerenoveerde woning, in honderdsten.
@@ -113,7 +142,7 @@ pub struct AanvraagIndicatoren {
     pub woningen: Woningtelling,
     pub aandeel_particulier: Option<Percentage>,
     pub bijdrage_per_woning: Option<Bedrag>,
-    pub woningen_per_activiteit: BTreeMap<Activiteit, u64>,
+    pub woningen_per_activiteit: PerActiviteit,
     pub in_prioriteitsgebied: bool,
 }
 
@@ -130,7 +159,8 @@ pub fn prioriteit(dp: &Deelplan, p: &ParameterWaarden<'_>, referentie: &Referent
         };
     }
     // Zonder verklaring: een gemeente die helemaal in een grens- of krimpregio ligt.
-    lijst.values().find(|g| g.soort == GebiedSoort::GrensKrimpregio && g.gemeenten.contains_key(&gemeente)).map_or(Prioriteit::Geen, |g| Prioriteit::Gebied {
+    // Een gemeente ligt op een lijst in hoogstens één regio (gecontroleerd bij het lezen van de referentie).
+    referentie.regio(p.prioriteitslijst.waarde, gemeente).filter(|g| g.soort == GebiedSoort::GrensKrimpregio).map_or(Prioriteit::Geen, |g| Prioriteit::Gebied {
         id: g.id.clone(),
         naam: g.naam.clone(),
         soort: g.soort,
@@ -149,11 +179,11 @@ pub fn deelplan(dp: &Deelplan, p: &ParameterWaarden<'_>, referentie: &Referentie
     let cofinancieringsgat = te_dekken.minus(cofinanciering)?.max(Bedrag::NUL);
 
     let mut woningen = Woningtelling::default();
-    let mut per_activiteit = BTreeMap::new();
+    let mut per_activiteit = PerActiviteit::default();
     let mut labelstappen_woningen = 0u64;
     let mut gerenoveerd = 0u64;
     for m in &dp.maatregelen {
-        *per_activiteit.entry(m.activiteit).or_insert(0) += m.woningen.totaal();
+        per_activiteit.tel(m.activiteit, m.woningen.totaal());
         if m.activiteit.is_primair() {
             woningen.tel(&m.woningen);
         }
@@ -196,11 +226,11 @@ pub fn aanvraag(a: &Aanvraag, p: &ParameterWaarden<'_>, referentie: &Referentie)
     let deelplannen = a.deelplannen.iter().map(|dp| deelplan(dp, p, referentie)).collect::<Result<Vec<_>, _>>()?;
     let som = |f: fn(&DeelplanIndicatoren) -> Bedrag| Bedrag::som(deelplannen.iter().map(f));
     let mut woningen = Woningtelling::default();
-    let mut per_activiteit: BTreeMap<Activiteit, u64> = BTreeMap::new();
+    let mut per_activiteit = PerActiviteit::default();
     for d in &deelplannen {
         woningen.plus(&d.woningen);
-        for (act, n) in &d.woningen_per_activiteit {
-            *per_activiteit.entry(*act).or_insert(0) += n;
+        for (act, n) in d.woningen_per_activiteit.iter() {
+            per_activiteit.tel(act, n);
         }
     }
     let gevraagd = som(|d| d.gevraagd)?;

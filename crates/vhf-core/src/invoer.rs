@@ -53,6 +53,18 @@ pub fn lees_aanvraag(tekst: &str) -> Result<Aanvraag, Invoerfout> {
     if tekst.trim().is_empty() {
         return Err(Invoerfout { regel: None, kolom: None, veld: None, melding: "het bestand is leeg".into() });
     }
+    // Eerst zonder het bijhouden van het pad (dat kost bij elke waarde werk); alleen als dat mislukt, lezen we
+    // opnieuw met het pad, voor de foutmelding. Beide lezen dezelfde tekst met dezelfde typen, dus ze slagen of
+    // falen samen, en bij succes is de aanvraag dezelfde.
+    let aanvraag: Aanvraag = match serde_json::from_str(tekst) {
+        Ok(a) => a,
+        Err(_) => lees_met_pad(tekst)?,
+    };
+    controleer(tekst, aanvraag)
+}
+
+/// Leest met het pad naar het veld, voor een foutmelding die regel, kolom en veld noemt.
+fn lees_met_pad(tekst: &str) -> Result<Aanvraag, Invoerfout> {
     let mut de = serde_json::Deserializer::from_str(tekst);
     let aanvraag: Aanvraag = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         // Bij een fout in een waarde meldt de JSON-lezer de plek waar hij ophield (soms pas aan het einde van
@@ -73,6 +85,11 @@ pub fn lees_aanvraag(tekst: &str) -> Result<Aanvraag, Invoerfout> {
         }
     })?;
     de.end().map_err(|e| Invoerfout { regel: Some(e.line()), kolom: Some(e.column()), veld: None, melding: "na de aanvraag staat nog tekst".into() })?;
+    Ok(aanvraag)
+}
+
+/// Wat na het lezen nog gecontroleerd wordt: de grenzen van het schema en de ronde.
+fn controleer(tekst: &str, aanvraag: Aanvraag) -> Result<Aanvraag, Invoerfout> {
     if let Err((pad, melding)) = vorm(&aanvraag) {
         let (regel, kolom) = positie::van_stappen(tekst, &pad).unzip();
         return Err(Invoerfout {

@@ -813,7 +813,7 @@ impl Kandidaat {
             bijdrage_per_woning: ind.bijdrage_per_woning,
             ingediend_op: a.ingediend_op.unwrap_or(Timestamp::MAX),
             woningen: ind.woningen,
-            woningen_per_activiteit: ind.woningen_per_activiteit.clone(),
+            woningen_per_activiteit: ind.woningen_per_activiteit.iter().collect(),
         }
     }
 }

@@ -235,3 +235,42 @@ fn e15_zegt_dat_het_de_verklaarde_documentenlijst_toetst() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["rapporten"][0]["documenten"], "verklaard");
 }
+
+/// De rapporten van de voorbeelden (`examples/*.json`), als tekst (`--alles`) en als JSON, per bestand en alle
+/// drie samen (met de PC4-controle over aanvragen heen), zijn byte voor byte gelijk aan wat in
+/// `tests/verwacht/` staat. Die bestanden zijn gemaakt vóór het sneller maken van toetsing, lezer en rapport
+/// (issue 14); wie de uitvoer bewust verandert, schrijft ze opnieuw met `VHF_VERWACHT_SCHRIJVEN=1 cargo test -p
+/// vhf --test check` en laat het verschil in de commit zien.
+#[test]
+fn de_rapporten_van_de_voorbeelden_zijn_byte_voor_byte_als_verwacht() {
+    let map = repo().join("crates/vhf/tests/verwacht");
+    let schrijven = std::env::var_os("VHF_VERWACHT_SCHRIJVEN").is_some();
+    let gevallen: [(&str, &[&str]); 4] =
+        [("zaanstad", &[ZAANSTAD]), ("parkstad", &[PARKSTAD]), ("weert", &[WEERT]), ("alle-drie", &[ZAANSTAD, PARKSTAD, WEERT])];
+    for (naam, bestanden) in gevallen {
+        for (vorm, extensie) in [("--alles", "txt"), ("--json", "json")] {
+            let mut args = vec!["check", vorm];
+            args.extend_from_slice(bestanden);
+            let o = vhf(&args);
+            assert!(matches!(o.status.code(), Some(0 | 1)), "{naam} {vorm}: {}", stderr(&o));
+            let pad = map.join(format!("{naam}.{extensie}"));
+            if schrijven {
+                std::fs::create_dir_all(&map).unwrap();
+                std::fs::write(&pad, &o.stdout).unwrap();
+                continue;
+            }
+            let verwacht = std::fs::read(&pad).unwrap_or_else(|e| panic!("{}: {e}", pad.display()));
+            if o.stdout != verwacht {
+                let (nu, toen) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&verwacht));
+                let regel = nu.lines().zip(toen.lines()).position(|(a, b)| a != b).unwrap_or(nu.lines().count().min(toen.lines().count()));
+                panic!(
+                    "{naam} {vorm} wijkt af van {} vanaf regel {}:\nnu:    {:?}\ntoen:  {:?}",
+                    pad.display(),
+                    regel + 1,
+                    nu.lines().nth(regel),
+                    toen.lines().nth(regel)
+                );
+            }
+        }
+    }
+}

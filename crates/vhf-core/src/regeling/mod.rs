@@ -450,6 +450,11 @@ pub struct Ronde {
     pub parameters: Parameters,
     #[serde(skip)]
     tz: Option<TimeZone>,
+    /// De openings- en sluitingstijden van het loket met hun moment (UTC), één keer omgerekend bij het lezen:
+    /// [`Ronde::moment`] zoekt ze hier eerst op, zodat de toetsing van elke aanvraag (E01) de tijdzone niet
+    /// opnieuw hoeft te raadplegen. Dezelfde omrekening, dus hetzelfde moment.
+    #[serde(skip)]
+    loketmomenten: Vec<(DateTime, Timestamp)>,
 }
 
 /// Alle rondes die in het programma zijn opgenomen.
@@ -477,6 +482,7 @@ impl Ronde {
         let mut r: Ronde = toml::from_str(tekst).map_err(|e| format!("{bestand}: {}", crate::melding::toml_fout(tekst, &e)))?;
         r.tz = Some(TimeZone::get(&r.tijdzone).map_err(|e| format!("{bestand}: tijdzone {}: {e}", r.tijdzone))?);
         r.controleer().map_err(|e| format!("{bestand}: {e}"))?;
+        r.reken_loketmomenten();
         Ok(r)
     }
 
@@ -530,7 +536,14 @@ impl Ronde {
             r.parameters.wijzig(naam, w)?;
         }
         r.controleer()?;
+        r.reken_loketmomenten();
         Ok(r)
+    }
+
+    fn reken_loketmomenten(&mut self) {
+        let p = &self.parameters;
+        let tijden: Vec<DateTime> = p.loket_open.wijzigingen().iter().chain(p.loket_sluit.wijzigingen()).map(|w| w.waarde).collect();
+        self.loketmomenten = tijden.into_iter().map(|d| (d, self.omgerekend(d))).collect();
     }
 
     pub fn tijdzone(&self) -> &TimeZone {
@@ -548,6 +561,13 @@ impl Ronde {
 
     /// Een lokale tijd van de ronde als moment (bij een dubbelzinnig uur rond de wintertijd: het eerste).
     pub fn moment(&self, lokaal: DateTime) -> Timestamp {
+        if let Some((_, t)) = self.loketmomenten.iter().find(|(d, _)| *d == lokaal) {
+            return *t;
+        }
+        self.omgerekend(lokaal)
+    }
+
+    fn omgerekend(&self, lokaal: DateTime) -> Timestamp {
         self.tijdzone().to_ambiguous_timestamp(lokaal).compatible().expect("lokale tijd binnen het bereik van jiff")
     }
 

@@ -68,28 +68,31 @@ pub(super) fn toets(ctx: &Context<'_, '_>, b: &mut Bevindingen) {
 impl Reden {
     pub(super) fn uitleg(&self, ctx: &Context<'_, '_>, niveau: Niveau) -> String {
         let a = ctx.aanvraag;
-        let namen = a.aanvragers.iter().map(|g| gemeente(*g)).collect::<Vec<_>>().join(", ");
+        // Alleen gemaakt voor de redenen die de aanvragers noemen.
+        let namen = || a.aanvragers.iter().map(|g| gemeente(*g)).collect::<Vec<_>>().join(", ");
         let dp = niveau.deelplan().map(|i| &a.deelplannen[i]);
         let lijst = ctx.p.prioriteitslijst.waarde;
         match self {
             Reden::AanvragersGeldig => match (a.aanvragers.len(), a.penvoerder()) {
-                (1, _) => format!("Aanvrager: {namen}, een gemeente in de CBS-indeling {}.", ctx.ronde.gemeentelijke_indeling),
+                (1, _) => format!("Aanvrager: {}, een gemeente in de CBS-indeling {}.", namen(), ctx.ronde.gemeentelijke_indeling),
                 (n, Some(p)) => format!(
-                    "Gezamenlijke aanvraag van {n} gemeenten{} ({namen}); penvoerder is {}.",
+                    "Gezamenlijke aanvraag van {n} gemeenten{} ({}); penvoerder is {}.",
                     a.samenwerkingsverband.as_deref().map(|s| format!(", {s}")).unwrap_or_default(),
+                    namen(),
                     gemeente(p)
                 ),
                 (_, None) => String::new(),
             },
             Reden::DubbeleAanvrager(g) => format!("{} staat meer dan eens bij de aanvragers.", gemeente(*g)),
-            Reden::GeenPenvoerder => format!("Een gezamenlijke aanvraag ({namen}) moet een penvoerder noemen: de gemeente die de uitkering ontvangt."),
-            Reden::PenvoerderGeenAanvrager(p) => format!("De penvoerder {} is niet een van de aanvragers ({namen}).", gemeente(*p)),
+            Reden::GeenPenvoerder => format!("Een gezamenlijke aanvraag ({}) moet een penvoerder noemen: de gemeente die de uitkering ontvangt.", namen()),
+            Reden::PenvoerderGeenAanvrager(p) => format!("De penvoerder {} is niet een van de aanvragers ({}).", gemeente(*p), namen()),
             Reden::DeelgebiedInAanvrager => {
                 format!("Het deelgebied ligt in {}, een van de aanvragers.", gemeente(dp.map(|d| d.deelgebied.gemeente).expect("deelplanniveau")))
             }
             Reden::DeelgebiedBuitenAanvragers => format!(
-                "Het deelgebied ligt in {}, maar die gemeente is geen aanvrager ({namen}).",
-                gemeente(dp.map(|d| d.deelgebied.gemeente).expect("deelplanniveau"))
+                "Het deelgebied ligt in {}, maar die gemeente is geen aanvrager ({}).",
+                gemeente(dp.map(|d| d.deelgebied.gemeente).expect("deelplanniveau")),
+                namen()
             ),
             Reden::GeenPrioriteitsgebied => format!(
                 "Het deelgebied ligt niet in een prioriteitsgebied van de lijst {lijst}: er is er geen verklaard en {} ligt niet in een grens- of krimpregio.",

@@ -11,9 +11,17 @@ use crate::regeling::DocumentPer;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reden {
-    Compleet { aantal: usize },
-    Ontbreekt { soort: DocumentSoort, deelplan: Option<String> },
-    OnbekendDeelplan { naam: String, deelplan: String },
+    Compleet {
+        aantal: usize,
+    },
+    /// Voor een deelplan (niveau deelplan) of voor de aanvraag.
+    Ontbreekt {
+        soort: DocumentSoort,
+    },
+    OnbekendDeelplan {
+        naam: String,
+        deelplan: String,
+    },
 }
 
 impl From<Reden> for super::Reden {
@@ -35,20 +43,20 @@ pub(super) fn toets(ctx: &Context<'_, '_>, documenten: &[Document], b: &mut Bevi
         match eis.per {
             DocumentPer::Aanvraag => {
                 if !heeft(eis.soort, None) {
-                    b.voeg_toe(Regel::E15, Uitkomst::Fout, Niveau::Aanvraag, Reden::Ontbreekt { soort: eis.soort, deelplan: None });
+                    b.voeg_toe(Regel::E15, Uitkomst::Fout, Niveau::Aanvraag, Reden::Ontbreekt { soort: eis.soort });
                     compleet = false;
                 }
             }
             DocumentPer::Corporatiepartner => {
                 if corporatie_doet_mee && !heeft(eis.soort, None) {
-                    b.voeg_toe(Regel::E15, Uitkomst::Fout, Niveau::Aanvraag, Reden::Ontbreekt { soort: eis.soort, deelplan: None });
+                    b.voeg_toe(Regel::E15, Uitkomst::Fout, Niveau::Aanvraag, Reden::Ontbreekt { soort: eis.soort });
                     compleet = false;
                 }
             }
             DocumentPer::Deelplan => {
                 for (i, dp) in a.deelplannen.iter().enumerate() {
                     if !heeft(eis.soort, Some(&dp.id)) {
-                        b.voeg_toe(Regel::E15, Uitkomst::Fout, Niveau::Deelplan(i), Reden::Ontbreekt { soort: eis.soort, deelplan: Some(dp.id.clone()) });
+                        b.voeg_toe(Regel::E15, Uitkomst::Fout, Niveau::Deelplan(i), Reden::Ontbreekt { soort: eis.soort });
                         compleet = false;
                     }
                 }
@@ -68,7 +76,7 @@ pub(super) fn toets(ctx: &Context<'_, '_>, documenten: &[Document], b: &mut Bevi
 }
 
 impl Reden {
-    pub(super) fn uitleg(&self, ctx: &Context<'_, '_>) -> String {
+    pub(super) fn uitleg(&self, ctx: &Context<'_, '_>, niveau: super::Niveau) -> String {
         use crate::regeling::Beschrijf;
         let verklaard = ctx.documenten == DocumentBron::Verklaard;
         // Wat ontbreekt: niet geüpload (server), of niet in de lijst van het bestand (`vhf check`).
@@ -81,11 +89,14 @@ impl Reden {
             Reden::Compleet { aantal } => {
                 format!("Alle verplichte documenten zijn geüpload ({aantal} documenten). Verplicht: {}.", ctx.p.verplichte_documenten.waarde.beschrijf())
             }
-            Reden::Ontbreekt { soort, deelplan: Some(dp) } => format!("Het document '{}' voor deelplan {dp} {ontbreekt}.", soort.omschrijving()),
-            Reden::Ontbreekt { soort: DocumentSoort::IntentieverklaringCorporatie, deelplan: None } => format!(
+            Reden::Ontbreekt { soort } if niveau.deelplan().is_some() => {
+                let dp = &ctx.aanvraag.deelplannen[niveau.deelplan().expect("deelplanniveau")].id;
+                format!("Het document '{}' voor deelplan {dp} {ontbreekt}.", soort.omschrijving())
+            }
+            Reden::Ontbreekt { soort: DocumentSoort::IntentieverklaringCorporatie } => format!(
                 "Er doet een corporatie mee (corporatiewoningen of cofinanciering door een corporatie), maar een intentieverklaring van een partnercorporatie {ontbreekt}."
             ),
-            Reden::Ontbreekt { soort, deelplan: None } => format!("Het document '{}' {ontbreekt}.", soort.omschrijving()),
+            Reden::Ontbreekt { soort } => format!("Het document '{}' {ontbreekt}.", soort.omschrijving()),
             Reden::OnbekendDeelplan { naam, deelplan } => {
                 format!("Document '{naam}' hoort bij deelplan '{deelplan}', maar de aanvraag heeft geen deelplan met dat kenmerk.")
             }

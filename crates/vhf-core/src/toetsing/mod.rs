@@ -202,6 +202,18 @@ pub enum Niveau {
 }
 
 impl Niveau {
+    /// Eén getal met dezelfde volgorde als de afgeleide `Ord` (aanvraag, dan deelplannen, dan maatregelen, elk
+    /// op index), zodat het sorteren van bevindingen getallen vergelijkt in plaats van varianten. Exact zolang
+    /// een index onder 2^31 blijft: meer deelplannen of maatregelen passen niet in het geheugen.
+    fn sleutel(self) -> u64 {
+        const G: usize = 1 << 31;
+        match self {
+            Niveau::Aanvraag => 0,
+            Niveau::Deelplan(d) => (1 << 62) | d.min(G - 1) as u64,
+            Niveau::Maatregel(d, m) => (2 << 62) | ((d.min(G - 1) as u64) << 31) | m.min(G - 1) as u64,
+        }
+    }
+
     pub fn deelplan(self) -> Option<usize> {
         match self {
             Niveau::Aanvraag => None,
@@ -238,6 +250,33 @@ pub struct Bevinding {
     pub uitkomst: Uitkomst,
     pub niveau: Niveau,
     pub reden: Reden,
+}
+
+/// Zet bevindingen in de volgorde van het verslag: niveau, dan regel, en bij gelijke (niveau, regel) in de
+/// volgorde waarin ze gevonden zijn (zoals een stabiele sortering op `(niveau, regel)`). Gesorteerd wordt een
+/// rij getallen — niveau ([`Niveau::sleutel`]), regel en de oorspronkelijke plek in één `u128`, dus elk getal
+/// uniek en een instabiele sortering even goed als een stabiele — en daarna worden de bevindingen zelf één
+/// keer verplaatst, in plaats van ze bij elke vergelijking te verschuiven.
+fn sorteer(bevindingen: &mut [Bevinding]) {
+    let n = bevindingen.len();
+    let Ok(n32) = u32::try_from(n) else {
+        bevindingen.sort_by_key(|x| (x.niveau, x.regel));
+        return;
+    };
+    let mut sleutels: Vec<u128> =
+        bevindingen.iter().zip(0..n32).map(|(b, i)| (u128::from(b.niveau.sleutel()) << 64) | (u128::from(b.regel as u8) << 32) | u128::from(i)).collect();
+    sleutels.sort_unstable();
+    // Op plek i hoort de bevinding die oorspronkelijk op plek `van[i]` stond; dezelfde verwisselingen als in
+    // `slice::sort_by_cached_key`.
+    let mut van: Vec<u32> = sleutels.iter().map(|k| *k as u32).collect();
+    for i in 0..n {
+        let mut j = van[i] as usize;
+        while j < i {
+            j = van[j] as usize;
+        }
+        van[i] = j as u32;
+        bevindingen.swap(i, j);
+    }
 }
 
 /// De uitkomst van de toetsing van één aanvraag.
@@ -316,7 +355,7 @@ fn toets_op<'a>(
         documenten::toets(&ctx, documenten, &mut b);
     }
     let mut bevindingen = b.0;
-    bevindingen.sort_by_key(|x| (x.niveau, x.regel));
+    sorteer(&mut bevindingen);
     Ok(Toetsing { aanvraag, ronde, peilmoment, parameters, indicatoren, bevindingen, documenten: bron })
 }
 
@@ -385,7 +424,7 @@ fn toets_ronde_op<'a>(
     }
     // Op volgorde houden (al gesorteerde delen kosten een stabiele sortering bijna niets).
     for t in &mut uit {
-        t.bevindingen.sort_by_key(|x| (x.niveau, x.regel));
+        sorteer(&mut t.bevindingen);
     }
     Ok(uit)
 }
@@ -427,12 +466,15 @@ impl Toetsing<'_> {
             Reden::Maatregelen(r) => r.uitleg(&ctx, b.niveau),
             Reden::Financien(r) => r.uitleg(&ctx, b.niveau),
             Reden::Omvang(r) => r.uitleg(&ctx),
-            Reden::Documenten(r) => r.uitleg(&ctx),
+            Reden::Documenten(r) => r.uitleg(&ctx, b.niveau),
         }
     }
 
     /// Het volledige verslag: bevindingen met uitleg, bron en gebruikte parameters, en de kengetallen.
     pub fn rapport(&self) -> Rapport<'_> {
+        // Elke gebruikte parameter één keer beschreven, niet opnieuw bij elke bevinding die hem noemt.
+        let mut beschreven: Vec<Option<GebruikteWaarde<'_>>> = vec![None; ParameterNaam::ALLE.len()];
+        let mut gebruikt = |p: ParameterNaam| beschreven[p as usize].get_or_insert_with(|| self.parameters.gebruikt(p)).clone();
         let bevindingen = self
             .bevindingen
             .iter()
@@ -454,7 +496,7 @@ impl Toetsing<'_> {
                     },
                     uitleg: self.uitleg(b),
                     bron: info.bron,
-                    parameters: info.parameters.iter().map(|p| self.parameters.gebruikt(*p)).collect(),
+                    parameters: info.parameters.iter().map(|p| gebruikt(*p)).collect(),
                 }
             })
             .collect();
@@ -524,7 +566,10 @@ pub struct BevindingRapport<'t> {
 
 /// Naam en code van een gemeente, voor in een uitleg: "Zaanstad (GM0479)".
 pub(crate) fn gemeente(code: crate::codes::GemeenteCode) -> String {
-    format!("{} ({code})", Referentie::ingebouwd().gemeentenaam(code))
+    match Referentie::ingebouwd().gemeente(code) {
+        Some(g) => format!("{} ({code})", g.naam),
+        None => format!("{code} ({code})"),
+    }
 }
 
 #[cfg(test)]
