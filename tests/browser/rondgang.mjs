@@ -888,7 +888,7 @@ await stap('zonder in te loggen: van het dashboard naar de tabel voor de Kamerbr
   if ((await ingelogd_als(page)) !== null) await log_uit(page);
   await page.goto(`${BASIS}/?ronde=${NIEUW.ronde}`);
   const c = await kerncijfers();
-  await wacht_op_navigatie(page, () => page.getByRole('link', { name: 'tabel voor de Kamerbrief' }).click(), { naar: '/openbaar/kamerbrief' });
+  await wacht_op_navigatie(page, () => page.getByRole('link', { name: 'tabel voor de Kamerbrief' }).click(), { naar: `/openbaar/kamerbrief?ronde=${NIEUW.ronde}` });
   await bezoek(page, 'kamerbrief');
   const totaal = await tekst(page.locator('tfoot td').last());
   if (totaal !== c.Toegekend) throw new Error(`de Kamerbrief telt op tot ${totaal}, het dashboard zegt ${c.Toegekend}`);
