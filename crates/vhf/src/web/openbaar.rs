@@ -30,17 +30,17 @@ use crate::server::fout::ApiFout;
 use crate::server::identiteit::Identiteit;
 use crate::server::routes::{Basis, Route, Toegang};
 
+/// Een openbare pagina of open-databestand (GET, zonder inloggen).
+pub(crate) fn openbaar(
+    pad: &'static str,
+    samenvatting: &'static str,
+    antwoorden: &'static [(u16, &'static str)],
+    handler: axum::routing::MethodRouter<AppState>,
+) -> Route {
+    Route { methode: "GET", pad, samenvatting, body: None, antwoorden, basis: Basis::Web, toegang: Toegang::Openbaar, handler }
+}
+
 pub fn routes() -> Vec<Route> {
-    let openbaar = |pad, samenvatting, antwoorden, handler| Route {
-        methode: "GET",
-        pad,
-        samenvatting,
-        body: None,
-        antwoorden,
-        basis: Basis::Web,
-        toegang: Toegang::Openbaar,
-        handler,
-    };
     vec![
         openbaar("/", "Publiek dashboard: toekenningen per gemeente op de kaart, totalen en grafieken (?ronde=)", &[(200, "de pagina")], get(dashboard)),
         openbaar(

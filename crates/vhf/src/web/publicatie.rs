@@ -18,7 +18,7 @@ use serde_json::json;
 use vhf_core::aanvraag::Activiteit;
 use vhf_core::regeling::Ronde;
 
-use super::openbaar::{Stand, kies};
+use super::openbaar::{Stand, kies, openbaar};
 use super::pagina::{Kader, euro, getal, html, lokaal};
 use crate::server::AppState;
 use crate::server::fout::ApiFout;
@@ -27,16 +27,6 @@ use crate::server::routes::{Basis, Route, Toegang};
 use crate::spreadsheet::{Cel, Tabel, XLSX};
 
 pub fn routes() -> Vec<Route> {
-    let openbaar = |pad, samenvatting, antwoorden, handler| Route {
-        methode: "GET",
-        pad,
-        samenvatting,
-        body: None,
-        antwoorden,
-        basis: Basis::Web,
-        toegang: Toegang::Openbaar,
-        handler,
-    };
     vec![
         openbaar(
             "/openbaar/toekenningen.xlsx",
