@@ -16,6 +16,7 @@
 //! | [`toetsing`] | de regels E01–E16, één module per groep |
 //! | [`verdeling`] | rangschikking en verdeling van het budget, wat-als |
 //! | [`uitslag`] | het resultaat van een verdeling als gegevens (JSON met schema), voor CLI en API |
+//! | [`uitvoering`] | na het besluit: betaalschema, SiSa-controles, wijzigingen, vaststelling en terugvordering |
 
 pub mod aanvraag;
 pub mod beoordeling;
@@ -32,6 +33,7 @@ pub mod referentie;
 pub mod regeling;
 pub mod toetsing;
 pub mod uitslag;
+pub mod uitvoering;
 pub mod verdeling;
 
 /// Het JSON Schema van het aanvraagbestand, gemaakt uit de typen.

@@ -1452,6 +1452,20 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /besluiten/{id}/bezwaren", "AVVTVVTVV"),
     ("GET /bezwaren", "ATTTVVTTV"),
     ("POST /bezwaren/{id}/afhandeling", "AVVVVVTVV"),
+    // Na het besluit (issue 12): betalen, wijzigingen beoordelen en vaststellen doet het ministerie (vier ogen); de
+    // gemeente verantwoordt (of RVO namens haar) en vraagt wijzigingen aan; lezen als het besluit.
+    ("GET /besluiten/{id}/uitvoering", "ATNTVVTTV"),
+    ("POST /besluiten/{id}/betalingen", "AVVVVVTVV"),
+    ("POST /betalingen/{id}/goedkeuring", "AVVVVVTVV"),
+    ("GET /rondes/{id}/betaalbestand", "AVVVVVTTV"),
+    ("POST /besluiten/{id}/verantwoordingen", "ATNTVVVVV"),
+    ("POST /besluiten/{id}/wijzigingen", "ATNVVVVVV"),
+    ("POST /wijzigingen/{id}/beoordeling", "AVVVVVTVV"),
+    ("POST /wijzigingen/{id}/goedkeuring", "AVVVVVTVV"),
+    ("POST /besluiten/{id}/vaststelling", "AVVVVVTVV"),
+    ("POST /vaststellingen/{id}/ondertekening", "AVVVVVTVV"),
+    ("GET /vaststellingen/{id}/brief", "ANNNVVNNV"),
+    ("GET /rondes/{id}/monitoring", "ATTTVVTTV"),
     ("GET /gebruikers", "AVVVVVVTT"),
     ("PUT /gebruikers/{id}", "AVVVVVVVT"),
     ("POST /gebruikers/{id}/tokens", "AVVVVVVVT"),
@@ -3692,5 +3706,246 @@ async fn demoronde_tot(app: &App, db: &vhf::db::Db, tot: &[&str]) {
                 .unwrap();
             assert_eq!(r.status(), StatusCode::OK);
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Na het besluit (issue 12): van ondertekende besluiten via betaling (vier ogen), twee jaar SiSa-opgaven (één te
+// laat, één met een bevinding), een goedgekeurde wijziging (vier ogen) tot de vaststelling met terugvordering
+// (vier ogen), elk bedrag tot op de cent tegen een met de hand berekende verwachting.
+
+async fn na_het_besluit(app: App) {
+    use vhf::toegang::Rol;
+    app.zet_klok("2021-07-01T10:00:00Z");
+    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    demoronde_tot(&app, &db, &["ontvankelijk", "in_beoordeling", "beoordeeld"]).await;
+    let v: Value = app.bzk.post(app.url("/rondes/vhf-2021/verdelingen")).json(&json!({})).send().await.unwrap().json().await.unwrap();
+    let r = app.bzk.post(app.url(&format!("/verdelingen/{}/besluit", v["id"].as_str().unwrap()))).json(&json!({"reden": "uitvoering"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let o: Value = app.bzk.post(app.url("/rondes/vhf-2021/besluiten")).json(&json!({})).send().await.unwrap().json().await.unwrap();
+    let bzk2 = client_met(&gebruiker_met_token(&db, "bzk-2", Rol::Beslisser, None).await);
+    let gemeente = client_met(&gebruiker_met_token(&db, "gm0060", Rol::Aanvrager, Some("GM0060")).await);
+    let bid = o["opgesteld"].as_array().unwrap().iter().find(|b| b["gemeente"] == "GM0060").unwrap()["id"].as_str().unwrap().to_string();
+    let url = |p: &str| app.url(&p.replace("{bid}", &bid));
+    // Vóór de ondertekening is er geen uitvoering.
+    assert_eq!(app.bzk.post(url("/besluiten/{bid}/betalingen")).json(&json!({})).send().await.unwrap().status(), StatusCode::CONFLICT);
+    assert_eq!(bzk2.post(url("/besluiten/{bid}/ondertekening")).json(&json!({})).send().await.unwrap().status(), StatusCode::OK);
+    let b: Value = app.bzk.get(url("/besluiten/{bid}")).send().await.unwrap().json().await.unwrap();
+    let aid = b["deelplannen"][0]["aanvraag"].as_str().unwrap().to_string();
+    let status = |c: reqwest::Client, aid: String| {
+        let u = app.url(&format!("/aanvragen/{aid}"));
+        async move { c.get(u).send().await.unwrap().json::<Value>().await.unwrap()["status"].as_str().unwrap().to_string() }
+    };
+    assert_eq!(status(app.rvo.clone(), aid.clone()).await, "toegekend");
+    // De invoer van de hand-berekening: GM0060 met twee toegekende deelplannen van DEMO-2021-010 (de demoronde).
+    let u: Value = gemeente.get(url("/besluiten/{bid}/uitvoering")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(u["besloten"], "10436969.00");
+    let dp = |u: &Value, i: usize, k: &str| u["deelplannen"][i][k].clone();
+    assert_eq!(
+        (dp(&u, 0, "deelplan"), dp(&u, 0, "toegekend"), dp(&u, 0, "cofinanciering"), dp(&u, 0, "woningen_gepland")),
+        (json!("DP1"), json!("905741.00"), json!("516674.00"), json!(30))
+    );
+    assert_eq!(
+        (dp(&u, 1, "deelplan"), dp(&u, 1, "toegekend"), dp(&u, 1, "cofinanciering"), dp(&u, 1, "woningen_gepland")),
+        (json!("DP2"), json!("9531228.00"), json!("7150646.00"), json!(207))
+    );
+    // Een andere gemeente ziet deze uitkering niet.
+    assert_eq!(app.ander.get(url("/besluiten/{bid}/uitvoering")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+
+    // Betaling in één keer (betaalschema van 2021), vier ogen.
+    let r = app.bzk.post(url("/besluiten/{bid}/betalingen")).json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let bt: Value = r.json().await.unwrap();
+    assert_eq!(
+        (bt["termijn"].as_i64(), bt["bedrag"].as_str(), bt["betaaldatum"].as_str(), bt["referentie"].as_str()),
+        (Some(1), Some("10436969.00"), Some("2021-07-01"), Some("VHF-2021-GM0060-T1"))
+    );
+    let btid = bt["id"].as_str().unwrap().to_string();
+    let r = app.bzk.post(app.url(&format!("/betalingen/{btid}/goedkeuring"))).json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    assert!(r.json::<Value>().await.unwrap()["detail"].as_str().unwrap().contains("een andere beslisser"));
+    assert_eq!(auditregels(&app, "betaling.goedkeuring_geweigerd").await.len(), 1);
+    {
+        let mut tx = db.schrijf().await.unwrap();
+        assert!(!vhf::db::uitvoering::keur_betaling_goed(&mut tx, &btid, "bzk", 0).await.unwrap(), "ook de opslag weigert vier ogen te omzeilen");
+        tx.commit().await.unwrap();
+    }
+    for _ in 0..2 {
+        let r = bzk2.post(app.url(&format!("/betalingen/{btid}/goedkeuring"))).header("Idempotency-Key", "betaling-1").json(&json!({})).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.json::<Value>().await.unwrap()["status"], "goedgekeurd");
+    }
+    assert_eq!(auditregels(&app, "betaling.goedgekeurd").await.len(), 1, "een herhaling met dezelfde sleutel doet niets opnieuw");
+    let u: Value = app.bzk.get(url("/besluiten/{bid}/uitvoering")).send().await.unwrap().json().await.unwrap();
+    assert_eq!((u["betaald"].as_str(), u["openstaand"].as_str()), (Some("10436969.00"), Some("0.00")));
+    assert_eq!(app.bzk.post(url("/besluiten/{bid}/betalingen")).json(&json!({})).send().await.unwrap().status(), StatusCode::CONFLICT);
+    assert_eq!(status(app.rvo.clone(), aid.clone()).await, "uitbetaald");
+    let csv = app.bzk.get(app.url("/rondes/vhf-2021/betaalbestand")).send().await.unwrap().text().await.unwrap();
+    let regel = csv.lines().find(|l| l.starts_with("VHF-2021-GM0060-T1;")).unwrap_or_else(|| panic!("{csv}"));
+    assert!(regel.starts_with("VHF-2021-GM0060-T1;GM0060;") && regel.contains(";10436969.00;2021-07-01;") && regel.ends_with(";bzk;bzk-2"), "{regel}");
+
+    // SiSa over 2021, op tijd (10 juli 2022), met een bevinding: cumulatief DP2 ≠ 0 + dit jaar.
+    app.zet_klok("2022-07-10T10:00:00Z");
+    let woningen = |g: u32, o: u32| json!([{"activiteit": "renovatie", "eigendom": "corporatie", "gestart": g, "opgeleverd": o}]);
+    let opgave_2021 = json!({"jaar": 2021, "deelplannen": [
+        {"kenmerk": "DEMO-2021-010", "deelplan": "DP1", "besteed_dit_jaar": "300000.00", "besteed_cumulatief": "300000.00", "cofinanciering_cumulatief": "100000.00", "woningen": woningen(10, 0)},
+        {"kenmerk": "DEMO-2021-010", "deelplan": "DP2", "besteed_dit_jaar": "2000000.00", "besteed_cumulatief": "2500000.00", "cofinanciering_cumulatief": "1000000.00", "woningen": woningen(50, 0)},
+    ]});
+    assert_eq!(app.ander.post(url("/besluiten/{bid}/verantwoordingen")).json(&opgave_2021).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let r = gemeente.post(url("/besluiten/{bid}/verantwoordingen")).json(&opgave_2021).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let s1: Value = r.json().await.unwrap();
+    assert_eq!(s1["te_laat"], false);
+    let bev = s1["bevindingen"].as_array().unwrap();
+    assert_eq!(bev.len(), 1, "{s1}");
+    assert_eq!((bev[0]["regel"].as_str(), bev[0]["deelplan"].as_str()), (Some("V02"), Some("DEMO-2021-010 DP2")));
+    assert!(bev[0]["uitleg"].as_str().unwrap().contains("€ 2.500.000,00") && bev[0]["uitleg"].as_str().unwrap().contains("€ 2.000.000,00"), "{bev:?}");
+    assert_eq!(gemeente.post(url("/besluiten/{bid}/verantwoordingen")).json(&opgave_2021).send().await.unwrap().status(), StatusCode::CONFLICT);
+    assert_eq!(status(app.rvo.clone(), aid.clone()).await, "in_uitvoering");
+
+    // Een wijziging: € 100.000 van DP2 naar DP1 en 200 in plaats van 207 woningen in DP2. Eerst een die het totaal
+    // verhoogt (W01), dan de goede; vier ogen bij de goedkeuring.
+    app.zet_klok("2022-09-01T10:00:00Z");
+    let r = gemeente
+        .post(url("/besluiten/{bid}/wijzigingen"))
+        .json(&json!({"toelichting": "meer", "deelplannen": [{"kenmerk": "DEMO-2021-010", "deelplan": "DP1", "toegekend": "1005741.00"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(r.json::<Value>().await.unwrap()["detail"].as_str().unwrap().contains("€ 10.536.969,00"));
+    let r = gemeente
+        .post(url("/besluiten/{bid}/wijzigingen"))
+        .json(&json!({"toelichting": "verschuiving naar DP1; DP2 kleiner", "deelplannen": [
+            {"kenmerk": "DEMO-2021-010", "deelplan": "DP1", "toegekend": "1005741.00"},
+            {"kenmerk": "DEMO-2021-010", "deelplan": "DP2", "toegekend": "9431228.00", "woningen_gepland": 200},
+        ]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let wid = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let r = app
+        .bzk
+        .post(app.url(&format!("/wijzigingen/{wid}/beoordeling")))
+        .json(&json!({"uitkomst": "goedkeuren", "reden": "past binnen het plan"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = app.bzk.post(app.url(&format!("/wijzigingen/{wid}/goedkeuring"))).json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(auditregels(&app, "wijziging.goedkeuring_geweigerd").await.len(), 1);
+    assert_eq!(bzk2.post(app.url(&format!("/wijzigingen/{wid}/goedkeuring"))).json(&json!({})).send().await.unwrap().status(), StatusCode::OK);
+    let u: Value = app.bzk.get(url("/besluiten/{bid}/uitvoering")).send().await.unwrap().json().await.unwrap();
+    assert_eq!((dp(&u, 0, "toegekend"), dp(&u, 0, "versie"), dp(&u, 0, "toegekend_bij_besluit")), (json!("1005741.00"), json!(2), json!("905741.00")));
+    assert_eq!((dp(&u, 1, "toegekend"), dp(&u, 1, "woningen_gepland"), dp(&u, 1, "versie")), (json!("9431228.00"), json!(200), json!(2)));
+    assert_eq!(u["wijzigingen"][0]["status"], "goedgekeurd");
+
+    // SiSa over 2022, te laat (1 augustus 2023, na 15 juli), met de eindverantwoording.
+    app.zet_klok("2023-08-01T10:00:00Z");
+    let r = gemeente
+        .post(url("/besluiten/{bid}/verantwoordingen"))
+        .json(&json!({"jaar": 2022, "deelplannen": [
+            {"kenmerk": "DEMO-2021-010", "deelplan": "DP1", "besteed_dit_jaar": "750000.00", "besteed_cumulatief": "1050000.00", "cofinanciering_cumulatief": "150000.00", "woningen": woningen(30, 30), "eindverantwoording": true},
+            {"kenmerk": "DEMO-2021-010", "deelplan": "DP2", "besteed_dit_jaar": "6500000.00", "besteed_cumulatief": "9000000.00", "cofinanciering_cumulatief": "1500000.00", "woningen": woningen(200, 157), "eindverantwoording": true},
+        ]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let s2: Value = r.json().await.unwrap();
+    assert_eq!(s2["te_laat"], true);
+    let bev = s2["bevindingen"].as_array().unwrap();
+    assert_eq!(bev.iter().map(|b| b["regel"].as_str().unwrap()).collect::<Vec<_>>(), ["V06"], "{s2}");
+    assert!(bev[0]["uitleg"].as_str().unwrap().contains("2023-07-15") && bev[0]["parameter"].as_str().unwrap().contains("verantwoording_uiterlijk"), "{bev:?}");
+    assert_eq!(status(app.rvo.clone(), aid.clone()).await, "verantwoord");
+
+    // Vaststelling, met de hand:
+    //   DP1: toegekend 1.005.741,00; besteed 1.050.000,00 − cofinanciering 150.000,00 = 900.000,00; 30 van 30
+    //        woningen: geen verlaging; vastgesteld 900.000,00.
+    //   DP2: toegekend 9.431.228,00; 9.000.000,00 − 1.500.000,00 = 7.500.000,00; 157 van 200 woningen: evenredig
+    //        943.122.800 cent × 157 / 200 = 740.351.398 cent = 7.403.513,98; vastgesteld 7.403.513,98.
+    //   Totaal 8.303.513,98; betaald 10.436.969,00; terug 10.436.969,00 − 8.303.513,98 = 2.133.455,02.
+    app.zet_klok("2023-09-01T10:00:00Z");
+    let r = app.bzk.post(url("/besluiten/{bid}/vaststelling")).json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let vs: Value = r.json().await.unwrap();
+    assert_eq!(
+        (vs["vastgesteld"].as_str(), vs["terugvordering"].as_str(), vs["betaald"].as_str(), vs["nabetaling"].as_str()),
+        (Some("8303513.98"), Some("2133455.02"), Some("10436969.00"), Some("0.00"))
+    );
+    assert_eq!(
+        (vs["deelplannen"][0]["vastgesteld"].as_str(), vs["deelplannen"][0]["ten_laste_van_uitkering"].as_str()),
+        (Some("900000.00"), Some("900000.00"))
+    );
+    assert_eq!(
+        (
+            vs["deelplannen"][1]["vastgesteld"].as_str(),
+            vs["deelplannen"][1]["plafond_woningen"].as_str(),
+            vs["deelplannen"][1]["ten_laste_van_uitkering"].as_str()
+        ),
+        (Some("7403513.98"), Some("7403513.98"), Some("7500000.00"))
+    );
+    assert!(vs["deelplannen"][1]["uitleg"].as_str().unwrap().contains("157 / 200 = € 7.403.513,98"), "{vs}");
+    assert!(vs["uitleg"].as_str().unwrap().contains("terug te vorderen € 10.436.969,00 − € 8.303.513,98 = € 2.133.455,02"), "{vs}");
+    let vid = vs["id"].as_str().unwrap().to_string();
+    // Een concept is voor de gemeente niet te zien; de opsteller ondertekent niet zelf.
+    assert_eq!(gemeente.get(app.url(&format!("/vaststellingen/{vid}/brief"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.bzk.post(app.url(&format!("/vaststellingen/{vid}/ondertekening"))).json(&json!({})).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(auditregels(&app, "vaststelling.ondertekening_geweigerd").await.len(), 1);
+    let r = bzk2.post(app.url(&format!("/vaststellingen/{vid}/ondertekening"))).json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let vs: Value = r.json().await.unwrap();
+    assert_eq!((vs["status"].as_str(), vs["datum"].as_str(), vs["ondertekend_door"].as_str()), (Some("ondertekend"), Some("2023-09-01"), Some("bzk-2")));
+    assert_eq!(status(app.rvo.clone(), aid.clone()).await, "teruggevorderd");
+    let pdf = gemeente.get(app.url(&format!("/vaststellingen/{vid}/brief"))).send().await.unwrap();
+    assert_eq!(pdf.status(), StatusCode::OK);
+    let pdf = pdf.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    if let Some(p) = pdftotext() {
+        let t = samengevouwen(&tekst_van_pdf(&p, &pdf));
+        for x in ["€ 2.133.455,02", "€ 8.303.513,98", "€ 7.403.513,98", "VS-VHF-2021-GM0060-1"] {
+            assert!(t.contains(x), "{x} niet in de brief: {t}");
+        }
+    }
+    // De levensloop: elke overgang met actor en reden.
+    let l: Value = app.rvo.get(app.url(&format!("/aanvragen/{aid}/statusovergangen"))).send().await.unwrap().json().await.unwrap();
+    let naar: Vec<String> = l.to_string().split("\"naar\":\"").skip(1).map(|x| x.split('"').next().unwrap().to_string()).collect();
+    assert!(naar.ends_with(&["uitbetaald".into(), "in_uitvoering".into(), "verantwoord".into(), "teruggevorderd".into()]), "{l}");
+
+    // Monitoring: de eigen rij voor de gemeente, alle rijen voor het ministerie; signalen. Alleen ondertekende
+    // besluiten tellen: na het ondertekenen van dat van Zaanstad zijn er twee rijen.
+    let zaanstad = o["opgesteld"].as_array().unwrap().iter().find(|b| b["gemeente"] == "GM0479").unwrap()["id"].as_str().unwrap().to_string();
+    assert_eq!(bzk2.post(app.url(&format!("/besluiten/{zaanstad}/ondertekening"))).json(&json!({})).send().await.unwrap().status(), StatusCode::OK);
+    let m: Value = app.bzk.get(app.url("/rondes/vhf-2021/monitoring")).send().await.unwrap().json().await.unwrap();
+    let rij = m["gemeenten"].as_array().unwrap().iter().find(|g| g["gemeente"] == "GM0060").unwrap().clone();
+    assert_eq!(
+        (rij["besloten"].as_str(), rij["betaald"].as_str(), rij["verantwoord"].as_str(), rij["vastgesteld"].as_str(), rij["teruggevorderd"].as_str()),
+        (Some("10436969.00"), Some("10436969.00"), Some("8400000.00"), Some("8303513.98"), Some("2133455.02"))
+    );
+    let soorten: Vec<&str> = rij["signalen"].as_array().unwrap().iter().map(|s| s["soort"].as_str().unwrap()).collect();
+    assert!(soorten.contains(&"opgave_te_laat") && soorten.contains(&"opgave_met_bevindingen") && soorten.contains(&"onderbesteding"), "{rij}");
+    assert_eq!(m["gemeenten"].as_array().unwrap().len(), 2);
+    let z = m["gemeenten"].as_array().unwrap().iter().find(|g| g["gemeente"] == "GM0479").unwrap();
+    assert_eq!((z["besloten"].as_str(), z["betaald"].as_str()), (Some("67230518.00"), Some("0.00")));
+    assert_eq!(m["totaal"]["teruggevorderd"], "2133455.02");
+    let m: Value = gemeente.get(app.url("/rondes/vhf-2021/monitoring")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(m["gemeenten"].as_array().unwrap().iter().map(|g| g["gemeente"].as_str().unwrap()).collect::<Vec<_>>(), ["GM0060"]);
+    assert_eq!(auditregels(&app, "verantwoording.ingediend").await.len(), 2);
+    assert_eq!(auditregels(&app, "vaststelling.ondertekend").await.len(), 1);
+    keten_klopt(&app).await;
+}
+
+#[tokio::test]
+async fn na_het_besluit_betaling_verantwoording_wijziging_en_vaststelling_op_sqlite() {
+    na_het_besluit(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn na_het_besluit_betaling_verantwoording_wijziging_en_vaststelling_op_postgresql() {
+    if let Some(app) = postgres().await {
+        na_het_besluit(app).await;
     }
 }

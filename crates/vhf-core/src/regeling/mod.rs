@@ -431,6 +431,9 @@ parameters! {
     beoordelingskader: Beoordelingskader => "Beoordelingskader van de commissie",
     vulwijze: Vulwijze => "Verdeling van het budget over de ranglijst",
     uitkomsten_buiten_systeem: Vec<Uitkomstregel> => "Uitkomsten van deze ronde die buiten dit systeem besloten zijn (toegekend, voldoende maar niet toegekend, niet voldoende), voor de puntenregel van latere rondes",
+    betaalschema: Vec<crate::uitvoering::Betaaltermijn> => "Betaling van de uitkering: termijnen met een aandeel en het aantal dagen na het besluit",
+    verantwoording_uiterlijk: crate::uitvoering::Uiterstedag => "Uiterste dag in het jaar na het verantwoordingsjaar waarop de SiSa-opgave binnen is",
+    verlagingsregel: crate::uitvoering::Verlagingsregel => "Verlaging bij de vaststelling als er minder woningen zijn opgeleverd dan gepland",
 }
 
 /// Een ronde (tranche) van het fonds.
@@ -502,6 +505,12 @@ impl Ronde {
             if som != 10_000 {
                 return Err(format!("beoordelingskader vanaf {}: de gewichten tellen op tot {}, niet 100%", w.vanaf, Percentage::honderdsten(som)));
             }
+        }
+        for w in self.parameters.betaalschema.wijzigingen() {
+            crate::uitvoering::controleer_betaalschema(&w.waarde).map_err(|e| format!("betaalschema vanaf {}: {e}", w.vanaf))?;
+        }
+        for w in self.parameters.verantwoording_uiterlijk.wijzigingen() {
+            w.waarde.controleer().map_err(|e| format!("verantwoording_uiterlijk vanaf {}: {e}", w.vanaf))?;
         }
         // Een voldoende maar niet toegekend deelplan kan prioriteitspunten opleveren; de uitkomst noemt dan de
         // aanvraag, dus die moet bekend zijn.

@@ -12,7 +12,7 @@ pub enum Zicht {
 
 impl Zicht {
     /// De waarde voor `$n` in [`ZICHT`]: '*' is geen gemeentecode, dus een gemeente kan er nooit op passen.
-    fn waarde(&self) -> &str {
+    pub(crate) fn waarde(&self) -> &str {
         match self {
             Zicht::Alles => "*",
             Zicht::Gemeente(g) => g,

@@ -14,6 +14,7 @@ pub mod lezen;
 pub mod rondes;
 pub mod sql;
 pub mod toegang;
+pub mod uitvoering;
 pub mod verdeling;
 
 use std::str::FromStr;
@@ -47,6 +48,7 @@ const MIGRATIES: &[(i64, &str, Migratie)] = &[
     (11, "documenten_per_aanvraag", Migratie::Draagbaar(include_str!("../../migrations/0011_documenten_per_aanvraag.sql"))),
     (12, "besluiten", Migratie::Draagbaar(include_str!("../../migrations/0012_besluiten.sql"))),
     (13, "verdeeldossier", Migratie::Draagbaar(include_str!("../../migrations/0013_verdeeldossier.sql"))),
+    (14, "uitvoering", Migratie::Draagbaar(include_str!("../../migrations/0014_uitvoering.sql"))),
 ];
 
 enum Migratie {

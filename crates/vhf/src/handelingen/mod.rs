@@ -11,6 +11,7 @@
 
 pub mod aanvragen;
 pub mod besluiten;
+pub mod uitvoering;
 pub mod verdeling;
 
 use serde_json::Value;

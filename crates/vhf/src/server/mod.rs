@@ -16,6 +16,7 @@ pub mod oidc;
 pub mod rondes;
 pub mod routes;
 pub mod sessies;
+pub mod uitvoering;
 pub mod verdeling;
 
 use std::future::Future;
