@@ -17,6 +17,7 @@
 //! | [`verdeling`] | rangschikking en verdeling van het budget, wat-als |
 //! | [`uitslag`] | het resultaat van een verdeling als gegevens (JSON met schema), voor CLI en API |
 //! | [`uitvoering`] | na het besluit: betaalschema, SiSa-controles, wijzigingen, vaststelling en terugvordering |
+//! | [`ondersteuning`] | onafhankelijke ondersteuning in de prioriteitsgebieden: wie mag vragen, belangen, urenbudget |
 
 pub mod aanvraag;
 pub mod beoordeling;
@@ -28,6 +29,7 @@ pub mod indicatoren;
 pub mod invoer;
 pub mod levensloop;
 pub mod melding;
+pub mod ondersteuning;
 mod reeks;
 pub mod referentie;
 pub mod regeling;

@@ -25,10 +25,13 @@ pub enum Rol {
     Auditor,
     /// Rondes, parameterwijzigingen, gebruikers en tokens; niet de inhoud van aanvragen.
     Beheerder,
+    /// Onafhankelijke adviseur in de prioriteitsgebieden: ziet alleen de verzoeken om ondersteuning die hem zijn
+    /// toegewezen en schrijft daar uren op; geen aanvragen, besluiten of audittrail.
+    Adviseur,
 }
 
 impl Rol {
-    pub const ALLE: [Rol; 6] = [Rol::Aanvrager, Rol::Behandelaar, Rol::Commissielid, Rol::Beslisser, Rol::Auditor, Rol::Beheerder];
+    pub const ALLE: [Rol; 7] = [Rol::Aanvrager, Rol::Behandelaar, Rol::Commissielid, Rol::Beslisser, Rol::Auditor, Rol::Beheerder, Rol::Adviseur];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -38,6 +41,7 @@ impl Rol {
             Rol::Beslisser => "beslisser",
             Rol::Auditor => "auditor",
             Rol::Beheerder => "beheerder",
+            Rol::Adviseur => "adviseur",
         }
     }
 }
@@ -90,7 +94,8 @@ impl Gebruiker {
             Rol::Commissielid if self.id.trim().is_empty() => Zicht::Niets,
             Rol::Commissielid => Zicht::Toegewezen(self.id.clone()),
             Rol::Behandelaar | Rol::Beslisser | Rol::Auditor => Zicht::Alles,
-            Rol::Beheerder => Zicht::Niets,
+            // De adviseur ziet geen aanvragen: zijn verzoeken om ondersteuning filtert `db::ondersteuning`.
+            Rol::Beheerder | Rol::Adviseur => Zicht::Niets,
         }
     }
 }

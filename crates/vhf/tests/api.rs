@@ -1407,144 +1407,158 @@ fn sleutel_van(r: &vhf::server::routes::Route) -> String {
 /// Uitkomsten: A = 401 (niet ingelogd), V = 403 (rol mag niet), N = 404 (verborgen of bestaat niet),
 /// T = toegelaten (elk ander antwoord behalve 5xx; schrijfverzoeken zijn ongeldig en veranderen niets).
 /// Kolommen: publiek, aanvrager eigen gemeente, aanvrager andere gemeente, behandelaar, commissielid toegewezen,
-/// commissielid niet toegewezen, beslisser, auditor, beheerder.
+/// commissielid niet toegewezen, beslisser, auditor, beheerder, adviseur toegewezen (aan het verzoek om
+/// ondersteuning van de eigen gemeente), adviseur niet toegewezen.
 const MATRIX: &[(&str, &str)] = &[
-    ("GET /rondes", "TTTTTTTTT"),
-    ("GET /rondes/{id}", "TTTTTTTTT"),
-    ("POST /rondes/{id}/parameterwijzigingen", "AVVVVVVVT"),
-    ("POST /aanvragen", "ATTVVVVVV"),
-    ("POST /aanvragen/import", "ATTVVVVVV"),
-    ("GET /aanvragen", "ATTTTTTTV"),
-    ("GET /aanvragen/{id}", "ATNTTNTTV"),
-    ("PUT /aanvragen/{id}", "ATNVVVVVV"),
-    ("POST /aanvragen/{id}/indiening", "ATNVVVVVV"),
-    ("POST /aanvragen/{id}/aanvullingen", "ATNVVVVVV"),
-    ("POST /aanvragen/{id}/deelplannen/{deelplan}/prioriteitsvaststelling", "AVVTVVVVV"),
+    ("GET /rondes", "TTTTTTTTTTT"),
+    ("GET /rondes/{id}", "TTTTTTTTTTT"),
+    ("POST /rondes/{id}/parameterwijzigingen", "AVVVVVVVTVV"),
+    ("POST /aanvragen", "ATTVVVVVVVV"),
+    ("POST /aanvragen/import", "ATTVVVVVVVV"),
+    ("GET /aanvragen", "ATTTTTTTVVV"),
+    ("GET /aanvragen/{id}", "ATNTTNTTVVV"),
+    ("PUT /aanvragen/{id}", "ATNVVVVVVVV"),
+    ("POST /aanvragen/{id}/indiening", "ATNVVVVVVVV"),
+    ("POST /aanvragen/{id}/aanvullingen", "ATNVVVVVVVV"),
+    ("POST /aanvragen/{id}/deelplannen/{deelplan}/prioriteitsvaststelling", "AVVTVVVVVVV"),
     // Het dossier (ontvangstbewijs, aanvullingen, levensloop) is niet voor de commissie.
-    ("GET /aanvragen/{id}/aanvullingen", "ATNTVVTTV"),
-    ("GET /aanvragen/{id}/ontvangstbewijs", "ATNTVVTTV"),
-    ("GET /aanvragen/{id}/ontvangstbewijs/inhoud", "ATNTVVTTV"),
-    ("GET /aanvragen/{id}/bevindingen", "ATNTTNTTV"),
-    ("GET /aanvragen/{id}/statusovergangen", "ATNTVVTTV"),
-    ("POST /aanvragen/{id}/statusovergangen", "AVVTVVTVV"),
-    ("GET /aanvragen/{id}/audit", "AVVTVVVTV"),
-    ("POST /aanvragen/{id}/documenten", "ATNVVVVVV"),
-    ("GET /aanvragen/{id}/documenten", "ATNTTNTTV"),
-    ("GET /aanvragen/{id}/documenten/{document}", "ATNTTNTTV"),
-    ("POST /rondes/{id}/beoordelingen", "AVVTVVVVV"),
-    ("GET /rondes/{id}/toewijzingen", "AVVVTTVVV"),
-    ("POST /rondes/{id}/scores", "AVVVTTVVV"),
-    ("POST /rondes/{id}/verdelingen", "AVVVVVTVV"),
-    ("GET /verdelingen/{id}", "AVVTVVTTV"),
-    ("GET /verdelingen/{id}/dossier", "AVVTVVTTV"),
-    ("POST /verdelingen/{id}/besluit", "AVVVVVTVV"),
-    ("GET /besluiten", "TTTTTTTTT"),
-    ("GET /rondes/{id}/toekenningen", "TTTTTTTTT"),
+    ("GET /aanvragen/{id}/aanvullingen", "ATNTVVTTVVV"),
+    ("GET /aanvragen/{id}/ontvangstbewijs", "ATNTVVTTVVV"),
+    ("GET /aanvragen/{id}/ontvangstbewijs/inhoud", "ATNTVVTTVVV"),
+    ("GET /aanvragen/{id}/bevindingen", "ATNTTNTTVVV"),
+    ("GET /aanvragen/{id}/statusovergangen", "ATNTVVTTVVV"),
+    ("POST /aanvragen/{id}/statusovergangen", "AVVTVVTVVVV"),
+    ("GET /aanvragen/{id}/audit", "AVVTVVVTVVV"),
+    ("POST /aanvragen/{id}/documenten", "ATNVVVVVVVV"),
+    ("GET /aanvragen/{id}/documenten", "ATNTTNTTVVV"),
+    ("GET /aanvragen/{id}/documenten/{document}", "ATNTTNTTVVV"),
+    ("POST /rondes/{id}/beoordelingen", "AVVTVVVVVVV"),
+    ("GET /rondes/{id}/toewijzingen", "AVVVTTVVVVV"),
+    ("POST /rondes/{id}/scores", "AVVVTTVVVVV"),
+    ("POST /rondes/{id}/verdelingen", "AVVVVVTVVVV"),
+    ("GET /verdelingen/{id}", "AVVTVVTTVVV"),
+    ("GET /verdelingen/{id}/dossier", "AVVTVVTTVVV"),
+    ("POST /verdelingen/{id}/besluit", "AVVVVVTVVVV"),
+    ("GET /besluiten", "TTTTTTTTTTT"),
+    ("GET /rondes/{id}/toekenningen", "TTTTTTTTTTT"),
     // Besluiten per gemeente: opstellen, ondertekenen en corrigeren doet het ministerie; lezen de gemeente zelf (een
     // andere: 404), RVO, het ministerie en de auditor; de commissie en de beheerder niet.
-    ("POST /rondes/{id}/besluiten", "AVVVVVTVV"),
-    ("GET /rondes/{id}/besluiten", "ATTTVVTTV"),
-    ("GET /besluiten/{id}", "ATNTVVTTV"),
-    ("GET /besluiten/{id}/brief", "ATNTVVTTV"),
-    ("POST /besluiten/{id}/ondertekening", "AVVVVVTVV"),
-    ("POST /besluiten/{id}/correctie", "AVVVVVTVV"),
+    ("POST /rondes/{id}/besluiten", "AVVVVVTVVVV"),
+    ("GET /rondes/{id}/besluiten", "ATTTVVTTVVV"),
+    ("GET /besluiten/{id}", "ATNTVVTTVVV"),
+    ("GET /besluiten/{id}/brief", "ATNTVVTTVVV"),
+    ("POST /besluiten/{id}/ondertekening", "AVVVVVTVVVV"),
+    ("POST /besluiten/{id}/correctie", "AVVVVVTVVVV"),
     // Bezwaar: RVO of het ministerie registreert, het ministerie beslist; lezen als het besluit.
-    ("POST /besluiten/{id}/bezwaren", "AVVTVVTVV"),
-    ("GET /bezwaren", "ATTTVVTTV"),
-    ("POST /bezwaren/{id}/afhandeling", "AVVVVVTVV"),
+    ("POST /besluiten/{id}/bezwaren", "AVVTVVTVVVV"),
+    ("GET /bezwaren", "ATTTVVTTVVV"),
+    ("POST /bezwaren/{id}/afhandeling", "AVVVVVTVVVV"),
     // Na het besluit (issue 12): betalen, wijzigingen beoordelen en vaststellen doet het ministerie (vier ogen); de
     // gemeente verantwoordt (of RVO namens haar) en vraagt wijzigingen aan; lezen als het besluit.
-    ("GET /besluiten/{id}/uitvoering", "ATNTVVTTV"),
-    ("POST /besluiten/{id}/betalingen", "AVVVVVTVV"),
-    ("POST /betalingen/{id}/goedkeuring", "AVVVVVTVV"),
-    ("GET /rondes/{id}/betaalbestand", "AVVVVVTTV"),
-    ("POST /besluiten/{id}/verantwoordingen", "ATNTVVVVV"),
-    ("POST /besluiten/{id}/wijzigingen", "ATNVVVVVV"),
-    ("POST /wijzigingen/{id}/beoordeling", "AVVVVVTVV"),
-    ("POST /wijzigingen/{id}/goedkeuring", "AVVVVVTVV"),
-    ("POST /besluiten/{id}/vaststelling", "AVVVVVTVV"),
-    ("POST /vaststellingen/{id}/ondertekening", "AVVVVVTVV"),
-    ("GET /vaststellingen/{id}/brief", "ANNNVVNNV"),
-    ("GET /rondes/{id}/monitoring", "ATTTVVTTV"),
-    ("GET /gebruikers", "AVVVVVVTT"),
-    ("PUT /gebruikers/{id}", "AVVVVVVVT"),
-    ("POST /gebruikers/{id}/tokens", "AVVVVVVVT"),
-    ("GET /gebruikers/{id}/tokens", "AVVVVVVTT"),
-    ("POST /gebruikers/{id}/tokens/{token}/intrekking", "AVVVVVVVT"),
-    ("POST /gebruikers/{id}/deactivering", "AVVVVVVVT"),
-    ("GET /rolverzoeken", "AVVVVVVTT"),
-    ("POST /rolverzoeken/{id}/goedkeuring", "AVVVVVVVT"),
-    ("POST /rolverzoeken/{id}/afwijzing", "AVVVVVVVT"),
-    ("GET /ik/tokens", "ATTTTTTTT"),
+    ("GET /besluiten/{id}/uitvoering", "ATNTVVTTVVV"),
+    ("POST /besluiten/{id}/betalingen", "AVVVVVTVVVV"),
+    ("POST /betalingen/{id}/goedkeuring", "AVVVVVTVVVV"),
+    ("GET /rondes/{id}/betaalbestand", "AVVVVVTTVVV"),
+    ("POST /besluiten/{id}/verantwoordingen", "ATNTVVVVVVV"),
+    ("POST /besluiten/{id}/wijzigingen", "ATNVVVVVVVV"),
+    ("POST /wijzigingen/{id}/beoordeling", "AVVVVVTVVVV"),
+    ("POST /wijzigingen/{id}/goedkeuring", "AVVVVVTVVVV"),
+    ("POST /besluiten/{id}/vaststelling", "AVVVVVTVVVV"),
+    ("POST /vaststellingen/{id}/ondertekening", "AVVVVVTVVVV"),
+    ("GET /vaststellingen/{id}/brief", "ANNNVVNNVVV"),
+    ("GET /rondes/{id}/monitoring", "ATTTVVTTVVV"),
+    // Onafhankelijke ondersteuning (issue 12): RVO houdt de pool bij, wijst toe en keurt uren goed; een gemeente in
+    // een prioriteitsgebied vraagt aan en ziet haar eigen verzoeken; een adviseur ziet alleen wat hem is toegewezen
+    // (een ander verzoek: 404) en schrijft daar uren op.
+    ("GET /adviseurs", "AVVTVVTTVVV"),
+    ("PUT /adviseurs/{id}", "AVVTVVVVVVV"),
+    ("POST /ondersteuningsverzoeken", "ATTVVVVVVVV"),
+    ("GET /ondersteuningsverzoeken", "ATTTVVTTVTT"),
+    ("GET /ondersteuningsverzoeken/{id}", "ATNTVVTTVTN"),
+    ("POST /ondersteuningsverzoeken/{id}/toewijzing", "AVVTVVVVVVV"),
+    ("POST /ondersteuningsverzoeken/{id}/afwijzing", "AVVTVVVVVVV"),
+    ("POST /ondersteuningsverzoeken/{id}/uren", "AVVVVVVVVTN"),
+    ("POST /urenregels/{id}/beoordeling", "AVVTVVVVVVV"),
+    ("GET /rondes/{id}/ondersteuning", "AVVTVVTTVVV"),
+    ("GET /gebruikers", "AVVVVVVTTVV"),
+    ("PUT /gebruikers/{id}", "AVVVVVVVTVV"),
+    ("POST /gebruikers/{id}/tokens", "AVVVVVVVTVV"),
+    ("GET /gebruikers/{id}/tokens", "AVVVVVVTTVV"),
+    ("POST /gebruikers/{id}/tokens/{token}/intrekking", "AVVVVVVVTVV"),
+    ("POST /gebruikers/{id}/deactivering", "AVVVVVVVTVV"),
+    ("GET /rolverzoeken", "AVVVVVVTTVV"),
+    ("POST /rolverzoeken/{id}/goedkeuring", "AVVVVVVVTVV"),
+    ("POST /rolverzoeken/{id}/afwijzing", "AVVVVVVVTVV"),
+    ("GET /ik/tokens", "ATTTTTTTTTT"),
     // Het token van een ander is voor iedereen 404: niet te zien dat het bestaat.
-    ("POST /ik/tokens/{token}/intrekking", "ANNNNNNNN"),
-    ("GET /audit", "AVVVVVVTV"),
-    ("GET /audit/controle", "AVVVVVVTV"),
-    ("GET /ik", "ATTTTTTTT"),
-    ("WEB GET /", "TTTTTTTTT"),
-    ("WEB GET /static/vhf.css", "TTTTTTTTT"),
-    ("WEB GET /static/nlds/vhf-tokens.css", "TTTTTTTTT"),
-    ("WEB GET /static/nlds/component-library-css/index.css", "TTTTTTTTT"),
-    ("WEB GET /static/nlds/vhf-aanvullingen.css", "TTTTTTTTT"),
-    ("WEB GET /openbaar/toekenningen.csv", "TTTTTTTTT"),
-    ("WEB GET /openbaar/toekenningen.json", "TTTTTTTTT"),
-    ("WEB GET /openbaar/toekenningen.xlsx", "TTTTTTTTT"),
-    ("WEB GET /openbaar/deelplannen.csv", "TTTTTTTTT"),
-    ("WEB GET /openbaar/deelplannen.json", "TTTTTTTTT"),
-    ("WEB GET /openbaar/kamerbrief", "TTTTTTTTT"),
-    ("WEB GET /openbaar/sjabloon-aanvraag.xlsx", "TTTTTTTTT"),
-    ("WEB GET /toegankelijkheid", "TTTTTTTTT"),
+    ("POST /ik/tokens/{token}/intrekking", "ANNNNNNNNNN"),
+    ("GET /audit", "AVVVVVVTVVV"),
+    ("GET /audit/controle", "AVVVVVVTVVV"),
+    ("GET /ik", "ATTTTTTTTTT"),
+    ("WEB GET /", "TTTTTTTTTTT"),
+    ("WEB GET /static/vhf.css", "TTTTTTTTTTT"),
+    ("WEB GET /static/nlds/vhf-tokens.css", "TTTTTTTTTTT"),
+    ("WEB GET /static/nlds/component-library-css/index.css", "TTTTTTTTTTT"),
+    ("WEB GET /static/nlds/vhf-aanvullingen.css", "TTTTTTTTTTT"),
+    ("WEB GET /openbaar/toekenningen.csv", "TTTTTTTTTTT"),
+    ("WEB GET /openbaar/toekenningen.json", "TTTTTTTTTTT"),
+    ("WEB GET /openbaar/toekenningen.xlsx", "TTTTTTTTTTT"),
+    ("WEB GET /openbaar/deelplannen.csv", "TTTTTTTTTTT"),
+    ("WEB GET /openbaar/deelplannen.json", "TTTTTTTTTTT"),
+    ("WEB GET /openbaar/kamerbrief", "TTTTTTTTTTT"),
+    ("WEB GET /openbaar/sjabloon-aanvraag.xlsx", "TTTTTTTTTTT"),
+    ("WEB GET /toegankelijkheid", "TTTTTTTTTTT"),
     // De pagina's van de balie (gemeente) en de behandeling: dezelfde rollen en hetzelfde 404 voor een andere
     // gemeente als de API; de commissie ziet het dossier niet.
-    ("WEB GET /aanvragen", "ATTVVVVVV"),
-    ("WEB GET /aanvragen/nieuw", "ATTVVVVVV"),
-    ("WEB POST /aanvragen/nieuw", "ATTVVVVVV"),
-    ("WEB POST /aanvragen/importeren", "ATTVVVVVV"),
-    ("WEB GET /aanvragen/{id}", "ATNTVVTTV"),
-    ("WEB GET /aanvragen/{id}/algemeen", "ATNVVVVVV"),
-    ("WEB POST /aanvragen/{id}/algemeen", "ATNVVVVVV"),
-    ("WEB GET /aanvragen/{id}/deelplannen/{deelplan}", "ATNVVVVVV"),
-    ("WEB POST /aanvragen/{id}/deelplannen/{deelplan}", "ATNVVVVVV"),
-    ("WEB POST /aanvragen/{id}/documenten", "ATNVVVVVV"),
-    ("WEB POST /aanvragen/{id}/indienen", "ATNVVVVVV"),
-    ("WEB GET /aanvragen/{id}/bewijs", "ATNTVVTTV"),
-    ("WEB POST /aanvragen/{id}/aanvulling", "ATNVVVVVV"),
-    ("WEB POST /aanvragen/{id}/status", "AVVTVVVVV"),
-    ("WEB POST /aanvragen/{id}/prioriteit", "AVVTVVVVV"),
-    ("WEB POST /aanvragen/{id}/toewijzing", "AVVTVVVVV"),
-    ("WEB GET /behandeling", "AVVTVVTTV"),
-    ("WEB GET /behandeling/werkvoorraad.xlsx", "AVVTVVTTV"),
-    ("WEB GET /behandeling/werkvoorraad.csv", "AVVTVVTTV"),
-    ("WEB POST /behandeling/statusovergang", "AVVTVVVVV"),
+    ("WEB GET /aanvragen", "ATTVVVVVVVV"),
+    ("WEB GET /aanvragen/nieuw", "ATTVVVVVVVV"),
+    ("WEB POST /aanvragen/nieuw", "ATTVVVVVVVV"),
+    ("WEB POST /aanvragen/importeren", "ATTVVVVVVVV"),
+    ("WEB GET /aanvragen/{id}", "ATNTVVTTVVV"),
+    ("WEB GET /aanvragen/{id}/algemeen", "ATNVVVVVVVV"),
+    ("WEB POST /aanvragen/{id}/algemeen", "ATNVVVVVVVV"),
+    ("WEB GET /aanvragen/{id}/deelplannen/{deelplan}", "ATNVVVVVVVV"),
+    ("WEB POST /aanvragen/{id}/deelplannen/{deelplan}", "ATNVVVVVVVV"),
+    ("WEB POST /aanvragen/{id}/documenten", "ATNVVVVVVVV"),
+    ("WEB POST /aanvragen/{id}/indienen", "ATNVVVVVVVV"),
+    ("WEB GET /aanvragen/{id}/bewijs", "ATNTVVTTVVV"),
+    ("WEB POST /aanvragen/{id}/aanvulling", "ATNVVVVVVVV"),
+    ("WEB POST /aanvragen/{id}/status", "AVVTVVVVVVV"),
+    ("WEB POST /aanvragen/{id}/prioriteit", "AVVTVVVVVVV"),
+    ("WEB POST /aanvragen/{id}/toewijzing", "AVVTVVVVVVV"),
+    ("WEB GET /behandeling", "AVVTVVTTVVV"),
+    ("WEB GET /behandeling/werkvoorraad.xlsx", "AVVTVVTTVVV"),
+    ("WEB GET /behandeling/werkvoorraad.csv", "AVVTVVTTVVV"),
+    ("WEB POST /behandeling/statusovergang", "AVVTVVVVVVV"),
     // De commissie: alleen het toegewezen deelplan (een ander: 404); het ministerie: verdelen en besluiten.
-    ("WEB GET /beoordeling", "AVVVTTVVV"),
-    ("WEB GET /beoordeling/{id}/{aanvraag}/{deelplan}", "AVVVTNVVV"),
-    ("WEB POST /beoordeling/{id}/{aanvraag}/{deelplan}", "AVVVTNVVV"),
-    ("WEB GET /verdeling", "AVVVVVTTV"),
-    ("WEB POST /verdeling/maken", "AVVVVVTVV"),
-    ("WEB GET /verdeling/{id}", "AVVVVVTTV"),
-    ("WEB GET /verdeling/{id}/rangorde.xlsx", "AVVVVVTTV"),
-    ("WEB GET /verdeling/{id}/rangorde.csv", "AVVVVVTTV"),
-    ("WEB POST /verdeling/{id}/besluit", "AVVVVVTVV"),
-    ("WEB GET /besluiten", "ATTTVVTTV"),
-    ("WEB POST /besluiten/opstellen", "AVVVVVTVV"),
-    ("WEB POST /besluiten/{id}/ondertekenen", "AVVVVVTVV"),
-    ("WEB GET /beheer", "AVVVVVVTT"),
-    ("WEB POST /beheer/rolverzoeken/{id}", "AVVVVVVVT"),
-    ("WEB POST /beheer/gebruikers", "AVVVVVVVT"),
-    ("WEB POST /beheer/tokens", "AVVVVVVVT"),
-    ("WEB POST /beheer/parameterwijzigingen", "AVVVVVVVT"),
-    ("WEB GET /auth/inloggen", "TTTTTTTTT"),
+    ("WEB GET /beoordeling", "AVVVTTVVVVV"),
+    ("WEB GET /beoordeling/{id}/{aanvraag}/{deelplan}", "AVVVTNVVVVV"),
+    ("WEB POST /beoordeling/{id}/{aanvraag}/{deelplan}", "AVVVTNVVVVV"),
+    ("WEB GET /verdeling", "AVVVVVTTVVV"),
+    ("WEB POST /verdeling/maken", "AVVVVVTVVVV"),
+    ("WEB GET /verdeling/{id}", "AVVVVVTTVVV"),
+    ("WEB GET /verdeling/{id}/rangorde.xlsx", "AVVVVVTTVVV"),
+    ("WEB GET /verdeling/{id}/rangorde.csv", "AVVVVVTTVVV"),
+    ("WEB POST /verdeling/{id}/besluit", "AVVVVVTVVVV"),
+    ("WEB GET /besluiten", "ATTTVVTTVVV"),
+    ("WEB POST /besluiten/opstellen", "AVVVVVTVVVV"),
+    ("WEB POST /besluiten/{id}/ondertekenen", "AVVVVVTVVVV"),
+    ("WEB GET /beheer", "AVVVVVVTTVV"),
+    ("WEB POST /beheer/rolverzoeken/{id}", "AVVVVVVVTVV"),
+    ("WEB POST /beheer/gebruikers", "AVVVVVVVTVV"),
+    ("WEB POST /beheer/tokens", "AVVVVVVVTVV"),
+    ("WEB POST /beheer/parameterwijzigingen", "AVVVVVVVTVV"),
+    ("WEB GET /auth/inloggen", "TTTTTTTTTTT"),
     // Zonder sessie (dus zonder CSRF-token) weigert de ontwikkel-login iedereen.
-    ("WEB POST /auth/ontwikkel", "VVVVVVVVV"),
-    ("WEB POST /auth/uitloggen", "ATTTTTTTT"),
+    ("WEB POST /auth/ontwikkel", "VVVVVVVVVVV"),
+    ("WEB POST /auth/uitloggen", "ATTTTTTTTTT"),
     // Deze server heeft geen OIDC ingesteld: de routes bestaan niet.
-    ("WEB GET /auth/oidc/start", "NNNNNNNNN"),
-    ("WEB GET /auth/oidc/terugkeer", "NNNNNNNNN"),
-    ("WEB GET /healthz", "TTTTTTTTT"),
-    ("WEB GET /readyz", "TTTTTTTTT"),
-    ("WEB GET /metrics", "AVVVVVVTT"),
-    ("GET /openapi.json", "TTTTTTTTT"),
+    ("WEB GET /auth/oidc/start", "NNNNNNNNNNN"),
+    ("WEB GET /auth/oidc/terugkeer", "NNNNNNNNNNN"),
+    ("WEB GET /healthz", "TTTTTTTTTTT"),
+    ("WEB GET /readyz", "TTTTTTTTTTT"),
+    ("WEB GET /metrics", "AVVVVVVTTVV"),
+    ("GET /openapi.json", "TTTTTTTTTTT"),
 ];
 
 /// Een ingediende aanvraag van Zaanstad met een document, beoordelingen (L1 en L2 toegewezen, L3 niet) en een
@@ -1641,6 +1655,40 @@ async fn zaai_besluit(db: &vhf::db::Db, vid: &str) -> String {
     rij.id
 }
 
+/// Een verzoek om ondersteuning van Zaanstad (zaandam-oost), toegewezen aan adviseur A1 (A2 staat ook in de pool),
+/// met een geschreven urenregel: (verzoek, urenregel).
+async fn zaai_ondersteuning(app: &App, a1: &reqwest::Client) -> (String, String) {
+    for (id, belangen) in [("A1", json!([])), ("A2", json!(["GM0479"]))] {
+        let r = app
+            .rvo
+            .put(app.url(&format!("/adviseurs/{id}")))
+            .json(&json!({"expertise": ["herstructurering"], "uren_per_week": 16, "beschikbaar": true, "belangen": belangen}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    }
+    let r = app
+        .http
+        .post(app.url("/ondersteuningsverzoeken"))
+        .json(&json!({"ronde": "vhf-2021", "onderwerp": "hulp bij het plan van aanpak", "uren": 20}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    let ov = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let r = app.rvo.post(app.url(&format!("/ondersteuningsverzoeken/{ov}/toewijzing"))).json(&json!({"adviseur": "A1", "uren": "20"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let r = a1
+        .post(app.url(&format!("/ondersteuningsverzoeken/{ov}/uren")))
+        .json(&json!({"datum": "2021-05-10", "uren": "2,5", "omschrijving": "intake"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    (ov, r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string())
+}
+
 async fn matrix(app: App) {
     let (id, doc, vid) = zaai_voor_matrix(&app).await;
     let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
@@ -1656,7 +1704,10 @@ async fn matrix(app: App) {
         ("beslisser", app.bzk.clone()),
         ("auditor", app.auditor.clone()),
         ("beheerder", app.beheer.clone()),
+        ("adviseur toegewezen", client_met(&gebruiker_met_token(&db, "A1", Rol::Adviseur, None).await)),
+        ("adviseur niet toegewezen", client_met(&gebruiker_met_token(&db, "A2", Rol::Adviseur, None).await)),
     ];
+    let (ovid, urid) = zaai_ondersteuning(&app, &kolommen[9].1).await;
     // Een gebruiker met een token (om in te trekken en uit te schakelen) en een open verzoek om een rolwijziging
     // van een andere beheerder (om goed te keuren of af te wijzen).
     gebruiker_met_token(&db, "matrix-doel", Rol::Aanvrager, Some("GM0479")).await;
@@ -1711,6 +1762,12 @@ async fn matrix(app: App) {
                     "matrix-doel"
                 } else if r.pad.starts_with("/rolverzoeken") {
                     "RVMATRIX"
+                } else if r.pad.starts_with("/ondersteuningsverzoeken") {
+                    &ovid
+                } else if r.pad.starts_with("/urenregels") {
+                    &urid
+                } else if r.pad.starts_with("/adviseurs") {
+                    "A1"
                 } else {
                     &id
                 },
@@ -3947,5 +4004,227 @@ async fn na_het_besluit_betaling_verantwoording_wijziging_en_vaststelling_op_sql
 async fn na_het_besluit_betaling_verantwoording_wijziging_en_vaststelling_op_postgresql() {
     if let Some(app) = postgres().await {
         na_het_besluit(app).await;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Onafhankelijke ondersteuning in de prioriteitsgebieden (issue 12, deel 6).
+
+async fn ondersteuning(app: App) {
+    use vhf::toegang::Rol;
+    app.zet_klok("2021-04-15T10:00:00Z");
+    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    let haarlem = client_met(&gebruiker_met_token(&db, "haarlem", Rol::Aanvrager, Some("GM0392")).await);
+    let a1 = client_met(&gebruiker_met_token(&db, "A1", Rol::Adviseur, None).await);
+    let a2 = client_met(&gebruiker_met_token(&db, "A2", Rol::Adviseur, None).await);
+    gebruiker_met_token(&db, "A3", Rol::Adviseur, None).await;
+    let probleem = |v: &Value| v["detail"].as_str().unwrap_or_default().to_string();
+    let verzoek = |c: &reqwest::Client, body: Value| {
+        let c = c.clone();
+        let url = app.url("/ondersteuningsverzoeken");
+        async move {
+            let r = c.post(url).json(&body).send().await.unwrap();
+            (r.status(), r.json::<Value>().await.unwrap())
+        }
+    };
+
+    // Alleen een gemeente in een prioriteitsgebied van de lijst van de ronde.
+    let (st, v) = verzoek(&haarlem, json!({"ronde": "vhf-2021", "onderwerp": "plan", "uren": 10})).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(probleem(&v).contains("Haarlem ligt niet in een prioriteitsgebied van lijst vhf2021"), "{v}");
+    // Amsterdam ligt in twee gebieden: het verzoek noemt er een.
+    let (st, v) = verzoek(&app.ander, json!({"ronde": "vhf-2021", "onderwerp": "plan", "uren": 10})).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(probleem(&v).contains("amsterdam-zuidoost") && probleem(&v).contains("amsterdam-nieuw-west"), "{v}");
+    let (st, v) = verzoek(&app.ander, json!({"ronde": "vhf-2021", "gebied": "amsterdam-zuidoost", "onderwerp": "plan", "uren": "10"})).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let amsterdam = v["id"].as_str().unwrap().to_string();
+    // Meer dan een verzoek kan krijgen (parameter ondersteuning: 80 uur per verzoek).
+    let (st, v) = verzoek(&app.http, json!({"ronde": "vhf-2021", "onderwerp": "plan", "uren": 81})).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(probleem(&v).contains("hoogstens 80 uur") && probleem(&v).contains("ondersteuning"), "{v}");
+    let (st, v) = verzoek(&app.http, json!({"ronde": "vhf-2021", "onderwerp": "plan", "uren": "2,1"})).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(probleem(&v).contains("kwartieren"), "{v}");
+    let (st, v) =
+        verzoek(&app.http, json!({"ronde": "vhf-2021", "onderwerp": "hulp bij het plan van aanpak", "deelplan": "ZAANSTAD-2021-01 DP1", "uren": 40})).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    assert!(v["uitleg"].as_str().unwrap().contains("Zaandam Oost"), "{v}");
+    let ov = v["id"].as_str().unwrap().to_string();
+
+    // De pool: alleen gebruikers met rol adviseur.
+    let pool = |id: &str, beschikbaar: bool, belangen: Value| {
+        let (c, url) = (app.rvo.clone(), app.url(&format!("/adviseurs/{id}")));
+        async move {
+            let r = c
+                .put(url)
+                .json(
+                    &json!({"expertise": ["herstructurering", "particuliere voorraad"], "uren_per_week": 16, "beschikbaar": beschikbaar, "belangen": belangen}),
+                )
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.json::<Value>().await.unwrap())
+        }
+    };
+    assert_eq!(pool("A1", true, json!(["GM0479"])).await.0, StatusCode::OK);
+    assert_eq!(pool("A2", true, json!([])).await.0, StatusCode::OK);
+    assert_eq!(pool("A3", false, json!([])).await.0, StatusCode::OK);
+    let (st, v) = pool("haarlem", true, json!([])).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(probleem(&v).contains("rol aanvrager"), "{v}");
+    let (st, v) = pool("A2", true, json!(["GM9999"])).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let p: Value = app.bzk.get(app.url("/adviseurs")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(p["adviseurs"].as_array().unwrap().len(), 3);
+
+    // Toewijzen: geen belangenconflict, beschikbaar, binnen het plafond.
+    let toewijzing = |id: &str, adviseur: &str, uren: Value| {
+        let (c, url) = (app.rvo.clone(), app.url(&format!("/ondersteuningsverzoeken/{id}/toewijzing")));
+        let body = json!({"adviseur": adviseur, "uren": uren});
+        async move {
+            let r = c.post(url).json(&body).send().await.unwrap();
+            (r.status(), r.json::<Value>().await.unwrap())
+        }
+    };
+    let (st, v) = toewijzing(&ov, "A1", json!(40)).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(probleem(&v).contains("belang bij Zaanstad"), "{v}");
+    let (st, v) = toewijzing(&ov, "A3", json!(40)).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(probleem(&v).contains("niet beschikbaar"), "{v}");
+    let (st, v) = toewijzing(&ov, "A2", json!(90)).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(probleem(&v).contains("plafond van 80 uur per verzoek"), "{v}");
+    let (st, v) = toewijzing(&ov, "A2", json!("40")).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!((v["status"].as_str(), v["uren_toegekend"].as_str()), (Some("toegewezen"), Some("40")));
+
+    // De adviseur ziet alleen zijn eigen verzoeken; een ander verzoek bestaat voor hem niet.
+    let l: Value = a2.get(app.url("/ondersteuningsverzoeken")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(l["verzoeken"].as_array().unwrap().iter().map(|v| v["id"].as_str().unwrap()).collect::<Vec<_>>(), [ov.as_str()]);
+    let l: Value = a1.get(app.url("/ondersteuningsverzoeken")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(l["totaal"], 0);
+    assert_eq!(a2.get(app.url(&format!("/ondersteuningsverzoeken/{amsterdam}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let l: Value = app.ander.get(app.url("/ondersteuningsverzoeken")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(l["totaal"], 1, "Amsterdam ziet alleen het eigen verzoek");
+
+    // Uren: nooit meer dan toegekend, met een duidelijke melding.
+    let uren = |c: &reqwest::Client, id: &str, u: Value| {
+        let (c, url) = (c.clone(), app.url(&format!("/ondersteuningsverzoeken/{id}/uren")));
+        let body = json!({"datum": "2021-04-14", "uren": u, "omschrijving": "werksessie met de gemeente"});
+        async move {
+            let r = c.post(url).json(&body).send().await.unwrap();
+            (r.status(), r.json::<Value>().await.unwrap())
+        }
+    };
+    assert_eq!(uren(&a1, &ov, json!(2)).await.0, StatusCode::NOT_FOUND);
+    let (st, v) = uren(&a2, &ov, json!("13")).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "meer dan 12 uur op één dag: {v}");
+    let (st, v) = uren(&a2, &ov, json!("12")).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let eerste = v["id"].as_str().unwrap().to_string();
+    for u in ["12", "6"] {
+        assert_eq!(uren(&a2, &ov, json!(u)).await.0, StatusCode::CREATED);
+    }
+    let (st, v) = uren(&a2, &ov, json!("12")).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(
+        probleem(&v).contains("12 uur past niet: van de 40 uur die dit verzoek kreeg, staat 30 uur al geschreven") && probleem(&v).contains("nog 10 uur over"),
+        "{v}"
+    );
+    let (st, v) = uren(&a2, &ov, json!("7,75")).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let tweede = v["id"].as_str().unwrap().to_string();
+    let r = a2
+        .post(app.url(&format!("/ondersteuningsverzoeken/{ov}/uren")))
+        .json(&json!({"datum": "2021-05-01", "uren": 1, "omschrijving": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "uren in de toekomst");
+    // RVO keurt af (de uren komen terug) en goed.
+    let beoordeel = |id: &str, uitkomst: &str, reden: &str| {
+        let (c, url) = (app.rvo.clone(), app.url(&format!("/urenregels/{id}/beoordeling")));
+        let body = json!({"uitkomst": uitkomst, "reden": reden});
+        async move { c.post(url).json(&body).send().await.unwrap().status() }
+    };
+    assert_eq!(beoordeel(&eerste, "afkeuren", "").await, StatusCode::UNPROCESSABLE_ENTITY, "afkeuren vraagt een reden");
+    assert_eq!(beoordeel(&eerste, "afkeuren", "dubbel geschreven").await, StatusCode::OK);
+    assert_eq!(beoordeel(&eerste, "goedkeuren", "").await, StatusCode::CONFLICT);
+    assert_eq!(beoordeel(&tweede, "goedkeuren", "").await, StatusCode::OK);
+    let (st, v) = uren(&a2, &ov, json!("12")).await;
+    assert_eq!(st, StatusCode::CREATED, "na het afkeuren is er weer ruimte: {v}");
+    let d: Value = a2.get(app.url(&format!("/ondersteuningsverzoeken/{ov}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(d["uren_geschreven"], "37.75", "{d}");
+    assert_eq!(
+        d["uren"].as_array().unwrap().iter().map(|u| u["status"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["afgekeurd", "ingediend", "ingediend", "goedgekeurd", "ingediend"]
+    );
+    // Minder toekennen dan al geschreven kan niet; een andere adviseur neemt een verzoek met uren niet over.
+    let (st, v) = toewijzing(&ov, "A2", json!(37)).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    gebruiker_met_token(&db, "A4", Rol::Adviseur, None).await;
+    let r = app.rvo.put(app.url("/adviseurs/A4")).json(&json!({"uren_per_week": 8, "beschikbaar": true})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(toewijzing(&ov, "A4", json!(40)).await.0, StatusCode::CONFLICT);
+
+    // Het budget van het gebied: 400 uur voor Zaandam Oost. 40 + 4 × 80 = 360; daarna past 80 niet meer.
+    let mut laatste = String::new();
+    for i in 0..5 {
+        let (st, v) = verzoek(&app.http, json!({"ronde": "vhf-2021", "onderwerp": format!("verzoek {i}"), "uren": 80})).await;
+        assert_eq!(st, StatusCode::CREATED);
+        laatste = v["id"].as_str().unwrap().to_string();
+        let (st, v) = toewijzing(&laatste, "A2", json!(80)).await;
+        if i < 4 {
+            assert_eq!(st, StatusCode::OK, "{v}");
+        } else {
+            assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(probleem(&v).contains("in Zaandam Oost is nog 40 uur vrij van de 400 uur voor het gebied (360 uur al toegekend"), "{v}");
+        }
+    }
+    assert_eq!(toewijzing(&laatste, "A2", json!(40)).await.0, StatusCode::OK, "wat nog vrij is, past precies");
+    let r = app
+        .rvo
+        .post(app.url(&format!("/ondersteuningsverzoeken/{amsterdam}/afwijzing")))
+        .json(&json!({"reden": "dubbel met het verzoek van Nieuw-West"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(toewijzing(&amsterdam, "A2", json!(10)).await.0, StatusCode::CONFLICT, "een afgewezen verzoek wordt niet meer toegewezen");
+
+    // Het verslag per gebied.
+    let v: Value = app.bzk.get(app.url("/rondes/vhf-2021/ondersteuning")).send().await.unwrap().json().await.unwrap();
+    let gebied = |id: &str| v["gebieden"].as_array().unwrap().iter().find(|g| g["gebied"] == id).cloned().unwrap();
+    let z = gebied("zaandam-oost");
+    assert_eq!(
+        [&z["uren_budget"], &z["uren_toegekend"], &z["uren_geschreven"], &z["uren_goedgekeurd"], &z["uren_vrij"]].map(|x| x.as_str().unwrap()),
+        ["400", "400", "37.75", "7.75", "0"],
+        "{z}"
+    );
+    assert_eq!(z["verzoeken"].as_array().unwrap().len(), 6);
+    assert_eq!(gebied("amsterdam-zuidoost")["uren_toegekend"], "0");
+    assert!(v["parameter"]["bron"].as_str().unwrap().starts_with("[D]"), "{v}");
+    assert_eq!(app.http.get(app.url("/rondes/vhf-2021/ondersteuning")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+
+    // Alles in het audittrail.
+    assert_eq!(auditregels(&app, "ondersteuning.aangevraagd").await.len(), 7);
+    assert_eq!(auditregels(&app, "ondersteuning.toegewezen").await.len(), 6);
+    assert_eq!(auditregels(&app, "ondersteuning.uren_geschreven").await.len(), 5);
+    assert_eq!(auditregels(&app, "ondersteuning.uren_afgekeurd").await.len(), 1);
+    assert_eq!(auditregels(&app, "adviseur.bijgewerkt").await.len(), 4);
+    keten_klopt(&app).await;
+}
+
+#[tokio::test]
+async fn ondersteuning_in_de_prioriteitsgebieden_op_sqlite() {
+    ondersteuning(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn ondersteuning_in_de_prioriteitsgebieden_op_postgresql() {
+    if let Some(app) = postgres().await {
+        ondersteuning(app).await;
     }
 }

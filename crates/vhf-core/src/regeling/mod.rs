@@ -434,6 +434,7 @@ parameters! {
     betaalschema: Vec<crate::uitvoering::Betaaltermijn> => "Betaling van de uitkering: termijnen met een aandeel en het aantal dagen na het besluit",
     verantwoording_uiterlijk: crate::uitvoering::Uiterstedag => "Uiterste dag in het jaar na het verantwoordingsjaar waarop de SiSa-opgave binnen is",
     verlagingsregel: crate::uitvoering::Verlagingsregel => "Verlaging bij de vaststelling als er minder woningen zijn opgeleverd dan gepland",
+    ondersteuning: crate::ondersteuning::Urenbudget => "Uren onafhankelijke ondersteuning voor gemeenten in de prioriteitsgebieden: per gebied en per verzoek",
 }
 
 /// Een ronde (tranche) van het fonds.
@@ -511,6 +512,9 @@ impl Ronde {
         }
         for w in self.parameters.verantwoording_uiterlijk.wijzigingen() {
             w.waarde.controleer().map_err(|e| format!("verantwoording_uiterlijk vanaf {}: {e}", w.vanaf))?;
+        }
+        for w in self.parameters.ondersteuning.wijzigingen() {
+            w.waarde.controleer().map_err(|e| format!("ondersteuning vanaf {}: {e}", w.vanaf))?;
         }
         // Een voldoende maar niet toegekend deelplan kan prioriteitspunten opleveren; de uitkomst noemt dan de
         // aanvraag, dus die moet bekend zijn.

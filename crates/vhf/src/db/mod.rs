@@ -11,6 +11,7 @@ pub mod documenten;
 pub mod groep;
 pub mod idempotentie;
 pub mod lezen;
+pub mod ondersteuning;
 pub mod rondes;
 pub mod sql;
 pub mod toegang;
@@ -49,6 +50,7 @@ const MIGRATIES: &[(i64, &str, Migratie)] = &[
     (12, "besluiten", Migratie::Draagbaar(include_str!("../../migrations/0012_besluiten.sql"))),
     (13, "verdeeldossier", Migratie::Draagbaar(include_str!("../../migrations/0013_verdeeldossier.sql"))),
     (14, "uitvoering", Migratie::Draagbaar(include_str!("../../migrations/0014_uitvoering.sql"))),
+    (15, "ondersteuning", Migratie::Draagbaar(include_str!("../../migrations/0015_ondersteuning.sql"))),
 ];
 
 enum Migratie {

@@ -11,6 +11,7 @@
 
 pub mod aanvragen;
 pub mod besluiten;
+pub mod ondersteuning;
 pub mod uitvoering;
 pub mod verdeling;
 

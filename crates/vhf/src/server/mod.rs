@@ -13,6 +13,7 @@ pub mod fout;
 pub mod identiteit;
 pub mod metriek;
 pub mod oidc;
+pub mod ondersteuning;
 pub mod rondes;
 pub mod routes;
 pub mod sessies;

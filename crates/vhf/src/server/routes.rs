@@ -51,6 +51,7 @@ pub fn alle() -> Vec<Route> {
     v.extend(super::besluiten::routes());
     v.extend(super::besluiten::bezwaarroutes());
     v.extend(super::uitvoering::routes());
+    v.extend(super::ondersteuning::routes());
     v.extend(super::beheer::routes());
     v.extend(crate::web::publicatie::api_routes());
     v.extend(super::sessies::routes());

@@ -40,6 +40,7 @@ pub fn rol_en_gemeente(g: &Gebruiker) -> String {
         Rol::Beslisser => "beslisser (ministerie)",
         Rol::Auditor => "auditor",
         Rol::Beheerder => "beheerder",
+        Rol::Adviseur => "onafhankelijk adviseur",
     };
     match g.gemeente {
         Some(gm) => format!("{rol}, gemeente {}", vhf_core::referentie::Referentie::ingebouwd().gemeentenaam(gm)),
