@@ -1543,6 +1543,13 @@ const MATRIX: &[(&str, &str)] = &[
     ("WEB GET /besluiten", "ATTTVVTTVVV"),
     ("WEB POST /besluiten/opstellen", "AVVVVVTVVVV"),
     ("WEB POST /besluiten/{id}/ondertekenen", "AVVVVVTVVVV"),
+    ("WEB GET /ondersteuning", "ATTTVVTTVTT"),
+    ("WEB POST /ondersteuning/verzoeken", "ATTVVVVVVVV"),
+    ("WEB POST /ondersteuning/adviseurs", "AVVTVVVVVVV"),
+    ("WEB POST /ondersteuning/{id}/toewijzing", "AVVTVVVVVVV"),
+    ("WEB POST /ondersteuning/{id}/afwijzing", "AVVTVVVVVVV"),
+    ("WEB POST /ondersteuning/{id}/uren", "AVVVVVVVVTN"),
+    ("WEB POST /urenregels/{id}/beoordeling", "AVVTVVVVVVV"),
     ("WEB GET /beheer", "AVVVVVVTTVV"),
     ("WEB POST /beheer/rolverzoeken/{id}", "AVVVVVVVTVV"),
     ("WEB POST /beheer/gebruikers", "AVVVVVVVTVV"),
@@ -1762,7 +1769,7 @@ async fn matrix(app: App) {
                     "matrix-doel"
                 } else if r.pad.starts_with("/rolverzoeken") {
                     "RVMATRIX"
-                } else if r.pad.starts_with("/ondersteuningsverzoeken") {
+                } else if r.pad.starts_with("/ondersteuningsverzoeken") || r.pad.starts_with("/ondersteuning/") {
                     &ovid
                 } else if r.pad.starts_with("/urenregels") {
                     &urid

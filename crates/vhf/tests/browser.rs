@@ -92,12 +92,19 @@ async fn start_server(database_url: String, documenten: PathBuf) -> String {
     basis
 }
 
-/// Draait `node tests/browser/rondgang.mjs` tegen de server en faalt met de uitvoer van node als die niet met 0
+/// Draait `node tests/browser/<script>` tegen de server en faalt met de uitvoer van node als die niet met 0
 /// eindigt. Node draait in een eigen draad, zodat de server in deze runtime blijft antwoorden.
 async fn rondgang(basis: &str, database: &str, chromium: &Path, schermafdrukken: &Path) {
+    draai(&format!("tests/browser/{RONDGANG}"), basis, database, chromium, schermafdrukken).await
+}
+
+/// De hele ronde.
+const RONDGANG: &str = "rondgang.mjs";
+
+async fn draai(script: &str, basis: &str, database: &str, chromium: &Path, schermafdrukken: &Path) {
     let map = werkmap();
     let mut kind = Command::new("node")
-        .arg("tests/browser/rondgang.mjs")
+        .arg(script)
         .current_dir(&map)
         .env("VHF_BASIS", basis)
         .env("VHF_DATABASE", database)
@@ -132,10 +139,10 @@ async fn rondgang(basis: &str, database: &str, chromium: &Path, schermafdrukken:
     let (uit, fout) = (uit.join().unwrap(), fout.join().unwrap());
     let duur = begin.elapsed().as_secs_f64();
     match status {
-        Some(s) if s.success() => println!("{uit}{fout}rondgang in de browser op {database}: geslaagd in {duur:.1} s"),
-        Some(s) => panic!("de rondgang in de browser op {database} faalde ({s}) na {duur:.1} s\n--- stdout ---\n{uit}\n--- stderr ---\n{fout}"),
+        Some(s) if s.success() => println!("{uit}{fout}{script} in de browser op {database}: geslaagd in {duur:.1} s"),
+        Some(s) => panic!("{script} in de browser op {database} faalde ({s}) na {duur:.1} s\n--- stdout ---\n{uit}\n--- stderr ---\n{fout}"),
         None => panic!(
-            "de rondgang in de browser op {database} duurde langer dan {} s en is gestopt\n--- stdout ---\n{uit}\n--- stderr ---\n{fout}",
+            "{script} in de browser op {database} duurde langer dan {} s en is gestopt\n--- stdout ---\n{uit}\n--- stderr ---\n{fout}",
             MAX_DUUR.as_secs()
         ),
     }
@@ -172,5 +179,18 @@ async fn rondgang_in_de_browser_op_postgres() {
     let basis = start_server(format!("{url}{scheiding}options=-c%20search_path%3D{schema}"), dir.join("documenten")).await;
     // De schermafdrukken van deze run gaan naar een tijdelijke map: docs/ krijgt die van de SQLite-run.
     rondgang(&basis, "PostgreSQL", &chromium, &dir.join("schermafdrukken")).await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// De onafhankelijke ondersteuning (tests/browser/ondersteuning.mjs): gemeente buiten en binnen een
+/// prioriteitsgebied, RVO die een adviseur toewijst (niet een met een belang), de adviseur die uren schrijft (niet
+/// te veel), het verslag per gebied. Op SQLite, met een eigen demoserver.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ondersteuning_in_de_browser_op_sqlite() {
+    let Some(chromium) = benodigdheden() else { return };
+    let dir = std::env::temp_dir().join(uniek("vhf-browser-ov"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let basis = start_server(format!("sqlite://{}?mode=rwc", dir.join("vhf.db").display()), dir.join("documenten")).await;
+    draai("tests/browser/ondersteuning.mjs", &basis, "SQLite", &chromium, &werkmap().join("docs/schermafdrukken")).await;
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -374,6 +374,11 @@ pub async fn wijs_af(v: &Verzoek<'_>, id: &str, reden: &str) -> Result<Value, Ap
 pub async fn schrijf_uren(v: &Verzoek<'_>, id: &str, datum: &str, uren: &UrenInvoer, omschrijving: &str) -> Result<Value, ApiFout> {
     let ik = v.ident.gebruiker()?.id.clone();
     let zicht = Zicht::Adviseur(ik.clone());
+    // Eerst het zicht: een verzoek van een ander bestaat voor deze adviseur niet, wat hij ook invult (404).
+    {
+        let mut c = v.s.db.lees().await?;
+        db::haal_verzoek(&mut c, id, &zicht).await?.ok_or(ApiFout::NietGevonden)?;
+    }
     let m = uren.minuten()?;
     let datum: jiff::civil::Date = datum.trim().parse().map_err(|_| ongeldig(format!("datum: '{datum}' is geen datum (JJJJ-MM-DD)")))?;
     let vandaag = crate::handelingen::besluiten::lokale_datum((v.s.klok)());

@@ -124,6 +124,8 @@ pub async fn zaai(database: &Db, opslag: &dyn ObjectStore) -> Result<usize, Stri
         Gebruiker::nieuw("demo-beslisser", "Daan Beslisser (BZK)", Rol::Beslisser, None)?,
         Gebruiker::nieuw("demo-auditor", "Eva Auditor", Rol::Auditor, None)?,
         Gebruiker::nieuw("demo-beheerder", "Frank Beheerder", Rol::Beheerder, None)?,
+        Gebruiker::nieuw("demo-adviseur", "Ada Adviseur (onafhankelijk)", Rol::Adviseur, None)?,
+        Gebruiker::nieuw("demo-adviseur-2", "Bas Adviseur (onafhankelijk)", Rol::Adviseur, None)?,
     ];
     // Elk lid van de commissie kan inloggen (met zijn eigen toewijzingen).
     for l in &invoer.beoordelingen.leden {
@@ -131,6 +133,25 @@ pub async fn zaai(database: &Db, opslag: &dyn ObjectStore) -> Result<usize, Stri
     }
     for g in &gebruikers {
         crate::db::toegang::sla_op(&mut tx, g, None, nu).await.map_err(|e| e.to_string())?;
+    }
+    // De pool van onafhankelijke adviseurs: de tweede heeft een belang bij de gemeente van de tweede aanvrager (en
+    // krijgt haar verzoeken dus niet).
+    for (id, expertise, belangen) in [
+        ("demo-adviseur", r#"["herstructurering","particuliere voorraad","businesscase"]"#, "[]".to_string()),
+        ("demo-adviseur-2", r#"["verduurzaming","VvE-aanpak"]"#, serde_json::json!(gm(1).map(|g| vec![g.to_string()]).unwrap_or_default()).to_string()),
+    ] {
+        let naam = gebruikers.iter().find(|g| g.id == id).map(|g| g.naam.clone()).unwrap_or_default();
+        let a = crate::db::ondersteuning::AdviseurRij {
+            gebruiker: id.into(),
+            naam,
+            expertise: expertise.into(),
+            uren_per_week: 16,
+            beschikbaar: true,
+            belangen,
+            bijgewerkt_door: "vhf serve --demo".into(),
+            bijgewerkt_op: nu,
+        };
+        crate::db::ondersteuning::zet_adviseur(&mut tx, &a).await.map_err(|e| e.to_string())?;
     }
     let g = crate::db::audit::Gebeurtenis {
         op: nu,

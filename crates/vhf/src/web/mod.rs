@@ -20,6 +20,7 @@ pub mod besluiten;
 pub mod commissie;
 pub mod formulier;
 pub mod kaart;
+pub mod ondersteuning;
 pub mod openbaar;
 pub mod pagina;
 pub mod publicatie;
@@ -39,5 +40,6 @@ pub fn routes() -> Vec<Route> {
     v.extend(verdeling::routes());
     v.extend(beheer::routes());
     v.extend(besluiten::routes());
+    v.extend(ondersteuning::routes());
     v
 }

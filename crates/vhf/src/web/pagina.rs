@@ -90,6 +90,7 @@ pub fn startpagina(rol: Rol) -> &'static str {
         Rol::Commissielid => "/beoordeling",
         Rol::Beslisser => "/verdeling",
         Rol::Beheerder => "/beheer",
+        Rol::Adviseur => "/ondersteuning",
         _ => "/",
     }
 }
@@ -98,12 +99,13 @@ pub fn startpagina(rol: Rol) -> &'static str {
 fn menu(rol: Option<Rol>, pad: &str) -> Vec<Menupunt> {
     let mut v: Vec<(&'static str, &'static str)> = vec![("/", "Dashboard")];
     match rol {
-        Some(Rol::Aanvrager) => v.extend([("/aanvragen", "Mijn aanvragen"), ("/besluiten", "Besluiten")]),
-        Some(Rol::Behandelaar) => v.extend([("/behandeling", "Werkvoorraad"), ("/besluiten", "Besluiten")]),
+        Some(Rol::Aanvrager) => v.extend([("/aanvragen", "Mijn aanvragen"), ("/besluiten", "Besluiten"), ("/ondersteuning", "Ondersteuning")]),
+        Some(Rol::Behandelaar) => v.extend([("/behandeling", "Werkvoorraad"), ("/besluiten", "Besluiten"), ("/ondersteuning", "Ondersteuning")]),
         Some(Rol::Commissielid) => v.push(("/beoordeling", "Beoordelen")),
         Some(Rol::Beslisser) => v.extend([("/verdeling", "Verdeling"), ("/besluiten", "Besluiten"), ("/behandeling", "Aanvragen")]),
         Some(Rol::Auditor) => v.extend([("/behandeling", "Aanvragen"), ("/verdeling", "Verdeling"), ("/besluiten", "Besluiten"), ("/beheer", "Beheer")]),
         Some(Rol::Beheerder) => v.push(("/beheer", "Beheer")),
+        Some(Rol::Adviseur) => v.push(("/ondersteuning", "Mijn verzoeken")),
         _ => {}
     }
     v.into_iter().map(|(href, tekst)| Menupunt { href, tekst, huidig: pad == href || (href != "/" && pad.starts_with(&format!("{href}/"))) }).collect()
