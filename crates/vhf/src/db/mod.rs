@@ -194,6 +194,7 @@ impl Db {
 
     async fn migreer(&self) -> Result<(), DbFout> {
         let mut tx = self.schrijf().await?;
+        self.migratieslot(&mut tx).await?;
         tx.voer_reeks_uit(
             &["CREATE TABLE IF NOT EXISTS schema_migraties (versie BIGINT PRIMARY KEY, naam TEXT NOT NULL, toegepast_op BIGINT NOT NULL)".into()],
         )
@@ -201,6 +202,7 @@ impl Db {
         tx.commit().await?;
         for (versie, naam, sql) in MIGRATIES {
             let mut tx = self.schrijf().await?;
+            self.migratieslot(&mut tx).await?;
             let al = query("SELECT versie FROM schema_migraties WHERE versie = $1").bind(*versie).fetch_optional(&mut tx).await?;
             if al.is_some() {
                 // Afsluiten met een commit, niet laten vallen: bij SQLite houdt een losgelaten deelname de
@@ -226,6 +228,18 @@ impl Db {
                 .execute(&mut tx)
                 .await?;
             tx.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// Bij PostgreSQL: wacht op het slot van de migraties van dit schema, tot het eind van de transactie. Zonder
+    /// dat slot migreren twee exemplaren die tegelijk op een lege database starten allebei (en struikelt er een
+    /// over de tabel die de ander net maakte); met het slot wacht de tweede en ziet daarna dat het al gedaan is.
+    /// Bij SQLite is er maar één schrijver, en dus geen slot nodig.
+    async fn migratieslot(&self, tx: &mut Schrijftransactie) -> Result<(), sqlx::Error> {
+        if self.soort == Soort::Postgres {
+            // pg_advisory_xact_lock geeft void, dat de Any-driver niet kent: vandaar de omweg via een subquery.
+            query("SELECT 1 AS x FROM (SELECT pg_advisory_xact_lock(hashtext('vhf-migraties:' || current_schema()))) AS slot").fetch_one(tx).await?;
         }
         Ok(())
     }

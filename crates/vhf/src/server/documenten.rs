@@ -316,20 +316,29 @@ async fn inhoud(State(s): State<AppState>, ident: Identiteit, Path((id, doc)): P
 }
 
 /// Ruimt bestanden op die geen rij in de database hebben (een crash tussen opslaan en vastleggen), als ze ouder
-/// zijn dan een uur, zodat een upload van een ander exemplaar die nog loopt niet wordt geraakt.
+/// zijn dan een uur, zodat een upload van een ander exemplaar die nog loopt niet wordt geraakt. Ruimt een ander
+/// exemplaar tegelijk op, dan is een bestand soms weg voordat dit exemplaar het las of verwijderde: dat telt niet
+/// mee en is geen fout (S3 meldt het niet, een map wel).
 pub async fn ruim_wezen_op(db: &crate::db::Db, store: &dyn ObjectStore) -> Result<usize, String> {
     let grens = jiff::Timestamp::now().as_second() - 3600;
     let mut lijst = store.list(Some(&OpslagPad::from("documenten")));
     let mut weg = 0;
     while let Some(meta) = lijst.next().await {
-        let meta = meta.map_err(|e| e.to_string())?;
+        let meta = match meta {
+            Ok(m) => m,
+            Err(object_store::Error::NotFound { .. }) => continue,
+            Err(e) => return Err(e.to_string()),
+        };
         if meta.last_modified.timestamp() > grens {
             continue;
         }
         let mut c = db.lees().await.map_err(|e| e.to_string())?;
         if !db::sleutel_bestaat(&mut c, meta.location.as_ref()).await.map_err(|e| e.to_string())? {
-            store.delete(&meta.location).await.map_err(|e| e.to_string())?;
-            weg += 1;
+            match store.delete(&meta.location).await {
+                Ok(()) => weg += 1,
+                Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(e.to_string()),
+            }
         }
     }
     Ok(weg)
