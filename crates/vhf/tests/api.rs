@@ -1529,6 +1529,22 @@ const MATRIX: &[(&str, &str)] = &[
     ("WEB GET /besluiten", "ATTTVVTTV"),
     ("WEB POST /besluiten/opstellen", "AVVVVVTVV"),
     ("WEB POST /besluiten/{id}/ondertekenen", "AVVVVVTVV"),
+    // Na het besluit: dezelfde rollen en hetzelfde 404 voor een andere gemeente als de API-routes van de uitvoering
+    // (monitoring, overzicht, betalen, verantwoorden, wijzigen, vaststellen).
+    ("WEB GET /uitvoering", "ATTTVVTTV"),
+    ("WEB GET /uitvoering/monitoring.xlsx", "ATTTVVTTV"),
+    ("WEB GET /uitvoering/monitoring.csv", "ATTTVVTTV"),
+    ("WEB GET /uitvoering/{besluit}", "ATNTVVTTV"),
+    ("WEB POST /uitvoering/{besluit}/betaling", "AVVVVVTVV"),
+    ("WEB POST /uitvoering/{besluit}/betaling/goedkeuren", "AVVVVVTVV"),
+    ("WEB GET /uitvoering/{besluit}/verantwoording", "ATNTVVVVV"),
+    ("WEB POST /uitvoering/{besluit}/verantwoording", "ATNTVVVVV"),
+    ("WEB GET /uitvoering/{besluit}/wijziging", "ATNVVVVVV"),
+    ("WEB POST /uitvoering/{besluit}/wijziging", "ATNVVVVVV"),
+    ("WEB POST /uitvoering/{besluit}/wijziging/beoordelen", "AVVVVVTVV"),
+    ("WEB POST /uitvoering/{besluit}/wijziging/goedkeuren", "AVVVVVTVV"),
+    ("WEB POST /uitvoering/{besluit}/vaststelling", "AVVVVVTVV"),
+    ("WEB POST /uitvoering/{besluit}/vaststelling/ondertekenen", "AVVVVVTVV"),
     ("WEB GET /beheer", "AVVVVVVTT"),
     ("WEB POST /beheer/rolverzoeken/{id}", "AVVVVVVVT"),
     ("WEB POST /beheer/gebruikers", "AVVVVVVVT"),
@@ -1698,14 +1714,20 @@ async fn matrix(app: App) {
         let sleutel = sleutel_van(r);
         let rij = verwacht[sleutel.as_str()];
         assert_eq!(rij.len(), kolommen.len(), "{sleutel}");
-        let pad =
-            r.pad.replace("{document}", &doc).replace("{token}", &token_id).replace("{deelplan}", "DP1").replace("{aanvraag}", "ZAANSTAD-2021-01").replace(
+        let pad = r
+            .pad
+            .replace("{document}", &doc)
+            .replace("{besluit}", &bid)
+            .replace("{token}", &token_id)
+            .replace("{deelplan}", "DP1")
+            .replace("{aanvraag}", "ZAANSTAD-2021-01")
+            .replace(
                 "{id}",
                 if r.pad.starts_with("/rondes") || r.pad.starts_with("/beoordeling") {
                     "vhf-2021"
                 } else if r.pad.starts_with("/verdeling") {
                     &vid
-                } else if r.pad.starts_with("/besluiten/") {
+                } else if r.pad.starts_with("/besluiten/") || r.pad.starts_with("/uitvoering/") {
                     &bid
                 } else if r.pad.starts_with("/gebruikers") {
                     "matrix-doel"

@@ -97,11 +97,19 @@ pub fn startpagina(rol: Rol) -> &'static str {
 fn menu(rol: Option<Rol>, pad: &str) -> Vec<Menupunt> {
     let mut v: Vec<(&'static str, &'static str)> = vec![("/", "Dashboard")];
     match rol {
-        Some(Rol::Aanvrager) => v.extend([("/aanvragen", "Mijn aanvragen"), ("/besluiten", "Besluiten")]),
-        Some(Rol::Behandelaar) => v.extend([("/behandeling", "Werkvoorraad"), ("/besluiten", "Besluiten")]),
+        Some(Rol::Aanvrager) => v.extend([("/aanvragen", "Mijn aanvragen"), ("/besluiten", "Besluiten"), ("/uitvoering", "Uitvoering")]),
+        Some(Rol::Behandelaar) => v.extend([("/behandeling", "Werkvoorraad"), ("/besluiten", "Besluiten"), ("/uitvoering", "Uitvoering")]),
         Some(Rol::Commissielid) => v.push(("/beoordeling", "Beoordelen")),
-        Some(Rol::Beslisser) => v.extend([("/verdeling", "Verdeling"), ("/besluiten", "Besluiten"), ("/behandeling", "Aanvragen")]),
-        Some(Rol::Auditor) => v.extend([("/behandeling", "Aanvragen"), ("/verdeling", "Verdeling"), ("/besluiten", "Besluiten"), ("/beheer", "Beheer")]),
+        Some(Rol::Beslisser) => {
+            v.extend([("/verdeling", "Verdeling"), ("/besluiten", "Besluiten"), ("/uitvoering", "Uitvoering"), ("/behandeling", "Aanvragen")])
+        }
+        Some(Rol::Auditor) => v.extend([
+            ("/behandeling", "Aanvragen"),
+            ("/verdeling", "Verdeling"),
+            ("/besluiten", "Besluiten"),
+            ("/uitvoering", "Uitvoering"),
+            ("/beheer", "Beheer"),
+        ]),
         Some(Rol::Beheerder) => v.push(("/beheer", "Beheer")),
         _ => {}
     }
