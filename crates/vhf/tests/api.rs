@@ -3692,6 +3692,7 @@ async fn besluiten_op_de_paginas(app: App) {
     // De gemeente ziet haar eigen ondertekende besluit met de brief; een andere gemeente niet.
     let eigen = app.http.get(web("/besluiten?ronde=vhf-2021")).send().await.unwrap().text().await.unwrap();
     assert!(eigen.contains(&format!("/api/v1/besluiten/{bid}/brief")) && eigen.contains("Zaanstad"), "{eigen}");
+    assert!(eigen.contains(&format!("href=\"/uitvoering/{bid}\"")), "een ondertekend besluit linkt naar zijn uitvoering: {eigen}");
     let ander = app.ander.get(web("/besluiten?ronde=vhf-2021")).send().await.unwrap().text().await.unwrap();
     assert!(!ander.contains(&bid) && ander.contains("Nog geen besluiten"), "{ander}");
     let pdf = app.http.get(app.url(&format!("/besluiten/{bid}/brief"))).send().await.unwrap();
