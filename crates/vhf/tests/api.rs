@@ -1550,6 +1550,22 @@ const MATRIX: &[(&str, &str)] = &[
     ("WEB POST /ondersteuning/{id}/afwijzing", "AVVTVVVVVVV"),
     ("WEB POST /ondersteuning/{id}/uren", "AVVVVVVVVTN"),
     ("WEB POST /urenregels/{id}/beoordeling", "AVVTVVVVVVV"),
+    // Na het besluit: dezelfde rollen en hetzelfde 404 voor een andere gemeente als de API-routes van de uitvoering
+    // (monitoring, overzicht, betalen, verantwoorden, wijzigen, vaststellen).
+    ("WEB GET /uitvoering", "ATTTVVTTVVV"),
+    ("WEB GET /uitvoering/monitoring.xlsx", "ATTTVVTTVVV"),
+    ("WEB GET /uitvoering/monitoring.csv", "ATTTVVTTVVV"),
+    ("WEB GET /uitvoering/{besluit}", "ATNTVVTTVVV"),
+    ("WEB POST /uitvoering/{besluit}/betaling", "AVVVVVTVVVV"),
+    ("WEB POST /uitvoering/{besluit}/betaling/goedkeuren", "AVVVVVTVVVV"),
+    ("WEB GET /uitvoering/{besluit}/verantwoording", "ATNTVVVVVVV"),
+    ("WEB POST /uitvoering/{besluit}/verantwoording", "ATNTVVVVVVV"),
+    ("WEB GET /uitvoering/{besluit}/wijziging", "ATNVVVVVVVV"),
+    ("WEB POST /uitvoering/{besluit}/wijziging", "ATNVVVVVVVV"),
+    ("WEB POST /uitvoering/{besluit}/wijziging/beoordelen", "AVVVVVTVVVV"),
+    ("WEB POST /uitvoering/{besluit}/wijziging/goedkeuren", "AVVVVVTVVVV"),
+    ("WEB POST /uitvoering/{besluit}/vaststelling", "AVVVVVTVVVV"),
+    ("WEB POST /uitvoering/{besluit}/vaststelling/ondertekenen", "AVVVVVTVVVV"),
     ("WEB GET /beheer", "AVVVVVVTTVV"),
     ("WEB POST /beheer/rolverzoeken/{id}", "AVVVVVVVTVV"),
     ("WEB POST /beheer/gebruikers", "AVVVVVVVTVV"),
@@ -1756,14 +1772,20 @@ async fn matrix(app: App) {
         let sleutel = sleutel_van(r);
         let rij = verwacht[sleutel.as_str()];
         assert_eq!(rij.len(), kolommen.len(), "{sleutel}");
-        let pad =
-            r.pad.replace("{document}", &doc).replace("{token}", &token_id).replace("{deelplan}", "DP1").replace("{aanvraag}", "ZAANSTAD-2021-01").replace(
+        let pad = r
+            .pad
+            .replace("{document}", &doc)
+            .replace("{besluit}", &bid)
+            .replace("{token}", &token_id)
+            .replace("{deelplan}", "DP1")
+            .replace("{aanvraag}", "ZAANSTAD-2021-01")
+            .replace(
                 "{id}",
                 if r.pad.starts_with("/rondes") || r.pad.starts_with("/beoordeling") {
                     "vhf-2021"
                 } else if r.pad.starts_with("/verdeling") {
                     &vid
-                } else if r.pad.starts_with("/besluiten/") {
+                } else if r.pad.starts_with("/besluiten/") || r.pad.starts_with("/uitvoering/") {
                     &bid
                 } else if r.pad.starts_with("/gebruikers") {
                     "matrix-doel"
@@ -3734,6 +3756,7 @@ async fn besluiten_op_de_paginas(app: App) {
     // De gemeente ziet haar eigen ondertekende besluit met de brief; een andere gemeente niet.
     let eigen = app.http.get(web("/besluiten?ronde=vhf-2021")).send().await.unwrap().text().await.unwrap();
     assert!(eigen.contains(&format!("/api/v1/besluiten/{bid}/brief")) && eigen.contains("Zaanstad"), "{eigen}");
+    assert!(eigen.contains(&format!("href=\"/uitvoering/{bid}\"")), "een ondertekend besluit linkt naar zijn uitvoering: {eigen}");
     let ander = app.ander.get(web("/besluiten?ronde=vhf-2021")).send().await.unwrap().text().await.unwrap();
     assert!(!ander.contains(&bid) && ander.contains("Nog geen besluiten"), "{ander}");
     let pdf = app.http.get(app.url(&format!("/besluiten/{bid}/brief"))).send().await.unwrap();
@@ -4233,5 +4256,198 @@ async fn ondersteuning_in_de_prioriteitsgebieden_op_sqlite() {
 async fn ondersteuning_in_de_prioriteitsgebieden_op_postgresql() {
     if let Some(app) = postgres().await {
         ondersteuning(app).await;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Na het besluit op de pagina's.
+
+/// Na het besluit in de browser: de formulieren van de pagina's roepen dezelfde handelingen aan als de API. Een
+/// beslisser die een betaling voorstelt en zelf goedkeurt, krijgt 403 met een Nederlandse melding op de pagina en
+/// er is niets goedgekeurd (de poging staat in het audittrail); een tweede beslisser keurt goed. Daarna de
+/// SiSa-opgave (eerst met een fout in het formulier), een wijziging met vier ogen, de vaststelling met vier ogen, de
+/// monitoring met haar XLSX en CSV, en wat een andere gemeente niet ziet (404).
+async fn uitvoering_op_de_paginas(app: App) {
+    use vhf::toegang::Rol;
+    app.zet_klok("2021-07-01T10:00:00Z");
+    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    demoronde_tot(&app, &db, &["ontvankelijk", "in_beoordeling", "beoordeeld"]).await;
+    let v: Value = app.bzk.post(app.url("/rondes/vhf-2021/verdelingen")).json(&json!({})).send().await.unwrap().json().await.unwrap();
+    let r = app.bzk.post(app.url(&format!("/verdelingen/{}/besluit", v["id"].as_str().unwrap()))).json(&json!({"reden": "paginatest"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let o: Value = app.bzk.post(app.url("/rondes/vhf-2021/besluiten")).json(&json!({})).send().await.unwrap().json().await.unwrap();
+    let bzk2 = client_met(&gebruiker_met_token(&db, "bzk-2", Rol::Beslisser, None).await);
+    let gemeente = client_met(&gebruiker_met_token(&db, "gm0060", Rol::Aanvrager, Some("GM0060")).await);
+    let bid = o["opgesteld"].as_array().unwrap().iter().find(|b| b["gemeente"] == "GM0060").unwrap()["id"].as_str().unwrap().to_string();
+    let web = |p: &str| format!("{}{}", app.basis, p.replace("{bid}", &bid));
+    // Een concept heeft nog geen uitvoering.
+    assert_eq!(app.bzk.get(web("/uitvoering/{bid}")).send().await.unwrap().status(), StatusCode::CONFLICT);
+    assert_eq!(bzk2.post(app.url(&format!("/besluiten/{bid}/ondertekening"))).json(&json!({})).send().await.unwrap().status(), StatusCode::OK);
+    let overzicht = || async { app.bzk.get(app.url(&format!("/besluiten/{bid}/uitvoering"))).send().await.unwrap().json::<Value>().await.unwrap() };
+
+    // De gemeente ziet haar uitkering; een andere gemeente krijgt 404, ook op de formulieren.
+    let html = gemeente.get(web("/uitvoering/{bid}")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("€ 10.436.969,00") && html.contains("Nog geen betalingen"), "{html}");
+    assert!(!html.contains("voorstellen</button>"), "de gemeente stelt geen betaling voor");
+    for pad in ["/uitvoering/{bid}", "/uitvoering/{bid}/verantwoording", "/uitvoering/{bid}/wijziging"] {
+        assert_eq!(app.ander.get(web(pad)).send().await.unwrap().status(), StatusCode::NOT_FOUND, "{pad}");
+    }
+    let (st, _) = formulier(&app.ander, web("/uitvoering/{bid}/wijziging"), &[("toelichting", "niet van mij")]).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+
+    // Betaling: voorstellen; een verouderde termijn wordt geweigerd.
+    let html = app.bzk.get(web("/uitvoering/{bid}")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Termijn 1 voorstellen"), "{html}");
+    let (st, html) = formulier(&app.bzk, web("/uitvoering/{bid}/betaling"), &[("termijn", "2")]).await;
+    assert_eq!(st, StatusCode::CONFLICT, "{html}");
+    assert!(html.contains("De pagina was verouderd"), "{html}");
+    let (st, html) = formulier(&app.bzk, web("/uitvoering/{bid}/betaling"), &[("termijn", "1"), ("_sleutel", "voorstel-1")]).await;
+    assert_eq!(st, StatusCode::OK, "{html}");
+    assert!(html.contains("De betaling is voorgesteld") && html.contains("VHF-2021-GM0060-T1"), "{html}");
+    assert!(html.contains("u stelde haar voor: een andere beslisser keurt goed") && !html.contains(">Goedkeuren<"), "de voorsteller krijgt geen knop");
+    let btid = overzicht().await["betalingen"][0]["id"].as_str().unwrap().to_string();
+    // Dezelfde beslisser keurt via het formulier goed: 403 met een Nederlandse melding, niets goedgekeurd.
+    let (st, html) = formulier(&app.bzk, web("/uitvoering/{bid}/betaling/goedkeuren"), &[("betaling", &btid), ("_sleutel", "goed-1")]).await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "{html}");
+    assert!(html.contains("Dat kan niet") && html.contains("een andere beslisser moet haar goedkeuren (vier ogen)"), "{html}");
+    assert!(html.contains("role=\"alert\""));
+    let u = overzicht().await;
+    assert_eq!((u["betalingen"][0]["status"].as_str(), u["betaald"].as_str()), (Some("voorgesteld"), Some("0.00")));
+    assert_eq!(auditregels(&app, "betaling.goedkeuring_geweigerd").await.len(), 1);
+    assert!(auditregels(&app, "betaling.goedgekeurd").await.is_empty());
+    // Een betaling van een andere uitkering in het formulier: 404.
+    let (st, _) = formulier(&bzk2, web("/uitvoering/{bid}/betaling/goedkeuren"), &[("betaling", "BT-bestaat-niet")]).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    // Een tweede beslisser keurt goed, twee keer met dezelfde sleutel: één goedkeuring.
+    for _ in 0..2 {
+        let (st, html) = formulier(&bzk2, web("/uitvoering/{bid}/betaling/goedkeuren"), &[("betaling", &btid), ("_sleutel", "goed-2")]).await;
+        assert_eq!(st, StatusCode::OK, "{html}");
+        assert!(html.contains("De betaling is goedgekeurd"), "{html}");
+    }
+    assert_eq!(auditregels(&app, "betaling.goedgekeurd").await.len(), 1);
+    assert_eq!(overzicht().await["betaald"], "10436969.00");
+
+    // De SiSa-opgave over 2021 via het formulier: eerst een bedrag dat geen bedrag is (422, niets ingediend).
+    app.zet_klok("2022-07-10T10:00:00Z");
+    let html = gemeente.get(web("/uitvoering/{bid}/verantwoording")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("name=\"d0_dit_jaar\"") && html.contains("name=\"d1_eind\"") && html.contains("<option value=\"2021\""), "{html}");
+    let mut velden = vec![
+        ("jaar", "2021"),
+        ("d0_dit_jaar", "300.000"),
+        ("d0_cumulatief", "300.000"),
+        ("d0_cofinanciering", "100.000"),
+        ("d1_dit_jaar", "2.000.000"),
+        ("d1_cumulatief", "2.500.000"),
+        ("d1_cofinanciering", "1.000.000"),
+        ("_sleutel", "opgave-2021"),
+    ];
+    let (st, html) = formulier(&gemeente, web("/uitvoering/{bid}/verantwoording"), &[&velden[..], &[("d0_dit_jaar", "drie ton")]].concat()).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(
+        html.contains("href=\"#d0_dit_jaar\"") && (html.contains("&#39;drie ton&#39; is geen bedrag") || html.contains("'drie ton' is geen bedrag")),
+        "{html}"
+    );
+    assert!(overzicht().await["verantwoordingen"].as_array().unwrap().is_empty());
+    let (st, html) = formulier(&gemeente, web("/uitvoering/{bid}/verantwoording"), &velden).await;
+    assert_eq!(st, StatusCode::OK, "{html}");
+    assert!(html.contains("De SiSa-opgave is ingediend") && html.contains("Opgave over 2021") && html.contains("V02"), "{html}");
+    let e = &overzicht().await["verantwoordingen"][0];
+    assert_eq!((e["jaar"].as_i64(), e["deelplannen"][1]["besteed_cumulatief"].as_str()), (Some(2021), Some("2500000.00")));
+    assert!(e["bevindingen"].as_array().unwrap().iter().any(|b| b["regel"] == "V02" && b["deelplan"] == "DEMO-2021-010 DP2"), "{e}");
+    // Nog een keer over 2021: het jaar is er niet meer, en wie het toch stuurt, krijgt de weigering op de pagina.
+    velden[7] = ("_sleutel", "opgave-2021-nogmaals");
+    let (st, html) = formulier(&gemeente, web("/uitvoering/{bid}/verantwoording"), &velden).await;
+    assert_eq!(st, StatusCode::CONFLICT, "{html}");
+    assert!(html.contains("Over 2021 is al een opgave ingediend"), "{html}");
+
+    // Een wijziging: de gemeente vraagt aan, een beslisser stelt voor, dezelfde keurt niet goed (403), een tweede wel.
+    app.zet_klok("2022-09-01T10:00:00Z");
+    let (st, html) = formulier(&gemeente, web("/uitvoering/{bid}/wijziging"), &[("d0_toegekend", "1.005.741,00"), ("d1_toegekend", "9.431.228,00")]).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("href=\"#toelichting\""), "{html}");
+    let (st, html) = formulier(
+        &gemeente,
+        web("/uitvoering/{bid}/wijziging"),
+        &[
+            ("d0_toegekend", "1.005.741,00"),
+            ("d1_toegekend", "9.431.228,00"),
+            ("d1_woningen", "200"),
+            ("toelichting", "verschuiving naar DP1"),
+            ("_sleutel", "wz-1"),
+        ],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{html}");
+    assert!(html.contains("De wijziging is aangevraagd"), "{html}");
+    let wid = overzicht().await["wijzigingen"][0]["id"].as_str().unwrap().to_string();
+    let (st, html) = formulier(&app.bzk, web("/uitvoering/{bid}/wijziging/beoordelen"), &[("wijziging", &wid), ("uitkomst", "goedkeuren")]).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "zonder reden: {html}");
+    let (st, _) =
+        formulier(&app.bzk, web("/uitvoering/{bid}/wijziging/beoordelen"), &[("wijziging", &wid), ("uitkomst", "goedkeuren"), ("reden", "past")]).await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, html) = formulier(&app.bzk, web("/uitvoering/{bid}/wijziging/goedkeuren"), &[("wijziging", &wid)]).await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "{html}");
+    assert!(html.contains("een andere beslisser moet haar goedkeuren"), "{html}");
+    assert_eq!(overzicht().await["wijzigingen"][0]["status"], "voorgesteld");
+    let (st, html) = formulier(&bzk2, web("/uitvoering/{bid}/wijziging/goedkeuren"), &[("wijziging", &wid)]).await;
+    assert_eq!(st, StatusCode::OK, "{html}");
+    assert!(html.contains("De wijziging is goedgekeurd") && html.contains("Geschiedenis van de versies"), "{html}");
+    let u = overzicht().await;
+    assert_eq!((u["deelplannen"][0]["toegekend"].as_str(), u["deelplannen"][1]["woningen_gepland"].as_i64()), (Some("1005741.00"), Some(200)));
+
+    // De eindverantwoording (API), dan de vaststelling op de pagina: de opsteller tekent niet (403), een ander wel.
+    app.zet_klok("2023-08-01T10:00:00Z");
+    let woningen = |g: u32, o: u32| json!([{"activiteit": "renovatie", "eigendom": "corporatie", "gestart": g, "opgeleverd": o}]);
+    let r = gemeente
+        .post(app.url(&format!("/besluiten/{bid}/verantwoordingen")))
+        .json(&json!({"jaar": 2022, "deelplannen": [
+            {"kenmerk": "DEMO-2021-010", "deelplan": "DP1", "besteed_dit_jaar": "750000.00", "besteed_cumulatief": "1050000.00", "cofinanciering_cumulatief": "150000.00", "woningen": woningen(30, 30), "eindverantwoording": true},
+            {"kenmerk": "DEMO-2021-010", "deelplan": "DP2", "besteed_dit_jaar": "6500000.00", "besteed_cumulatief": "9000000.00", "cofinanciering_cumulatief": "1500000.00", "woningen": woningen(200, 157), "eindverantwoording": true},
+        ]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    app.zet_klok("2023-09-01T10:00:00Z");
+    let (st, html) = formulier(&app.bzk, web("/uitvoering/{bid}/vaststelling"), &[("_sleutel", "vs-1")]).await;
+    assert_eq!(st, StatusCode::OK, "{html}");
+    assert!(html.contains("€ 2.133.455,02") && html.contains("Het concept van de brief"), "{html}");
+    let vid = overzicht().await["vaststellingen"][0]["id"].as_str().unwrap().to_string();
+    let (st, html) = formulier(&app.bzk, web("/uitvoering/{bid}/vaststelling/ondertekenen"), &[("vaststelling", &vid)]).await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "{html}");
+    assert!(html.contains("een andere beslisser moet haar ondertekenen"), "{html}");
+    let html = gemeente.get(web("/uitvoering/{bid}")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Nog geen vaststelling"), "de gemeente ziet het concept niet: {html}");
+    let (st, html) = formulier(&bzk2, web("/uitvoering/{bid}/vaststelling/ondertekenen"), &[("vaststelling", &vid)]).await;
+    assert_eq!(st, StatusCode::OK, "{html}");
+    let html = gemeente.get(web("/uitvoering/{bid}")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains(&format!("/api/v1/vaststellingen/{vid}/brief")) && html.contains("€ 2.133.455,02"), "{html}");
+
+    // De monitoring: het ministerie ziet alle rijen met een link naar de uitkering, de gemeente alleen de hare; de
+    // export heeft dezelfde getallen (bedragen als getal).
+    let html = app.bzk.get(web("/uitvoering?ronde=vhf-2021")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains(&format!("href=\"/uitvoering/{bid}\"")) && html.contains("€ 2.133.455,02") && html.contains("te laat"), "{html}");
+    let html = app.ander.get(web("/uitvoering?ronde=vhf-2021")).send().await.unwrap().text().await.unwrap();
+    assert!(!html.contains(&bid) && html.contains("Nog geen ondertekende besluiten"), "{html}");
+    let xlsx = app.auditor.get(web("/uitvoering/monitoring.xlsx?ronde=vhf-2021")).send().await.unwrap().bytes().await.unwrap();
+    let m = blad(&xlsx, "Monitoring");
+    let rij = m.iter().find(|r| r.first() == Some(&calamine::Data::String("GM0060".into()))).expect("GM0060 in de export");
+    assert_eq!(euro_in_cel(&rij[kolom(&m, "Teruggevorderd")]), 213_345_502);
+    assert_eq!(euro_in_cel(&rij[kolom(&m, "Betaald")]), 1_043_696_900);
+    let csv = gemeente.get(web("/uitvoering/monitoring.csv?ronde=vhf-2021")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(csv.lines().count(), 2, "kopregel en de eigen gemeente: {csv}");
+    assert!(csv.lines().nth(1).unwrap().starts_with("GM0060,"), "{csv}");
+    keten_klopt(&app).await;
+}
+
+#[tokio::test]
+async fn uitvoering_op_de_paginas_met_vier_ogen_op_sqlite() {
+    uitvoering_op_de_paginas(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn uitvoering_op_de_paginas_met_vier_ogen_op_postgresql() {
+    if let Some(app) = postgres().await {
+        uitvoering_op_de_paginas(app).await;
     }
 }

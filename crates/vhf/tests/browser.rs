@@ -9,6 +9,10 @@
 //! schrijft de schermafdrukken naar `docs/schermafdrukken/`; dezelfde rondgang draait op PostgreSQL als
 //! `VHF_TEST_DATABASE_URL` gezet is (.ci/run doet dat).
 //!
+//! Een tweede rondgang, `tests/browser/uitvoering.mjs`, gaat door de pagina's na het besluit (issue 12): de
+//! besluiten worden hier via de API ondertekend, dan stellen twee beslissers in de browser een betaling voor en keuren
+//! haar goed, dient de gemeente haar SiSa-opgave in en bekijkt de beslisser de monitoring.
+//!
 //! Nodig: Chromium (`apt-get install chromium chromium-driver`, of `VHF_CHROMIUM=/pad/naar/chromium`), Node.js ≥ 20
 //! en `npm ci --prefix tests/diensten`. Ontbreekt iets, dan slaat de test over met een melding, behalve in CI
 //! (`CI` gezet): daar is het een fout. De stappen van de rondgang staan in `tests/browser/rondgang.mjs`, de
@@ -74,6 +78,11 @@ fn benodigdheden() -> Option<PathBuf> {
 /// Start de server met de demoronde, de ontwikkel-login en een vaste klok; geeft het basisadres.
 async fn start_server(database_url: String, documenten: PathBuf) -> String {
     let moment: jiff::Timestamp = MOMENT.parse().unwrap();
+    start_server_met_klok(database_url, documenten, Arc::new(move || moment)).await
+}
+
+/// Idem met een eigen klok (de rondgang na het besluit verzet hem tussen de stappen).
+async fn start_server_met_klok(database_url: String, documenten: PathBuf, klok: vhf::server::Klok) -> String {
     let instellingen = Instellingen {
         database_url,
         adres: "127.0.0.1:0".parse().unwrap(),
@@ -86,7 +95,7 @@ async fn start_server(database_url: String, documenten: PathBuf) -> String {
         s3: None,
         sessiebeleid: Default::default(),
     };
-    let app = Application::build(&instellingen, Arc::new(move || moment)).await.expect("server start");
+    let app = Application::build(&instellingen, klok).await.expect("server start");
     let basis = format!("http://127.0.0.1:{}", app.poort());
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     basis
@@ -95,16 +104,15 @@ async fn start_server(database_url: String, documenten: PathBuf) -> String {
 /// Draait `node tests/browser/<script>` tegen de server en faalt met de uitvoer van node als die niet met 0
 /// eindigt. Node draait in een eigen draad, zodat de server in deze runtime blijft antwoorden.
 async fn rondgang(basis: &str, database: &str, chromium: &Path, schermafdrukken: &Path) {
-    draai(&format!("tests/browser/{RONDGANG}"), basis, database, chromium, schermafdrukken).await
+    draai_script("tests/browser/rondgang.mjs", &[], basis, database, chromium, schermafdrukken).await
 }
 
-/// De hele ronde.
-const RONDGANG: &str = "rondgang.mjs";
-
-async fn draai(script: &str, basis: &str, database: &str, chromium: &Path, schermafdrukken: &Path) {
+/// Draait een script van de rondgang (`tests/browser/*.mjs`) met de omgeving van hulp.mjs plus `extra`.
+async fn draai_script(script: &str, extra: &[(&str, &str)], basis: &str, database: &str, chromium: &Path, schermafdrukken: &Path) {
     let map = werkmap();
     let mut kind = Command::new("node")
         .arg(script)
+        .envs(extra.iter().copied())
         .current_dir(&map)
         .env("VHF_BASIS", basis)
         .env("VHF_DATABASE", database)
@@ -191,6 +199,85 @@ async fn ondersteuning_in_de_browser_op_sqlite() {
     let dir = std::env::temp_dir().join(uniek("vhf-browser-ov"));
     std::fs::create_dir_all(&dir).unwrap();
     let basis = start_server(format!("sqlite://{}?mode=rwc", dir.join("vhf.db").display()), dir.join("documenten")).await;
-    draai("tests/browser/ondersteuning.mjs", &basis, "SQLite", &chromium, &werkmap().join("docs/schermafdrukken")).await;
+    draai_script("tests/browser/ondersteuning.mjs", &[], &basis, "SQLite", &chromium, &werkmap().join("docs/schermafdrukken")).await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Een gebruiker (voor de ontwikkel-login) en, als `token`, een schrijftoken voor de API; geeft het token.
+async fn gebruiker(db: &vhf::db::Db, id: &str, naam: &str, rol: vhf::toegang::Rol, gemeente: Option<&str>) -> String {
+    let g = vhf::toegang::Gebruiker::nieuw(id, naam, rol, gemeente.map(|g| vhf_core::codes::GemeenteCode::parse(g).unwrap())).unwrap();
+    let mut tx = db.schrijf().await.unwrap();
+    vhf::db::toegang::sla_op(&mut tx, &g, None, 0).await.unwrap();
+    let (token, hash) = vhf::server::beheer::nieuw_token();
+    vhf::db::toegang::voeg_token_toe(&mut tx, &hash, &g, vhf::toegang::Reikwijdte::Schrijven, "browsertest", 0, i64::MAX).await.unwrap();
+    tx.commit().await.unwrap();
+    token
+}
+
+/// De demoronde via de API tot ondertekende besluiten (alle aanvragen beoordeeld, verdeeld, besloten, de besluiten
+/// opgesteld en door een tweede beslisser ondertekend); geeft het id van het besluit van Ameland (GM0060). Zet ook
+/// de gebruikers van de rondgang na het besluit: demo-beslisser-2 en de aanvrager van Ameland.
+async fn tot_ondertekende_besluiten(basis: &str, database_url: &str) -> String {
+    use serde_json::{Value, json};
+    use vhf::toegang::Rol;
+    let db = vhf::db::Db::verbind(database_url).await.unwrap();
+    let client = |token: String| {
+        let mut h = reqwest::header::HeaderMap::new();
+        h.insert(reqwest::header::AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
+        reqwest::Client::builder().default_headers(h).build().unwrap()
+    };
+    let rvo = client(gebruiker(&db, "browsertest-rvo", "RVO (browsertest)", Rol::Behandelaar, None).await);
+    let bzk = client(gebruiker(&db, "browsertest-bzk", "BZK (browsertest)", Rol::Beslisser, None).await);
+    let bzk2 = client(gebruiker(&db, "demo-beslisser-2", "Bas Beslisser (BZK)", Rol::Beslisser, None).await);
+    gebruiker(&db, "ameland-aanvrager", "Anke Aanvrager", Rol::Aanvrager, Some("GM0060")).await;
+    let api = |p: &str| format!("{basis}/api/v1{p}");
+    let l: Value = rvo.get(api("/aanvragen?ronde=vhf-2021&per_pagina=500")).send().await.unwrap().json().await.unwrap();
+    for a in l["data"].as_array().unwrap() {
+        for (i, naar) in ["ontvankelijk", "in_beoordeling", "beoordeeld"].iter().enumerate() {
+            let r = rvo
+                .post(api(&format!("/aanvragen/{}/statusovergangen", a["id"].as_str().unwrap())))
+                .header("If-Match", format!("\"{}\"", a["versie"].as_i64().unwrap() + i as i64))
+                .json(&json!({"naar": naar, "reden": "browsertest"}))
+                .send()
+                .await
+                .unwrap();
+            assert!(r.status().is_success(), "{naar}: {}", r.text().await.unwrap());
+        }
+    }
+    let v: Value = bzk.post(api("/rondes/vhf-2021/verdelingen")).json(&json!({})).send().await.unwrap().json().await.unwrap();
+    let r = bzk.post(api(&format!("/verdelingen/{}/besluit", v["id"].as_str().unwrap()))).json(&json!({"reden": "browsertest"})).send().await.unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    let o: Value = bzk.post(api("/rondes/vhf-2021/besluiten")).json(&json!({})).send().await.unwrap().json().await.unwrap();
+    let mut ameland = None;
+    for b in o["opgesteld"].as_array().unwrap() {
+        let id = b["id"].as_str().unwrap();
+        let r = bzk2.post(api(&format!("/besluiten/{id}/ondertekening"))).json(&json!({})).send().await.unwrap();
+        assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+        if b["gemeente"] == "GM0060" {
+            ameland = Some(id.to_string());
+        }
+    }
+    ameland.expect("een besluit voor Ameland (GM0060)")
+}
+
+/// Na het besluit (issue 12), in de browser: betaling met twee beslissers, de SiSa-opgave van de gemeente en de
+/// monitoring (`tests/browser/uitvoering.mjs`). De besluiten worden op 1 juli 2021 ondertekend; daarna staat de klok
+/// op 10 juli 2022, zodat de opgave over 2021 op tijd is. Schrijft uitvoering.png, sisa-opgave.png en monitoring.png.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uitvoering_in_de_browser_op_sqlite() {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    let Some(chromium) = benodigdheden() else { return };
+    let dir = std::env::temp_dir().join(uniek("vhf-browser-uitvoering"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.join("vhf.db").display());
+    let moment = |t: &str| t.parse::<jiff::Timestamp>().unwrap().as_microsecond();
+    let klok = Arc::new(AtomicI64::new(moment("2021-07-01T10:00:00Z")));
+    let k = klok.clone();
+    let basis =
+        start_server_met_klok(url.clone(), dir.join("documenten"), Arc::new(move || jiff::Timestamp::from_microsecond(k.load(Ordering::SeqCst)).unwrap()))
+            .await;
+    let besluit = tot_ondertekende_besluiten(&basis, &url).await;
+    klok.store(moment("2022-07-10T10:00:00Z"), Ordering::SeqCst);
+    draai_script("tests/browser/uitvoering.mjs", &[("VHF_BESLUIT", &besluit)], &basis, "SQLite", &chromium, &werkmap().join("docs/schermafdrukken")).await;
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -131,7 +131,7 @@ async fn lijst(State(s): State<AppState>, ident: Identiteit, Query(k): Query<Keu
 }
 
 /// Een weigering van de handeling als melding op de pagina (Nederlands), anders de fout zelf.
-fn melding_van(e: ApiFout) -> Result<String, ApiFout> {
+pub(super) fn melding_van(e: ApiFout) -> Result<String, ApiFout> {
     match e {
         ApiFout::Conflict(m) | ApiFout::GeenRecht(m) => Ok(m),
         ApiFout::Ongeldig { detail, .. } => Ok(detail),

@@ -9,6 +9,8 @@
 //! - [`publicatie`]: de toekenningen per deelplan (CSV, JSON, XLSX), de tabel voor de Kamerbrief en het
 //!   Excel-sjabloon van een aanvraag;
 //! - [`kaart`]: de gemeentegrenzen als SVG-paden en de kleurklassen van de kaart;
+//! - [`uitvoering`]: na het besluit: de monitoring per ronde en per uitkering de betalingen, SiSa-opgaven,
+//!   wijzigingen en de vaststelling, met de acties van elke rol;
 //! - [`stijl`]: de gevendorde NL Design System-stijl als bestanden (geen CDN).
 //!
 //! Alle Nederlandse teksten van een pagina staan in haar sjabloon; een Engelse versie is een tweede sjabloonmap.
@@ -25,6 +27,7 @@ pub mod openbaar;
 pub mod pagina;
 pub mod publicatie;
 pub mod stijl;
+pub mod uitvoering;
 pub mod verdeling;
 
 use crate::server::routes::Route;
@@ -40,6 +43,7 @@ pub fn routes() -> Vec<Route> {
     v.extend(verdeling::routes());
     v.extend(beheer::routes());
     v.extend(besluiten::routes());
+    v.extend(uitvoering::routes());
     v.extend(ondersteuning::routes());
     v
 }

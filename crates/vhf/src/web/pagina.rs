@@ -99,11 +99,28 @@ pub fn startpagina(rol: Rol) -> &'static str {
 fn menu(rol: Option<Rol>, pad: &str) -> Vec<Menupunt> {
     let mut v: Vec<(&'static str, &'static str)> = vec![("/", "Dashboard")];
     match rol {
-        Some(Rol::Aanvrager) => v.extend([("/aanvragen", "Mijn aanvragen"), ("/besluiten", "Besluiten"), ("/ondersteuning", "Ondersteuning")]),
-        Some(Rol::Behandelaar) => v.extend([("/behandeling", "Werkvoorraad"), ("/besluiten", "Besluiten"), ("/ondersteuning", "Ondersteuning")]),
+        Some(Rol::Aanvrager) => {
+            v.extend([("/aanvragen", "Mijn aanvragen"), ("/besluiten", "Besluiten"), ("/uitvoering", "Uitvoering"), ("/ondersteuning", "Ondersteuning")])
+        }
+        Some(Rol::Behandelaar) => {
+            v.extend([("/behandeling", "Werkvoorraad"), ("/besluiten", "Besluiten"), ("/uitvoering", "Uitvoering"), ("/ondersteuning", "Ondersteuning")])
+        }
         Some(Rol::Commissielid) => v.push(("/beoordeling", "Beoordelen")),
-        Some(Rol::Beslisser) => v.extend([("/verdeling", "Verdeling"), ("/besluiten", "Besluiten"), ("/behandeling", "Aanvragen")]),
-        Some(Rol::Auditor) => v.extend([("/behandeling", "Aanvragen"), ("/verdeling", "Verdeling"), ("/besluiten", "Besluiten"), ("/beheer", "Beheer")]),
+        Some(Rol::Beslisser) => v.extend([
+            ("/verdeling", "Verdeling"),
+            ("/besluiten", "Besluiten"),
+            ("/uitvoering", "Uitvoering"),
+            ("/ondersteuning", "Ondersteuning"),
+            ("/behandeling", "Aanvragen"),
+        ]),
+        Some(Rol::Auditor) => v.extend([
+            ("/behandeling", "Aanvragen"),
+            ("/verdeling", "Verdeling"),
+            ("/besluiten", "Besluiten"),
+            ("/uitvoering", "Uitvoering"),
+            ("/ondersteuning", "Ondersteuning"),
+            ("/beheer", "Beheer"),
+        ]),
         Some(Rol::Beheerder) => v.push(("/beheer", "Beheer")),
         Some(Rol::Adviseur) => v.push(("/ondersteuning", "Mijn verzoeken")),
         _ => {}
