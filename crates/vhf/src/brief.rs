@@ -84,6 +84,7 @@ pub const PLAATSHOUDERS: &[&str] = &[
     "bezwaar_tot",
     "totaal",
     "identificatie",
+    "betaling",
 ];
 
 impl Sjabloon {

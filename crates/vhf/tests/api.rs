@@ -3530,7 +3530,14 @@ async fn besluiten_van_een_ronde(app: App) {
                 }
                 // Elke reden (toetsing, advies, rang en restant van het plafond) staat er in zijn geheel (zonder witruimte
                 // en afbreekstreepjes vergeleken: pdftotext plakt "grens-" aan het eind van een regel aan "of").
-                let kaal = |s: &str| s.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>();
+                // De voetregel van een pagina ("VHF-2021-GM0479-1 — pagina 1 van 2") kan midden in een reden vallen.
+                let kaal = |s: &str| {
+                    let mut s = s.to_string();
+                    for (n, m) in (1..=9).flat_map(|m| (1..=m).map(move |n| (n, m))) {
+                        s = s.replace(&format!("{} — pagina {n} van {m}", x["identificatie"].as_str().unwrap()), "");
+                    }
+                    s.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>()
+                };
                 assert!(kaal(&t).contains(&kaal(d["uitleg"].as_str().unwrap())), "{id}: reden van {naam} ontbreekt: {}\n{t}", d["uitleg"]);
             }
             if x["besluittype"] == "afwijzing" {
@@ -3539,6 +3546,12 @@ async fn besluiten_van_een_ronde(app: App) {
                 redenen += 1;
             } else {
                 assert!(t.contains("SiSa") && t.contains("teruggevorderd") && t.contains("instemming"), "{id}: verplichtingen ontbreken");
+                // Hoe er betaald wordt, komt uit de parameter betaalschema van de ronde (2021: in één keer).
+                let kaal = |s: &str| s.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>();
+                assert!(
+                    kaal(&t).contains(&kaal("betaald volgens het betaalschema van de ronde: in één keer na het besluit.")),
+                    "{id}: betaling ontbreekt in {t}"
+                );
             }
         }
         assert!(redenen > 0);

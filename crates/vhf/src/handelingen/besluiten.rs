@@ -448,6 +448,13 @@ pub fn stel_brief_op(r: &BesluitRij, inhoud: &Besluitinhoud, s: &Sjabloon, vanda
     w.insert("bezwaar_tot", tot);
     w.insert("totaal", inhoud.totaal.to_string());
     w.insert("identificatie", r.identificatie.clone());
+    // Hoe er betaald wordt: het betaalschema van de ronde op de dag van het besluit (nooit een vaste tekst).
+    let peildag = r.datum.as_deref().and_then(|d| d.parse::<jiff::civil::Date>().ok()).unwrap_or(vandaag);
+    let betaling = vhf_core::regeling::Ronde::zoek(&inhoud.ronde).map_or_else(
+        || "zoals de regeling bepaalt".to_string(),
+        |ro| ro.parameters_op(ro.moment(peildag.to_datetime(jiff::civil::time(12, 0, 0, 0)))).gebruikt(vhf_core::regeling::ParameterNaam::betaalschema).waarde,
+    );
+    w.insert("betaling", betaling);
     let f = |t: &str| vul_in(t, &w);
     let soort = match r.besluittype.as_str() {
         "toekenning" => &s.toekenning,
