@@ -1460,6 +1460,7 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /betalingen/{id}/goedkeuring", "AVVVVVTVVVV"),
     ("GET /rondes/{id}/betaalbestand", "AVVVVVTTVVV"),
     ("POST /besluiten/{id}/verantwoordingen", "ATNTVVVVVVV"),
+    ("POST /besluiten/{id}/verantwoordingen/import", "ATNTVVVVVVV"),
     ("POST /besluiten/{id}/wijzigingen", "ATNVVVVVVVV"),
     ("POST /wijzigingen/{id}/beoordeling", "AVVVVVTVVVV"),
     ("POST /wijzigingen/{id}/goedkeuring", "AVVVVVTVVVV"),
@@ -3915,6 +3916,32 @@ async fn na_het_besluit(app: App) {
         .unwrap();
     assert_eq!(r.status(), StatusCode::CONFLICT);
     assert!(r.json::<Value>().await.unwrap()["detail"].as_str().unwrap().contains("€ 10.536.969,00"));
+    // Een wijziging die het ministerie weigert (met reden): de deelplannen blijven zoals ze waren, en een
+    // geweigerde wijziging kan daarna niet alsnog worden goedgekeurd.
+    let r = gemeente
+        .post(url("/besluiten/{bid}/wijzigingen"))
+        .json(&json!({"toelichting": "ook de openbare ruimte", "deelplannen": [{"kenmerk": "DEMO-2021-010", "deelplan": "DP2", "omschrijving": "met herinrichting van het plein"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let geweigerd = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let r = app.bzk.post(app.url(&format!("/wijzigingen/{geweigerd}/beoordeling"))).json(&json!({"uitkomst": "weigeren", "reden": ""})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "weigeren vraagt een reden");
+    let r = app
+        .bzk
+        .post(app.url(&format!("/wijzigingen/{geweigerd}/beoordeling")))
+        .json(&json!({"uitkomst": "weigeren", "reden": "openbare ruimte valt buiten het toegekende deelplan"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let w: Value = r.json().await.unwrap();
+    assert_eq!(w["status"], "geweigerd", "{w}");
+    assert_eq!(bzk2.post(app.url(&format!("/wijzigingen/{geweigerd}/goedkeuring"))).json(&json!({})).send().await.unwrap().status(), StatusCode::CONFLICT);
+    let u: Value = app.bzk.get(url("/besluiten/{bid}/uitvoering")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(dp(&u, 1, "versie"), json!(1), "een geweigerde wijziging maakt geen nieuwe versie");
+    assert_eq!(auditregels(&app, "wijziging.geweigerd").await.len(), 1);
     let r = gemeente
         .post(url("/besluiten/{bid}/wijzigingen"))
         .json(&json!({"toelichting": "verschuiving naar DP1; DP2 kleiner", "deelplannen": [
@@ -3941,19 +3968,32 @@ async fn na_het_besluit(app: App) {
     let u: Value = app.bzk.get(url("/besluiten/{bid}/uitvoering")).send().await.unwrap().json().await.unwrap();
     assert_eq!((dp(&u, 0, "toegekend"), dp(&u, 0, "versie"), dp(&u, 0, "toegekend_bij_besluit")), (json!("1005741.00"), json!(2), json!("905741.00")));
     assert_eq!((dp(&u, 1, "toegekend"), dp(&u, 1, "woningen_gepland"), dp(&u, 1, "versie")), (json!("9431228.00"), json!(200), json!(2)));
-    assert_eq!(u["wijzigingen"][0]["status"], "goedgekeurd");
+    let status_van = |id: &str| u["wijzigingen"].as_array().unwrap().iter().find(|w| w["id"] == id).map(|w| w["status"].clone());
+    assert_eq!((status_van(&wid), status_van(&geweigerd)), (Some(json!("goedgekeurd")), Some(json!("geweigerd"))));
 
-    // SiSa over 2022, te laat (1 augustus 2023, na 15 juli), met de eindverantwoording.
+    // SiSa over 2022, te laat (1 augustus 2023, na 15 juli), met de eindverantwoording: als CSV uit het financiële
+    // systeem van de gemeente (puntkomma's, Nederlandse bedragen). Eerst met een fout (regel 3, kolom opgeleverd):
+    // 422 met regel en kolom, niets opgeslagen; JSON naar deze route is 415.
     app.zet_klok("2023-08-01T10:00:00Z");
-    let r = gemeente
-        .post(url("/besluiten/{bid}/verantwoordingen"))
-        .json(&json!({"jaar": 2022, "deelplannen": [
-            {"kenmerk": "DEMO-2021-010", "deelplan": "DP1", "besteed_dit_jaar": "750000.00", "besteed_cumulatief": "1050000.00", "cofinanciering_cumulatief": "150000.00", "woningen": woningen(30, 30), "eindverantwoording": true},
-            {"kenmerk": "DEMO-2021-010", "deelplan": "DP2", "besteed_dit_jaar": "6500000.00", "besteed_cumulatief": "9000000.00", "cofinanciering_cumulatief": "1500000.00", "woningen": woningen(200, 157), "eindverantwoording": true},
-        ]}))
-        .send()
-        .await
-        .unwrap();
+    let csv = |opgeleverd: &str| {
+        format!(
+            "kenmerk;deelplan;besteed_dit_jaar;besteed_cumulatief;cofinanciering_cumulatief;eindverantwoording;activiteit;eigendom;gestart;opgeleverd\n\
+             DEMO-2021-010;DP1;750.000,00;1.050.000,00;150.000,00;ja;renovatie;corporatie;30;30\n\
+             DEMO-2021-010;DP2;6.500.000,00;9.000.000,00;1.500.000,00;ja;renovatie;corporatie;200;{opgeleverd}\n"
+        )
+    };
+    let importeer = |body: String, soort: &'static str| {
+        gemeente.post(url("/besluiten/{bid}/verantwoordingen/import?jaar=2022")).header("content-type", soort).body(body).send()
+    };
+    let r = importeer(csv("veel"), "text/csv").await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let f: Value = r.json().await.unwrap();
+    assert_eq!((f["invalid-params"][0]["line"].as_u64(), f["invalid-params"][0]["name"].as_str()), (Some(3), Some("opgeleverd")), "{f}");
+    assert!(f["detail"].as_str().unwrap().contains("regel 3, kolom opgeleverd: 'veel' is geen aantal woningen"), "{f}");
+    assert_eq!(importeer("{}".into(), "application/json").await.unwrap().status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let r = app.ander.post(url("/besluiten/{bid}/verantwoordingen/import?jaar=2022")).header("content-type", "text/csv").body(csv("157")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "een andere gemeente ziet het besluit niet");
+    let r = importeer(csv("157"), "text/csv").await.unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
     let s2: Value = r.json().await.unwrap();
     assert_eq!(s2["te_laat"], true);

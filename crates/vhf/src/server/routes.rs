@@ -65,7 +65,11 @@ pub fn alle() -> Vec<Route> {
 /// importeren van een Excel-sjabloon (de body is het bestand zelf). Zo'n route weigert een body van een ander soort met 415, in plaats van hem toch als JSON te
 /// lezen.
 pub fn leest_json(r: &Route) -> bool {
-    r.basis == Basis::Api && matches!(r.methode, "POST" | "PUT") && !r.pad.ends_with("/documenten") && r.pad != "/aanvragen/import"
+    r.basis == Basis::Api
+        && matches!(r.methode, "POST" | "PUT")
+        && !r.pad.ends_with("/documenten")
+        && r.pad != "/aanvragen/import"
+        && !r.pad.ends_with("/verantwoordingen/import")
 }
 
 /// De router van één basis; elke handler krijgt de rolcontrole van zijn regel (eerst: wie niet mag, hoort niets

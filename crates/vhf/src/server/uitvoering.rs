@@ -80,6 +80,20 @@ pub fn routes() -> Vec<Route> {
         ),
         r(
             "POST",
+            "/besluiten/{id}/verantwoordingen/import",
+            "Dien de SiSa-opgave over een jaar in als rekenblad (?jaar=; body CSV of XLSX, één regel per deelplan, activiteit en eigendom: kenmerk, deelplan, besteed_dit_jaar, besteed_cumulatief, cofinanciering_cumulatief, eindverantwoording, activiteit, eigendom, gestart, opgeleverd); fouten met regel, kolom en cel",
+            &[
+                (201, "ingediend, met bevindingen"),
+                (404, "bestaat niet of niet zichtbaar"),
+                (409, "niets betaald, of dat jaar al ingediend"),
+                (415, "geen CSV of XLSX"),
+                (422, "ongeldig, met regel, kolom en cel"),
+            ],
+            Toegang::Rollen(&[Aanvrager, Behandelaar]),
+            post(importeer_verantwoording),
+        ),
+        r(
+            "POST",
             "/besluiten/{id}/wijzigingen",
             "Vraag een wijziging van deelplannen aan ({toelichting, deelplannen: [{kenmerk, deelplan, toegekend?, woningen_gepland?, einde?, omschrijving?}]}); een verschuiving laat het totaal gelijk",
             &[(201, "aangevraagd"), (404, "bestaat niet of niet zichtbaar"), (409, "verandert het totaal"), (422, "ongeldig")],
@@ -204,6 +218,62 @@ async fn dien_verantwoording_in(State(s): State<AppState>, ident: Identiteit, Pa
     })?;
     let v = super::aanvragen::verzoek(&s, &ident, &h, &format!("POST /besluiten/{id}/verantwoordingen"), &body)?;
     Ok((StatusCode::CREATED, Json(handeling::dien_verantwoording_in(&v, &id, &z, o.jaar, o.deelplannen).await?)).into_response())
+}
+
+#[derive(Deserialize)]
+struct Jaar {
+    jaar: Option<String>,
+}
+
+async fn importeer_verantwoording(
+    State(s): State<AppState>,
+    ident: Identiteit,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<Jaar>,
+    h: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiFout> {
+    let z = zicht(&ident)?;
+    {
+        let mut c = s.db.lees().await?;
+        handeling::geldend(&mut c, &id, &z).await?;
+    }
+    let soort = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if !matches!(soort.as_str(), "text/csv" | "application/octet-stream") && soort != crate::spreadsheet::XLSX {
+        return Err(ApiFout::Status {
+            code: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            titel: "Soort inhoud niet ondersteund".into(),
+            detail: format!(
+                "Stuur de SiSa-opgave als CSV (Content-Type: text/csv) of als XLSX ({}); kreeg {}.",
+                crate::spreadsheet::XLSX,
+                if soort.is_empty() { "geen Content-Type" } else { &soort }
+            ),
+        });
+    }
+    let jaar: i16 = q
+        .jaar
+        .as_deref()
+        .and_then(|j| j.trim().parse().ok())
+        .filter(|j| (2000..=2100).contains(j))
+        .ok_or_else(|| ongeldig("Zeg over welk jaar de opgave gaat: ?jaar=2021.".into()))?;
+    let opgave = crate::spreadsheet::sisa::lees(&body).map_err(|fouten| ApiFout::Ongeldig {
+        detail: format!("De SiSa-opgave is niet te lezen: {}", fouten.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")),
+        velden: fouten
+            .into_iter()
+            .map(|f| super::fout::OngeldigVeld {
+                name: f.kolom,
+                reason: f.melding,
+                line: Some(f.regel),
+                column: None,
+                sheet: f.cel.as_ref().map(|_| "eerste blad".to_string()),
+                cell: f.cel,
+            })
+            .collect(),
+    })?;
+    // Voor de Idempotency-Key telt wat er gelezen is: hetzelfde bestand nog eens doet niets twee keer.
+    let json = serde_json::to_string(&serde_json::json!({ "jaar": jaar, "deelplannen": opgave })).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    let v = super::aanvragen::verzoek(&s, &ident, &h, &format!("POST /besluiten/{id}/verantwoordingen"), &json)?;
+    Ok((StatusCode::CREATED, Json(handeling::dien_verantwoording_in(&v, &id, &z, jaar, opgave).await?)).into_response())
 }
 
 #[derive(Deserialize)]

@@ -11,6 +11,7 @@
 //! met een fout die blad, cel en veld noemt.
 
 pub mod aanvraag;
+pub mod sisa;
 
 use jiff::civil::Date;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
