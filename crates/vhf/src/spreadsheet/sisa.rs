@@ -146,6 +146,9 @@ fn code(t: &str) -> String {
     t.trim().to_lowercase().replace([' ', '-'], "_")
 }
 
+/// Wat er van één deelplan gelezen is: de velden, de woningregels en de eerste regel waarop het staat.
+type Deelplanregels = (serde_json::Map<String, Value>, Vec<Value>, usize);
+
 fn uit_rooster(rooster: Vec<Vec<Cel>>) -> Result<Vec<Deelplanopgave>, Vec<Regelfout>> {
     // De kop: de eerste regel die niet leeg is.
     let Some(kopregel) = rooster.iter().position(|r| r.iter().any(|c| !c.tekst.is_empty())) else {
@@ -177,7 +180,7 @@ fn uit_rooster(rooster: Vec<Vec<Cel>>) -> Result<Vec<Deelplanopgave>, Vec<Regelf
     }
     // Per deelplan (in volgorde van eerste voorkomen): de velden en de woningregels.
     let mut volgorde: Vec<(String, String)> = Vec::new();
-    let mut deelplannen: BTreeMap<(String, String), (serde_json::Map<String, Value>, Vec<Value>, usize)> = BTreeMap::new();
+    let mut deelplannen: BTreeMap<(String, String), Deelplanregels> = BTreeMap::new();
     for (i, rij) in rooster.iter().enumerate().skip(kopregel + 1) {
         let regel = i + 1;
         let cel = |k: &str| plek.get(k).and_then(|j| rij.get(*j));
