@@ -1561,6 +1561,7 @@ const MATRIX: &[(&str, &str)] = &[
     ("WEB POST /uitvoering/{besluit}/betaling/goedkeuren", "AVVVVVTVVVV"),
     ("WEB GET /uitvoering/{besluit}/verantwoording", "ATNTVVVVVVV"),
     ("WEB POST /uitvoering/{besluit}/verantwoording", "ATNTVVVVVVV"),
+    ("WEB POST /uitvoering/{besluit}/verantwoording/bestand", "ATNTVVVVVVV"),
     ("WEB GET /uitvoering/{besluit}/wijziging", "ATNVVVVVVVV"),
     ("WEB POST /uitvoering/{besluit}/wijziging", "ATNVVVVVVVV"),
     ("WEB POST /uitvoering/{besluit}/wijziging/beoordelen", "AVVVVVTVVVV"),
@@ -4448,19 +4449,72 @@ async fn uitvoering_op_de_paginas(app: App) {
     let u = overzicht().await;
     assert_eq!((u["deelplannen"][0]["toegekend"].as_str(), u["deelplannen"][1]["woningen_gepland"].as_i64()), (Some("1005741.00"), Some(200)));
 
-    // De eindverantwoording (API), dan de vaststelling op de pagina: de opsteller tekent niet (403), een ander wel.
+    // De eindverantwoording als Excel-bestand op de pagina (multipart, CSRF als eerste deel in de browser; hier een
+    // token): eerst met een fout in cel J4 (422, regel en cel op de pagina, niets ingediend), dan goed. Daarna de
+    // vaststelling op de pagina: de opsteller tekent niet (403), een ander wel.
     app.zet_klok("2023-08-01T10:00:00Z");
-    let woningen = |g: u32, o: u32| json!([{"activiteit": "renovatie", "eigendom": "corporatie", "gestart": g, "opgeleverd": o}]);
-    let r = gemeente
-        .post(app.url(&format!("/besluiten/{bid}/verantwoordingen")))
-        .json(&json!({"jaar": 2022, "deelplannen": [
-            {"kenmerk": "DEMO-2021-010", "deelplan": "DP1", "besteed_dit_jaar": "750000.00", "besteed_cumulatief": "1050000.00", "cofinanciering_cumulatief": "150000.00", "woningen": woningen(30, 30), "eindverantwoording": true},
-            {"kenmerk": "DEMO-2021-010", "deelplan": "DP2", "besteed_dit_jaar": "6500000.00", "besteed_cumulatief": "9000000.00", "cofinanciering_cumulatief": "1500000.00", "woningen": woningen(200, 157), "eindverantwoording": true},
-        ]}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
+    let sisa_blad = |opgeleverd: vhf::spreadsheet::Cel| {
+        use vhf::spreadsheet::{Cel, Tabel};
+        let mut t = Tabel::nieuw(
+            "SiSa 2022",
+            "",
+            &[
+                "kenmerk",
+                "deelplan",
+                "besteed_dit_jaar",
+                "besteed_cumulatief",
+                "cofinanciering_cumulatief",
+                "eindverantwoording",
+                "activiteit",
+                "eigendom",
+                "gestart",
+                "opgeleverd",
+            ],
+        );
+        for (dp, dit, cum, cof, gestart, op) in
+            [("DP1", 75_000_000, 105_000_000, 15_000_000, 30, Cel::Geheel(30)), ("DP2", 650_000_000, 900_000_000, 150_000_000, 200, opgeleverd)]
+        {
+            t.rij(vec![
+                "DEMO-2021-010".into(),
+                dp.into(),
+                Cel::Euro(dit),
+                Cel::Euro(cum),
+                Cel::Euro(cof),
+                "ja".into(),
+                "renovatie".into(),
+                "corporatie".into(),
+                Cel::Geheel(gestart),
+                op,
+            ]);
+        }
+        vhf::spreadsheet::naar_xlsx(&[t]).unwrap()
+    };
+    let upload = |bestand: Vec<u8>, sleutel: &str| {
+        let grens = "----vhfgrens";
+        let mut body = format!("--{grens}\r\nContent-Disposition: form-data; name=\"jaar\"\r\n\r\n2022\r\n--{grens}\r\nContent-Disposition: form-data; name=\"_sleutel\"\r\n\r\n{sleutel}\r\n--{grens}\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"sisa-2022.xlsx\"\r\nContent-Type: {}\r\n\r\n", vhf::spreadsheet::XLSX).into_bytes();
+        body.extend(bestand);
+        body.extend(format!("\r\n--{grens}--\r\n").into_bytes());
+        gemeente
+            .post(web("/uitvoering/{bid}/verantwoording/bestand"))
+            .header("Content-Type", format!("multipart/form-data; boundary={grens}"))
+            .body(body)
+            .send()
+    };
+    let r = upload(sisa_blad(vhf::spreadsheet::Cel::Tekst("veel".into())), "sisa-bestand-1").await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("regel 4, kolom opgeleverd (cel J4)") && html.contains("geen aantal woningen"), "{html}");
+    assert_eq!(overzicht().await["verantwoordingen"].as_array().unwrap().len(), 1, "niets ingediend");
+    let r = upload(sisa_blad(vhf::spreadsheet::Cel::Geheel(157)), "sisa-bestand-2").await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("De SiSa-opgave is ingediend") && html.contains("Opgave over 2022"), "{html}");
+    let e = &overzicht().await["verantwoordingen"][1];
+    assert_eq!(
+        (e["jaar"].as_i64(), e["deelplannen"][1]["besteed_cumulatief"].as_str(), e["deelplannen"][1]["eindverantwoording"].as_bool()),
+        (Some(2022), Some("9000000.00"), Some(true)),
+        "{e}"
+    );
     app.zet_klok("2023-09-01T10:00:00Z");
     let (st, html) = formulier(&app.bzk, web("/uitvoering/{bid}/vaststelling"), &[("_sleutel", "vs-1")]).await;
     assert_eq!(st, StatusCode::OK, "{html}");

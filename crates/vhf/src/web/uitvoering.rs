@@ -98,6 +98,13 @@ pub fn routes() -> Vec<Route> {
             VERANTWOORDERS,
             post(opgave_indienen),
         ),
+        r(
+            "POST",
+            "/uitvoering/{besluit}/verantwoording/bestand",
+            "De SiSa-opgave indienen als CSV of XLSX (formulier met bestand: jaar, bestand); fouten met regel, kolom en cel",
+            VERANTWOORDERS,
+            post(opgave_uit_bestand),
+        ),
         r("GET", "/uitvoering/{besluit}/wijziging", "Het formulier voor een wijziging van deelplannen", GEMEENTE, get(wijziging)),
         r(
             "POST",
@@ -1008,6 +1015,78 @@ async fn opgave_indienen(State(s): State<AppState>, ident: Identiteit, Path(adre
     let besluit = {
         let mut c = s.db.lees().await?;
         handeling::geldend(&mut c, &adres, &z).await?.id
+    };
+    let body = json!({ "jaar": jaar, "deelplannen": opgave }).to_string();
+    let v = Verzoek::nieuw(&s, &ident, sleutel(&f, &format!("opgave/{jaar}")), format!("POST /besluiten/{besluit}/verantwoordingen"), body)?;
+    match gedaan(handeling::dien_verantwoording_in(&v, &besluit, &z, jaar, opgave).await, &adres, "opgave") {
+        Err(e) => {
+            let status = status_van(&e);
+            let m = melding_van(e)?;
+            Ok(html(status, &opgaveformulier(&s, &ident, &adres, Some(m), f).await?))
+        }
+        r => r,
+    }
+}
+
+/// De SiSa-opgave als bestand (CSV of XLSX): dezelfde lezer als `POST /api/v1/besluiten/{id}/verantwoordingen/import`
+/// en dezelfde handeling; elke fout in het bestand komt in het foutoverzicht, met regel, kolom en cel.
+async fn opgave_uit_bestand(
+    State(s): State<AppState>,
+    ident: Identiteit,
+    Path(adres): Path<String>,
+    m: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, ApiFout> {
+    // Eerst het zicht (een andere gemeente: 404), dan pas het bestand.
+    let z = zicht(&ident)?;
+    let besluit = {
+        let mut c = s.db.lees().await?;
+        handeling::geldend(&mut c, &adres, &z).await?.id
+    };
+    let mut f = Formulier::default();
+    let mut bytes: Option<Vec<u8>> = None;
+    match m {
+        Err(_) => f.fout("bestand", "Kies het bestand met de opgave (CSV of XLSX)."),
+        Ok(mut m) => loop {
+            match m.next_field().await {
+                Ok(Some(veld)) if veld.name() == Some("bestand") => match veld.bytes().await {
+                    Ok(b) if b.is_empty() => f.fout("bestand", "Kies het bestand met de opgave (CSV of XLSX)."),
+                    Ok(b) if b.len() > vhf_core::invoer::MAX_BESTANDSGROOTTE => {
+                        f.fout("bestand", format!("Het bestand is groter dan {} MiB.", vhf_core::invoer::MAX_BESTANDSGROOTTE / 1024 / 1024))
+                    }
+                    Ok(b) => bytes = Some(b.to_vec()),
+                    Err(e) => f.fout("bestand", format!("Het bestand kwam niet goed aan: {e}. Probeer het opnieuw.")),
+                },
+                Ok(Some(veld)) => {
+                    let naam = veld.name().unwrap_or_default().to_string();
+                    let w = veld.text().await.unwrap_or_default();
+                    if matches!(naam.as_str(), "jaar" | "_sleutel") {
+                        f.zet(naam, w);
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    f.fout("bestand", format!("Het formulier kwam niet goed aan: {e}. Probeer het opnieuw."));
+                    break;
+                }
+            }
+        },
+    }
+    let jaar = f.w("jaar").parse::<i16>().ok();
+    if jaar.is_none() {
+        f.fout("bestand-jaar", "Kies het jaar waarover u verantwoordt.");
+    }
+    let opgave = match bytes.as_deref().map(crate::spreadsheet::sisa::lees) {
+        Some(Ok(o)) => Some(o),
+        Some(Err(fouten)) => {
+            for x in fouten {
+                f.fout("bestand", x.to_string());
+            }
+            None
+        }
+        None => None,
+    };
+    let (Some(jaar), Some(opgave)) = (jaar, opgave.filter(|_| f.fouten.is_empty())) else {
+        return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &opgaveformulier(&s, &ident, &adres, None, f).await?));
     };
     let body = json!({ "jaar": jaar, "deelplannen": opgave }).to_string();
     let v = Verzoek::nieuw(&s, &ident, sleutel(&f, &format!("opgave/{jaar}")), format!("POST /besluiten/{besluit}/verantwoordingen"), body)?;
