@@ -2800,6 +2800,7 @@ async fn vijandig(app: App) {
         ("beslisser", app.bzk.clone()),
         ("auditor", app.auditor.clone()),
         ("beheerder", app.beheer.clone()),
+        ("adviseur", client_met(&gebruiker_met_token(&db, "A9", Rol::Adviseur, None).await)),
     ];
     // Wat alleen wie de aanvraag van Zaanstad mag zien, ooit te zien krijgt (en wat alleen DP2 betreft).
     // (De aanvraag van Amsterdam is een kopie met dezelfde deelplannen en bedragen; de titel en het kenmerk zijn
@@ -2852,7 +2853,7 @@ async fn vijandig(app: App) {
                     if status >= 500 {
                         fouten.push(format!("{} {pad} als {naam}: {status} {}", r.methode, &body[..body.len().min(200)]));
                     }
-                    let mag_niet_zien = matches!(*naam, "aanvrager ander" | "commissielid niet toegewezen" | "publiek" | "beheerder");
+                    let mag_niet_zien = matches!(*naam, "aanvrager ander" | "commissielid niet toegewezen" | "publiek" | "beheerder" | "adviseur");
                     if r.toegang != vhf::server::routes::Toegang::Openbaar && mag_niet_zien {
                         for g in zaanstad.iter().filter(|g| body.contains(**g)) {
                             fouten.push(format!("{} {pad} als {naam}: het antwoord ({status}) bevat '{g}' van Zaanstad", r.methode));
@@ -4455,22 +4456,7 @@ async fn uitvoering_op_de_paginas(app: App) {
     app.zet_klok("2023-08-01T10:00:00Z");
     let sisa_blad = |opgeleverd: vhf::spreadsheet::Cel| {
         use vhf::spreadsheet::{Cel, Tabel};
-        let mut t = Tabel::nieuw(
-            "SiSa 2022",
-            "",
-            &[
-                "kenmerk",
-                "deelplan",
-                "besteed_dit_jaar",
-                "besteed_cumulatief",
-                "cofinanciering_cumulatief",
-                "eindverantwoording",
-                "activiteit",
-                "eigendom",
-                "gestart",
-                "opgeleverd",
-            ],
-        );
+        let mut t = Tabel::nieuw("SiSa 2022", "", &vhf::spreadsheet::sisa::KOLOMMEN);
         for (dp, dit, cum, cof, gestart, op) in
             [("DP1", 75_000_000, 105_000_000, 15_000_000, 30, Cel::Geheel(30)), ("DP2", 650_000_000, 900_000_000, 150_000_000, 200, opgeleverd)]
         {

@@ -38,7 +38,8 @@ impl std::fmt::Display for Regelfout {
     }
 }
 
-const KOLOMMEN: [&str; 10] = [
+/// De kolommen van de opgave, in de volgorde van een nieuw blad.
+pub const KOLOMMEN: [&str; 10] = [
     "kenmerk",
     "deelplan",
     "besteed_dit_jaar",

@@ -298,14 +298,14 @@ async fn na(
     match uitkomst {
         Ok(_) | Err(ApiFout::Herhaald(_)) => Ok(naar(&format!("/ondersteuning?ronde={ronde}&gedaan={gedaan}"))),
         Err(e) => {
+            // Een verzoek dat niet bestaat of niet zichtbaar is: de gewone 404-pagina, die niets van het verzoek (ook
+            // het id uit het adres niet) terugzegt.
             let status = match &e {
                 ApiFout::Conflict(_) => StatusCode::CONFLICT,
-                ApiFout::NietGevonden => StatusCode::NOT_FOUND,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
             let m = match e {
                 ApiFout::Ongeldig { detail, .. } | ApiFout::Conflict(detail) | ApiFout::GeenRecht(detail) | ApiFout::Regel { detail, .. } => detail,
-                ApiFout::NietGevonden => "Dit verzoek bestaat niet, of u mag het niet zien.".to_string(),
                 e => return Err(e),
             };
             f.fout(veld, m);
