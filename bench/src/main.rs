@@ -90,6 +90,9 @@ fn client_met(token: Option<&str>) -> reqwest::Client {
     if let Some(t) = token {
         h.insert(reqwest::header::AUTHORIZATION, format!("Bearer {t}").parse().expect("token"));
     }
+    // reqwest kiest zelf geen cryptografie voor rustls (feature rustls-no-provider, zoals in vhf: crates/vhf/src/tls.rs);
+    // zonder aanbieder stopt het bouwen van een client met een paniek, ook al spreekt de bench alleen http.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder().default_headers(h).build().expect("client")
 }
 

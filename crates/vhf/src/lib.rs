@@ -8,5 +8,6 @@ pub mod db;
 pub mod handelingen;
 pub mod server;
 pub mod spreadsheet;
+pub mod tls;
 pub mod toegang;
 pub mod web;

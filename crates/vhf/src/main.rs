@@ -2,5 +2,6 @@
 //! bibliotheek (`vhf::cli`), zodat tests en latere opdrachten (serve) dezelfde code gebruiken.
 
 fn main() -> std::process::ExitCode {
+    vhf::tls::kies_aanbieder();
     vhf::cli::main()
 }

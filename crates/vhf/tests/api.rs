@@ -36,7 +36,7 @@ fn client_met(token: &str) -> reqwest::Client {
     // JSON-routes weigeren een body zonder Content-Type: application/json (415); een upload zet zijn eigen soort niet
     // nodig (de server herkent het bestand aan de inhoud).
     h.insert(reqwest::header::CONTENT_TYPE, "application/json".parse().unwrap());
-    reqwest::Client::builder().default_headers(h).build().unwrap()
+    vhf::tls::bouwer().default_headers(h).build().unwrap()
 }
 
 /// Zet een gebruiker met een schrijftoken rechtstreeks in de database (zoals `vhf gebruiker` en `vhf token` doen).
@@ -491,7 +491,7 @@ async fn doorloop(app: App) {
     assert_eq!(open["data"][0]["bedrag"], "21200000.00");
     // Het publieke dashboard (zonder login) toont het besluit: op de kaart (een link naar de rij van Zaanstad, met
     // het bedrag als naam), in de tabel en in de open data, en zegt de bron van de kaart.
-    let publiek = reqwest::Client::new();
+    let publiek = vhf::tls::bouwer().build().unwrap();
     let r = publiek.get(format!("{}/?ronde=vhf-2021", app.basis)).header("accept", "text/html").send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
@@ -529,10 +529,10 @@ async fn doorloop(app: App) {
     let l: Value = app.ander.get(app.url("/aanvragen")).send().await.unwrap().json().await.unwrap();
     assert_eq!((l["totaal"].as_i64(), l["data"].as_array().map(Vec::len)), (Some(0), Some(0)));
     // Zonder login: 401 met uitleg; de openbare lijst en de rondes blijven open.
-    let r = reqwest::Client::new().get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap();
+    let r = vhf::tls::bouwer().build().unwrap().get(app.url(&format!("/aanvragen/{id}"))).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     assert!(r.headers().contains_key("www-authenticate"));
-    assert_eq!(reqwest::Client::new().get(app.url("/besluiten")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(vhf::tls::bouwer().build().unwrap().get(app.url("/besluiten")).send().await.unwrap().status(), StatusCode::OK);
 
     // Het audittrail van de aanvraag: elke wijziging met wie, rol en voor/na; de keten klopt.
     let t: Value = app.auditor.get(app.url(&format!("/aanvragen/{id}/audit"))).send().await.unwrap().json().await.unwrap();
@@ -818,7 +818,7 @@ fn serve_als_proces_antwoordt_en_stopt_netjes() {
         .unwrap();
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let antwoord = rt.block_on(async {
-        let c = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build().unwrap();
+        let c = vhf::tls::bouwer().timeout(std::time::Duration::from_secs(5)).build().unwrap();
         for _ in 0..100 {
             if c.get(format!("http://127.0.0.1:{poort}/readyz")).send().await.is_ok() {
                 break;
@@ -884,7 +884,7 @@ fn upload_van_50_mb_met_begrensd_geheugen() {
     let basis = format!("http://127.0.0.1:{poort}/api/v1");
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let uitkomst = rt.block_on(async {
-        let c = reqwest::Client::new();
+        let c = vhf::tls::bouwer().build().unwrap();
         for _ in 0..100 {
             if c.get(format!("http://127.0.0.1:{poort}/readyz")).send().await.is_ok() {
                 break;
@@ -1720,7 +1720,7 @@ async fn matrix(app: App) {
     let bid = zaai_besluit(&db, &vid).await;
     use vhf::toegang::Rol;
     let kolommen: Vec<(&str, reqwest::Client)> = vec![
-        ("publiek", reqwest::Client::new()),
+        ("publiek", vhf::tls::bouwer().build().unwrap()),
         ("aanvrager eigen", app.http.clone()),
         ("aanvrager ander", app.ander.clone()),
         ("behandelaar", app.rvo.clone()),
@@ -1913,7 +1913,7 @@ fn csrf_uit_html(html: &str) -> String {
 async fn sessies_csrf_rotatie_verloop_en_remmen() {
     let app = sqlite().await;
     app.zet_klok("2021-05-10T10:00:00Z");
-    let c = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let c = vhf::tls::bouwer().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let met = |cookie: &str| format!("__Host-vhf-sessie={cookie}");
 
     // De inlogpagina geeft een sessie zonder gebruiker, met het CSRF-token in het formulier.
@@ -2270,8 +2270,8 @@ async fn inloggen_via_oidc_met_een_echte_provider() {
     // De provider kijkt naar de echte klok (geldigheid van het ID-token); vhf's sessies naar de testklok.
     zet(&jiff::Timestamp::now().to_string());
     let basis = format!("http://127.0.0.1:{sp}");
-    let vhf = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let pc = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
+    let vhf = vhf::tls::bouwer().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let pc = vhf::tls::bouwer().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
 
     // Eén poging: start bij vhf (cookie + doorverwijzing), door de provider, terug bij vhf. `pas_aan` mag de
     // doorverwijzing wijzigen (zoals een aanvaller zou doen). Geeft het antwoord van vhf en het cookie.
@@ -2279,7 +2279,7 @@ async fn inloggen_via_oidc_met_een_echte_provider() {
         let (vhf, basis, terug, provider) = (vhf.clone(), basis.clone(), terug.clone(), provider.clone());
         async move {
             // Elke poging in een verse browser: geen sessie bij de provider van een vorige poging.
-            let pc = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
+            let pc = vhf::tls::bouwer().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
             let r = vhf.get(format!("{basis}/auth/oidc/start")).send().await.unwrap();
             assert_eq!(r.status(), StatusCode::SEE_OTHER);
             let cookie = cookie_id(&set_cookie(&r).unwrap());
@@ -2791,7 +2791,7 @@ async fn vijandig(app: App) {
     let a: Value = app.ander.post(app.url("/aanvragen")).json(&amsterdam).send().await.unwrap().json().await.unwrap();
     let vreemd = a["id"].as_str().unwrap().to_string();
     let kolommen: Vec<(&str, reqwest::Client)> = vec![
-        ("publiek", reqwest::Client::new()),
+        ("publiek", vhf::tls::bouwer().build().unwrap()),
         ("aanvrager eigen", app.http.clone()),
         ("aanvrager ander", app.ander.clone()),
         ("behandelaar", app.rvo.clone()),

@@ -106,7 +106,7 @@ async fn tel(db: &vhf::db::Db, sql: &str) -> i64 {
 fn browser(klantadres: &str) -> reqwest::Client {
     let mut h = reqwest::header::HeaderMap::new();
     h.insert("x-forwarded-for", klantadres.parse().unwrap());
-    reqwest::Client::builder().default_headers(h).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    vhf::tls::bouwer().default_headers(h).redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
 fn met(cookie: &str) -> String {
@@ -247,7 +247,7 @@ async fn doorloop(s3map: std::path::PathBuf, oidcmap: std::path::PathBuf) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let voor_oidc = cookie_id(&set_cookie(&r).unwrap());
     let naar = r.headers()["location"].to_str().unwrap().to_string();
-    let pc = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
+    let pc = vhf::tls::bouwer().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
     let terugkeer = door_de_provider(&pc, &naar, "zaanstad-1", &terug, &provider).await;
     let r = kantoor.get(terugkeer.replacen(&proxy, &b.basis, 1)).header("cookie", met(&voor_oidc)).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "de terugkeer op B: {}", r.text().await.unwrap());

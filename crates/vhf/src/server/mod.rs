@@ -87,6 +87,8 @@ pub async fn ruim_op(s: &AppState) -> Result<(u64, u64), sqlx::Error> {
 
 impl Application {
     pub async fn build(instellingen: &Instellingen, klok: Klok) -> Result<Application, String> {
+        // De S3-client van object_store en die voor de OIDC-broker hebben de TLS-aanbieder nodig (crate::tls).
+        crate::tls::kies_aanbieder();
         let db = Db::verbind(&instellingen.database_url).await.map_err(|e| e.to_string())?;
         let (store, deel_bytes): (Arc<dyn object_store::ObjectStore>, usize) = match &instellingen.s3 {
             None => {

@@ -57,7 +57,7 @@ pub fn routes() -> Vec<Route> {
 /// de broker (eenmaal opgehaald per exemplaar; een mislukte poging wordt niet onthouden).
 pub struct Oidc {
     pub instellingen: OidcInstellingen,
-    http: openidconnect::reqwest::Client,
+    http: Http,
     metadata: tokio::sync::OnceCell<CoreProviderMetadata>,
 }
 
@@ -65,12 +65,20 @@ impl Oidc {
     pub fn nieuw(instellingen: OidcInstellingen) -> Result<Oidc, String> {
         IssuerUrl::new(instellingen.issuer.clone()).map_err(|e| format!("oidc.issuer '{}': {e}", instellingen.issuer))?;
         RedirectUrl::new(instellingen.redirect_url.clone()).map_err(|e| format!("oidc.redirect_url '{}': {e}", instellingen.redirect_url))?;
-        let http = openidconnect::reqwest::ClientBuilder::new()
-            .redirect(openidconnect::reqwest::redirect::Policy::none())
+        let mut wortels = Vec::with_capacity(webpki_root_certs::TLS_SERVER_ROOT_CERTS.len());
+        for der in webpki_root_certs::TLS_SERVER_ROOT_CERTS {
+            wortels.push(reqwest::Certificate::from_der(der).map_err(|e| format!("ingebouwde basiscertificaten: {e}"))?);
+        }
+        // Zoals vóór de overstap van reqwest 0.12 naar 0.13: de ingebouwde basiscertificaten (niet die van het
+        // systeem) en alleen HTTP/1.1.
+        let http = crate::tls::bouwer()
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(10))
+            .tls_certs_only(wortels)
+            .http1_only()
             .build()
             .map_err(|e| format!("HTTP-client voor OIDC: {e}"))?;
-        Ok(Oidc { instellingen, http, metadata: tokio::sync::OnceCell::new() })
+        Ok(Oidc { instellingen, http: Http(http), metadata: tokio::sync::OnceCell::new() })
     }
 
     async fn metadata(&self) -> Result<&CoreProviderMetadata, ApiFout> {
@@ -87,6 +95,30 @@ impl Oidc {
                 })
             })
             .await
+    }
+}
+
+/// De HTTP-client van openidconnect: dezelfde reqwest als die van de documentopslag (één HTTP-client in de
+/// boom), in plaats van openidconnects feature `reqwest` (reqwest 0.12). Doet wat die feature deed: het verzoek
+/// versturen en status, versie, kopregels en body teruggeven, met dezelfde fouten.
+struct Http(reqwest::Client);
+
+type HttpFout = openidconnect::HttpClientError<reqwest::Error>;
+
+impl<'c> openidconnect::AsyncHttpClient<'c> for Http {
+    type Error = HttpFout;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<openidconnect::HttpResponse, HttpFout>> + Send + 'c>>;
+
+    fn call(&'c self, verzoek: openidconnect::HttpRequest) -> Self::Future {
+        Box::pin(async move {
+            let verzoek = reqwest::Request::try_from(verzoek).map_err(Box::new)?;
+            let antwoord = self.0.execute(verzoek).await.map_err(Box::new)?;
+            let mut b = axum::http::Response::builder().status(antwoord.status()).version(antwoord.version());
+            for (naam, waarde) in antwoord.headers() {
+                b = b.header(naam, waarde);
+            }
+            b.body(antwoord.bytes().await.map_err(Box::new)?.to_vec()).map_err(HttpFout::Http)
+        })
     }
 }
 

@@ -107,7 +107,7 @@ pub fn client_met(token: &str) -> reqwest::Client {
     let mut h = reqwest::header::HeaderMap::new();
     h.insert(reqwest::header::AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
     h.insert(reqwest::header::CONTENT_TYPE, "application/json".parse().unwrap());
-    reqwest::Client::builder().default_headers(h).build().unwrap()
+    vhf::tls::bouwer().default_headers(h).build().unwrap()
 }
 
 /// Zet een gebruiker met een schrijftoken rechtstreeks in de database (zoals `vhf gebruiker` en `vhf token` doen).
