@@ -224,7 +224,7 @@ async fn tot_ondertekende_besluiten(basis: &str, database_url: &str) -> String {
     let client = |token: String| {
         let mut h = reqwest::header::HeaderMap::new();
         h.insert(reqwest::header::AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
-        reqwest::Client::builder().default_headers(h).build().unwrap()
+        vhf::tls::bouwer().default_headers(h).build().unwrap()
     };
     let rvo = client(gebruiker(&db, "browsertest-rvo", "RVO (browsertest)", Rol::Behandelaar, None).await);
     let bzk = client(gebruiker(&db, "browsertest-bzk", "BZK (browsertest)", Rol::Beslisser, None).await);
