@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! vhf-bench crash  [--vhf PAD] [--rondes 3] [--werkers 32] [--ms 1500]
-//! vhf-bench load   [--vhf PAD] [--seconden 10] [--schrijvers 32] [--lezers 8]
+//! vhf-bench load   [--vhf PAD] [--seconden 10] [--schrijvers 32] [--lezers 8] [--database-url postgres://…] [--schijf 5]
 //! vhf-bench schijf [--seconden 5]
 //! vhf-bench paginas [--vhf PAD] [--aanvragen 1000] [--keer 200] [--clients 4] [--opwarmen 20]
 //! ```
@@ -11,7 +11,9 @@
 //! `crash`: veel gelijktijdige indieningen, SIGKILL van de server midden in de stroom, herstart, en de controle
 //! dat elk bevestigd ontvangstbewijs er is en klopt, en dat er geen halve aanvraag bestaat (ingediend zonder
 //! ontvangstbewijs, of een ontvangstbewijs bij een concept). `load`: de deadline-drukte (aanmaken + indienen,
-//! en lezers), met doorvoer, p50/p99 en piekgeheugen (VmHWM) van de server. `schijf`: de grens van de schijf,
+//! en lezers), met doorvoer, p50/p99 en piekgeheugen (VmHWM) van de server; met `--database-url` op PostgreSQL
+//! (in een nieuw schema, dat na afloop weer weg is) in plaats van SQLite, met `--schijf S` direct daarna de kale
+//! schijfmeting van S seconden en de verhouding. `schijf`: de grens van de schijf,
 //! een kale SQLite-insert met fsync per transactie, om de server mee te vergelijken. `paginas`: de latentie van
 //! het publieke dashboard en de werkvoorraad van de behandelaar met een volle database (`vhf serve --demo` plus
 //! `--aanvragen` ingediende aanvragen), vóór en na een besluit.
@@ -49,6 +51,18 @@ struct Server {
     basis: String,
 }
 
+/// De database voor `vhf serve` en de opdrachten die gebruikers maken: `None` is de ingebouwde SQLite in de
+/// datamap; anders een PostgreSQL-URL (met het schema van deze meting in `search_path`).
+static DATABASE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// Zet DATABASE_URL voor een opdracht van `vhf` naar de database van deze meting (of haalt hem weg: SQLite).
+fn met_database(c: &mut Command) -> &mut Command {
+    match DATABASE.get().cloned().flatten() {
+        Some(url) => c.env("DATABASE_URL", url),
+        None => c.env_remove("DATABASE_URL"),
+    }
+}
+
 /// Het API-token van de aanvrager van Zaanstad (de penvoerder van het voorbeeld), gemaakt met `vhf gebruiker` en
 /// `vhf token` in de datamap voordat de server voor het eerst start.
 static TOKEN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -68,11 +82,9 @@ fn gebruiker_met_token(vhf: &Path, data: &Path, id: &str, rol: &str, gemeente: O
     if let Some(g) = gemeente {
         opslaan.extend(["--gemeente", g]);
     }
-    let o = Command::new(vhf).args(opslaan).env_remove("DATABASE_URL").output().expect("vhf gebruiker");
+    let o = met_database(Command::new(vhf).args(opslaan)).output().expect("vhf gebruiker");
     assert!(o.status.success(), "vhf gebruiker: {}", String::from_utf8_lossy(&o.stderr));
-    let o = Command::new(vhf)
-        .args(["token", "maak", id, "--reikwijdte", "schrijven", "--omschrijving", "crash- en lasttest", "--data-dir", d])
-        .env_remove("DATABASE_URL")
+    let o = met_database(Command::new(vhf).args(["token", "maak", id, "--reikwijdte", "schrijven", "--omschrijving", "crash- en lasttest", "--data-dir", d]))
         .output()
         .expect("vhf token");
     assert!(o.status.success(), "vhf token: {}", String::from_utf8_lossy(&o.stderr));
@@ -104,11 +116,9 @@ async fn start(vhf: &Path, data: &Path, poort: u16) -> Server {
 async fn start_met(vhf: &Path, data: &Path, poort: u16, extra: &[&str]) -> Server {
     std::fs::create_dir_all(data).expect("datamap");
     maak_token(vhf, data);
-    let kind = Command::new(vhf)
-        .args(["serve", "--data-dir", data.to_str().unwrap(), "--port", &poort.to_string(), "--tijdreis", TIJDREIS])
+    let kind = met_database(Command::new(vhf).args(["serve", "--data-dir", data.to_str().unwrap(), "--port", &poort.to_string(), "--tijdreis", TIJDREIS]))
         .args(extra)
         .env("VHF_LOG", "warn")
-        .env_remove("DATABASE_URL")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -314,6 +324,11 @@ async fn load(args: &[String]) -> i32 {
     let seconden: u64 = arg(args, "--seconden", "10").parse().unwrap();
     let schrijvers: usize = arg(args, "--schrijvers", "32").parse().unwrap();
     let lezers: usize = arg(args, "--lezers", "8").parse().unwrap();
+    let schema = match args.windows(2).find(|w| w[0] == "--database-url").map(|w| w[1].clone()) {
+        Some(url) => Some(nieuw_schema(&url).await),
+        None => None,
+    };
+    let _ = DATABASE.set(schema.as_ref().map(|(u, _, _)| u.clone()));
     let data = std::env::temp_dir().join(format!("vhf-load-{}", std::process::id()));
     std::fs::create_dir_all(&data).unwrap();
     let mut server = start(&vhf, &data, vrije_poort()).await;
@@ -382,8 +397,32 @@ async fn load(args: &[String]) -> i32 {
         rss
     );
     println!("(elke indiening is twee transacties: aanmaken en indienen; de latentie is die van het indienen)");
+    println!("database: {}", if schema.is_some() { "PostgreSQL" } else { "SQLite (ingebouwd)" });
     let _ = std::fs::remove_dir_all(&data);
+    if let Some((_, pool, naam)) = schema {
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {naam} CASCADE"))).execute(&pool).await;
+    }
+    let s: u64 = arg(args, "--schijf", "0").parse().unwrap();
+    if s > 0 {
+        let kaal = kale_schijf(s).await;
+        let per_s = ingediend as f64 / seconden as f64;
+        println!(
+            "kale schijf direct daarna ({s} s): {kaal:.0} transacties/s; de server: {per_s:.0} indieningen/s = {:.0} schrijftransacties/s = {:.0}% daarvan",
+            2.0 * per_s,
+            200.0 * per_s / kaal
+        );
+    }
     0
+}
+
+/// Een nieuw, leeg schema in de PostgreSQL-database van `url`: (URL met dat schema als search_path, pool, naam).
+async fn nieuw_schema(url: &str) -> (String, sqlx::AnyPool, String) {
+    sqlx::any::install_default_drivers();
+    let naam = format!("last_{}", std::process::id());
+    let pool = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(url).await.expect("PostgreSQL bereikbaar op --database-url");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {naam}"))).execute(&pool).await.expect("CREATE SCHEMA");
+    let scheiding = if url.contains('?') { '&' } else { '?' };
+    (format!("{url}{scheiding}options=-c%20search_path%3D{naam}"), pool, naam)
 }
 
 /// Eén pagina om te meten: naam in de tabel, pad, of het met het token van de behandelaar gaat (anders als
@@ -661,6 +700,12 @@ async fn paginas(args: &[String]) -> i32 {
 /// De kale grens van deze schijf: één rij per transactie, WAL, synchronous=FULL, zoals de server.
 async fn schijf(args: &[String]) -> i32 {
     let seconden: u64 = arg(args, "--seconden", "5").parse().unwrap();
+    kale_schijf(seconden).await;
+    0
+}
+
+/// Kale SQLite-transacties met fsync, `seconden` lang: transacties per seconde.
+async fn kale_schijf(seconden: u64) -> f64 {
     let data = std::env::temp_dir().join(format!("vhf-schijf-{}", std::process::id()));
     std::fs::create_dir_all(&data).unwrap();
     sqlx::any::install_default_drivers();
@@ -681,7 +726,7 @@ async fn schijf(args: &[String]) -> i32 {
     per.insert("transacties/s", n as f64 / seconden as f64);
     println!("kale SQLite (WAL, synchronous=FULL, één rij van {} bytes per transactie): {:.0} transacties/s", inhoud.len(), per["transacties/s"]);
     let _ = std::fs::remove_dir_all(&data);
-    0
+    per["transacties/s"]
 }
 
 #[tokio::main]

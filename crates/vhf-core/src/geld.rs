@@ -205,6 +205,22 @@ impl<'de> Deserialize<'de> for Bedrag {
     }
 }
 
+/// Een bedrag als geheel aantal centen in JSON (`#[serde(with = "crate::geld::centen")]`), voor wat het systeem zelf
+/// bewaart, zoals de redenen van een toetsing: ook een negatieve uitkomst gaat heen en terug, wat met de tekstvorm
+/// van een ingevoerd bedrag ([`Bedrag::parse`]) niet kan.
+pub mod centen {
+    use super::Bedrag;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(b: &Bedrag, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(b.in_centen())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Bedrag, D::Error> {
+        i64::deserialize(d).map(Bedrag::centen)
+    }
+}
+
 impl schemars::JsonSchema for Bedrag {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Bedrag".into()

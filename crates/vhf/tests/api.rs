@@ -724,6 +724,106 @@ async fn e15_op_wat_er_geupload_is_op_postgresql() {
     }
 }
 
+/// Issue 14: een toetsing wordt bewaard als vastlegging (bevindingen met hun getallen, formaat 2) en de parameters
+/// één keer per stand; de API maakt het verslag bij het lezen. Verslagen van vóór migratie 0016 (formaat 1: het
+/// volledige verslag) worden omgezet als de vastlegging ze precies teruggeeft; een verslag dat dit programma niet
+/// precies kan nadoen, blijft staan en wordt getoond zoals het bewaard is.
+async fn verslagen_bewaard_als_vastlegging(app: App) {
+    app.zet_klok("2021-05-03T07:00:00Z");
+    let c = &app.http;
+    let mut ids = Vec::new();
+    for kenmerk in ["ZAANSTAD-2021-01", "ZAANSTAD-2021-02"] {
+        let v: Value = c
+            .post(app.url("/aanvragen"))
+            .body(concept_zonder_documentenlijst().replace("ZAANSTAD-2021-01", kenmerk))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = v["id"].as_str().unwrap().to_string();
+        upload_verplichte_documenten(&app, &id).await;
+        let r = c.post(app.url(&format!("/aanvragen/{id}/indiening"))).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        ids.push(id);
+    }
+    let lees = |id: &str| {
+        let (c, url) = (c.clone(), app.url(&format!("/aanvragen/{id}/bevindingen")));
+        async move { c.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let voor = [lees(&ids[0]).await, lees(&ids[1]).await];
+    let v: Value = serde_json::from_str(&voor[0]).unwrap();
+    assert_eq!(v["bewaard"], true);
+    assert_eq!(bevindingen_van(&v["rapport"], "E15")[0].0, "voldaan");
+    assert!(bevindingen_van(&v["rapport"], "E09")[0].1.contains("van het tekort"), "de uitleg wordt bij het lezen gemaakt");
+
+    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    let mut conn = db.pool.acquire().await.unwrap();
+    let rij = |id: String| sqlx::query_as::<_, (i64, String)>("SELECT formaat, rapport FROM toetsingen WHERE aanvraag_id = $1").bind(id);
+    let (formaat, vastlegging) = rij(ids[0].clone()).fetch_one(&mut *conn).await.unwrap();
+    assert_eq!(formaat, 2);
+    assert!(!vastlegging.contains("uitleg") && !vastlegging.contains("van het tekort"), "geen tekst bewaard: {vastlegging}");
+    let v0: Value = serde_json::from_str(&voor[0]).unwrap();
+    assert!(vastlegging.len() * 4 < serde_json::to_string(&v0["rapport"]).unwrap().len(), "{} bytes", vastlegging.len());
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM parameterstanden").fetch_one(&mut *conn).await.unwrap();
+    assert_eq!(n, 1, "beide toetsingen delen één stand van de parameters");
+
+    // Zoals vóór migratie 0016: het volledige verslag, precies zoals de kern het schreef (formaat 1). Bij de
+    // eerste aanvraag ongewijzigd; bij de tweede met een uitleg die dit programma niet zo schrijft (zoals een
+    // oudere versie dat zou kunnen hebben gedaan).
+    let mut oud = Vec::new();
+    for id in &ids {
+        let (_, vl) = rij(id.clone()).fetch_one(&mut *conn).await.unwrap();
+        let v: vhf_core::toetsing::Vastlegging = serde_json::from_str(&vl).unwrap();
+        let (inhoud, ronde): (String, String) =
+            sqlx::query_as("SELECT inhoud, ronde FROM aanvragen WHERE id = $1").bind(id).fetch_one(&mut *conn).await.unwrap();
+        let (stand,): (String,) =
+            sqlx::query_as("SELECT parameters FROM parameterstanden WHERE sha256 = $1").bind(&v.parameters_sha256).fetch_one(&mut *conn).await.unwrap();
+        let a: vhf_core::aanvraag::Aanvraag = serde_json::from_str(&inhoud).unwrap();
+        let p = vhf_core::toetsing::Parameterstand::lees(&v.parameters_sha256, &stand).unwrap();
+        let ronde = vhf_core::regeling::Ronde::zoek(&ronde).unwrap();
+        let t = vhf_core::toetsing::herstel(&a, ronde, vhf_core::referentie::Referentie::ingebouwd(), &v, &p).unwrap();
+        oud.push(serde_json::to_string(&t.rapport()).unwrap());
+    }
+    assert!(oud[1].contains("Tekort: kosten"));
+    oud[1] = oud[1].replacen("Tekort: kosten", "Tekort (oude tekst): kosten", 1);
+    for (id, verslag) in ids.iter().zip(&oud) {
+        sqlx::query("UPDATE toetsingen SET formaat = 1, rapport = $2 WHERE aanvraag_id = $1").bind(id).bind(verslag).execute(&mut *conn).await.unwrap();
+    }
+    let omgezet = vhf::handelingen::aanvragen::zet_verslagen_om(&db).await.unwrap();
+    assert_eq!((omgezet.omgezet, omgezet.gelaten), (1, 1));
+    assert_eq!(rij(ids[0].clone()).fetch_one(&mut *conn).await.unwrap().0, 2, "precies na te doen: omgezet");
+    assert_eq!(rij(ids[1].clone()).fetch_one(&mut *conn).await.unwrap(), (1, oud[1].clone()), "niet precies na te doen: onaangeroerd");
+    // Wat de API toont, is hetzelfde als voor het omzetten, tot op de byte; het gelaten verslag zoals het bewaard is.
+    assert_eq!(lees(&ids[0]).await, voor[0]);
+    let na = lees(&ids[1]).await;
+    assert_ne!(na, voor[1]);
+    assert_eq!(na, voor[1].replacen("Tekort: kosten", "Tekort (oude tekst): kosten", 1));
+    // Nog een keer omzetten (een tweede exemplaar dat start): niets meer om te zetten, niets dubbel.
+    let opnieuw = vhf::handelingen::aanvragen::zet_verslagen_om(&db).await.unwrap();
+    assert_eq!((opnieuw.omgezet, opnieuw.gelaten), (0, 1));
+    assert_eq!(lees(&ids[0]).await, voor[0]);
+
+    // Na een wijziging van de ronde blijft het bewaarde verslag dat van toen: de parameters zitten in de stand.
+    let w = json!({"parameter": "max_aandeel_projectkosten", "vanaf": "2021-06-01", "waarde": "5%", "bron": "[D] test"});
+    let r = app.beheer.post(app.url("/rondes/vhf-2021/parameterwijzigingen")).json(&w).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(lees(&ids[0]).await, voor[0]);
+}
+
+#[tokio::test]
+async fn verslagen_bewaard_als_vastlegging_op_sqlite() {
+    verslagen_bewaard_als_vastlegging(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn verslagen_bewaard_als_vastlegging_op_postgresql() {
+    if let Some(app) = postgres().await {
+        verslagen_bewaard_als_vastlegging(app).await;
+    }
+}
+
 #[tokio::test]
 async fn doorloop_op_sqlite() {
     doorloop(sqlite().await).await;

@@ -361,7 +361,8 @@ macro_rules! parameters {
         }
 
         impl Parameters {
-            fn op(&self, peildatum: Date) -> Option<ParameterWaarden<'_>> {
+            /// De waarden op `peildatum`; `None` als een parameter dan nog geen waarde heeft.
+            pub fn op(&self, peildatum: Date) -> Option<ParameterWaarden<'_>> {
                 Some(ParameterWaarden { peildatum, $($naam: self.$naam.op(peildatum)?,)* })
             }
 
@@ -397,6 +398,20 @@ macro_rules! parameters {
         }
 
         impl<'r> ParameterWaarden<'r> {
+            /// Deze waarden als parameters met elk precies één waarde, met haar `vanaf`, bron en toelichting: wat een
+            /// bewaarde toetsing meeneemt, zodat een latere wijziging van de ronde haar uitleg niet verandert.
+            /// [`Parameters::op`] op de peildatum geeft weer precies deze waarden.
+            pub fn vastgelegd(&self) -> Parameters {
+                Parameters {
+                    $($naam: Tijdlijn::nieuw(vec![Wijziging {
+                        vanaf: self.$naam.vanaf,
+                        waarde: self.$naam.waarde.clone(),
+                        bron: self.$naam.bron.to_string(),
+                        toelichting: self.$naam.toelichting.map(str::to_string),
+                    }]),)*
+                }
+            }
+
             /// De gebruikte waarde van één parameter, in woorden en met bron.
             pub fn gebruikt(&self, naam: ParameterNaam) -> GebruikteWaarde<'r> {
                 match naam {

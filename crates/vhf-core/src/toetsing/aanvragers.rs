@@ -7,7 +7,9 @@ use crate::codes::GemeenteCode;
 use crate::indicatoren::Prioriteit;
 use crate::referentie::Referentie;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Bewaard als JSON bij de toetsing (formaat 2 van `toetsingen.rapport`); de uitleg wordt bij het lezen gemaakt.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Reden {
     AanvragersGeldig,
     DubbeleAanvrager(GemeenteCode),

@@ -9,7 +9,9 @@ use super::{Bevindingen, Context, DocumentBron, Niveau, Regel, Uitkomst};
 use crate::aanvraag::{Document, DocumentSoort, Financier};
 use crate::regeling::DocumentPer;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Bewaard als JSON bij de toetsing (formaat 2 van `toetsingen.rapport`); de uitleg wordt bij het lezen gemaakt.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Reden {
     Compleet {
         aantal: usize,

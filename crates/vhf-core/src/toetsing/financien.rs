@@ -9,7 +9,9 @@ use super::{Bevindingen, Context, Niveau, Regel, Uitkomst};
 use crate::geld::{Bedrag, Overloop};
 use crate::regeling::{Plafond, Ronde};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Bewaard als JSON bij de toetsing (formaat 2 van `toetsingen.rapport`); de uitleg wordt bij het lezen gemaakt.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Reden {
     Tekort,
     GeenTekort,
@@ -19,8 +21,14 @@ pub enum Reden {
     CofinancieringsGat,
     ProjectkostenBinnen,
     ProjectkostenTeHoog,
-    OnderPlafond { plafond: Bedrag },
-    BovenPlafond { plafond: Bedrag },
+    OnderPlafond {
+        #[serde(with = "crate::geld::centen")]
+        plafond: Bedrag,
+    },
+    BovenPlafond {
+        #[serde(with = "crate::geld::centen")]
+        plafond: Bedrag,
+    },
 }
 
 impl From<Reden> for super::Reden {

@@ -6,7 +6,9 @@
 use super::{Bevindingen, Context, Niveau, Regel, Uitkomst};
 use crate::codes::Pc4;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Bewaard als JSON bij de toetsing (formaat 2 van `toetsingen.rapport`); de uitleg wordt bij het lezen gemaakt.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Reden {
     GeenDeelplannen,
     DubbelDeelplanId(String),

@@ -17,17 +17,17 @@ pub mod maatregelen;
 pub mod omvang;
 
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::aanvraag::{Aanvraag, Document};
 use crate::codes::Pc4;
 use crate::geld::Overloop;
 use crate::indicatoren::{self, AanvraagIndicatoren};
 use crate::referentie::Referentie;
-use crate::regeling::{GebruikteWaarde, ParameterNaam, ParameterWaarden, Ronde};
+use crate::regeling::{GebruikteWaarde, ParameterNaam, ParameterWaarden, Parameters, Ronde};
 
 /// De regels van de toetsing, zoals in de tabel van `docs/regeling.md`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Regel {
     E01,
     E02,
@@ -185,7 +185,7 @@ impl Regel {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Uitkomst {
     Voldaan,
@@ -194,7 +194,9 @@ pub enum Uitkomst {
 }
 
 /// Waarop een bevinding slaat: de aanvraag, een deelplan (index) of een maatregel (deelplan, maatregel).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// Bewaard als `"aanvraag"`, `{"deelplan": d}` of `{"maatregel": [d, m]}` (indexen in de aanvraag).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Niveau {
     Aanvraag,
     Deelplan(usize),
@@ -223,7 +225,8 @@ impl Niveau {
 }
 
 /// Waarom een regel zo uitkwam; met de gegevens die de uitleg nodig heeft en die niet al in de kengetallen staan.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Reden {
     Loket(loket::Reden),
     Aanvragers(aanvragers::Reden),
@@ -235,7 +238,7 @@ pub enum Reden {
 }
 
 /// Waarop E15 (verplichte documenten) oordeelt.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentBron {
     /// De documentenlijst in het aanvraagbestand: wat de gemeente verklaart (`vhf check` op een bestand).
@@ -244,7 +247,7 @@ pub enum DocumentBron {
     Geupload,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bevinding {
     pub regel: Regel,
     pub uitkomst: Uitkomst,
@@ -291,6 +294,124 @@ pub struct Toetsing<'a> {
     pub bevindingen: Vec<Bevinding>,
     /// Waarop E15 geoordeeld heeft.
     pub documenten: DocumentBron,
+}
+
+/// Wat van een toetsing bewaard wordt: de bevindingen zelf (regel, uitkomst, niveau en de reden met haar
+/// getallen), het peilmoment, waarop E15 oordeelde, de SHA-256 van de getoetste inhoud
+/// ([`crate::levensloop::inhoudshash`]) en die van de parameters zoals ze op de peildatum golden (waarde, `vanaf`,
+/// bron en toelichting: [`Parameterstand`]), die apart bewaard worden omdat alle aanvragen van een ronde er
+/// meestal één delen. Geen tekst: de Nederlandse uitleg, de titels, bronnen en kengetallen maakt [`herstel`] bij
+/// het lezen opnieuw, uit deze gegevens, de parameters en de inhoud van de aanvraag, met dezelfde code als bij een
+/// toetsing die niet bewaard wordt, dus met hetzelfde verslag tot op de byte.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vastlegging {
+    /// 2: deze vorm. (1 is het volledige verslag van [`Toetsing::rapport`], zoals het tot 2026-12 bewaard werd.)
+    pub formaat: u32,
+    pub ronde: String,
+    pub peilmoment: Timestamp,
+    pub peildatum: jiff::civil::Date,
+    pub documenten: DocumentBron,
+    pub inhoud_sha256: String,
+    pub parameters_sha256: String,
+    pub bevindingen: Vec<Bevinding>,
+}
+
+/// De parameters van een toetsing, elk met precies de waarde die op de peildatum gold
+/// ([`ParameterWaarden::vastgelegd`]), als JSON en met de SHA-256 van die JSON: onder die sleutel bewaard.
+#[derive(Clone, Debug)]
+pub struct Parameterstand {
+    pub sha256: String,
+    pub json: String,
+}
+
+impl Parameterstand {
+    pub fn van(p: &ParameterWaarden<'_>) -> Parameterstand {
+        let json = serde_json::to_string(&p.vastgelegd()).expect("parameters zijn altijd JSON");
+        Parameterstand { sha256: sha256_hex(json.as_bytes()), json }
+    }
+
+    /// Leest een bewaarde stand terug en controleert dat de JSON de SHA-256 heeft waaronder ze bewaard is.
+    pub fn lees(sha256: &str, json: &str) -> Result<BewaardeParameters, HerstelFout> {
+        let echt = sha256_hex(json.as_bytes());
+        if echt != sha256 {
+            return Err(HerstelFout::ParametersGewijzigd { bewaard: sha256.to_string(), gegeven: echt });
+        }
+        let parameters = serde_json::from_str(json).map_err(|e| HerstelFout::ParametersOnleesbaar(e.to_string()))?;
+        Ok(BewaardeParameters { sha256: echt, parameters })
+    }
+}
+
+/// Een teruggelezen [`Parameterstand`]: de parameters en de SHA-256 van hun JSON.
+#[derive(Clone, Debug)]
+pub struct BewaardeParameters {
+    pub sha256: String,
+    pub parameters: Parameters,
+}
+
+fn sha256_hex(b: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(b).iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Waarom een bewaarde toetsing niet terug te lezen is.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum HerstelFout {
+    #[error("de bewaarde toetsing heeft formaat {0}; dit programma kent formaat 2")]
+    Formaat(u32),
+    #[error("de bewaarde toetsing hoort bij ronde {bewaard}, niet bij {gegeven}")]
+    Ronde { bewaard: String, gegeven: String },
+    #[error("de bewaarde toetsing gaat over een andere inhoud (SHA-256 {bewaard}) dan de gegeven aanvraag ({gegeven})")]
+    Inhoud { bewaard: String, gegeven: String },
+    #[error("de bewaarde parameters hebben geen waarde op {0}")]
+    Parameters(jiff::civil::Date),
+    #[error("de bewaarde parameters hebben SHA-256 {gegeven}, de toetsing noemt {bewaard}")]
+    ParametersGewijzigd { bewaard: String, gegeven: String },
+    #[error("de bewaarde parameters zijn niet te lezen: {0}")]
+    ParametersOnleesbaar(String),
+    #[error("een bevinding noemt {0}, dat de aanvraag niet heeft")]
+    Niveau(String),
+    #[error("de kengetallen zijn niet te berekenen: {0}")]
+    Overloop(#[from] Overloop),
+}
+
+/// Een bewaarde toetsing terug als [`Toetsing`], met de gegeven inhoud (die de SHA-256 moet hebben die bij de
+/// toetsing hoorde), de ronde (voor haar naam, tijdzone en indeling) en de bewaarde parameters
+/// ([`Parameterstand::lees`]), niet die van de ronde nu. De kengetallen worden opnieuw berekend: ze volgen uit
+/// de inhoud en de parameters.
+pub fn herstel<'a>(
+    aanvraag: &'a Aanvraag,
+    ronde: &'a Ronde,
+    referentie: &Referentie,
+    v: &'a Vastlegging,
+    parameters: &'a BewaardeParameters,
+) -> Result<Toetsing<'a>, HerstelFout> {
+    if v.formaat != 2 {
+        return Err(HerstelFout::Formaat(v.formaat));
+    }
+    if v.ronde != ronde.id {
+        return Err(HerstelFout::Ronde { bewaard: v.ronde.clone(), gegeven: ronde.id.clone() });
+    }
+    let sha = crate::levensloop::inhoudshash(aanvraag);
+    if sha != v.inhoud_sha256 {
+        return Err(HerstelFout::Inhoud { bewaard: v.inhoud_sha256.clone(), gegeven: sha });
+    }
+    if parameters.sha256 != v.parameters_sha256 {
+        return Err(HerstelFout::ParametersGewijzigd { bewaard: v.parameters_sha256.clone(), gegeven: parameters.sha256.clone() });
+    }
+    let parameters = parameters.parameters.op(v.peildatum).ok_or(HerstelFout::Parameters(v.peildatum))?;
+    for b in &v.bevindingen {
+        let bestaat = match b.niveau {
+            Niveau::Aanvraag => true,
+            Niveau::Deelplan(d) => d < aanvraag.deelplannen.len(),
+            Niveau::Maatregel(d, m) => aanvraag.deelplannen.get(d).is_some_and(|dp| m < dp.maatregelen.len()),
+        };
+        if !bestaat {
+            return Err(HerstelFout::Niveau(format!("{:?}", b.niveau)));
+        }
+    }
+    let indicatoren = indicatoren::aanvraag(aanvraag, &parameters, referentie)?;
+    Ok(Toetsing { aanvraag, ronde, peilmoment: v.peilmoment, parameters, indicatoren, bevindingen: v.bevindingen.clone(), documenten: v.documenten })
 }
 
 /// Verzamelt bevindingen; gedeeld door de regelmodules.
@@ -341,7 +462,21 @@ fn toets_op<'a>(
     bron: DocumentBron,
 ) -> Result<Toetsing<'a>, Overloop> {
     let peilmoment = aanvraag.ingediend_op.unwrap_or(peilmoment_concept);
-    let parameters = ronde.parameters_op(peilmoment);
+    toets_met_parameters(aanvraag, ronde, referentie, peilmoment, ronde.parameters_op(peilmoment), documenten, bron)
+}
+
+/// De toetsing met gegeven parameterwaarden in plaats van die van de ronde op het peilmoment: voor het omzetten
+/// van een verslag dat bewaard is met de parameters van toen (de server controleert dat de nieuwe vastlegging
+/// precies dat verslag teruggeeft). `peilmoment` is het moment van de toetsing zelf.
+pub fn toets_met_parameters<'a>(
+    aanvraag: &'a Aanvraag,
+    ronde: &'a Ronde,
+    referentie: &Referentie,
+    peilmoment: Timestamp,
+    parameters: ParameterWaarden<'a>,
+    documenten: &[Document],
+    bron: DocumentBron,
+) -> Result<Toetsing<'a>, Overloop> {
     let indicatoren = indicatoren::aanvraag(aanvraag, &parameters, referentie)?;
     let mut b = Bevindingen(Vec::with_capacity(16 + 10 * aanvraag.deelplannen.len()));
     {
@@ -430,6 +565,23 @@ fn toets_ronde_op<'a>(
 }
 
 impl Toetsing<'_> {
+    /// Wat er van deze toetsing bewaard wordt (zie [`Vastlegging`]), met de parameters apart;
+    /// [`herstel`] maakt er weer deze toetsing van.
+    pub fn vastlegging(&self) -> (Vastlegging, Parameterstand) {
+        let stand = Parameterstand::van(&self.parameters);
+        let v = Vastlegging {
+            formaat: 2,
+            ronde: self.ronde.id.clone(),
+            peilmoment: self.peilmoment,
+            peildatum: self.parameters.peildatum,
+            documenten: self.documenten,
+            inhoud_sha256: crate::levensloop::inhoudshash(self.aanvraag),
+            parameters_sha256: stand.sha256.clone(),
+            bevindingen: self.bevindingen.clone(),
+        };
+        (v, stand)
+    }
+
     pub fn fouten(&self) -> impl Iterator<Item = &Bevinding> {
         self.bevindingen.iter().filter(|b| b.uitkomst == Uitkomst::Fout)
     }

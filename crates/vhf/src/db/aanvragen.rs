@@ -261,33 +261,121 @@ pub async fn indiening(c: &mut impl Verbinding, id: &str) -> Result<Option<Indie
     .transpose()
 }
 
-pub async fn voeg_toetsing_toe(c: &mut impl Verbinding, id: &str, aanleiding: &str, rapport: &str, nu: i64) -> Result<(), sqlx::Error> {
-    if let Ok(v) = serde_json::from_str::<serde_json::Value>(rapport) {
-        zet_toetsstand(&mut *c, id, &v).await?;
+/// Wat van een toetsing bewaard wordt, vooraf klaargemaakt (buiten de schrijfbeurt): de vastlegging als JSON
+/// (formaat 2 van `toetsingen.rapport`: de bevindingen met hun getallen, zonder tekst), de stand van de
+/// parameters (apart, onder haar SHA-256, gedeeld door alle toetsingen met dezelfde) en de toetsstand voor de
+/// werkvoorraad.
+pub struct TeBewaren {
+    pub vastlegging: String,
+    pub parameters: vhf_core::toetsing::Parameterstand,
+    pub stand: Toetsuitkomst,
+}
+
+impl TeBewaren {
+    pub fn van(t: &vhf_core::toetsing::Toetsing<'_>) -> TeBewaren {
+        let (v, parameters) = t.vastlegging();
+        TeBewaren { vastlegging: serde_json::to_string(&v).expect("een vastlegging is altijd JSON"), parameters, stand: Toetsuitkomst::van(t) }
     }
+}
+
+pub async fn voeg_toetsing_toe(c: &mut impl Verbinding, id: &str, aanleiding: &str, b: &TeBewaren, nu: i64) -> Result<(), sqlx::Error> {
+    zet_toetsstand(&mut *c, id, &b.stand).await?;
+    bewaar_parameterstand(&mut *c, &b.parameters).await?;
     query(
-        "INSERT INTO toetsingen (aanvraag_id, volgnummer, berekend_op, aanleiding, rapport) \
-         SELECT $1, COALESCE(MAX(volgnummer), 0) + 1, $2, $3, $4 FROM toetsingen WHERE aanvraag_id = $1",
+        "INSERT INTO toetsingen (aanvraag_id, volgnummer, berekend_op, aanleiding, rapport, formaat) \
+         SELECT $1, COALESCE(MAX(volgnummer), 0) + 1, $2, $3, $4, 2 FROM toetsingen WHERE aanvraag_id = $1",
     )
     .bind(id)
     .bind(nu)
     .bind(aanleiding)
-    .bind(rapport)
+    .bind(&b.vastlegging)
     .execute(c)
     .await?;
     Ok(())
 }
 
-/// Het laatste verslag van de toetsing: (volgnummer, berekend op, aanleiding, rapport-JSON).
-pub async fn laatste_toetsing(c: &mut impl Verbinding, id: &str) -> Result<Option<(i64, i64, String, String)>, DbFout> {
-    let r = query("SELECT volgnummer, berekend_op, aanleiding, rapport FROM toetsingen WHERE aanvraag_id = $1 ORDER BY volgnummer DESC LIMIT 1")
+async fn bewaar_parameterstand(c: &mut impl Verbinding, p: &vhf_core::toetsing::Parameterstand) -> Result<(), sqlx::Error> {
+    query("INSERT INTO parameterstanden (sha256, parameters) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING").bind(&p.sha256).bind(&p.json).execute(c).await?;
+    Ok(())
+}
+
+/// De JSON van een bewaarde stand van de parameters.
+pub async fn parameterstand(c: &mut impl Verbinding, sha256: &str) -> Result<Option<String>, DbFout> {
+    let r = query("SELECT parameters FROM parameterstanden WHERE sha256 = $1").bind(sha256).fetch_optional(c).await?;
+    Ok(match r {
+        Some(r) => Some(r.try_get("parameters")?),
+        None => None,
+    })
+}
+
+/// Een bewaarde toetsing zoals ze in de tabel staat.
+#[derive(Clone, Debug)]
+pub struct ToetsingRij {
+    pub volgnummer: i64,
+    pub berekend_op: i64,
+    pub aanleiding: String,
+    /// 1: het volledige verslag (JSON van `Toetsing::rapport`), zoals vóór migratie 0016 bewaard en niet om te
+    /// zetten; 2: de vastlegging (`vhf_core::toetsing::Vastlegging`), het verslag wordt bij het lezen gemaakt.
+    pub formaat: i64,
+    pub rapport: String,
+}
+
+/// De laatste toetsing van een aanvraag.
+pub async fn laatste_toetsing(c: &mut impl Verbinding, id: &str) -> Result<Option<ToetsingRij>, DbFout> {
+    let r = query("SELECT volgnummer, berekend_op, aanleiding, formaat, rapport FROM toetsingen WHERE aanvraag_id = $1 ORDER BY volgnummer DESC LIMIT 1")
         .bind(id)
         .fetch_optional(c)
         .await?;
     Ok(match r {
-        Some(r) => Some((r.try_get("volgnummer")?, r.try_get("berekend_op")?, r.try_get("aanleiding")?, r.try_get("rapport")?)),
+        Some(r) => Some(ToetsingRij {
+            volgnummer: r.try_get("volgnummer")?,
+            berekend_op: r.try_get("berekend_op")?,
+            aanleiding: r.try_get("aanleiding")?,
+            formaat: r.try_get("formaat")?,
+            rapport: r.try_get("rapport")?,
+        }),
         None => None,
     })
+}
+
+/// De toetsingen die nog als volledig verslag bewaard zijn (formaat 1): (aanvraag, volgnummer), zonder het verslag
+/// zelf (dat kan veel zijn; [`toetsing_in_formaat_1`] leest ze een voor een).
+pub async fn toetsingen_in_formaat_1(c: &mut impl Verbinding) -> Result<Vec<(String, i64)>, DbFout> {
+    query("SELECT aanvraag_id, volgnummer FROM toetsingen WHERE formaat = 1 ORDER BY aanvraag_id, volgnummer")
+        .fetch_all(c)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("aanvraag_id")?, r.try_get("volgnummer")?)))
+        .collect()
+}
+
+/// Het verslag van één toetsing van formaat 1 (`None` als ze er niet meer in die vorm staat).
+pub async fn toetsing_in_formaat_1(c: &mut impl Verbinding, id: &str, volgnummer: i64) -> Result<Option<String>, DbFout> {
+    let r =
+        query("SELECT rapport FROM toetsingen WHERE aanvraag_id = $1 AND volgnummer = $2 AND formaat = 1").bind(id).bind(volgnummer).fetch_optional(c).await?;
+    Ok(match r {
+        Some(r) => Some(r.try_get("rapport")?),
+        None => None,
+    })
+}
+
+/// Vervangt een verslag van formaat 1 door zijn vastlegging, als het er nog staat; `false` als een ander
+/// exemplaar het al deed.
+pub async fn zet_toetsing_om(
+    c: &mut impl Verbinding,
+    id: &str,
+    volgnummer: i64,
+    vastlegging: &str,
+    p: &vhf_core::toetsing::Parameterstand,
+) -> Result<bool, DbFout> {
+    bewaar_parameterstand(&mut *c, p).await?;
+    let n = query("UPDATE toetsingen SET formaat = 2, rapport = $3 WHERE aanvraag_id = $1 AND volgnummer = $2 AND formaat = 1")
+        .bind(id)
+        .bind(volgnummer)
+        .bind(vastlegging)
+        .execute(c)
+        .await?;
+    Ok(n.rows_affected() == 1)
 }
 
 /// Legt een aanvulling vast en geeft haar volgnummer.
@@ -505,30 +593,93 @@ pub fn geldend(v: &[Vaststelling]) -> std::collections::BTreeMap<String, Option<
 // ---------------------------------------------------------------------------------------------------------------
 // De toetsstand voor de filters van de werkvoorraad.
 
-/// Werkt de toetsstand van een aanvraag bij uit het verslag van haar laatste toetsing (het JSON-rapport van de
-/// kern) en haar vaststellingen van het prioriteitsgebied.
-pub async fn zet_toetsstand(c: &mut impl Verbinding, id: &str, rapport: &serde_json::Value) -> Result<(), sqlx::Error> {
+/// Wat de werkvoorraad van de laatste toetsing van een aanvraag moet weten (voor haar `toetsstanden`-rij): aantallen fouten en waarschuwingen, de
+/// regels met een fout (oplopend, elk één keer) en per deelplan het prioriteitsgebied uit de kengetallen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Toetsuitkomst {
+    pub fouten: i64,
+    pub waarschuwingen: i64,
+    pub regels_fout: Vec<String>,
+    pub deelplannen: Vec<DeelplanStand>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeelplanStand {
+    pub id: String,
+    /// Het gebied als de kengetallen het deelgebied in een prioriteitsgebied plaatsen.
+    pub gebied: Option<String>,
+    /// Een verklaard gebied (of een ongeldige verklaring) dat de behandelaar nog moet vaststellen.
+    pub te_bevestigen: bool,
+}
+
+impl Toetsuitkomst {
+    /// Uit de toetsing zelf, zonder het verslag op te maken.
+    pub fn van(t: &vhf_core::toetsing::Toetsing<'_>) -> Toetsuitkomst {
+        use vhf_core::indicatoren::Prioriteit;
+        use vhf_core::toetsing::Uitkomst;
+        let tel = |u: Uitkomst| t.bevindingen.iter().filter(|b| b.uitkomst == u).count() as i64;
+        let mut regels: Vec<_> = t.fouten().map(|b| b.regel).collect();
+        regels.sort_unstable();
+        regels.dedup();
+        let deelplannen = t
+            .aanvraag
+            .deelplannen
+            .iter()
+            .zip(&t.indicatoren.deelplannen)
+            .map(|(d, i)| {
+                let (gebied, te_bevestigen) = match &i.prioriteit {
+                    Prioriteit::Gebied { id, verklaard, .. } => (Some(id.clone()), *verklaard),
+                    Prioriteit::Ongeldig { .. } => (None, true),
+                    Prioriteit::Geen => (None, false),
+                };
+                DeelplanStand { id: d.id.clone(), gebied, te_bevestigen }
+            })
+            .collect();
+        Toetsuitkomst {
+            fouten: tel(Uitkomst::Fout),
+            waarschuwingen: tel(Uitkomst::Waarschuwing),
+            regels_fout: regels.iter().map(|r| format!("{r:?}")).collect(),
+            deelplannen,
+        }
+    }
+
+    /// Uit het JSON-verslag (`Toetsing::rapport`): voor een verslag in formaat 1 en na een vaststelling.
+    pub fn uit_rapport(rapport: &serde_json::Value) -> Toetsuitkomst {
+        let bevindingen = rapport["bevindingen"].as_array().map(Vec::as_slice).unwrap_or_default();
+        let tel = |u: &str| bevindingen.iter().filter(|b| b["uitkomst"] == u).count() as i64;
+        let mut regels: Vec<String> = bevindingen.iter().filter(|b| b["uitkomst"] == "fout").filter_map(|b| b["regel"].as_str().map(String::from)).collect();
+        regels.sort_unstable();
+        regels.dedup();
+        let ids = rapport["deelplannen"].as_array().map(Vec::as_slice).unwrap_or_default();
+        let ind = rapport["indicatoren"]["deelplannen"].as_array().map(Vec::as_slice).unwrap_or_default();
+        let deelplannen = ids
+            .iter()
+            .zip(ind)
+            .map(|(d, i)| {
+                let p = &i["prioriteit"];
+                DeelplanStand {
+                    id: d["id"].as_str().unwrap_or_default().to_string(),
+                    gebied: p["id"].as_str().filter(|_| p["status"] == "gebied").map(String::from),
+                    te_bevestigen: p["verklaard"] == true || p["status"] == "ongeldig",
+                }
+            })
+            .collect();
+        Toetsuitkomst { fouten: tel("fout"), waarschuwingen: tel("waarschuwing"), regels_fout: regels, deelplannen }
+    }
+}
+
+/// Werkt de toetsstand van een aanvraag bij uit die van haar laatste toetsing en haar vaststellingen van het
+/// prioriteitsgebied.
+pub async fn zet_toetsstand(c: &mut impl Verbinding, id: &str, stand: &Toetsuitkomst) -> Result<(), sqlx::Error> {
     let vast = geldend(&vaststellingen(&mut *c, id).await?);
-    let bevindingen = rapport["bevindingen"].as_array().map(Vec::as_slice).unwrap_or_default();
-    let tel = |u: &str| bevindingen.iter().filter(|b| b["uitkomst"] == u).count() as i64;
-    let mut regels: Vec<&str> = bevindingen.iter().filter(|b| b["uitkomst"] == "fout").filter_map(|b| b["regel"].as_str()).collect();
-    regels.sort_unstable();
-    regels.dedup();
     let mut gebieden = Vec::new();
     let mut te_bevestigen = 0i64;
-    let ids = rapport["deelplannen"].as_array().map(Vec::as_slice).unwrap_or_default();
-    let ind = rapport["indicatoren"]["deelplannen"].as_array().map(Vec::as_slice).unwrap_or_default();
-    for (d, i) in ids.iter().zip(ind) {
-        let p = &i["prioriteit"];
-        match vast.get(d["id"].as_str().unwrap_or_default()) {
+    for d in &stand.deelplannen {
+        match vast.get(&d.id) {
             Some(v) => gebieden.extend(v.clone()),
             None => {
-                if let Some(g) = p["id"].as_str().filter(|_| p["status"] == "gebied") {
-                    gebieden.push(g.to_string());
-                }
-                if p["verklaard"] == true || p["status"] == "ongeldig" {
-                    te_bevestigen += 1;
-                }
+                gebieden.extend(d.gebied.clone());
+                te_bevestigen += i64::from(d.te_bevestigen);
             }
         }
     }
@@ -539,9 +690,9 @@ pub async fn zet_toetsstand(c: &mut impl Verbinding, id: &str, rapport: &serde_j
          regels_fout = excluded.regels_fout, gebieden = excluded.gebieden, te_bevestigen = excluded.te_bevestigen",
     )
     .bind(id)
-    .bind(tel("fout"))
-    .bind(tel("waarschuwing"))
-    .bind(omring(regels.into_iter().map(String::from).collect()))
+    .bind(stand.fouten)
+    .bind(stand.waarschuwingen)
+    .bind(omring(stand.regels_fout.clone()))
     .bind(omring(gebieden))
     .bind(te_bevestigen)
     .execute(c)
@@ -554,11 +705,38 @@ pub async fn vul_toetsstanden_aan(c: &mut impl Verbinding) -> Result<(), DbFout>
     let ids: Vec<String> =
         query("SELECT DISTINCT aanvraag_id FROM toetsingen").fetch_all(&mut *c).await?.iter().map(|r| r.try_get("aanvraag_id")).collect::<Result<_, _>>()?;
     for id in ids {
-        if let Some((_, _, _, rapport)) = laatste_toetsing(&mut *c, &id).await?
-            && let Ok(v) = serde_json::from_str::<serde_json::Value>(&rapport)
-        {
-            zet_toetsstand(&mut *c, &id, &v).await?;
+        // Bij migratie 0010 is elk verslag nog volledig (formaat 1; de kolom `formaat` komt pas met 0016).
+        let r = query("SELECT rapport FROM toetsingen WHERE aanvraag_id = $1 ORDER BY volgnummer DESC LIMIT 1").bind(&id).fetch_one(&mut *c).await?;
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&r.try_get::<String>("rapport")?) {
+            zet_toetsstand(&mut *c, &id, &Toetsuitkomst::uit_rapport(&v)).await?;
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Toetsuitkomst;
+    use vhf_core::referentie::Referentie;
+    use vhf_core::regeling::Ronde;
+
+    /// De toetsstand uit de toetsing zelf (bij het bewaren) en die uit het verslag (na een vaststelling, of bij een
+    /// verslag van formaat 1) zijn dezelfde, ook bij een verklaard gebied dat niet op de lijst staat.
+    #[test]
+    fn toetsstand_uit_de_toetsing_en_uit_het_verslag_zijn_gelijk() {
+        let ronde = Ronde::zoek("vhf-2021").unwrap();
+        let mut aanvragen = vhf_core::demo::genereer(ronde, 24, 14).aanvragen;
+        aanvragen[0].deelplannen[0].deelgebied.prioriteitsgebied = Some("bestaat-niet".into());
+        let mut gezien = [false; 3];
+        for t in vhf_core::toetsing::toets_ronde(&aanvragen, ronde, Referentie::ingebouwd(), jiff::Timestamp::UNIX_EPOCH).unwrap() {
+            let van = Toetsuitkomst::van(&t);
+            assert_eq!(van, Toetsuitkomst::uit_rapport(&serde_json::to_value(t.rapport()).unwrap()), "{}", t.aanvraag.kenmerk);
+            for d in &van.deelplannen {
+                gezien[0] |= d.gebied.is_some();
+                gezien[1] |= d.te_bevestigen && d.gebied.is_none();
+            }
+            gezien[2] |= !van.regels_fout.is_empty();
+        }
+        assert_eq!(gezien, [true; 3], "gebied, ongeldige verklaring en fouten komen voor");
+    }
 }

@@ -51,6 +51,7 @@ const MIGRATIES: &[(i64, &str, Migratie)] = &[
     (13, "verdeeldossier", Migratie::Draagbaar(include_str!("../../migrations/0013_verdeeldossier.sql"))),
     (14, "uitvoering", Migratie::Draagbaar(include_str!("../../migrations/0014_uitvoering.sql"))),
     (15, "ondersteuning", Migratie::Draagbaar(include_str!("../../migrations/0015_ondersteuning.sql"))),
+    (16, "vastlegging", Migratie::Draagbaar(include_str!("../../migrations/0016_vastlegging.sql"))),
 ];
 
 enum Migratie {

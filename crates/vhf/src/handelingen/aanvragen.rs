@@ -238,7 +238,7 @@ pub async fn dien_in(v: &Verzoek<'_>, id: &str, gevraagd: Option<Versie>) -> Res
         if let Some(b) = t.bevindingen.iter().find(|b| b.regel == Regel::E01 && b.uitkomst == toetsing::Uitkomst::Fout) {
             return Err(ApiFout::Regel { titel: "Het loket is gesloten".into(), detail: t.uitleg(b) });
         }
-        let rapport = serde_json::to_string(&t.rapport()).expect("JSON");
+        let bewaren = db::TeBewaren::van(&t);
         let inhoud = serde_json::to_string(&a).expect("JSON");
         let sha = levensloop::inhoudshash(&a);
         let ontvangst = IndieningRij {
@@ -271,7 +271,7 @@ pub async fn dien_in(v: &Verzoek<'_>, id: &str, gevraagd: Option<Versie>) -> Res
         }
         db::voeg_indiening_toe(&mut tx, &ontvangst).await?;
         db::voeg_overgang_toe(&mut tx, id, Some(r.status), Status::Ingediend, &ident.actor(), "ingediend via het loket", micro).await?;
-        db::voeg_toetsing_toe(&mut tx, id, "indiening", &rapport, micro).await?;
+        db::voeg_toetsing_toe(&mut tx, id, "indiening", &bewaren, micro).await?;
         ident.leg_vast(&mut tx, micro, "aanvraag.ingediend", format!("aanvraag/{id}"), Some(id), Some(voor), Some(na)).await?;
         afronden(tx, sleutel, 201, &antwoord).await?;
         tracing::info!(aanvraag = %id, ontvangstnummer = %ontvangst.ontvangstnummer, "aanvraag ingediend");
@@ -375,7 +375,7 @@ pub async fn vul_aan(v: &Verzoek<'_>, id: &str, gevraagd: Versie, bron: Aanvulli
     let voor = json!({ "status": r.status, "versie": r.versie, "sha256": levensloop::inhoudshash(&serde_json::from_str::<Aanvraag>(&r.inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?) });
     let na = json!({ "status": Status::Ingediend, "versie": r.versie + 1, "aanvulling": volgnummer, "sha256": sha });
     ident.leg_vast(&mut tx, nu, "aanvraag.aangevuld", format!("aanvraag/{id}"), Some(id), Some(voor), Some(na)).await?;
-    db::voeg_toetsing_toe(&mut tx, id, &format!("aanvulling {volgnummer}"), &serde_json::to_string(&t.rapport()).expect("JSON"), nu).await?;
+    db::voeg_toetsing_toe(&mut tx, id, &format!("aanvulling {volgnummer}"), &db::TeBewaren::van(&t), nu).await?;
     let antwoord = json!({
         "id": id, "versie": r.versie + 1, "status": Status::Ingediend, "aanvulling": volgnummer, "sha256": sha,
         "toetsing": { "ontvankelijk": t.ontvankelijk(), "zonder_fouten": t.zonder_fouten(), "fouten": t.fouten().count() },
@@ -471,13 +471,121 @@ pub async fn stel_prioriteit_vast(v: &Verzoek<'_>, id: &str, deelplan: &str, vas
         op: nu,
     };
     let n = db::voeg_vaststelling_toe(&mut tx, id, &vs).await?;
-    if let Some((_, _, _, rapport)) = db::laatste_toetsing(&mut tx, id).await?
-        && let Ok(v) = serde_json::from_str::<Value>(&rapport)
-    {
-        db::zet_toetsstand(&mut tx, id, &v).await?;
+    if let Some(v) = bewaard_verslag(&mut tx, id).await? {
+        db::zet_toetsstand(&mut tx, id, &db::Toetsuitkomst::uit_rapport(&v.rapport)).await?;
     }
     let na = json!({ "deelplan": deelplan, "verklaard": vs.verklaard, "vastgesteld": vastgesteld, "reden": vs.reden, "volgnummer": n });
     ident.leg_vast(&mut tx, nu, "aanvraag.prioriteit_vastgesteld", format!("aanvraag/{id}"), Some(id), None, Some(na.clone())).await?;
     afronden(tx, sleutel, 201, &na).await?;
     Ok(n)
+}
+
+/// Het verslag van de laatste bewaarde toetsing van een aanvraag, zoals `Toetsing::rapport` het maakt.
+pub struct BewaardVerslag {
+    pub volgnummer: i64,
+    pub berekend_op: i64,
+    pub aanleiding: String,
+    pub rapport: Value,
+}
+
+/// Leest de laatste toetsing van een aanvraag en maakt er het verslag van: bij formaat 2 uit de vastlegging, de
+/// inhoud van de aanvraag en de bewaarde parameters (met de uitleg in het Nederlands, opnieuw opgemaakt), bij
+/// formaat 1 het verslag zoals het bewaard is. De aanroeper heeft het zicht op de aanvraag al gecontroleerd.
+pub async fn bewaard_verslag(c: &mut impl crate::db::Verbinding, id: &str) -> Result<Option<BewaardVerslag>, ApiFout> {
+    let intern = |e: &dyn std::fmt::Display| ApiFout::Intern(format!("toetsing van {id}: {e}"));
+    let Some(rij) = db::laatste_toetsing(&mut *c, id).await? else { return Ok(None) };
+    let rapport = match rij.formaat {
+        1 => serde_json::from_str(&rij.rapport).map_err(|e| intern(&e))?,
+        2 => {
+            let v: toetsing::Vastlegging = serde_json::from_str(&rij.rapport).map_err(|e| intern(&e))?;
+            let a_rij = db::haal(&mut *c, id, &crate::toegang::Zicht::Alles).await?.ok_or_else(|| intern(&"de aanvraag ontbreekt"))?;
+            let a: Aanvraag = serde_json::from_str(&a_rij.inhoud).map_err(|e| intern(&e))?;
+            let ronde = crate::server::rondes::effectief(&mut *c, &a_rij.ronde).await?;
+            let json = db::parameterstand(&mut *c, &v.parameters_sha256).await?.ok_or_else(|| intern(&"de stand van de parameters ontbreekt"))?;
+            let p = toetsing::Parameterstand::lees(&v.parameters_sha256, &json).map_err(|e| intern(&e))?;
+            let t = toetsing::herstel(&a, &ronde, Referentie::ingebouwd(), &v, &p).map_err(|e| intern(&e))?;
+            serde_json::to_value(t.rapport()).map_err(|e| intern(&e))?
+        }
+        n => return Err(intern(&format!("onbekend formaat {n}"))),
+    };
+    Ok(Some(BewaardVerslag { volgnummer: rij.volgnummer, berekend_op: rij.berekend_op, aanleiding: rij.aanleiding, rapport }))
+}
+
+/// Hoeveel verslagen [`zet_verslagen_om`] omzette en hoeveel het liet staan.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Omgezet {
+    pub omgezet: usize,
+    pub gelaten: usize,
+}
+
+/// Zet de verslagen van formaat 1 (het volledige verslag, zoals vóór migratie 0016 bewaard) om in vastleggingen.
+/// Een verslag wordt alleen omgezet als de nieuwe vastlegging het **byte voor byte** teruggeeft: de toetsing
+/// wordt opnieuw gedaan met de parameters die in het verslag staan (niet die van de ronde nu), de inhoud van de
+/// aanvraag en het peilmoment van toen, en wat daaruit komt moet precies het bewaarde verslag zijn. Lukt dat niet
+/// (de inhoud is sindsdien aangevuld, een bevinding kwam uit de toetsing van de hele ronde, een oudere versie van
+/// het programma schreef de uitleg anders), dan blijft het verslag staan zoals het is en wordt het zo getoond.
+/// Elk verslag in een eigen transactie; een ander exemplaar dat tegelijk start, zet niets dubbel om.
+pub async fn zet_verslagen_om(s: &crate::db::Db) -> Result<Omgezet, ApiFout> {
+    let mut uit = Omgezet::default();
+    let rijen = {
+        let mut c = s.lees().await?;
+        db::toetsingen_in_formaat_1(&mut c).await?
+    };
+    for (id, volgnummer) in rijen {
+        let mut tx = s.schrijf().await?;
+        let nieuw = match db::toetsing_in_formaat_1(&mut tx, &id, volgnummer).await? {
+            Some(verslag) => nieuwe_vastlegging(&mut tx, &id, &verslag).await?,
+            None => None,
+        };
+        let gelukt = match nieuw {
+            Some((vastlegging, stand)) => db::zet_toetsing_om(&mut tx, &id, volgnummer, &vastlegging, &stand).await?,
+            None => false,
+        };
+        tx.commit().await?;
+        if gelukt {
+            uit.omgezet += 1;
+        } else {
+            uit.gelaten += 1;
+        }
+    }
+    Ok(uit)
+}
+
+/// De vastlegging die precies `verslag` teruggeeft, of `None` als die er niet is.
+async fn nieuwe_vastlegging(c: &mut impl crate::db::Verbinding, id: &str, verslag: &str) -> Result<Option<(String, toetsing::Parameterstand)>, ApiFout> {
+    let Ok(v) = serde_json::from_str::<Value>(verslag) else { return Ok(None) };
+    // De parameters van toen: in het verslag elk als {waarde, vanaf, bron, toelichting}; als stand elk een rij
+    // met precies die ene waarde.
+    let Some(Value::Object(waarden)) = v.get("parameters") else { return Ok(None) };
+    let mut parameters = serde_json::Map::new();
+    let mut peildatum = None;
+    for (naam, w) in waarden {
+        if naam == "peildatum" {
+            peildatum = w.as_str().and_then(|d| d.parse::<jiff::civil::Date>().ok());
+        } else {
+            parameters.insert(naam.clone(), Value::Array(vec![w.clone()]));
+        }
+    }
+    let Some(peildatum) = peildatum else { return Ok(None) };
+    let Ok(parameters) = serde_json::from_value::<vhf_core::regeling::Parameters>(Value::Object(parameters)) else { return Ok(None) };
+    let Some(waarden) = parameters.op(peildatum) else { return Ok(None) };
+    let (Some(peilmoment), Ok(bron)) = (
+        v.get("peilmoment").and_then(Value::as_str).and_then(|t| t.parse::<jiff::Timestamp>().ok()),
+        serde_json::from_value::<toetsing::DocumentBron>(v.get("documenten").cloned().unwrap_or_default()),
+    ) else {
+        return Ok(None);
+    };
+    let Some(a_rij) = db::haal(&mut *c, id, &crate::toegang::Zicht::Alles).await? else { return Ok(None) };
+    let Ok(a) = serde_json::from_str::<Aanvraag>(&a_rij.inhoud) else { return Ok(None) };
+    let Ok(ronde) = crate::server::rondes::effectief(&mut *c, &a_rij.ronde).await else { return Ok(None) };
+    let geupload = match bron {
+        toetsing::DocumentBron::Geupload => crate::db::documenten::voor_toetsing(&mut *c, id).await?,
+        toetsing::DocumentBron::Verklaard => a.documenten.clone(),
+    };
+    let Ok(t) = toetsing::toets_met_parameters(&a, &ronde, Referentie::ingebouwd(), peilmoment, waarden, &geupload, bron) else { return Ok(None) };
+    if serde_json::to_string(&t.rapport()).ok().as_deref() != Some(verslag) {
+        return Ok(None);
+    }
+    let (vastlegging, stand) = t.vastlegging();
+    Ok(Some((serde_json::to_string(&vastlegging).expect("JSON"), stand)))
 }

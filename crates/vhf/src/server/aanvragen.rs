@@ -489,12 +489,14 @@ async fn ontvangstbewijs_inhoud(State(s): State<AppState>, ident: Identiteit, Pa
 async fn bevindingen(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>) -> Result<Response, ApiFout> {
     let r = haal_rij(&s, &ident, &id).await?;
     let mut c = s.db.lees().await?;
-    if let Some((volgnummer, op, aanleiding, rapport)) = db::laatste_toetsing(&mut c, &id).await? {
-        let mut rapport: Value = serde_json::from_str(&rapport).map_err(|e| ApiFout::Intern(e.to_string()))?;
+    if let Some(v) = crate::handelingen::aanvragen::bewaard_verslag(&mut c, &id).await? {
+        let mut rapport = v.rapport;
         if let Some(d) = toegewezen(&s, &ident, &r).await? {
             beperk(&mut rapport, &d);
         }
-        return Ok(axum::Json(json!({ "bewaard": true, "volgnummer": volgnummer, "berekend_op": jiff::Timestamp::from_microsecond(op).ok(), "aanleiding": aanleiding, "rapport": rapport })).into_response());
+        let op = jiff::Timestamp::from_microsecond(v.berekend_op).ok();
+        return Ok(axum::Json(json!({ "bewaard": true, "volgnummer": v.volgnummer, "berekend_op": op, "aanleiding": v.aanleiding, "rapport": rapport }))
+            .into_response());
     }
     let a: Aanvraag = serde_json::from_str(&r.inhoud).map_err(|e| ApiFout::Intern(e.to_string()))?;
     let ronde = &super::rondes::effectief(&mut c, &r.ronde).await?;

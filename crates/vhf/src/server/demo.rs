@@ -96,9 +96,7 @@ pub async fn zaai(database: &Db, opslag: &dyn ObjectStore) -> Result<usize, Stri
         }
         let geupload: Vec<_> = rijen.iter().map(|d| d.als_document()).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
         let t = vhf_core::toetsing::toets_met_documenten(a, ronde, Referentie::ingebouwd(), ingediend, &geupload).map_err(|e| e.to_string())?;
-        db::voeg_toetsing_toe(&mut tx, &id, "indiening", &serde_json::to_string(&t.rapport()).map_err(|e| e.to_string())?, micro)
-            .await
-            .map_err(|e| e.to_string())?;
+        db::voeg_toetsing_toe(&mut tx, &id, "indiening", &db::TeBewaren::van(&t), micro).await.map_err(|e| e.to_string())?;
     }
     let beoordelingen = serde_json::to_string(&invoer.beoordelingen).map_err(|e| e.to_string())?;
     crate::db::verdeling::voeg_beoordeling_toe(&mut tx, "vhf-2021", &beoordelingen, "demo", jiff::Timestamp::now().as_microsecond())

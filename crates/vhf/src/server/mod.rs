@@ -113,6 +113,12 @@ impl Application {
                 n => tracing::info!(aantal = n, "--demo: demoronde vhf-2021 gezaaid (ingediende aanvragen met hun documenten, beoordelingen)"),
             }
         }
+        // Verslagen van vóór migratie 0016 omzetten in vastleggingen, waar dat precies kan (zie de functie).
+        match crate::handelingen::aanvragen::zet_verslagen_om(&db).await {
+            Ok(o) if o.omgezet + o.gelaten == 0 => {}
+            Ok(o) => tracing::info!(omgezet = o.omgezet, gelaten = o.gelaten, "bewaarde verslagen van toetsingen omgezet in vastleggingen (formaat 2)"),
+            Err(e) => tracing::warn!("omzetten van bewaarde verslagen mislukt: {e:?}"),
+        }
         match documenten::ruim_wezen_op(&db, store.as_ref()).await {
             Ok(0) => {}
             Ok(n) => tracing::warn!(aantal = n, "documenten zonder databaserij opgeruimd (achtergelaten door een crash)"),

@@ -150,8 +150,8 @@ pub(crate) async fn wijzig(State(s): State<AppState>, ident: Identiteit, Path(id
         let geupload = documenten.get(&aanvraag_id).map_or(&[][..], Vec::as_slice);
         let t =
             vhf_core::toetsing::toets_met_documenten(&a, &nieuw, Referentie::ingebouwd(), ingediend, geupload).map_err(|e| ApiFout::Intern(e.to_string()))?;
-        let rapport = serde_json::to_string(&t.rapport()).expect("JSON");
-        db_aanvragen::voeg_toetsing_toe(&mut tx, &aanvraag_id, &format!("parameterwijziging {naam} vanaf {}", n.vanaf), &rapport, nu.as_microsecond()).await?;
+        let bewaren = db_aanvragen::TeBewaren::van(&t);
+        db_aanvragen::voeg_toetsing_toe(&mut tx, &aanvraag_id, &format!("parameterwijziging {naam} vanaf {}", n.vanaf), &bewaren, nu.as_microsecond()).await?;
         herberekend.push(aanvraag_id);
     }
     let antwoord = json!({ "ronde": id, "parameter": naam, "vanaf": n.vanaf, "herberekend": herberekend });
