@@ -181,10 +181,13 @@ pub fn overgang(van: Status, naar: Status) -> Result<Status, OngeldigeOvergang> 
 /// SHA-256 (hex) over de inhoud van een aanvraag zoals ze is ingediend: de JSON in de vaste volgorde van de
 /// velden, met de SHA-256 van elk document erin. Wie de ingediende inhoud heeft, kan het ontvangstbewijs narekenen.
 pub fn inhoudshash(a: &crate::aanvraag::Aanvraag) -> String {
+    sha256_hex(&serde_json::to_vec(a).expect("een aanvraag is altijd JSON"))
+}
+
+/// SHA-256 van bytes, als 64 kleine hexadecimale tekens.
+pub(crate) fn sha256_hex(b: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    let json = serde_json::to_vec(a).expect("een aanvraag is altijd JSON");
-    let h = Sha256::digest(&json);
-    h.iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(b).iter().map(|x| format!("{x:02x}")).collect()
 }
 
 #[cfg(test)]

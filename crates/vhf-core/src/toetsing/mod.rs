@@ -328,12 +328,12 @@ pub struct Parameterstand {
 impl Parameterstand {
     pub fn van(p: &ParameterWaarden<'_>) -> Parameterstand {
         let json = serde_json::to_string(&p.vastgelegd()).expect("parameters zijn altijd JSON");
-        Parameterstand { sha256: sha256_hex(json.as_bytes()), json }
+        Parameterstand { sha256: crate::levensloop::sha256_hex(json.as_bytes()), json }
     }
 
     /// Leest een bewaarde stand terug en controleert dat de JSON de SHA-256 heeft waaronder ze bewaard is.
     pub fn lees(sha256: &str, json: &str) -> Result<BewaardeParameters, HerstelFout> {
-        let echt = sha256_hex(json.as_bytes());
+        let echt = crate::levensloop::sha256_hex(json.as_bytes());
         if echt != sha256 {
             return Err(HerstelFout::ParametersGewijzigd { bewaard: sha256.to_string(), gegeven: echt });
         }
@@ -347,11 +347,6 @@ impl Parameterstand {
 pub struct BewaardeParameters {
     pub sha256: String,
     pub parameters: Parameters,
-}
-
-fn sha256_hex(b: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(b).iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// Waarom een bewaarde toetsing niet terug te lezen is.
