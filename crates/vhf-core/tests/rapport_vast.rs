@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use vhf_core::aanvraag::Aanvraag;
 use vhf_core::referentie::Referentie;
 use vhf_core::regeling::Ronde;
-use vhf_core::toetsing::{HerstelFout, Parameterstand, Vastlegging, herstel, toets_ronde};
+use vhf_core::toetsing::{DocumentBron, HerstelFout, Parameterstand, Vastlegging, herstel, parameters_uit_verslag, toets_met_parameters, toets_ronde};
 
 /// De aanvragen van de test: ingediend, en als concepten (zonder indiening, deels zonder documenten).
 fn aanvragen(ronde: &Ronde) -> [Vec<Aanvraag>; 2] {
@@ -124,6 +124,45 @@ fn een_bewaarde_toetsing_past_alleen_bij_haar_eigen_inhoud_en_ronde() {
     te_ver.bevindingen[0].niveau = vhf_core::toetsing::Niveau::Deelplan(99);
     assert!(matches!(herstel(&ingediend[0], ronde, referentie, &te_ver, &p), Err(HerstelFout::Niveau(_))));
     assert!(herstel(&ingediend[0], ronde, referentie, &v, &p).is_ok());
+}
+
+/// Een oud verslag (formaat 1, het volledige rapport) noemt de parameters van toen; [`parameters_uit_verslag`]
+/// maakt er parameters van die op de peildatum precies die waarden geven (dezelfde stand, dezelfde SHA-256), en een
+/// toetsing met die parameters geeft hetzelfde verslag, ook tegen een ronde die sindsdien gewijzigd is. Zo zet de
+/// server oude verslagen om (`handelingen::aanvragen::zet_verslagen_om`).
+#[test]
+fn de_parameters_van_een_oud_verslag_geven_dezelfde_stand_en_hetzelfde_verslag() {
+    let ronde = Ronde::zoek("vhf-2021").unwrap();
+    let referentie = Referentie::ingebouwd();
+    let peilmoment = Timestamp::from_second(1_620_000_000).unwrap();
+    let mut gewijzigd = ronde.clone();
+    let w =
+        vhf_core::regeling::Wijziging { vanaf: jiff::civil::date(2021, 3, 12), waarde: serde_json::json!("50%"), bron: "[D] test".into(), toelichting: None };
+    gewijzigd.parameters.wijzig("max_aandeel_tekort", w).unwrap();
+    let [ingediend, _] = aanvragen(ronde);
+    for a in ingediend.iter().take(5) {
+        let t = vhf_core::toetsing::toets(a, ronde, referentie, peilmoment).unwrap();
+        let verslag = serde_json::to_string(&t.rapport()).unwrap();
+        let (_, stand) = t.vastlegging();
+        let (peildatum, parameters) = parameters_uit_verslag(&serde_json::from_str(&verslag).unwrap()).expect("het verslag noemt zijn parameters");
+        assert_eq!(peildatum, t.parameters.peildatum);
+        let waarden = parameters.op(peildatum).expect("een waarde op de peildatum");
+        assert_eq!(Parameterstand::van(&waarden).sha256, stand.sha256);
+        let opnieuw = toets_met_parameters(a, &gewijzigd, referentie, t.peilmoment, waarden, &a.documenten, DocumentBron::Verklaard).unwrap();
+        assert_eq!(serde_json::to_string(&opnieuw.rapport()).unwrap(), verslag, "{}", a.kenmerk);
+        assert_ne!(serde_json::to_string(&vhf_core::toetsing::toets(a, &gewijzigd, referentie, peilmoment).unwrap().rapport()).unwrap(), verslag);
+    }
+    // Zonder (leesbare) parameters of peildatum: niets, geen half resultaat.
+    let verslag: serde_json::Value = serde_json::to_value(vhf_core::toetsing::toets(&ingediend[0], ronde, referentie, peilmoment).unwrap().rapport()).unwrap();
+    let mut zonder = verslag.clone();
+    zonder.as_object_mut().unwrap().remove("parameters");
+    assert!(parameters_uit_verslag(&zonder).is_none());
+    let mut zonder_datum = verslag.clone();
+    zonder_datum["parameters"].as_object_mut().unwrap().remove("peildatum");
+    assert!(parameters_uit_verslag(&zonder_datum).is_none());
+    let mut onleesbaar = verslag;
+    onleesbaar["parameters"]["max_aandeel_tekort"]["waarde"] = serde_json::json!("zeventig");
+    assert!(parameters_uit_verslag(&onleesbaar).is_none());
 }
 
 #[allow(clippy::disallowed_methods, reason = "alleen om de verwachting opnieuw te schrijven, op verzoek; de kern zelf doet geen IO")]

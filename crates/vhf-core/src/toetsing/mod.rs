@@ -342,6 +342,26 @@ impl Parameterstand {
     }
 }
 
+/// De parameters die een verslag van [`Toetsing::rapport`] noemt (`parameters`: de peildatum en per parameter
+/// `{waarde, vanaf, bron, toelichting}`, zoals [`ParameterWaarden`] ze schrijft), als parameters met elk precies
+/// die ene waarde, met de peildatum: wat nodig is om een oud verslag (formaat 1) opnieuw te toetsen met de
+/// parameters van toen en het als [`Vastlegging`] te bewaren. `None` als het verslag ze niet (leesbaar) noemt.
+/// [`Parameters::op`] op de peildatum geeft dan weer precies die waarden.
+pub fn parameters_uit_verslag(verslag: &serde_json::Value) -> Option<(jiff::civil::Date, Parameters)> {
+    let serde_json::Value::Object(waarden) = verslag.get("parameters")? else { return None };
+    let mut tijdlijnen = serde_json::Map::new();
+    let mut peildatum = None;
+    for (naam, w) in waarden {
+        if naam == "peildatum" {
+            peildatum = Some(w.as_str()?.parse::<jiff::civil::Date>().ok()?);
+        } else {
+            tijdlijnen.insert(naam.clone(), serde_json::Value::Array(vec![w.clone()]));
+        }
+    }
+    let parameters: Parameters = serde_json::from_value(serde_json::Value::Object(tijdlijnen)).ok()?;
+    Some((peildatum?, parameters))
+}
+
 /// Een teruggelezen [`Parameterstand`]: de parameters en de SHA-256 van hun JSON.
 #[derive(Clone, Debug)]
 pub struct BewaardeParameters {

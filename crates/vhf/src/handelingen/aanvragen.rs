@@ -554,20 +554,8 @@ pub async fn zet_verslagen_om(s: &crate::db::Db) -> Result<Omgezet, ApiFout> {
 /// De vastlegging die precies `verslag` teruggeeft, of `None` als die er niet is.
 async fn nieuwe_vastlegging(c: &mut impl crate::db::Verbinding, id: &str, verslag: &str) -> Result<Option<(String, toetsing::Parameterstand)>, ApiFout> {
     let Ok(v) = serde_json::from_str::<Value>(verslag) else { return Ok(None) };
-    // De parameters van toen: in het verslag elk als {waarde, vanaf, bron, toelichting}; als stand elk een rij
-    // met precies die ene waarde.
-    let Some(Value::Object(waarden)) = v.get("parameters") else { return Ok(None) };
-    let mut parameters = serde_json::Map::new();
-    let mut peildatum = None;
-    for (naam, w) in waarden {
-        if naam == "peildatum" {
-            peildatum = w.as_str().and_then(|d| d.parse::<jiff::civil::Date>().ok());
-        } else {
-            parameters.insert(naam.clone(), Value::Array(vec![w.clone()]));
-        }
-    }
-    let Some(peildatum) = peildatum else { return Ok(None) };
-    let Ok(parameters) = serde_json::from_value::<vhf_core::regeling::Parameters>(Value::Object(parameters)) else { return Ok(None) };
+    // De parameters van toen, elk met precies de waarde die het verslag noemt.
+    let Some((peildatum, parameters)) = toetsing::parameters_uit_verslag(&v) else { return Ok(None) };
     let Some(waarden) = parameters.op(peildatum) else { return Ok(None) };
     let (Some(peilmoment), Ok(bron)) = (
         v.get("peilmoment").and_then(Value::as_str).and_then(|t| t.parse::<jiff::Timestamp>().ok()),
