@@ -79,7 +79,26 @@ pub fn samenvatting(r: &AanvraagRij) -> Value {
     })
 }
 
-/// De aanvraag met inhoud.
+/// De aanvraag met inhoud, als JSON-tekst: de samenvatting met `inhoud` erbij als precies de bewaarde tekst. Een
+/// aanvraag lezen is het verzoek dat het vaakst komt; de inhoud (~3 KB) ontleden tot een `Value` en weer opmaken
+/// kostte per verzoek honderden allocaties en gaf hetzelfde JSON-document (alleen de sleutels binnen `inhoud` in
+/// een andere volgorde). De bewaarde tekst wordt wel gecontroleerd: een onleesbare rij is een interne fout, geen
+/// kapot antwoord.
+pub fn volledig_json(r: &AanvraagRij) -> Result<String, ApiFout> {
+    serde_json::from_str::<serde::de::IgnoredAny>(&r.inhoud).map_err(|e| ApiFout::Intern(format!("inhoud van {}: {e}", r.id)))?;
+    let mut s = serde_json::to_string(&samenvatting(r)).expect("JSON");
+    // De samenvatting is een object; `inhoud` komt erachter, als laatste sleutel.
+    debug_assert!(s.ends_with('}'));
+    s.pop();
+    s.reserve(r.inhoud.len() + 12);
+    s.push_str(",\"inhoud\":");
+    s.push_str(&r.inhoud);
+    s.push('}');
+    Ok(s)
+}
+
+/// De aanvraag met inhoud, als `Value` (om er iets uit weg te laten, zoals voor een commissielid; anders
+/// [`volledig_json`]).
 pub fn volledig(r: &AanvraagRij) -> Result<Value, ApiFout> {
     let inhoud: Value = serde_json::from_str(&r.inhoud).map_err(|e| ApiFout::Intern(format!("inhoud van {}: {e}", r.id)))?;
     let mut v = samenvatting(r);
@@ -139,7 +158,7 @@ pub async fn maak(v: &Verzoek<'_>, a: Aanvraag) -> Result<AanvraagRij, ApiFout> 
         gewijzigd_op: nu,
     };
     let na = json!({ "status": Status::Concept, "versie": 1, "kenmerk": rij.kenmerk, "penvoerder": rij.penvoerder, "sha256": sha_van(&rij.inhoud) });
-    let antwoord = volledig(&rij)?;
+    let antwoord = volledig_json(&rij)?;
     let (mut tx, sleutel) = v.begin().await?;
     if let Err(e) = db::voeg_toe(&mut tx, &rij).await {
         return Err(if is_uniek_conflict(&e) { kenmerk_bezet(&a) } else { e.into() });
@@ -147,7 +166,7 @@ pub async fn maak(v: &Verzoek<'_>, a: Aanvraag) -> Result<AanvraagRij, ApiFout> 
     crate::db::toegang::zet_aanvraag_gemeenten(&mut tx, &rij.id, &gemeenten(&a)).await?;
     db::voeg_overgang_toe(&mut tx, &rij.id, None, Status::Concept, &ident.actor(), "concept aangemaakt", nu).await?;
     ident.leg_vast(&mut tx, nu, "aanvraag.aangemaakt", format!("aanvraag/{}", rij.id), Some(&rij.id), None, Some(na)).await?;
-    afronden(tx, sleutel, 201, &antwoord).await?;
+    super::afronden_json(tx, sleutel, 201, &antwoord).await?;
     Ok(rij)
 }
 
@@ -576,4 +595,38 @@ async fn nieuwe_vastlegging(c: &mut impl crate::db::Verbinding, id: &str, versla
     }
     let (vastlegging, stand) = t.vastlegging();
     Ok(Some((serde_json::to_string(&vastlegging).expect("JSON"), stand)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rij(inhoud: &str) -> AanvraagRij {
+        AanvraagRij {
+            id: "AV0001".into(),
+            ronde: "vhf-2021".into(),
+            kenmerk: "K-1".into(),
+            penvoerder: "GM0479".into(),
+            status: Status::Ingediend,
+            versie: 3,
+            inhoud: inhoud.into(),
+            aangemaakt_op: 1_620_000_000_000_000,
+            gewijzigd_op: 1_620_000_000_000_001,
+        }
+    }
+
+    /// Het antwoord als tekst is hetzelfde JSON-document als de samenvatting met de ontlede inhoud; een bewaarde
+    /// inhoud die geen JSON is (of er iets achter heeft), wordt geen kapot antwoord maar een interne fout.
+    #[test]
+    fn volledig_als_tekst_is_hetzelfde_document() {
+        let inhoud = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/zaanstad-poelenburg-peldersveld.json")).unwrap();
+        let a: Aanvraag = vhf_core::invoer::lees_aanvraag(&inhoud).unwrap();
+        let r = rij(&serde_json::to_string(&a).unwrap());
+        let tekst = volledig_json(&r).unwrap();
+        assert_eq!(serde_json::from_str::<Value>(&tekst).unwrap(), volledig(&r).unwrap());
+        assert!(tekst.ends_with(&format!(",\"inhoud\":{}}}", r.inhoud)), "de inhoud staat er letterlijk in");
+        for kapot in ["", "{\"kenmerk\":", "{} x", "[1,2"] {
+            assert!(matches!(volledig_json(&rij(kapot)), Err(ApiFout::Intern(_))), "{kapot:?}");
+        }
+    }
 }

@@ -104,9 +104,14 @@ fn herhaling(b: idempotentie::Bewaard, hash: &str) -> Result<Herhaling, ApiFout>
 }
 
 /// Sluit een transactie met idempotentie af: bewaar het antwoord bij de sleutel en commit.
-pub async fn afronden(mut tx: crate::db::Schrijftransactie, sleutel: Option<(String, String)>, status: u16, antwoord: &Value) -> Result<(), ApiFout> {
+pub async fn afronden(tx: crate::db::Schrijftransactie, sleutel: Option<(String, String)>, status: u16, antwoord: &Value) -> Result<(), ApiFout> {
+    afronden_json(tx, sleutel, status, &antwoord.to_string()).await
+}
+
+/// Als [`afronden`], met het antwoord al als JSON-tekst.
+pub async fn afronden_json(mut tx: crate::db::Schrijftransactie, sleutel: Option<(String, String)>, status: u16, antwoord: &str) -> Result<(), ApiFout> {
     if let Some((k, _)) = &sleutel {
-        idempotentie::bewaar(&mut tx, k, status, &antwoord.to_string()).await?;
+        idempotentie::bewaar(&mut tx, k, status, antwoord).await?;
     }
     tx.commit().await?;
     Ok(())

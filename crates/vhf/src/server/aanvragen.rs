@@ -25,7 +25,7 @@ use super::identiteit::Identiteit;
 use super::routes::{Aanvrager, Basis, Behandelaar, DOSSIERLEZERS, LEZERS, Route, Toegang};
 use crate::db::aanvragen::{self as db, AanvraagRij, IndieningRij};
 use crate::handelingen::Verzoek;
-use crate::handelingen::aanvragen::{self as handeling, Versie, penvoerder_van, samenvatting, volledig};
+use crate::handelingen::aanvragen::{self as handeling, Versie, penvoerder_van, samenvatting, volledig, volledig_json};
 use crate::toegang::Rol;
 
 fn aanvraag_schema() -> schemars::Schema {
@@ -245,7 +245,12 @@ fn lees(body: &str) -> Result<Aanvraag, ApiFout> {
 }
 
 fn met_versie(status: StatusCode, body: Value, versie: i64, locatie: Option<&str>) -> Response {
-    let mut r = (status, axum::Json(body)).into_response();
+    met_versie_json(status, body.to_string(), versie, locatie)
+}
+
+/// Als [`met_versie`], met de body al als JSON-tekst ([`volledig_json`]).
+fn met_versie_json(status: StatusCode, body: String, versie: i64, locatie: Option<&str>) -> Response {
+    let mut r = (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response();
     r.headers_mut().insert(header::ETAG, etag(versie));
     if let Some(l) = locatie {
         r.headers_mut().insert(header::LOCATION, HeaderValue::from_str(l).expect("pad"));
@@ -298,7 +303,7 @@ pub(super) async fn afronden(tx: crate::db::Schrijftransactie, sleutel: Option<(
 async fn maak(State(s): State<AppState>, ident: Identiteit, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
     let a = lees(&body)?;
     let rij = handeling::maak(&verzoek(&s, &ident, &h, "POST /aanvragen", &body)?, a).await?;
-    Ok(met_versie(StatusCode::CREATED, volledig(&rij)?, rij.versie, Some(&format!("/api/v1/aanvragen/{}", rij.id))))
+    Ok(met_versie_json(StatusCode::CREATED, volledig_json(&rij)?, rij.versie, Some(&format!("/api/v1/aanvragen/{}", rij.id))))
 }
 
 /// Een ingevuld Excel-sjabloon als concept: het blad wordt het JSON-bestand van de aanvraag, dat dezelfde weg
@@ -318,7 +323,7 @@ async fn importeer(State(s): State<AppState>, ident: Identiteit, h: HeaderMap, b
     }
     let (a, json) = lees_blad(&body)?;
     let rij = handeling::maak(&verzoek(&s, &ident, &h, "POST /aanvragen/import", &json)?, a).await?;
-    Ok(met_versie(StatusCode::CREATED, volledig(&rij)?, rij.versie, Some(&format!("/api/v1/aanvragen/{}", rij.id))))
+    Ok(met_versie_json(StatusCode::CREATED, volledig_json(&rij)?, rij.versie, Some(&format!("/api/v1/aanvragen/{}", rij.id))))
 }
 
 /// Leest een ingevuld sjabloon; elke fout met blad, cel en veld.
@@ -431,11 +436,12 @@ pub(super) fn beperk(v: &mut Value, deelplannen: &std::collections::BTreeSet<Str
 
 async fn haal(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>) -> Result<Response, ApiFout> {
     let r = haal_rij(&s, &ident, &id).await?;
-    let mut v = volledig(&r)?;
     if let Some(d) = toegewezen(&s, &ident, &r).await? {
+        let mut v = volledig(&r)?;
         beperk(&mut v, &d);
+        return Ok(met_versie(StatusCode::OK, v, r.versie, None));
     }
-    Ok(met_versie(StatusCode::OK, v, r.versie, None))
+    Ok(met_versie_json(StatusCode::OK, volledig_json(&r)?, r.versie, None))
 }
 
 async fn wijzig(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
@@ -445,7 +451,7 @@ async fn wijzig(State(s): State<AppState>, ident: Identiteit, Path(id): Path<Str
     penvoerder_van(ident.gebruiker()?, &r.penvoerder)?;
     let a = lees(&body)?;
     let nieuw = handeling::wijzig(&s, &ident, &id, gevraagd, a).await?;
-    Ok(met_versie(StatusCode::OK, volledig(&nieuw)?, nieuw.versie, None))
+    Ok(met_versie_json(StatusCode::OK, volledig_json(&nieuw)?, nieuw.versie, None))
 }
 
 async fn dien_in(State(s): State<AppState>, ident: Identiteit, Path(id): Path<String>, h: HeaderMap, body: String) -> Result<Response, ApiFout> {
