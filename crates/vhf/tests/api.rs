@@ -824,6 +824,78 @@ async fn verslagen_bewaard_als_vastlegging_op_postgresql() {
     }
 }
 
+/// Het totaal van de lijst van een gemeente is het aantal aanvragen waarin zij penvoerder of mede-aanvrager is, ook
+/// na een wijziging die een mede-aanvrager weghaalt. Op SQLite komt dat getal uit `aantal_per_gemeente` (triggers,
+/// migratie 0017): die tabel is precies de telling van `aanvraag_gemeenten`, en een database van vóór 0017 krijgt bij
+/// de migratie de aantallen van wat er al was.
+async fn aantal_per_gemeente(app: App) {
+    let totaal = |c: reqwest::Client, url: String| async move {
+        let v: Value = c.get(url).send().await.unwrap().json().await.unwrap();
+        v["totaal"].as_i64().unwrap_or_else(|| panic!("geen totaal in {v}"))
+    };
+    let lijst = app.url("/aanvragen?per_pagina=1");
+    assert_eq!((totaal(app.http.clone(), lijst.clone()).await, totaal(app.ander.clone(), lijst.clone()).await), (0, 0));
+    let mut samen: Value = serde_json::from_str(&concept()).unwrap();
+    samen["kenmerk"] = json!("ZAANSTAD-SAMEN");
+    samen["aanvragers"] = json!(["GM0479", "GM0363"]);
+    samen["penvoerder"] = json!("GM0479");
+    for body in [concept(), samen.to_string()] {
+        let r = app.http.post(app.url("/aanvragen")).body(body).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    }
+    let id_samen = {
+        let v: Value = app.http.get(app.url("/aanvragen")).send().await.unwrap().json().await.unwrap();
+        v["data"].as_array().unwrap().iter().find(|a| a["kenmerk"] == "ZAANSTAD-SAMEN").unwrap()["id"].as_str().unwrap().to_string()
+    };
+    assert_eq!((totaal(app.http.clone(), lijst.clone()).await, totaal(app.ander.clone(), lijst.clone()).await), (2, 1));
+    // Amsterdam gaat eruit: haar totaal wordt 0, dat van Zaanstad blijft 2.
+    samen["aanvragers"] = json!(["GM0479"]);
+    let r = app.http.put(app.url(&format!("/aanvragen/{id_samen}"))).header("If-Match", "\"1\"").body(samen.to_string()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    assert_eq!((totaal(app.http.clone(), lijst.clone()).await, totaal(app.ander.clone(), lijst.clone()).await), (2, 0));
+
+    if !app.database_url.starts_with("sqlite:") {
+        return;
+    }
+    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    let mut conn = db.pool.acquire().await.unwrap();
+    let telling = "SELECT gemeente, COUNT(*) FROM aanvraag_gemeenten GROUP BY gemeente ORDER BY gemeente";
+    let bijgehouden = "SELECT gemeente, n FROM aantal_per_gemeente WHERE n <> 0 ORDER BY gemeente";
+    let echt: Vec<(String, i64)> = sqlx::query_as(telling).fetch_all(&mut *conn).await.unwrap();
+    assert_eq!(echt, [("GM0479".to_string(), 2)]);
+    assert_eq!(sqlx::query_as::<_, (String, i64)>(bijgehouden).fetch_all(&mut *conn).await.unwrap(), echt);
+    // Als vóór migratie 0017: geen tabel, geen triggers. De migratie vult de tabel uit wat er is.
+    for z in [
+        "DROP TRIGGER aantal_per_gemeente_bij",
+        "DROP TRIGGER aantal_per_gemeente_af",
+        "DROP TRIGGER aantal_per_gemeente_om",
+        "DROP TABLE aantal_per_gemeente",
+        "DELETE FROM schema_migraties WHERE versie = 17",
+    ] {
+        sqlx::query(z).execute(&mut *conn).await.unwrap();
+    }
+    drop(conn);
+    let db = vhf::db::Db::verbind(&app.database_url).await.unwrap();
+    let mut conn = db.pool.acquire().await.unwrap();
+    assert_eq!(sqlx::query_as::<_, (String, i64)>(bijgehouden).fetch_all(&mut *conn).await.unwrap(), echt);
+    assert_eq!(totaal(app.http.clone(), lijst.clone()).await, 2);
+    // En de lijst leest dat getal echt uit de tabel (niet opnieuw geteld): met de hand veranderd, ziet de lijst het.
+    sqlx::query("UPDATE aantal_per_gemeente SET n = 99 WHERE gemeente = 'GM0479'").execute(&mut *conn).await.unwrap();
+    assert_eq!(totaal(app.http.clone(), lijst.clone()).await, 99);
+}
+
+#[tokio::test]
+async fn aantal_per_gemeente_op_sqlite() {
+    aantal_per_gemeente(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn aantal_per_gemeente_op_postgresql() {
+    if let Some(app) = postgres().await {
+        aantal_per_gemeente(app).await;
+    }
+}
+
 #[tokio::test]
 async fn doorloop_op_sqlite() {
     doorloop(sqlite().await).await;

@@ -107,6 +107,9 @@ pub async fn lijst(c: &mut impl Verbinding, ronde: Option<&str>, zicht: &Zicht, 
         _ if z == "niets" => None,
         (Zicht::Alles, true) => Some(query("SELECT COUNT(*) AS n FROM aanvragen")),
         (Zicht::Alles, false) => Some(query("SELECT COUNT(*) AS n FROM aanvragen WHERE ronde = $1").bind(ronde)),
+        // Op SQLite houden triggers het aantal per gemeente bij (migratie 0017): één opzoeking in plaats van alle
+        // rijen van de gemeente tellen. Dezelfde rijen, dus hetzelfde getal.
+        (Zicht::Gemeente(g), true) if c.is_sqlite() => Some(query("SELECT COALESCE((SELECT n FROM aantal_per_gemeente WHERE gemeente = $1), 0) AS n").bind(g)),
         (Zicht::Gemeente(g), true) => Some(query("SELECT COUNT(*) AS n FROM aanvraag_gemeenten WHERE gemeente = $1").bind(g)),
         (Zicht::Gemeente(g), false) => Some(
             query("SELECT COUNT(*) AS n FROM aanvraag_gemeenten zg JOIN aanvragen a ON a.id = zg.aanvraag_id WHERE zg.gemeente = $1 AND a.ronde = $2")

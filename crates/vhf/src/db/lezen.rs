@@ -107,4 +107,10 @@ impl Verbinding for Leesverbinding {
             Leesverbinding::Sqlx(c) => c.rijen(v).await,
         }
     }
+    fn is_sqlite(&self) -> bool {
+        match self {
+            Leesverbinding::Lite(_) => true,
+            Leesverbinding::Sqlx(c) => c.is_sqlite(),
+        }
+    }
 }

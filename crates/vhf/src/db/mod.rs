@@ -52,6 +52,14 @@ const MIGRATIES: &[(i64, &str, Migratie)] = &[
     (14, "uitvoering", Migratie::Draagbaar(include_str!("../../migrations/0014_uitvoering.sql"))),
     (15, "ondersteuning", Migratie::Draagbaar(include_str!("../../migrations/0015_ondersteuning.sql"))),
     (16, "vastlegging", Migratie::Draagbaar(include_str!("../../migrations/0016_vastlegging.sql"))),
+    (
+        17,
+        "aantal_per_gemeente",
+        Migratie::PerDatabase {
+            sqlite: include_str!("../../migrations/0017_aantal_per_gemeente.sqlite.sql"),
+            postgres: include_str!("../../migrations/0017_aantal_per_gemeente.postgres.sql"),
+        },
+    ),
 ];
 
 enum Migratie {
@@ -130,6 +138,12 @@ impl Verbinding for Schrijftransactie {
         match &mut self.binnen {
             Binnen::Tx(tx) => (**tx).rijen(v).await,
             Binnen::Groep(o) => Self::deelname(o)?.rijen(&v),
+        }
+    }
+    fn is_sqlite(&self) -> bool {
+        match &self.binnen {
+            Binnen::Tx(tx) => (**tx).is_sqlite(),
+            Binnen::Groep(_) => true,
         }
     }
 }
@@ -216,7 +230,7 @@ impl Db {
                 | (Migratie::PerDatabase { sqlite: s, .. }, Soort::Sqlite)
                 | (Migratie::PerDatabase { postgres: s, .. }, Soort::Postgres) => s,
             };
-            let zinnen: Vec<String> = zonder_commentaar(sql).split(';').map(str::to_string).filter(|s| !s.trim().is_empty()).collect();
+            let zinnen = zinnen(sql);
             tx.voer_reeks_uit(&zinnen).await?;
             if *versie == 10 {
                 // De toetsstanden van wat al getoetst was, uit het laatste verslag van elke aanvraag.
@@ -321,6 +335,28 @@ fn zonder_commentaar(s: &str) -> String {
     s.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n")
 }
 
+/// De zinnen van een migratie: geknipt op `;`, behalve binnen een `CREATE TRIGGER … BEGIN … END;`, waarvan de
+/// zinnen tussen BEGIN en END bij de trigger horen.
+fn zinnen(sql: &str) -> Vec<String> {
+    let mut uit: Vec<String> = Vec::new();
+    let mut trigger: Option<String> = None;
+    for deel in zonder_commentaar(sql).split(';') {
+        if let Some(t) = trigger.as_mut() {
+            t.push(';');
+            t.push_str(deel);
+            if deel.trim().eq_ignore_ascii_case("END") {
+                uit.push(trigger.take().expect("in een trigger"));
+            }
+        } else if deel.trim_start().get(..14).is_some_and(|b| b.eq_ignore_ascii_case("CREATE TRIGGER")) {
+            trigger = Some(deel.to_string());
+        } else if !deel.trim().is_empty() {
+            uit.push(deel.to_string());
+        }
+    }
+    assert!(trigger.is_none(), "een CREATE TRIGGER zonder END in een ingebouwde migratie");
+    uit
+}
+
 /// Een database-URL zonder wachtwoord, voor logs en foutmeldingen.
 pub fn verberg_wachtwoord(url: &str) -> String {
     match (url.find("://"), url.find('@')) {
@@ -343,6 +379,29 @@ pub fn is_uniek_conflict(e: &sqlx::Error) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn een_trigger_is_een_zin() {
+        let z = super::zinnen(
+            "-- uitleg; met een puntkomma\nCREATE TABLE a (x INT);\nCREATE TRIGGER t AFTER INSERT ON a\nBEGIN\n  UPDATE b SET n = n + 1;\n  UPDATE c SET n = 1;\nEND;\nINSERT INTO a VALUES (1);\n",
+        );
+        let z: Vec<&str> = z.iter().map(|s| s.trim()).collect();
+        assert_eq!(
+            z,
+            [
+                "CREATE TABLE a (x INT)",
+                "CREATE TRIGGER t AFTER INSERT ON a\nBEGIN\n  UPDATE b SET n = n + 1;\n  UPDATE c SET n = 1;\nEND",
+                "INSERT INTO a VALUES (1)"
+            ]
+        );
+        // Elke ingebouwde migratie knipt zonder een trigger open te laten (dat zou een paniek geven).
+        for (_, _, m) in super::MIGRATIES {
+            match m {
+                super::Migratie::Draagbaar(s) => drop(super::zinnen(s)),
+                super::Migratie::PerDatabase { sqlite, postgres } => drop((super::zinnen(sqlite), super::zinnen(postgres))),
+            }
+        }
+    }
+
     #[test]
     fn wachtwoorden_komen_niet_in_logs() {
         assert_eq!(super::verberg_wachtwoord("postgres://vhf:geheim@db:5432/vhf"), "postgres://vhf:***@db:5432/vhf");

@@ -193,6 +193,8 @@ pub trait Verbinding: Send {
     fn voer_uit(&mut self, v: Vraag) -> impl Future<Output = Result<u64, sqlx::Error>> + Send;
     /// Voert een vraag uit; alle rijen.
     fn rijen(&mut self, v: Vraag) -> impl Future<Output = Result<Vec<Rij>, sqlx::Error>> + Send;
+    /// Of dit een SQLite-database is (voor wat alleen daar bestaat, zoals het aantal per gemeente van migratie 0017).
+    fn is_sqlite(&self) -> bool;
 }
 
 impl Verbinding for AnyConnection {
@@ -202,6 +204,9 @@ impl Verbinding for AnyConnection {
     async fn rijen(&mut self, v: Vraag) -> Result<Vec<Rij>, sqlx::Error> {
         Ok(v.naar_sqlx().fetch_all(self).await?.into_iter().map(Rij::Sqlx).collect())
     }
+    fn is_sqlite(&self) -> bool {
+        self.backend_name().eq_ignore_ascii_case("sqlite")
+    }
 }
 
 impl Verbinding for sqlx::pool::PoolConnection<sqlx::Any> {
@@ -210,6 +215,9 @@ impl Verbinding for sqlx::pool::PoolConnection<sqlx::Any> {
     }
     async fn rijen(&mut self, v: Vraag) -> Result<Vec<Rij>, sqlx::Error> {
         (**self).rijen(v).await
+    }
+    fn is_sqlite(&self) -> bool {
+        (**self).is_sqlite()
     }
 }
 

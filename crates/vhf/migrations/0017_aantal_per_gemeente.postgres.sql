@@ -1,0 +1,4 @@
+-- 0017 (PostgreSQL): niets. Op SQLite houden triggers het aantal aanvragen per gemeente bij (zie de SQLite-versie);
+-- op PostgreSQL zou die ene rij per gemeente elke nieuwe aanvraag van die gemeente laten wachten tot de vorige
+-- gecommit is (een rijslot tot de commit), en mogen meerdere exemplaren tegelijk schrijven. Hier telt de lijst
+-- haar totaal dus zoals voorheen, met COUNT over de index op gemeente.
