@@ -20,10 +20,11 @@ pub struct Gebeurtenis<'a> {
 }
 
 /// Schrijft de gebeurtenis als volgende schakel. Eerst de kop bijwerken: in PostgreSQL vergrendelt dat de
-/// kop-rij tot de commit, zodat gelijktijdige schrijvers na elkaar aanschuiven en de keten niet vertakt.
+/// kop-rij tot de commit, zodat gelijktijdige schrijvers na elkaar aanschuiven en de keten niet vertakt. Omdat elke
+/// schrijver vanaf hier tot zijn commit de kop vasthoudt, zo weinig mogelijk heen en weer: bijwerken en lezen in
+/// één zin (`RETURNING`, SQLite ≥ 3.35 en PostgreSQL).
 pub async fn schrijf(c: &mut impl Verbinding, g: Gebeurtenis<'_>) -> Result<i64, sqlx::Error> {
-    query("UPDATE audit_kop SET volgnummer = volgnummer + 1 WHERE id = 1").execute(&mut *c).await?;
-    let kop = query("SELECT volgnummer, hash FROM audit_kop WHERE id = 1").fetch_one(&mut *c).await?;
+    let kop = query("UPDATE audit_kop SET volgnummer = volgnummer + 1 WHERE id = 1 RETURNING volgnummer, hash").fetch_one(&mut *c).await?;
     let mut rij = AuditRij {
         volgnummer: kop.try_get("volgnummer")?,
         op: g.op,
