@@ -46,7 +46,11 @@ fn open(pad: &std::path::Path) -> Result<rusqlite::Connection, sqlx::Error> {
     let c = rusqlite::Connection::open_with_flags(pad, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX).map_err(lite_fout)?;
     // query_only: een leesverbinding die per ongeluk zou schrijven, faalt hard in plaats van met de schrijver te
     // wedijveren om het slot.
-    c.execute_batch("PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA query_only=1;").map_err(lite_fout)?;
+    // mmap_size: de leesverbindingen lezen het databasebestand via een geheugenafbeelding in plaats van elke pagina
+    // met read() te kopiëren (de eigen paginacache van 2 MB per verbinding houdt een werkvoorraad van duizenden
+    // aanvragen niet vast: met 10.000 aanvragen las elke telling van de werkvoorraad zo 40 MB). Gedeeld met de
+    // paginacache van het besturingssysteem, dus niet per verbinding opnieuw. De WAL leest SQLite zoals altijd.
+    c.execute_batch("PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA query_only=1; PRAGMA mmap_size=1073741824;").map_err(lite_fout)?;
     c.set_prepared_statement_cache_capacity(64);
     Ok(c)
 }
