@@ -53,21 +53,27 @@ fn de_rapporten_van_een_gegenereerde_ronde_zijn_byte_voor_byte_als_verwacht() {
     }
 }
 
+/// De ronde 2021, en dezelfde ronde nadat ze het maximale aandeel van het tekort met terugwerkende kracht verlaagde
+/// (vanaf de dag na haar eerste, vóór het peilmoment van de tests): een nieuwe toetsing komt daarmee anders uit,
+/// een bewaarde niet.
+fn ronde_en_later_gewijzigd() -> (&'static Ronde, Ronde) {
+    let ronde = Ronde::zoek("vhf-2021").unwrap();
+    let mut gewijzigd = ronde.clone();
+    let w =
+        vhf_core::regeling::Wijziging { vanaf: jiff::civil::date(2021, 3, 12), waarde: serde_json::json!("50%"), bron: "[D] test".into(), toelichting: None };
+    gewijzigd.parameters.wijzig("max_aandeel_tekort", w).unwrap();
+    (ronde, gewijzigd)
+}
+
 /// Bewaren zonder tekst (issue 14): de vastlegging van elke toetsing gaat als JSON heen en terug, en
 /// [`herstel`] maakt er precies hetzelfde verslag van — ook nadat de ronde een parameter heeft gewijzigd, want de
 /// parameters van toen zitten in de vastlegging. Samen met de test hierboven: het herstelde verslag is ook gelijk
 /// aan `verwacht/demo-2021.json`.
 #[test]
 fn een_bewaarde_toetsing_geeft_bij_het_lezen_hetzelfde_verslag_tot_op_de_byte() {
-    let ronde = Ronde::zoek("vhf-2021").unwrap();
+    let (ronde, gewijzigd) = ronde_en_later_gewijzigd();
     let referentie = Referentie::ingebouwd();
     let peilmoment = Timestamp::from_second(1_620_000_000).unwrap();
-    // Na de toetsing verlaagt de ronde het maximale aandeel van het tekort met terugwerkende kracht (vanaf de dag
-    // na haar eerste, vóór het peilmoment): een nieuwe toetsing komt anders uit, het bewaarde verslag niet.
-    let mut gewijzigd = ronde.clone();
-    let w =
-        vhf_core::regeling::Wijziging { vanaf: jiff::civil::date(2021, 3, 12), waarde: serde_json::json!("50%"), bron: "[D] test".into(), toelichting: None };
-    gewijzigd.parameters.wijzig("max_aandeel_tekort", w).unwrap();
     let (mut verslag, mut bewaard, mut anders) = (0usize, 0usize, 0usize);
     let mut standen = std::collections::BTreeSet::new();
     for aanvragen in &aanvragen(ronde) {
@@ -132,13 +138,9 @@ fn een_bewaarde_toetsing_past_alleen_bij_haar_eigen_inhoud_en_ronde() {
 /// server oude verslagen om (`handelingen::aanvragen::zet_verslagen_om`).
 #[test]
 fn de_parameters_van_een_oud_verslag_geven_dezelfde_stand_en_hetzelfde_verslag() {
-    let ronde = Ronde::zoek("vhf-2021").unwrap();
+    let (ronde, gewijzigd) = ronde_en_later_gewijzigd();
     let referentie = Referentie::ingebouwd();
     let peilmoment = Timestamp::from_second(1_620_000_000).unwrap();
-    let mut gewijzigd = ronde.clone();
-    let w =
-        vhf_core::regeling::Wijziging { vanaf: jiff::civil::date(2021, 3, 12), waarde: serde_json::json!("50%"), bron: "[D] test".into(), toelichting: None };
-    gewijzigd.parameters.wijzig("max_aandeel_tekort", w).unwrap();
     let [ingediend, _] = aanvragen(ronde);
     for a in ingediend.iter().take(5) {
         let t = vhf_core::toetsing::toets(a, ronde, referentie, peilmoment).unwrap();
