@@ -3668,13 +3668,19 @@ async fn besluiten_van_een_ronde(app: App) {
     );
     assert!(c["identificatie"].as_str().unwrap().ends_with("-2"), "{c}");
     let oud: Value = app.bzk.get(app.url(&format!("/besluiten/{bid}"))).send().await.unwrap().json().await.unwrap();
-    assert_eq!((oud["vervangen_door"].as_str(), oud["status"].as_str()), (Some(cid.as_str()), Some("ondertekend")));
+    // Tot de correctie ondertekend is, geldt het oude besluit: het is nog niet vervangen, er ligt een correctie klaar.
+    assert_eq!(
+        (oud["vervangen_door"].as_str(), oud["correctie_in_voorbereiding"].as_str(), oud["status"].as_str()),
+        (None, Some(cid.as_str()), Some("ondertekend"))
+    );
     assert_eq!(oud["informatieobjecten"][0]["sha256"], sha.as_str());
     assert_eq!(oud["totaal"], b["totaal"]);
     assert_eq!(app.bzk.post(app.url(&format!("/besluiten/{bid}/correctie"))).json(&wijziging).send().await.unwrap().status(), StatusCode::CONFLICT);
     // Ook een correctie langs vier ogen: bzk-2 stelde haar op, bzk ondertekent.
     assert_eq!(bzk2.post(app.url(&format!("/besluiten/{cid}/ondertekening"))).json(&json!({})).send().await.unwrap().status(), StatusCode::FORBIDDEN);
     assert_eq!(app.bzk.post(app.url(&format!("/besluiten/{cid}/ondertekening"))).json(&json!({})).send().await.unwrap().status(), StatusCode::OK);
+    let oud: Value = app.bzk.get(app.url(&format!("/besluiten/{bid}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!((oud["vervangen_door"].as_str(), oud["correctie_in_voorbereiding"].as_str()), (Some(cid.as_str()), None), "ondertekend: nu vervangen");
 
     // Alle andere besluiten ondertekenen (door bzk-2) en elke brief teruglezen.
     for x in &opgesteld {
@@ -4245,6 +4251,23 @@ async fn na_het_besluit(app: App) {
     let z = m["gemeenten"].as_array().unwrap().iter().find(|g| g["gemeente"] == "GM0479").unwrap();
     assert_eq!((z["besloten"].as_str(), z["betaald"].as_str()), (Some("67230518.00"), Some("0.00")));
     assert_eq!(m["totaal"]["teruggevorderd"], "2133455.02");
+    // Een correctie in voorbereiding verandert niets aan wat geldt: Zaanstad blijft in de monitoring met het
+    // ondertekende besluit (eerder viel de gemeente er zolang uit: het oude besluit gold als vervangen, het concept
+    // telde niet).
+    let zb: Value = app.bzk.get(app.url(&format!("/besluiten/{zaanstad}"))).send().await.unwrap().json().await.unwrap();
+    let zdp = &zb["deelplannen"][0];
+    let zlager = vhf_core::geld::Bedrag::parse(zdp["toegekend"].as_str().unwrap()).unwrap().minus(vhf_core::geld::Bedrag::euro(1000)).unwrap();
+    let r = app
+        .bzk
+        .post(app.url(&format!("/besluiten/{zaanstad}/correctie")))
+        .json(&json!({"reden": "test", "deelplannen": [{"kenmerk": zdp["kenmerk"], "deelplan": zdp["deelplan"], "toegekend": serde_json::to_value(zlager).unwrap(), "uitleg": "test"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    let m2: Value = app.bzk.get(app.url("/rondes/vhf-2021/monitoring")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(m2["gemeenten"], m["gemeenten"], "een concept-correctie verandert de monitoring niet");
+    assert_eq!(m2["totaal"], m["totaal"]);
     let m: Value = gemeente.get(app.url("/rondes/vhf-2021/monitoring")).send().await.unwrap().json().await.unwrap();
     assert_eq!(m["gemeenten"].as_array().unwrap().iter().map(|g| g["gemeente"].as_str().unwrap()).collect::<Vec<_>>(), ["GM0060"]);
     assert_eq!(auditregels(&app, "verantwoording.ingediend").await.len(), 2);

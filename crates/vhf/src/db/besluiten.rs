@@ -42,15 +42,19 @@ pub struct BesluitRij {
     pub ondertekend_op: Option<i64>,
     pub brief: Option<String>,
     pub brief_sha256: Option<String>,
-    /// Afgeleid: het besluit dat dit vervangt (een correctie die ernaar verwijst), als dat er is.
+    /// Afgeleid: het besluit dat dit vervangt (een **ondertekende** correctie die ernaar verwijst), als dat er is.
+    /// Tot de correctie ondertekend is, geldt dit besluit.
     pub vervangen_door: Option<String>,
+    /// Afgeleid: een correctie die ernaar verwijst en nog een concept is (hoogstens één, zie `corrigeer`).
+    pub correctie_in_voorbereiding: Option<String>,
 }
 
 const KOLOMMEN: &str = "b.id AS id, b.identificatie AS identificatie, b.ronde AS ronde, b.gemeente AS gemeente, b.verdeling_id AS verdeling_id, \
      b.besluittype AS besluittype, b.status AS status, b.inhoud AS inhoud, b.totaal AS totaal, b.datum AS datum, b.ingangsdatum AS ingangsdatum, \
      b.verzenddatum AS verzenddatum, b.bezwaar_tot AS bezwaar_tot, b.vervangt AS vervangt, b.opgesteld_door AS opgesteld_door, \
      b.opgesteld_op AS opgesteld_op, b.ondertekend_door AS ondertekend_door, b.ondertekend_op AS ondertekend_op, b.brief AS brief, \
-     b.brief_sha256 AS brief_sha256, (SELECT MIN(c.id) FROM beschikkingen c WHERE c.vervangt = b.id) AS vervangen_door";
+     b.brief_sha256 AS brief_sha256, (SELECT MIN(c.id) FROM beschikkingen c WHERE c.vervangt = b.id AND c.status = 'ondertekend') AS vervangen_door, \
+     (SELECT MIN(c.id) FROM beschikkingen c WHERE c.vervangt = b.id AND c.status <> 'ondertekend') AS correctie_in_voorbereiding";
 
 fn rij(r: &Rij) -> Result<BesluitRij, sqlx::Error> {
     Ok(BesluitRij {
@@ -75,6 +79,7 @@ fn rij(r: &Rij) -> Result<BesluitRij, sqlx::Error> {
         brief: r.try_get("brief")?,
         brief_sha256: r.try_get("brief_sha256")?,
         vervangen_door: r.try_get("vervangen_door")?,
+        correctie_in_voorbereiding: r.try_get("correctie_in_voorbereiding")?,
     })
 }
 

@@ -217,6 +217,7 @@ pub fn nieuwe_rij(ronde: &str, g: &str, vid: &str, volgnummer: i64, inhoud: &Bes
         brief: None,
         brief_sha256: None,
         vervangen_door: None,
+        correctie_in_voorbereiding: None,
     }
 }
 
@@ -333,6 +334,12 @@ pub async fn corrigeer(v: &Verzoek<'_>, id: &str, reden: &str, wijzigingen: &[De
     if let Some(nieuwer) = &oud.vervangen_door {
         return Err(ApiFout::Conflict(format!("Besluit {} is al gecorrigeerd door {nieuwer}; corrigeer dat besluit.", oud.identificatie)));
     }
+    if let Some(concept) = &oud.correctie_in_voorbereiding {
+        return Err(ApiFout::Conflict(format!(
+            "Voor besluit {} ligt al een correctie klaar ({concept}, nog een concept); laat die ondertekenen en corrigeer dan die.",
+            oud.identificatie
+        )));
+    }
     let mut inhoud: Besluitinhoud = serde_json::from_str(&oud.inhoud).map_err(intern)?;
     let mut fouten = Vec::new();
     for w in wijzigingen {
@@ -403,6 +410,7 @@ pub fn als_json(r: &BesluitRij) -> Result<Value, ApiFout> {
         "correctie": inhoud.get("correctie"),
         "vervangt": r.vervangt,
         "vervangen_door": r.vervangen_door,
+        "correctie_in_voorbereiding": r.correctie_in_voorbereiding,
         "opgesteld_door": r.opgesteld_door,
         "opgesteld_op": tijd(Some(r.opgesteld_op)),
         "ondertekend_door": r.ondertekend_door,
