@@ -83,7 +83,7 @@ const VELDEN: &str = "volgnummer, op, actor, rol, actie, object, aanvraag_id, vo
 
 /// Rijen vanaf `vanaf` (volgnummer), hoogstens `n`, op volgorde.
 pub async fn reeks(c: &mut impl Verbinding, vanaf: i64, n: i64) -> Result<Vec<AuditRij>, DbFout> {
-    let rijen = query(format!("SELECT {VELDEN} FROM audit WHERE volgnummer >= $1 ORDER BY volgnummer LIMIT $2")).bind(vanaf).bind(n).fetch_all(c).await?;
+    let rijen = query(format!("SELECT {VELDEN} FROM audit WHERE volgnummer >= $1 ORDER BY volgnummer LIMIT $2 + 0")).bind(vanaf).bind(n).fetch_all(c).await?;
     rijen.iter().map(rij).collect()
 }
 

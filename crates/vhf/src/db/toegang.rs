@@ -245,7 +245,7 @@ pub async fn lijst(c: &mut impl Verbinding) -> Result<Vec<Gebruiker>, DbFout> {
 /// Een pagina van de actieve gebruikers (op id) en het totaal.
 pub async fn pagina(c: &mut impl Verbinding, pagina: i64, per_pagina: i64) -> Result<(Vec<Gebruiker>, i64), DbFout> {
     let totaal: i64 = query("SELECT COUNT(*) AS n FROM gebruikers WHERE actief = 1").fetch_one(&mut *c).await?.try_get("n")?;
-    let rijen = query("SELECT id, naam, rol, gemeente FROM gebruikers WHERE actief = 1 ORDER BY id LIMIT $1 OFFSET $2")
+    let rijen = query("SELECT id, naam, rol, gemeente FROM gebruikers WHERE actief = 1 ORDER BY id LIMIT $1 + 0 OFFSET $2 + 0")
         .bind(per_pagina)
         .bind(pagina.saturating_sub(1).saturating_mul(per_pagina))
         .fetch_all(c)
