@@ -727,6 +727,8 @@ pub async fn vul_toetsstanden_aan(c: &mut impl Verbinding) -> Result<(), DbFout>
 #[cfg(test)]
 mod tests {
     use super::Toetsuitkomst;
+    use vhf_core::referentie::Referentie;
+    use vhf_core::regeling::Ronde;
 
     /// De pagina van de lijst wordt één keer voorbereid en daarna met elke binding hergebruikt; met een kale
     /// `LIMIT $5` bereidt SQLite haar bij elke nieuwe binding opnieuw voor (zo bewijst de test dat hij het ziet).
@@ -750,8 +752,6 @@ mod tests {
         assert!(herbereid(&super::LIJST_PAGINA.replace(" + 0", "")) > 0, "de kale vorm wordt wel opnieuw voorbereid");
         let _ = std::fs::remove_dir_all(&dir);
     }
-    use vhf_core::referentie::Referentie;
-    use vhf_core::regeling::Ronde;
 
     /// De toetsstand uit de toetsing zelf (bij het bewaren) en die uit het verslag (na een vaststelling, of bij een
     /// verslag van formaat 1) zijn dezelfde, ook bij een verklaard gebied dat niet op de lijst staat.
