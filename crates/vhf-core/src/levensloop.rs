@@ -184,14 +184,35 @@ pub fn inhoudshash(a: &crate::aanvraag::Aanvraag) -> String {
     sha256_hex(&serde_json::to_vec(a).expect("een aanvraag is altijd JSON"))
 }
 
-/// SHA-256 van bytes, als 64 kleine hexadecimale tekens.
-pub(crate) fn sha256_hex(b: &[u8]) -> String {
+/// SHA-256 van bytes, als 64 kleine hexadecimale tekens: de vorm van elke hash in vhf (inhoud, documenten,
+/// tokens, verzoeken, het audittrail).
+pub fn sha256_hex(b: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(b).iter().map(|x| format!("{x:02x}")).collect()
+    hex(&Sha256::digest(b))
+}
+
+/// Bytes als kleine hexadecimale tekens, twee per byte (zonder een `format!` per byte: dit gebeurt een paar
+/// keer per verzoek).
+pub fn hex(b: &[u8]) -> String {
+    const TEKENS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(b.len() * 2);
+    for &x in b {
+        s.push(char::from(TEKENS[usize::from(x >> 4)]));
+        s.push(char::from(TEKENS[usize::from(x & 0x0f)]));
+    }
+    s
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn hex_zoals_format() {
+        let alle: Vec<u8> = (0..=255).collect();
+        assert_eq!(super::hex(&alle), alle.iter().map(|x| format!("{x:02x}")).collect::<String>());
+        assert_eq!(super::hex(&[]), "");
+        assert_eq!(super::sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
     use super::*;
 
     #[test]

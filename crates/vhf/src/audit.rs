@@ -8,7 +8,6 @@
 //! dagelijks in het zaaksysteem) en vergelijk.
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 /// De hash vóór de eerste rij.
 pub const BEGIN: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -48,7 +47,7 @@ impl AuditRij {
             &self.vorige_hash,
         ))
         .expect("JSON");
-        Sha256::digest(&inhoud).iter().map(|b| format!("{b:02x}")).collect()
+        vhf_core::levensloop::sha256_hex(&inhoud)
     }
 }
 

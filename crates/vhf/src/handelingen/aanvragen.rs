@@ -7,7 +7,6 @@
 //! in één transactie.
 
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use vhf_core::aanvraag::Aanvraag;
 use vhf_core::levensloop::{self, Status};
 use vhf_core::referentie::Referentie;
@@ -63,7 +62,7 @@ fn gemeenten(a: &Aanvraag) -> Vec<String> {
 }
 
 pub fn sha_van(inhoud: &str) -> String {
-    Sha256::digest(inhoud.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    levensloop::sha256_hex(inhoud.as_bytes())
 }
 
 /// De aanvraag in het kort, zoals in lijsten en in het antwoord op een statusovergang.
@@ -259,7 +258,9 @@ pub async fn dien_in(v: &Verzoek<'_>, id: &str, gevraagd: Option<Versie>) -> Res
         }
         let bewaren = db::TeBewaren::van(&t);
         let inhoud = serde_json::to_string(&a).expect("JSON");
-        let sha = levensloop::inhoudshash(&a);
+        // Dezelfde bytes als inhoudshash (die de aanvraag opnieuw zou opmaken): de JSON die bewaard wordt.
+        let sha = sha_van(&inhoud);
+        debug_assert_eq!(sha, levensloop::inhoudshash(&a));
         let ontvangst = IndieningRij {
             aanvraag_id: id.to_string(),
             ontvangstnummer: format!("ONT-{}", id.trim_start_matches("AV").to_uppercase()),

@@ -381,8 +381,7 @@ pub async fn corrigeer(v: &Verzoek<'_>, id: &str, reden: &str, wijzigingen: &[De
 
 /// SHA-256 van bytes, hexadecimaal.
 pub fn sha256_bytes(b: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(b).iter().map(|x| format!("{x:02x}")).collect()
+    vhf_core::levensloop::sha256_hex(b)
 }
 
 /// Het besluit als JSON, in de woorden van de ZGW Besluiten API waar die passen.

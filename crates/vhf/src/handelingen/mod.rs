@@ -16,7 +16,6 @@ pub mod uitvoering;
 pub mod verdeling;
 
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use crate::db::idempotentie;
 use crate::server::AppState;
@@ -54,7 +53,7 @@ impl<'a> Verzoek<'a> {
     /// ander levert nooit diens antwoord op.
     fn sleutel_en_hash(&self) -> Option<(String, String)> {
         let wie = self.ident.gebruiker.as_ref().map_or("", |g| g.id.as_str());
-        let hash: String = Sha256::digest(format!("{}\n{}", self.route, self.body).as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        let hash = vhf_core::levensloop::sha256_hex(format!("{}\n{}", self.route, self.body).as_bytes());
         self.sleutel.as_ref().map(|k| (format!("{wie}\u{1f}{k}"), hash))
     }
 

@@ -11,7 +11,6 @@
 
 use object_store::path::Path as OpslagPad;
 use object_store::{ObjectStore, ObjectStoreExt};
-use sha2::Digest;
 use vhf_core::levensloop::{Status, inhoudshash};
 use vhf_core::referentie::Referentie;
 use vhf_core::regeling::Ronde;
@@ -49,7 +48,7 @@ pub async fn zaai(database: &Db, opslag: &dyn ObjectStore) -> Result<usize, Stri
         let mut rijen = Vec::new();
         for (j, d) in a.documenten.iter_mut().enumerate() {
             let (bytes, soort_bestand) = plaatshouder(&a.kenmerk, &d.naam);
-            let sha: String = sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+            let sha = vhf_core::levensloop::sha256_hex(&bytes);
             d.sha256 = serde_json::from_value(serde_json::Value::String(sha.clone())).map_err(|e| e.to_string())?;
             let doc_id = format!("DOCDEMO{i:04}{j:02}");
             let sleutel = format!("documenten/{id}/{doc_id}");

@@ -236,7 +236,7 @@ where
         return Err(e);
     }
     schrijver.expect("gezet").finish().await.map_err(|e| ApiFout::Intern(format!("opslag: {e}")))?;
-    let sha: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let sha = vhf_core::levensloop::hex(&hasher.finalize());
     let rij = DocumentRij {
         id: doc_id,
         aanvraag_id: id.clone(),

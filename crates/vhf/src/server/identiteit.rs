@@ -10,7 +10,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use sha2::{Digest, Sha256};
 
 use super::AppState;
 use super::fout::ApiFout;
@@ -131,14 +130,14 @@ impl<S: Send + Sync> FromRequestParts<S> for Identiteit {
 pub struct VerzoekId(pub String);
 
 pub fn sha256_hex(s: &str) -> String {
-    Sha256::digest(s.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    vhf_core::levensloop::sha256_hex(s.as_bytes())
 }
 
 /// Een nieuw geheim van 32 willekeurige bytes, hexadecimaal.
 pub fn geheim() -> String {
     let mut b = [0u8; 32];
     getrandom::fill(&mut b).expect("het besturingssysteem levert willekeur");
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    vhf_core::levensloop::hex(&b)
 }
 
 /// Vergelijkt zonder vroeg te stoppen, zodat de duur niets over het geheim verraadt.

@@ -102,7 +102,7 @@ fn verzoek_id(req: &Request) -> String {
         .unwrap_or_else(|| {
             let mut b = [0u8; 8];
             getrandom::fill(&mut b).expect("willekeur");
-            b.iter().map(|x| format!("{x:02x}")).collect()
+            vhf_core::levensloop::hex(&b)
         })
 }
 

@@ -259,9 +259,7 @@ pub(crate) fn nieuw_id(prefix: &str) -> String {
     getrandom::fill(&mut b[6..]).expect("het besturingssysteem levert willekeur");
     let mut uit = String::with_capacity(prefix.len() + 22);
     uit.push_str(prefix);
-    for x in b {
-        uit.push_str(&format!("{x:02x}"));
-    }
+    uit.push_str(&vhf_core::levensloop::hex(&b));
     uit
 }
 
