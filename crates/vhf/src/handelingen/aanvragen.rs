@@ -61,10 +61,6 @@ fn gemeenten(a: &Aanvraag) -> Vec<String> {
     v
 }
 
-pub fn sha_van(inhoud: &str) -> String {
-    levensloop::sha256_hex(inhoud.as_bytes())
-}
-
 /// De aanvraag in het kort, zoals in lijsten en in het antwoord op een statusovergang.
 pub fn samenvatting(r: &AanvraagRij) -> Value {
     json!({
@@ -156,7 +152,7 @@ pub async fn maak(v: &Verzoek<'_>, a: Aanvraag) -> Result<AanvraagRij, ApiFout> 
         aangemaakt_op: nu,
         gewijzigd_op: nu,
     };
-    let na = json!({ "status": Status::Concept, "versie": 1, "kenmerk": rij.kenmerk, "penvoerder": rij.penvoerder, "sha256": sha_van(&rij.inhoud) });
+    let na = json!({ "status": Status::Concept, "versie": 1, "kenmerk": rij.kenmerk, "penvoerder": rij.penvoerder, "sha256": levensloop::sha256_hex(rij.inhoud.as_bytes()) });
     let antwoord = volledig_json(&rij)?;
     let (mut tx, sleutel) = v.begin().await?;
     if let Err(e) = db::voeg_toe(&mut tx, &rij).await {
@@ -199,8 +195,9 @@ pub async fn wijzig(s: &AppState, ident: &Identiteit, id: &str, gevraagd: Versie
     }
     crate::db::toegang::zet_aanvraag_gemeenten(&mut tx, id, &gemeenten(&a)).await?;
     let nieuw = db::haal_intern(&mut tx, id).await?.ok_or(ApiFout::NietGevonden)?;
-    let voor = json!({ "versie": r.versie, "kenmerk": r.kenmerk, "penvoerder": r.penvoerder, "sha256": sha_van(&r.inhoud) });
-    let na = json!({ "versie": nieuw.versie, "kenmerk": nieuw.kenmerk, "penvoerder": nieuw.penvoerder, "sha256": sha_van(&nieuw.inhoud) });
+    let voor = json!({ "versie": r.versie, "kenmerk": r.kenmerk, "penvoerder": r.penvoerder, "sha256": levensloop::sha256_hex(r.inhoud.as_bytes()) });
+    let na =
+        json!({ "versie": nieuw.versie, "kenmerk": nieuw.kenmerk, "penvoerder": nieuw.penvoerder, "sha256": levensloop::sha256_hex(nieuw.inhoud.as_bytes()) });
     ident.leg_vast(&mut tx, nu, "aanvraag.gewijzigd", format!("aanvraag/{id}"), Some(id), Some(voor), Some(na)).await?;
     tx.commit().await?;
     Ok(nieuw)
@@ -259,7 +256,7 @@ pub async fn dien_in(v: &Verzoek<'_>, id: &str, gevraagd: Option<Versie>) -> Res
         let bewaren = db::TeBewaren::van(&t);
         let inhoud = serde_json::to_string(&a).expect("JSON");
         // Dezelfde bytes als inhoudshash (die de aanvraag opnieuw zou opmaken): de JSON die bewaard wordt.
-        let sha = sha_van(&inhoud);
+        let sha = levensloop::sha256_hex(inhoud.as_bytes());
         debug_assert_eq!(sha, levensloop::inhoudshash(&a));
         let ontvangst = IndieningRij {
             aanvraag_id: id.to_string(),
@@ -441,7 +438,7 @@ pub async fn bewaar_stap(s: &AppState, ident: &Identiteit, id: &str, gevraagd: V
         return Err(ApiFout::VersieVerouderd { huidige: r.versie + 1 });
     }
     let voor = json!({ "versie": r.versie });
-    let na = json!({ "versie": r.versie + 1, "werkversie_sha256": sha_van(&inhoud) });
+    let na = json!({ "versie": r.versie + 1, "werkversie_sha256": levensloop::sha256_hex(inhoud.as_bytes()) });
     ident.leg_vast(&mut tx, nu, "aanvraag.aanvulling_bewerkt", format!("aanvraag/{id}"), Some(id), Some(voor), Some(na)).await?;
     let nieuw = db::haal_intern(&mut tx, id).await?.ok_or(ApiFout::NietGevonden)?;
     tx.commit().await?;

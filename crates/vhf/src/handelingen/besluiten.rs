@@ -292,7 +292,7 @@ pub async fn onderteken(v: &Verzoek<'_>, id: &str) -> Result<Value, ApiFout> {
     .await
     .map_err(intern)?
     .map_err(intern)?;
-    let sha = sha256_bytes(&pdf);
+    let sha = vhf_core::levensloop::sha256_hex(&pdf);
     let brief_json = serde_json::to_string(&brief).expect("JSON");
     let (mut tx, sleutel) = v.begin().await?;
     let nu = nu_t.as_microsecond();
@@ -377,11 +377,6 @@ pub async fn corrigeer(v: &Verzoek<'_>, id: &str, reden: &str, wijzigingen: &[De
     let antwoord = als_json(&rij)?;
     afronden(tx, sleutel, 201, &antwoord).await?;
     Ok(antwoord)
-}
-
-/// SHA-256 van bytes, hexadecimaal.
-pub fn sha256_bytes(b: &[u8]) -> String {
-    vhf_core::levensloop::sha256_hex(b)
 }
 
 /// Het besluit als JSON, in de woorden van de ZGW Besluiten API waar die passen.

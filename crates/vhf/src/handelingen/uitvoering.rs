@@ -23,7 +23,7 @@ use vhf_core::levensloop::{self, Status};
 use vhf_core::regeling::{ParameterNaam, Ronde};
 use vhf_core::uitvoering::{self as regels, Deelplanopgave, Deelplanstand, Vaststelling};
 
-use super::besluiten::{Besluitinhoud, datum_nl, lokale_datum, sha256_bytes};
+use super::besluiten::{Besluitinhoud, datum_nl, lokale_datum};
 use super::{Verzoek, afronden};
 use crate::brief::{Blok, Brief, vul_in};
 use crate::db::aanvragen as db_aanvragen;
@@ -666,7 +666,7 @@ pub async fn onderteken_vaststelling(v: &Verzoek<'_>, id: &str) -> Result<Value,
     .await
     .map_err(intern)?
     .map_err(intern)?;
-    let sha = sha256_bytes(&pdf);
+    let sha = vhf_core::levensloop::sha256_hex(&pdf);
     let (mut tx, sleutel) = v.begin().await?;
     let nu = (v.s.klok)().as_microsecond();
     if !db::onderteken_vaststelling(&mut tx, id, &ik, nu, &datum.to_string(), &serde_json::to_string(&brief).map_err(intern)?, &sha).await? {

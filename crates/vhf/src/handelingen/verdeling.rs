@@ -249,7 +249,7 @@ pub async fn bewaar_beoordelingen(tx: &mut crate::db::Schrijftransactie, ident: 
     let inhoud = serde_json::to_string(b).expect("JSON");
     let versie = db::voeg_beoordeling_toe(&mut *tx, ronde, &inhoud, &ident.actor(), nu).await?;
     db_toegang::zet_toewijzingen(&mut *tx, ronde, &rijen).await?;
-    let na = json!({ "versie": versie, "leden": b.leden.len(), "toewijzingen": b.toewijzingen.len(), "scores": b.scores.len(), "sha256": crate::server::identiteit::sha256_hex(&inhoud) });
+    let na = json!({ "versie": versie, "leden": b.leden.len(), "toewijzingen": b.toewijzingen.len(), "scores": b.scores.len(), "sha256": vhf_core::levensloop::sha256_hex(inhoud.as_bytes()) });
     ident.leg_vast(&mut *tx, nu, "beoordelingen.vastgelegd", format!("ronde/{ronde}/beoordelingen/{versie}"), None, None, Some(na)).await?;
     Ok(versie)
 }
@@ -407,7 +407,7 @@ pub async fn verdeel(v: &Verzoek<'_>, ronde_id: &str) -> Result<Value, ApiFout> 
     db::voeg_verdeling_toe(&mut tx, &rij).await?;
     let d = dossier(&mut tx, &invoer, &analyse, &v, peilmoment).await?;
     db::zet_dossier(&mut tx, &vid, &d).await?;
-    let na = json!({ "verdeling": vid, "beoordeling_versie": versie, "uitkeringen": v.uitkeringen, "sha256": crate::server::identiteit::sha256_hex(&rij.resultaat) });
+    let na = json!({ "verdeling": vid, "beoordeling_versie": versie, "uitkeringen": v.uitkeringen, "sha256": vhf_core::levensloop::sha256_hex(rij.resultaat.as_bytes()) });
     ident.leg_vast(&mut tx, nu, "verdeling.gemaakt", format!("verdeling/{vid}"), None, None, Some(na)).await?;
     afronden(tx, sleutel, 201, &resultaat).await?;
     Ok(resultaat)
@@ -446,7 +446,7 @@ async fn dossier(
     Ok(json!({
         "invoer": bestand,
         "uitvoer": uitvoer,
-        "uitvoer_sha256": crate::server::identiteit::sha256_hex(&uitvoer),
+        "uitvoer_sha256": vhf_core::levensloop::sha256_hex(uitvoer.as_bytes()),
         "toelichting": "Sla invoer op als bestand (bijvoorbeeld dossier.json) en draai `vhf allocate --json dossier.json`: dat geeft precies de tekst van uitvoer (dezelfde SHA-256). De documentenlijst van elke aanvraag is wat er geüpload was; de parameterwijzigingen zijn die van de ronde bij het verdelen.",
     })
     .to_string())

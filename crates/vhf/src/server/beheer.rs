@@ -12,7 +12,7 @@ use vhf_core::codes::GemeenteCode;
 
 use super::AppState;
 use super::fout::ApiFout;
-use super::identiteit::{Identiteit, geheim, sha256_hex};
+use super::identiteit::{Identiteit, geheim};
 use super::routes::{Auditor, Basis, Beheerder, INGELOGD, Route, Toegang};
 use crate::audit::AuditRij;
 use crate::db::audit as db_audit;
@@ -490,7 +490,7 @@ struct NieuwToken {
 /// Maakt een token (`vhf_` + 64 hex); alleen de SHA-256 wordt bewaard.
 pub fn nieuw_token() -> (String, String) {
     let t = format!("vhf_{}", geheim());
-    let h = sha256_hex(&t);
+    let h = vhf_core::levensloop::sha256_hex(t.as_bytes());
     (t, h)
 }
 

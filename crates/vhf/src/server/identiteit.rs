@@ -129,10 +129,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Identiteit {
 #[derive(Clone, Debug)]
 pub struct VerzoekId(pub String);
 
-pub fn sha256_hex(s: &str) -> String {
-    vhf_core::levensloop::sha256_hex(s.as_bytes())
-}
-
 /// Een nieuw geheim van 32 willekeurige bytes, hexadecimaal.
 pub fn geheim() -> String {
     let mut b = [0u8; 32];
@@ -182,7 +178,7 @@ pub async fn identificeer(State(s): State<AppState>, req: Request, next: Next) -
             return ApiFout::NietIngelogdMet("De kop Authorization verwacht 'Bearer <token>'.".into()).into_response();
         };
         let gevonden = match s.db.lees().await {
-            Ok(mut c) => db::token(&mut c, &sha256_hex(token), nu).await,
+            Ok(mut c) => db::token(&mut c, &vhf_core::levensloop::sha256_hex(token.as_bytes()), nu).await,
             Err(e) => return ApiFout::from(e).into_response(),
         };
         match gevonden {
@@ -194,7 +190,7 @@ pub async fn identificeer(State(s): State<AppState>, req: Request, next: Next) -
             Err(e) => return ApiFout::from(e).into_response(),
         }
     } else if let Some(id) = cookie_waarde(req.headers(), COOKIE) {
-        let id_hash = sha256_hex(&id);
+        let id_hash = vhf_core::levensloop::sha256_hex(id.as_bytes());
         let rij = match s.db.lees().await {
             Ok(mut c) => db::sessie(&mut c, &id_hash).await,
             Err(e) => return ApiFout::from(e).into_response(),

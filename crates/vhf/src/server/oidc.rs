@@ -275,7 +275,7 @@ async fn controleer(s: &AppState, oidc: &Oidc, ident: &Identiteit, q: Option<Ter
     let id = match db::via_oidc(&mut tx, &issuer, subject.as_str()).await? {
         Some(id) => id,
         None => {
-            let id = format!("oidc-{}", &super::identiteit::sha256_hex(&format!("{issuer}\u{1f}{}", subject.as_str()))[..16]);
+            let id = format!("oidc-{}", &vhf_core::levensloop::sha256_hex(format!("{issuer}\u{1f}{}", subject.as_str()).as_bytes())[..16]);
             if db::haal(&mut tx, &id).await?.is_some() {
                 return Err(ApiFout::Intern(format!("gebruiker {id} bestaat al zonder deze OIDC-identiteit")));
             }

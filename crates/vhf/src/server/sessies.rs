@@ -15,7 +15,7 @@ use serde_json::json;
 
 use super::AppState;
 use super::fout::ApiFout;
-use super::identiteit::{Identiteit, Via, form_urlencoded, geheim, sessiecookie, sha256_hex};
+use super::identiteit::{Identiteit, Via, form_urlencoded, geheim, sessiecookie};
 use super::routes::{Basis, INGELOGD, Route, Toegang};
 use crate::db::toegang as db;
 use crate::toegang::Gebruiker;
@@ -81,7 +81,7 @@ pub async fn nieuwe_voorsessie(s: &AppState, adres: std::net::IpAddr) -> Result<
         }
     }
     let (id, csrf) = (geheim(), geheim());
-    let hash = sha256_hex(&id);
+    let hash = vhf_core::levensloop::sha256_hex(id.as_bytes());
     let mut tx = s.db.schrijf().await?;
     db::maak_sessie(&mut tx, &hash, None, &csrf, nu).await?;
     db::voeg_poging_toe(&mut tx, &sleutel, nu).await?;
@@ -157,7 +157,7 @@ pub async fn log_in(s: &AppState, ident: &Identiteit, g: &Gebruiker, hoe: &str, 
     if let Some(oud) = ident.sessie() {
         db::verwijder_sessie(&mut tx, oud).await?;
     }
-    db::maak_sessie(&mut tx, &sha256_hex(&id), Some(g), &csrf, nu).await?;
+    db::maak_sessie(&mut tx, &vhf_core::levensloop::sha256_hex(id.as_bytes()), Some(g), &csrf, nu).await?;
     db::wis_pogingen(&mut tx, pogingsleutel).await?;
     let als = Identiteit { gebruiker: Some(g.clone()), ..ident.clone() };
     als.leg_vast(&mut tx, nu, "sessie.ingelogd", format!("gebruiker/{}", g.id), None, None, Some(json!({ "via": hoe }))).await?;
