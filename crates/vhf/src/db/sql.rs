@@ -86,7 +86,20 @@ pub struct Vraag {
 
 /// Begin een vraag. De tekst is vaste SQL uit de code; invoer gaat altijd via [`Vraag::bind`].
 pub fn query(sql: impl Into<Cow<'static, str>>) -> Vraag {
-    Vraag { sql: sql.into(), args: Vec::new() }
+    let sql = sql.into();
+    debug_assert!(!kale_limit(&sql), "schrijf LIMIT/OFFSET $n als `$n + 0` (zie db::aanvragen::lijst): {sql}");
+    Vraag { sql, args: Vec::new() }
+}
+
+/// Of de zin een kale parameter als LIMIT of OFFSET heeft (`LIMIT $5`, niet `LIMIT $5 + 0`): SQLite 3.51 bereidt
+/// zo'n zin bij elke nieuwe binding opnieuw voor. In debug-builds (de tests) weigert [`query`] haar.
+fn kale_limit(sql: &str) -> bool {
+    ["LIMIT $", "OFFSET $"].iter().any(|woord| {
+        sql.match_indices(woord).any(|(i, _)| {
+            let rest = sql[i + woord.len()..].trim_start_matches(|c: char| c.is_ascii_digit());
+            !rest.starts_with(" + 0")
+        })
+    })
 }
 
 /// Wat een wijzigende zin deed.
@@ -330,6 +343,16 @@ impl DatabaseError for LiteFout {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn een_kale_limit_wordt_herkend() {
+        assert!(super::kale_limit("SELECT 1 LIMIT $1"));
+        assert!(super::kale_limit("SELECT 1 LIMIT $1 + 0 OFFSET $2"));
+        assert!(super::kale_limit("SELECT 1 ORDER BY x LIMIT $12 OFFSET $13 + 0"));
+        assert!(!super::kale_limit("SELECT 1 LIMIT $1 + 0 OFFSET $2 + 0"));
+        assert!(!super::kale_limit("SELECT 1 LIMIT 20"));
+        assert!(!super::kale_limit("SELECT rapport FROM toetsingen ORDER BY volgnummer DESC LIMIT 1"));
+    }
+
     use super::*;
 
     fn lite() -> rusqlite::Connection {
